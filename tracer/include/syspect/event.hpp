@@ -1,0 +1,121 @@
+#pragma once
+// What the tracer reports: one SyscallEvent per completed (or abandoned)
+// syscall, and process events for signals, execs and exits.
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "syspect/syscall_table.hpp"
+
+namespace syspect {
+
+// One decoded argument. `raw` is always the register value; the rest depends
+// on the argument's kind.
+struct ArgValue {
+  enum class Form : std::uint8_t {
+    Number,       // `num` holds the value (ints, fds, flags, enums, signals)
+    Null,         // a NULL pointer
+    Pointer,      // an address not read (or not readable): `raw`
+    String,       // `bytes` (whole up to PATH_MAX unless `truncated`)
+    StringArray,  // `items` (+ `total_items`, `truncated` when cut)
+    Bytes,        // a buffer: `bytes`, of which `total_len` existed
+    Pair,         // FdPair: `items` empty, `num` and `num2`
+    Unavailable,  // an output argument of a call that failed or never returned
+  };
+
+  std::uint64_t raw = 0;
+  Form form = Form::Number;
+  bool truncated = false;   // String/StringArray/Bytes: cut when read
+  bool unreadable = false;  // the pointer could not be read: shown as address
+  std::int64_t num = 0;
+  std::int64_t num2 = 0;
+  std::uint64_t total_len = 0;  // Bytes: how long the buffer really was
+  std::size_t total_items = 0;  // StringArray: how many items in all
+  std::string bytes;
+  std::vector<std::string> items;
+};
+
+// The executable of a process at the time of an event.
+using ExePath = std::shared_ptr<const std::string>;
+
+struct SyscallEvent {
+  std::uint64_t seq = 0;  // position in the trace
+  pid_t pid = 0;          // thread group id
+  pid_t tid = 0;          // thread id
+  Abi abi = Abi::x86_64;
+  long nr = 0;
+  const SyscallDesc* desc = nullptr;  // nullptr for an unknown number
+  std::uint8_t nargs = 0;
+  std::array<ArgValue, 6> args{};
+  std::int64_t result = 0;  // raw return value (negative errno on failure)
+  int err = 0;              // the errno when the call failed, else 0
+  bool finished = true;     // false: the tracee died inside the call
+  bool no_return = false;   // exit/exit_group, or execve that succeeded with pid change
+  // execve: the value of the caller's tid when it differs from `tid`
+  // (an exec from a non-leader thread takes over the leader's tid).
+  pid_t exec_old_tid = 0;
+  // The resumed call for restart_syscall ("read").
+  const SyscallDesc* resumed = nullptr;
+  ExePath exe;
+
+  std::string name() const;  // "openat", "syscall_0x3e8"
+  bool failed() const { return err != 0; }
+};
+
+struct SignalEvent {
+  std::uint64_t seq = 0;
+  pid_t pid = 0;
+  pid_t tid = 0;
+  int signo = 0;
+  int code = 0;       // si_code
+  int errno_ = 0;     // si_errno
+  pid_t sender_pid = 0;
+  uid_t sender_uid = 0;
+  int status = 0;     // SIGCHLD si_status
+  long utime = 0, stime = 0;
+  std::uint64_t addr = 0;  // SIGSEGV/SIGBUS si_addr
+  int syscall = 0;         // SIGSYS si_syscall
+  bool stopped = false;    // a group-stop was observed for this signal
+  ExePath exe;
+};
+
+struct ExecEvent {
+  std::uint64_t seq = 0;
+  pid_t pid = 0;
+  pid_t old_tid = 0;  // the thread that called execve (== pid unless non-leader)
+  std::string filename;  // /proc/PID/exe after the exec
+  ExePath exe;
+};
+
+struct ExitEvent {
+  std::uint64_t seq = 0;
+  pid_t pid = 0;
+  pid_t tid = 0;
+  bool signaled = false;  // killed by `signal`; else exited with `code`
+  int code = 0;
+  int signal = 0;
+  bool core_dumped = false;
+  bool group_leader = true;  // false for a thread that is not its group's leader
+  ExePath exe;
+};
+
+// Why the trace ended, and how the traced program ended.
+struct TraceResult {
+  bool started = false;      // the target's execve succeeded
+  bool exited = false;       // the root process exited (or was killed)
+  bool signaled = false;
+  int exit_code = 0;
+  int term_signal = 0;
+  bool timed_out = false;    // --timeout fired and the tree was killed
+  bool detached = false;     // attach mode: detached on request
+  // Status as a shell reports it: code, or 128 + signal.
+  int status() const { return signaled ? 128 + term_signal : exit_code; }
+};
+
+}  // namespace syspect

@@ -1,0 +1,38 @@
+#pragma once
+// Rendering events as strace prints them.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "syspect/event.hpp"
+
+namespace syspect {
+
+struct FormatOptions {
+  std::size_t string_limit = 32;  // -s: strings and buffers shown up to this
+  bool align = true;              // pad " = " to column 40 as strace does
+};
+
+// The call as strace prints it, without a pid prefix: `openat(AT_FDCWD,
+// "/etc/hostname", O_RDONLY|O_CLOEXEC) = 3`. `column` is where the line
+// starts (the width of any prefix), for strace's alignment of " = ".
+std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
+                           std::size_t column = 0);
+
+// Just the arguments and result parts.
+std::string format_args(const SyscallEvent& e, const FormatOptions& options);
+std::string format_result(const SyscallEvent& e);
+
+// `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---`
+std::string format_signal(const SignalEvent& e);
+
+// `+++ exited with 0 +++`, `+++ killed by SIGKILL +++`
+std::string format_exit(const ExitEvent& e);
+
+// A byte string quoted and escaped as strace does, cut at `limit` bytes with
+// "..." after the closing quote when `truncated` or longer than `limit`.
+std::string quote_string(std::string_view bytes, std::size_t limit,
+                         bool truncated = false);
+
+}  // namespace syspect

@@ -1,0 +1,67 @@
+#pragma once
+// The sinks that come with the tracer: strace-style text, JSON Lines, and an
+// in-memory record of every event.
+
+#include <cstdio>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "syspect/format.hpp"
+#include "syspect/tracer.hpp"
+
+namespace syspect {
+
+// Lines as strace -f prints them, to a FILE*. Lines are buffered by stdio and
+// flushed when the trace ends.
+class TextSink : public Sink {
+ public:
+  TextSink(std::FILE* out, FormatOptions options);
+  void on_syscall(const SyscallEvent& e) override;
+  void on_signal(const SignalEvent& e) override;
+  void on_exec(const ExecEvent& e) override;
+  void on_exit(const ExitEvent& e) override;
+  void on_finish(const TraceResult& r) override;
+
+ private:
+  void prefix(pid_t tid);
+  std::FILE* out_;
+  FormatOptions options_;
+  std::string line_;
+  bool many_ = false;  // more than one tracee seen: "[pid N] " prefixes
+  pid_t first_ = 0;
+};
+
+// One JSON object per line: a header, then one per event, then an "end" line.
+class JsonlSink : public Sink {
+ public:
+  JsonlSink(std::FILE* out, const std::vector<std::string>& command,
+            FormatOptions options);
+  void on_syscall(const SyscallEvent& e) override;
+  void on_signal(const SignalEvent& e) override;
+  void on_exec(const ExecEvent& e) override;
+  void on_exit(const ExitEvent& e) override;
+  void on_finish(const TraceResult& r) override;
+
+ private:
+  std::FILE* out_;
+  FormatOptions options_;
+  std::string line_;
+};
+
+using Event = std::variant<SyscallEvent, SignalEvent, ExecEvent, ExitEvent>;
+
+// Keeps every event, in order.
+class MemorySink : public Sink {
+ public:
+  void on_syscall(const SyscallEvent& e) override { events.emplace_back(e); }
+  void on_signal(const SignalEvent& e) override { events.emplace_back(e); }
+  void on_exec(const ExecEvent& e) override { events.emplace_back(e); }
+  void on_exit(const ExitEvent& e) override { events.emplace_back(e); }
+  void on_finish(const TraceResult& r) override { result = r; }
+
+  std::vector<Event> events;
+  TraceResult result;
+};
+
+}  // namespace syspect

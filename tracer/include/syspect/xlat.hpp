@@ -1,0 +1,61 @@
+#pragma once
+// Constant families (O_* flags, MAP_*, errno names, signal names, ...). Each
+// family is one file in tracer/xlat/<family>.in; gen_tables.py turns it into
+// an Xlat and a test checks every value against the system headers.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace syspect {
+
+struct XlatEntry {
+  std::uint64_t value;
+  const char* name;
+};
+
+enum class XlatKind : std::uint8_t {
+  Flags,  // a bit set: names joined by '|', leftover bits in hex
+  Enum,   // one value: its name, or the number when unknown
+};
+
+struct Xlat {
+  const char* family;  // the file's stem: "open_flags"
+  XlatKind kind;
+  // Flags only: a field of the value that is an enum rather than bits (the
+  // access mode of open flags, O_ACCMODE). Entries whose value lies within
+  // the mask are matched against (value & mask) and printed first.
+  std::uint64_t enum_mask;
+  // Enum only: how an unknown value prints ("%d", "%#x").
+  bool unknown_hex;
+  std::span<const XlatEntry> entries;
+};
+
+// The family named `family` (the .in file's stem), or nullptr.
+const Xlat* find_xlat(std::string_view family);
+
+// The name of exactly `value` in an Enum family, or nullptr.
+const char* xlat_name(const Xlat& xlat, std::uint64_t value);
+
+// The value of a name in a family, or nothing.
+std::optional<std::uint64_t> xlat_value(const Xlat& xlat, std::string_view name);
+
+// Render as strace does: "O_RDONLY|O_CLOEXEC", "O_RDONLY|0x40000000",
+// "PROT_NONE" for a zero flag set when the family names 0, else "0".
+std::string xlat_format(const Xlat& xlat, std::uint64_t value);
+
+// Well-known families used by the decoder directly.
+const Xlat& errno_names();   // ENOENT ... plus ERESTARTSYS and friends
+const Xlat& signal_names();  // SIGHUP ... SIGSYS (realtime ones by formula)
+
+// "ENOENT" for 2; nullptr when unknown.
+const char* errno_name(int err);
+// "No such file or directory"; strace's own wording for the kernel-internal
+// restart codes (512..516).
+std::string errno_message(int err);
+// "SIGCHLD", "SIGRTMIN", "SIGRT_3"; a number when out of range.
+std::string signal_name(int sig);
+
+}  // namespace syspect
