@@ -102,6 +102,8 @@ struct ExitEvent {
   int signal = 0;
   bool core_dumped = false;
   bool group_leader = true;  // false for a thread that is not its group's leader
+  // The leader's old self, replaced by an execve in thread `superseded_by`.
+  pid_t superseded_by = 0;
   ExePath exe;
 };
 

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -12,11 +13,15 @@
 
 namespace syspect {
 
+// How lines name their thread. strace -f writes "[pid  N] " to a terminal
+// while more than one tracee lives, and "N  " on every line of a file.
+enum class PidPrefix { None, WhenMany, Always };
+
 // Lines as strace -f prints them, to a FILE*. Lines are buffered by stdio and
 // flushed when the trace ends.
 class TextSink : public Sink {
  public:
-  TextSink(std::FILE* out, FormatOptions options);
+  TextSink(std::FILE* out, FormatOptions options, PidPrefix prefix = PidPrefix::WhenMany);
   void on_syscall(const SyscallEvent& e) override;
   void on_signal(const SignalEvent& e) override;
   void on_exec(const ExecEvent& e) override;
@@ -24,12 +29,13 @@ class TextSink : public Sink {
   void on_finish(const TraceResult& r) override;
 
  private:
-  void prefix(pid_t tid);
+  void start_line(pid_t tid);
+  void end_line();
   std::FILE* out_;
   FormatOptions options_;
+  PidPrefix prefix_;
   std::string line_;
-  bool many_ = false;  // more than one tracee seen: "[pid N] " prefixes
-  pid_t first_ = 0;
+  std::unordered_set<pid_t> live_;  // tracees seen and not yet exited
 };
 
 // One JSON object per line: a header, then one per event, then an "end" line.

@@ -46,8 +46,9 @@ struct TraceOptions {
 
 // What failed before any tracing could happen.
 enum class StartError {
-  NotFound,      // the program does not exist or is not executable
-  NotPermitted,  // ptrace refused (EPERM), or exec denied
+  NotFound,       // the program does not exist
+  NotExecutable,  // it exists but may not be executed
+  NotPermitted,   // ptrace refused (EPERM)
   Other,
 };
 

@@ -1,0 +1,187 @@
+// The `syspect` command line.
+
+#include <signal.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "duration.hpp"
+#include "exit_codes.hpp"
+#include "syspect/filter.hpp"
+#include "syspect/sinks.hpp"
+#include "syspect/tracer.hpp"
+
+namespace {
+
+using namespace syspect;
+
+void on_stop_signal(int) {
+  Tracer::request_stop();
+  // Keep interrupting the tracer's wait until it has noticed: a signal that
+  // lands just before it blocks would otherwise go unseen.
+  itimerval again{};
+  again.it_value.tv_usec = 50'000;
+  again.it_interval.tv_usec = 50'000;
+  ::setitimer(ITIMER_REAL, &again, nullptr);
+}
+
+void on_alarm(int) {}
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: interrupt waitpid
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGHUP, &sa, nullptr);
+  sa.sa_handler = on_alarm;
+  ::sigaction(SIGALRM, &sa, nullptr);
+}
+
+[[noreturn]] void fail(int code, const std::string& message) {
+  std::fprintf(stderr, "syspect: %s\n", message.c_str());
+  std::exit(code);
+}
+
+struct TraceArgs {
+  std::string output;
+  std::size_t string_limit = 32;
+  std::string format = "text";
+  std::vector<std::string> exprs;
+  pid_t pid = 0;
+  bool no_follow = false;
+  bool follow = false;
+  std::string timeout;
+  std::vector<std::string> command;
+};
+
+int exit_code_for(StartError e) {
+  switch (e) {
+    case StartError::NotFound: return kExitNotFound;
+    case StartError::NotExecutable: return kExitNotExecutable;
+    case StartError::NotPermitted:
+    case StartError::Other: break;
+  }
+  return kExitCannotTrace;
+}
+
+int run_trace(const TraceArgs& a) {
+  if (a.pid == 0 && a.command.empty())
+    fail(kExitUsage, "trace: give a command after '--', or -p PID");
+  if (a.pid != 0 && !a.command.empty())
+    fail(kExitUsage, "trace: give either a command or -p PID, not both");
+
+  SyscallFilter filter;
+  for (const auto& e : a.exprs) {
+    std::string_view expr = e;
+    std::string_view set = expr;
+    if (auto eq = expr.find('='); eq != std::string_view::npos) {
+      std::string_view key = expr.substr(0, eq);
+      if (key != "trace" && key != "t")
+        fail(kExitUsage, fmt::format("-e {}: only 'trace=SET' is supported", e));
+      set = expr.substr(eq + 1);
+    }
+    auto parsed = SyscallFilter::parse(set);
+    if (!parsed) fail(kExitUsage, fmt::format("-e {}: {}", e, parsed.error()));
+    filter = std::move(*parsed);
+  }
+
+  TraceOptions options;
+  options.follow = !a.no_follow;
+  if (!a.timeout.empty()) {
+    auto d = parse_duration(a.timeout);
+    if (!d) fail(kExitUsage, fmt::format("--timeout {}: {}", a.timeout, d.error()));
+    options.timeout = *d;
+  }
+
+  std::FILE* out = stderr;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
+  if (!a.output.empty()) {
+    file.reset(std::fopen(a.output.c_str(), "w"));
+    if (!file) fail(kExitUsage, fmt::format("cannot open '{}': {}", a.output, std::strerror(errno)));
+    out = file.get();
+  }
+  std::vector<char> buffer(1 << 16);
+  std::setvbuf(out, buffer.data(), _IOFBF, buffer.size());
+
+  FormatOptions fmt_options;
+  fmt_options.string_limit = a.string_limit;
+  std::unique_ptr<Sink> sink;
+  std::vector<std::string> command = a.command;
+  if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};
+  if (a.format == "jsonl") {
+    sink = std::make_unique<JsonlSink>(out, command, fmt_options);
+  } else {
+    PidPrefix prefix = !options.follow        ? PidPrefix::None
+                       : a.output.empty() ? PidPrefix::WhenMany
+                                              : PidPrefix::Always;
+    sink = std::make_unique<TextSink>(out, fmt_options, prefix);
+  }
+  FilteringSink filtered(filter, sink.get());
+
+  Tracer tracer(options);
+  tracer.add_sink(filter.selects_all() ? sink.get() : static_cast<Sink*>(&filtered));
+  install_stop_handlers();
+  auto result = a.pid != 0 ? tracer.attach(a.pid) : tracer.run(a.command);
+  std::fflush(out);
+  if (!result) fail(exit_code_for(result.error().kind), result.error().message);
+  if (result->timed_out) {
+    std::fprintf(stderr, "syspect: timeout after %s, killed the traced processes\n",
+                 a.timeout.c_str());
+    return kExitTimeout;
+  }
+  if (result->detached) return 0;
+  return result->status();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"syspect: syscall assertions for tests, on Linux x86_64"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "syspect 0.1.0");
+
+  TraceArgs ta;
+  CLI::App* trace = app.add_subcommand("trace", "Run a command (or attach to a process) and print its syscalls as strace does");
+  trace->add_option("-o,--output", ta.output, "Write the trace to FILE instead of stderr");
+  trace->add_option("-s,--string-limit", ta.string_limit, "Show at most N bytes of each string (default 32)")
+      ->check(CLI::NonNegativeNumber);
+  trace->add_option("--format", ta.format, "Output format: text (strace) or jsonl")
+      ->check(CLI::IsMember({"text", "jsonl"}));
+  trace->add_option("-e", ta.exprs, "Which syscalls to show: trace=SET (names, !name, @class)");
+  trace->add_option("-p,--pid", ta.pid, "Attach to a running process and all its threads")
+      ->check(CLI::PositiveNumber);
+  trace->add_flag("-f,--follow", ta.follow, "Follow threads and children (the default)");
+  trace->add_flag("--no-follow", ta.no_follow, "Trace only the first process, not its threads or children");
+  trace->add_option("--timeout", ta.timeout, "Kill the whole traced tree after DURATION (10s, 500ms, 2m)");
+  trace->add_option("command", ta.command, "The command to run, after --");
+  trace->footer(
+      "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
+      "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found.");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "syspect: %s\n", e.what());
+    std::fprintf(stderr, "Run 'syspect --help' for usage.\n");
+    return kExitUsage;
+  }
+  if (trace->parsed()) return run_trace(ta);
+  return kExitUsage;
+}

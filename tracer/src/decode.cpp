@@ -1,0 +1,206 @@
+#include "decode.hpp"
+
+#include <cstring>
+#include <vector>
+
+#include "memory.hpp"
+
+namespace syspect::detail {
+namespace {
+
+void decode_number(const ArgDesc& d, ArgValue& v) {
+  v.form = ArgValue::Form::Number;
+  switch (d.kind) {
+    case ArgKind::Int:
+    case ArgKind::Fd:
+    case ArgKind::DirFd:
+    case ArgKind::Signal:
+      v.num = static_cast<std::int32_t>(v.raw);
+      break;
+    case ArgKind::Uint:
+      v.num = static_cast<std::uint32_t>(v.raw);
+      break;
+    default:
+      v.num = static_cast<std::int64_t>(v.raw);
+      break;
+  }
+}
+
+void decode_pointer(ArgValue& v) {
+  v.form = v.raw == 0 ? ArgValue::Form::Null : ArgValue::Form::Pointer;
+}
+
+void decode_string(pid_t tid, ArgValue& v, std::size_t limit) {
+  if (v.raw == 0) {
+    v.form = ArgValue::Form::Null;
+    return;
+  }
+  auto s = read_string(tid, RemotePtr{v.raw}, limit);
+  if (!s) {
+    v.form = ArgValue::Form::Pointer;
+    v.unreadable = true;
+    return;
+  }
+  v.form = ArgValue::Form::String;
+  v.bytes = std::move(s->bytes);
+  v.truncated = s->truncated;
+}
+
+void decode_buffer(pid_t tid, ArgValue& v, std::uint64_t len, std::size_t limit) {
+  if (v.raw == 0) {
+    v.form = ArgValue::Form::Null;
+    return;
+  }
+  std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(len, limit));
+  v.total_len = len;
+  v.bytes.resize(want);
+  long n = want == 0 ? 0 : read_memory(tid, RemotePtr{v.raw}, v.bytes.data(), want);
+  if (n < 0) {
+    v.bytes.clear();
+    v.form = ArgValue::Form::Pointer;
+    v.unreadable = true;
+    return;
+  }
+  v.bytes.resize(static_cast<std::size_t>(n));
+  v.form = ArgValue::Form::Bytes;
+  v.truncated = v.bytes.size() < len;
+}
+
+// A NULL-terminated array of string pointers (argv, envp).
+void decode_string_array(pid_t tid, ArgValue& v, Abi abi, const DecodeLimits& limits,
+                         bool keep_items) {
+  if (v.raw == 0) {
+    v.form = ArgValue::Form::Null;
+    return;
+  }
+  const std::size_t width = abi == Abi::x86_64 ? 8 : 4;
+  std::vector<std::uint64_t> ptrs;
+  std::uint64_t addr = v.raw;
+  bool complete = false;
+  unsigned char chunk[512];
+  while (!complete) {
+    long n = read_memory(tid, RemotePtr{addr}, chunk, sizeof chunk);
+    if (n < static_cast<long>(width)) break;
+    for (long off = 0; off + static_cast<long>(width) <= n; off += static_cast<long>(width)) {
+      std::uint64_t p = 0;
+      std::memcpy(&p, chunk + off, width);
+      if (p == 0) {
+        complete = true;
+        break;
+      }
+      ptrs.push_back(p);
+    }
+    addr += static_cast<std::uint64_t>(n - n % static_cast<long>(width));
+  }
+  if (ptrs.empty() && !complete) {
+    v.form = ArgValue::Form::Pointer;
+    v.unreadable = true;
+    return;
+  }
+  v.form = ArgValue::Form::StringArray;
+  v.total_items = ptrs.size();
+  v.truncated = !complete;
+  if (!keep_items) return;
+  std::size_t keep = std::min(ptrs.size(), limits.max_argv);
+  v.items.reserve(keep);
+  for (std::size_t i = 0; i < keep; ++i) {
+    auto s = read_string(tid, RemotePtr{ptrs[i]}, limits.max_string);
+    v.items.push_back(s ? std::move(s->bytes) : std::string());
+  }
+  if (keep < ptrs.size()) v.truncated = true;
+}
+
+void decode_fd_pair(pid_t tid, ArgValue& v) {
+  int fds[2];
+  if (v.raw == 0 || !read_exact(tid, RemotePtr{v.raw}, fds, sizeof fds)) {
+    decode_pointer(v);
+    v.unreadable = v.raw != 0;
+    return;
+  }
+  v.form = ArgValue::Form::Pair;
+  v.num = fds[0];
+  v.num2 = fds[1];
+}
+
+std::uint64_t length_of(const SyscallEvent& e, const ArgDesc& d) {
+  if (d.len_arg == kLenResult) return e.result < 0 ? 0 : static_cast<std::uint64_t>(e.result);
+  if (d.len_arg >= 0 && d.len_arg < e.nargs) return e.args[d.len_arg].raw;
+  return 0;
+}
+
+void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
+                const DecodeLimits& limits) {
+  switch (d.kind) {
+    case ArgKind::Path:
+    case ArgKind::Str:
+      decode_string(tid, v, limits.max_string);
+      break;
+    case ArgKind::Buf:
+      decode_buffer(tid, v, length_of(e, d), limits.max_buffer);
+      break;
+    case ArgKind::Argv:
+      decode_string_array(tid, v, e.abi, limits, true);
+      break;
+    case ArgKind::Envp:
+      decode_string_array(tid, v, e.abi, limits, true);
+      break;
+    case ArgKind::FdPair:
+      decode_fd_pair(tid, v);
+      break;
+    case ArgKind::Ptr:
+    case ArgKind::Struct:
+      decode_pointer(v);
+      break;
+    default:
+      decode_number(d, v);
+      break;
+  }
+}
+
+}  // namespace
+
+void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6],
+                  const DecodeLimits& limits) {
+  const bool narrow = e.abi == Abi::i386;
+  if (e.desc == nullptr) {
+    e.nargs = 6;
+    for (int i = 0; i < 6; ++i) {
+      ArgValue& v = e.args[i];
+      v.raw = narrow ? (raw[i] & 0xffffffffu) : raw[i];
+      v.form = ArgValue::Form::Number;
+      v.num = static_cast<std::int64_t>(v.raw);
+    }
+    return;
+  }
+  e.nargs = e.desc->nargs;
+  for (int i = 0; i < e.nargs; ++i) {
+    ArgValue& v = e.args[i];
+    // The i386 ABI passes 32-bit values; whatever is in the upper half of a
+    // 64-bit register is not part of the call.
+    v.raw = narrow ? (raw[i] & 0xffffffffu) : raw[i];
+    const ArgDesc& d = e.desc->args[i];
+    if (d.dir == ArgDir::In) {
+      decode_one(tid, e, d, v, limits);
+    } else {
+      decode_pointer(v);  // until the call returns
+      if (d.kind != ArgKind::Ptr && d.kind != ArgKind::Struct && d.kind != ArgKind::Buf &&
+          d.kind != ArgKind::FdPair && d.kind != ArgKind::Path && d.kind != ArgKind::Str)
+        decode_number(d, v);
+    }
+  }
+}
+
+void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
+                 const DecodeLimits& limits) {
+  if (e.abi == Abi::i386) rval = static_cast<std::int32_t>(rval);
+  e.result = rval;
+  e.err = is_error ? static_cast<int>(-rval) : 0;
+  if (e.desc == nullptr || is_error) return;
+  for (int i = 0; i < e.nargs; ++i) {
+    const ArgDesc& d = e.desc->args[i];
+    if (d.dir == ArgDir::In) continue;
+    decode_one(tid, e, d, e.args[i], limits);
+  }
+}
+
+}  // namespace syspect::detail

@@ -1,0 +1,332 @@
+#include "syspect/format.hpp"
+
+#include <signal.h>
+
+#include <fmt/format.h>
+
+#include "syspect/xlat.hpp"
+
+namespace syspect {
+namespace {
+
+constexpr std::size_t kAlignColumn = 40;
+
+bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
+
+void append_hex(std::string& out, std::uint64_t v) {
+  if (v == 0) {
+    out += '0';
+  } else {
+    fmt::format_to(std::back_inserter(out), "{:#x}", v);
+  }
+}
+
+void append_pointer(std::string& out, std::uint64_t v) {
+  if (v == 0) {
+    out += "NULL";
+  } else {
+    fmt::format_to(std::back_inserter(out), "{:#x}", v);
+  }
+}
+
+void append_quoted(std::string& out, std::string_view bytes, std::size_t limit,
+                   bool truncated) {
+  out += quote_string(bytes, limit, truncated);
+}
+
+void append_string_array(std::string& out, const ArgValue& v, std::size_t limit) {
+  out += '[';
+  std::size_t shown = std::min(v.items.size(), limit);
+  for (std::size_t i = 0; i < shown; ++i) {
+    if (i) out += ", ";
+    append_quoted(out, v.items[i], limit, false);
+  }
+  if (shown < v.total_items || v.truncated) out += shown ? ", ..." : "...";
+  out += ']';
+}
+
+void append_arg(std::string& out, const SyscallEvent& e, int i,
+                const FormatOptions& options) {
+  const ArgValue& v = e.args[i];
+  const ArgDesc* d = e.desc ? &e.desc->args[i] : nullptr;
+  if (d == nullptr) {  // unknown syscall: every argument in hex
+    append_hex(out, v.raw);
+    return;
+  }
+  switch (v.form) {
+    case ArgValue::Form::Null:
+      out += "NULL";
+      return;
+    case ArgValue::Form::Pointer:
+    case ArgValue::Form::Unavailable:
+      append_pointer(out, v.raw);
+      return;
+    case ArgValue::Form::String:
+      // Paths are shown whole, like strace; other strings stop at -s.
+      append_quoted(out, v.bytes,
+                    d->kind == ArgKind::Path ? v.bytes.size() + 1 : options.string_limit,
+                    v.truncated);
+      return;
+    case ArgValue::Form::Bytes:
+      append_quoted(out, v.bytes, options.string_limit, v.truncated);
+      return;
+    case ArgValue::Form::StringArray:
+      if (d->kind == ArgKind::Envp) {
+        append_pointer(out, v.raw);
+        fmt::format_to(std::back_inserter(out), " /* {} var{}{} */", v.total_items,
+                       v.total_items == 1 ? "" : "s", v.truncated ? "..." : "");
+      } else {
+        append_string_array(out, v, options.string_limit);
+      }
+      return;
+    case ArgValue::Form::Pair:
+      fmt::format_to(std::back_inserter(out), "[{}, {}]", v.num, v.num2);
+      return;
+    case ArgValue::Form::Number:
+      break;
+  }
+  switch (d->kind) {
+    case ArgKind::Hex:
+      append_hex(out, v.raw);
+      break;
+    case ArgKind::Octal:
+      fmt::format_to(std::back_inserter(out), "0{:02o}", v.raw);
+      break;
+    case ArgKind::DirFd:
+      if (v.num == -100) {
+        out += "AT_FDCWD";
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}", v.num);
+      }
+      break;
+    case ArgKind::Flags:
+    case ArgKind::Enum:
+      if (d->xlat) {
+        out += xlat_format(*d->xlat, v.raw);
+      } else {
+        append_hex(out, v.raw);
+      }
+      break;
+    case ArgKind::Signal: {
+      out += signal_name(static_cast<int>(v.num));
+      break;
+    }
+    case ArgKind::Ptr:
+    case ArgKind::Struct:
+      append_pointer(out, v.raw);
+      break;
+    case ArgKind::Ulong:
+      fmt::format_to(std::back_inserter(out), "{}", v.raw);
+      break;
+    default:
+      fmt::format_to(std::back_inserter(out), "{}", v.num);
+      break;
+  }
+}
+
+}  // namespace
+
+std::string quote_string(std::string_view bytes, std::size_t limit, bool truncated) {
+  std::string out;
+  std::size_t n = std::min(bytes.size(), limit);
+  out.reserve(n + 8);
+  out += '"';
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    switch (c) {
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\t': out += "\\t"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\v': out += "\\v"; continue;
+      case '\f': out += "\\f"; continue;
+      case '\r': out += "\\r"; continue;
+      default: break;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    // Octal, in as few digits as stay unambiguous before the next byte.
+    unsigned char next = i + 1 < n ? static_cast<unsigned char>(bytes[i + 1]) : 0;
+    bool digit_follows = i + 1 < n && next >= '0' && next <= '7';
+    if (digit_follows) {
+      fmt::format_to(std::back_inserter(out), "\\{:03o}", c);
+    } else {
+      fmt::format_to(std::back_inserter(out), "\\{:o}", c);
+    }
+  }
+  out += '"';
+  if (truncated || bytes.size() > limit) out += "...";
+  return out;
+}
+
+std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
+  std::string out;
+  if (e.resumed != nullptr) {
+    fmt::format_to(std::back_inserter(out), "<... resuming interrupted {} ...>",
+                   e.resumed->name);
+    return out;
+  }
+  for (int i = 0; i < e.nargs; ++i) {
+    if (i) out += ", ";
+    append_arg(out, e, i, options);
+  }
+  return out;
+}
+
+std::string format_result(const SyscallEvent& e) {
+  if (!e.finished || e.no_return) return "?";
+  if (e.err != 0) {
+    const char* name = errno_name(e.err);
+    std::string n = name ? name : fmt::format("E??? ({})", e.err);
+    if (is_restart_errno(e.err)) return fmt::format("? {} ({})", n, errno_message(e.err));
+    return fmt::format("-1 {} ({})", n, errno_message(e.err));
+  }
+  RetKind kind = e.desc ? e.desc->ret : RetKind::Int;
+  switch (kind) {
+    case RetKind::Hex:
+      return e.result == 0 ? std::string("0") : fmt::format("{:#x}", static_cast<std::uint64_t>(e.result));
+    case RetKind::None:
+      return "?";
+    case RetKind::Octal:
+      return fmt::format("0{:02o}", e.result);
+    default:
+      return fmt::format("{}", e.result);
+  }
+}
+
+namespace {
+
+// What strace had printed at entry when a call never returned: the inputs up
+// to the first output argument, then " <unfinished ...>".
+std::string format_unfinished_args(const SyscallEvent& e, const FormatOptions& options) {
+  std::string out;
+  if (e.resumed != nullptr) return format_args(e, options) + " <unfinished ...>";
+  for (int i = 0; i < e.nargs; ++i) {
+    if (e.desc != nullptr && e.desc->args[i].dir != ArgDir::In) {
+      if (i) out += ", ";
+      break;
+    }
+    if (i) out += ", ";
+    append_arg(out, e, i, options);
+  }
+  out += " <unfinished ...>";
+  return out;
+}
+
+}  // namespace
+
+std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
+                           std::size_t column) {
+  std::string out = e.name();
+  out += '(';
+  out += e.finished ? format_args(e, options) : format_unfinished_args(e, options);
+  out += ')';
+  if (options.align && column + out.size() < kAlignColumn) {
+    out.append(kAlignColumn - column - out.size(), ' ');
+    out += "= ";
+  } else {
+    out += " = ";
+  }
+  out += format_result(e);
+  return out;
+}
+
+namespace {
+
+const char* si_code_name(int signo, int code) {
+  switch (code) {
+    case SI_USER: return "SI_USER";
+    case SI_KERNEL: return "SI_KERNEL";
+    case SI_QUEUE: return "SI_QUEUE";
+    case SI_TIMER: return "SI_TIMER";
+    case SI_MESGQ: return "SI_MESGQ";
+    case SI_ASYNCIO: return "SI_ASYNCIO";
+    case SI_SIGIO: return "SI_SIGIO";
+    case SI_TKILL: return "SI_TKILL";
+    default: break;
+  }
+  if (signo == SIGCHLD) {
+    switch (code) {
+      case CLD_EXITED: return "CLD_EXITED";
+      case CLD_KILLED: return "CLD_KILLED";
+      case CLD_DUMPED: return "CLD_DUMPED";
+      case CLD_TRAPPED: return "CLD_TRAPPED";
+      case CLD_STOPPED: return "CLD_STOPPED";
+      case CLD_CONTINUED: return "CLD_CONTINUED";
+    }
+  } else if (signo == SIGSEGV) {
+    switch (code) {
+      case SEGV_MAPERR: return "SEGV_MAPERR";
+      case SEGV_ACCERR: return "SEGV_ACCERR";
+    }
+  } else if (signo == SIGBUS) {
+    switch (code) {
+      case BUS_ADRALN: return "BUS_ADRALN";
+      case BUS_ADRERR: return "BUS_ADRERR";
+      case BUS_OBJERR: return "BUS_OBJERR";
+    }
+  } else if (signo == SIGSYS && code == 1) {
+    return "SYS_SECCOMP";
+  } else if (signo == SIGFPE) {
+    switch (code) {
+      case FPE_INTDIV: return "FPE_INTDIV";
+      case FPE_INTOVF: return "FPE_INTOVF";
+      case FPE_FLTDIV: return "FPE_FLTDIV";
+    }
+  } else if (signo == SIGILL) {
+    switch (code) {
+      case ILL_ILLOPC: return "ILL_ILLOPC";
+      case ILL_ILLOPN: return "ILL_ILLOPN";
+    }
+  } else if (signo == SIGTRAP) {
+    switch (code) {
+      case TRAP_BRKPT: return "TRAP_BRKPT";
+      case TRAP_TRACE: return "TRAP_TRACE";
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string format_signal(const SignalEvent& e) {
+  std::string sig = signal_name(e.signo);
+  if (e.stopped) return fmt::format("--- stopped by {} ---", sig);
+  std::string out = fmt::format("--- {} {{si_signo={}, si_code=", sig, sig);
+  if (const char* code = si_code_name(e.signo, e.code)) {
+    out += code;
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}", e.code);
+  }
+  if (e.code == SI_USER || e.code == SI_TKILL || e.code == SI_QUEUE) {
+    fmt::format_to(std::back_inserter(out), ", si_pid={}, si_uid={}", e.sender_pid, e.sender_uid);
+  } else if (e.signo == SIGCHLD && e.code > 0) {
+    std::string status = fmt::format("{}", e.status);
+    if (e.code == CLD_KILLED || e.code == CLD_DUMPED || e.code == CLD_STOPPED ||
+        e.code == CLD_TRAPPED || e.code == CLD_CONTINUED)
+      status = signal_name(e.status);
+    fmt::format_to(std::back_inserter(out),
+                   ", si_pid={}, si_uid={}, si_status={}, si_utime={}, si_stime={}",
+                   e.sender_pid, e.sender_uid, status, e.utime, e.stime);
+  } else if ((e.signo == SIGSEGV || e.signo == SIGBUS || e.signo == SIGILL ||
+              e.signo == SIGFPE) && e.code > 0) {
+    fmt::format_to(std::back_inserter(out), ", si_addr=");
+    append_pointer(out, e.addr);
+  }
+  out += "} ---";
+  return out;
+}
+
+std::string format_exit(const ExitEvent& e) {
+  if (e.superseded_by != 0)
+    return fmt::format("+++ superseded by execve in pid {} +++", e.superseded_by);
+  if (e.signaled) {
+    return fmt::format("+++ killed by {}{} +++", signal_name(e.signal),
+                       e.core_dumped ? " (core dumped)" : "");
+  }
+  return fmt::format("+++ exited with {} +++", e.code);
+}
+
+}  // namespace syspect

@@ -1,0 +1,276 @@
+#include "syspect/sinks.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "syspect/xlat.hpp"
+
+namespace syspect {
+
+// ---- TextSink ----
+
+TextSink::TextSink(std::FILE* out, FormatOptions options, PidPrefix prefix)
+    : out_(out), options_(options), prefix_(prefix) {}
+
+void TextSink::start_line(pid_t tid) {
+  line_.clear();
+  live_.insert(tid);
+  if (prefix_ == PidPrefix::Always) {
+    fmt::format_to(std::back_inserter(line_), "{:<5} ", tid);
+  } else if (prefix_ == PidPrefix::WhenMany && live_.size() > 1) {
+    fmt::format_to(std::back_inserter(line_), "[pid {:>5}] ", tid);
+  }
+}
+
+void TextSink::end_line() {
+  line_ += '\n';
+  std::fwrite(line_.data(), 1, line_.size(), out_);
+}
+
+void TextSink::on_syscall(const SyscallEvent& e) {
+  start_line(e.tid);
+  std::size_t column = line_.size();
+  line_ += format_syscall(e, options_, column);
+  end_line();
+}
+
+void TextSink::on_signal(const SignalEvent& e) {
+  start_line(e.tid);
+  line_ += format_signal(e);
+  end_line();
+}
+
+void TextSink::on_exec(const ExecEvent&) {}
+
+void TextSink::on_exit(const ExitEvent& e) {
+  start_line(e.tid);
+  line_ += format_exit(e);
+  end_line();
+  live_.erase(e.tid);
+  // The thread that exec'd now goes by the leader's tid.
+  if (e.superseded_by) live_.erase(e.superseded_by);
+}
+
+void TextSink::on_finish(const TraceResult&) { std::fflush(out_); }
+
+// ---- JsonlSink ----
+
+namespace {
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+    i += n;
+  }
+  return true;
+}
+
+void json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+// Bytes as a JSON string when they are UTF-8, else {"hex": "..."}.
+void json_bytes(std::string& out, std::string_view s) {
+  if (valid_utf8(s)) {
+    json_string(out, s);
+    return;
+  }
+  out += "{\"hex\":\"";
+  for (char ch : s) fmt::format_to(std::back_inserter(out), "{:02x}", static_cast<unsigned char>(ch));
+  out += "\"}";
+}
+
+void json_value(std::string& out, const ArgValue& v, const ArgDesc* d) {
+  switch (v.form) {
+    case ArgValue::Form::Number:
+      if (d && (d->kind == ArgKind::Ulong || d->kind == ArgKind::Hex ||
+                d->kind == ArgKind::Flags || d->kind == ArgKind::Octal)) {
+        fmt::format_to(std::back_inserter(out), "{}", v.raw);
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}", v.num);
+      }
+      return;
+    case ArgValue::Form::Null:
+      out += "null";
+      return;
+    case ArgValue::Form::Pointer:
+    case ArgValue::Form::Unavailable:
+      fmt::format_to(std::back_inserter(out), "{{\"ptr\":\"{:#x}\"}}", v.raw);
+      return;
+    case ArgValue::Form::String:
+    case ArgValue::Form::Bytes:
+      json_bytes(out, v.bytes);
+      return;
+    case ArgValue::Form::StringArray:
+      out += '[';
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out += ',';
+        json_bytes(out, v.items[i]);
+      }
+      out += ']';
+      return;
+    case ArgValue::Form::Pair:
+      fmt::format_to(std::back_inserter(out), "[{},{}]", v.num, v.num2);
+      return;
+  }
+}
+
+void json_exe(std::string& out, const ExePath& exe) {
+  out += ",\"exe\":";
+  if (exe) {
+    json_bytes(out, *exe);
+  } else {
+    out += "null";
+  }
+}
+
+}  // namespace
+
+JsonlSink::JsonlSink(std::FILE* out, const std::vector<std::string>& command,
+                     FormatOptions options)
+    : out_(out), options_(options) {
+  line_ = "{\"syspect\":1,\"command\":[";
+  for (std::size_t i = 0; i < command.size(); ++i) {
+    if (i) line_ += ',';
+    json_bytes(line_, command[i]);
+  }
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  line_ += "],\"start\":\"";
+  line_ += stamp;
+  line_ += "\"}\n";
+  std::fwrite(line_.data(), 1, line_.size(), out_);
+}
+
+void JsonlSink::on_syscall(const SyscallEvent& e) {
+  line_.clear();
+  fmt::format_to(std::back_inserter(line_),
+                 "{{\"type\":\"syscall\",\"seq\":{},\"pid\":{},\"tid\":{},\"abi\":\"{}\",\"name\":\"{}\","
+                 "\"nr\":{},\"args\":[",
+                 e.seq, e.pid, e.tid, abi_name(e.abi), e.name(), e.nr);
+  for (int i = 0; i < e.nargs; ++i) {
+    if (i) line_ += ',';
+    const ArgDesc* d = e.desc ? &e.desc->args[i] : nullptr;
+    line_ += "{\"name\":";
+    if (d) {
+      json_string(line_, d->name);
+    } else {
+      fmt::format_to(std::back_inserter(line_), "\"{}\"", i);
+    }
+    fmt::format_to(std::back_inserter(line_), ",\"raw\":{},\"value\":", e.args[i].raw);
+    json_value(line_, e.args[i], d);
+    if (e.args[i].unreadable) line_ += ",\"unreadable\":true";
+    if (e.args[i].truncated) line_ += ",\"truncated\":true";
+    line_ += '}';
+  }
+  line_ += "],\"result\":";
+  if (e.finished && !e.no_return) {
+    fmt::format_to(std::back_inserter(line_), "{}", e.err ? -1 : e.result);
+  } else {
+    line_ += "null";
+  }
+  line_ += ",\"errno\":";
+  if (e.err) {
+    const char* name = errno_name(e.err);
+    json_string(line_, name ? name : fmt::format("{}", e.err));
+  } else {
+    line_ += "null";
+  }
+  fmt::format_to(std::back_inserter(line_), ",\"finished\":{}", e.finished ? "true" : "false");
+  if (e.exec_old_tid) fmt::format_to(std::back_inserter(line_), ",\"exec_old_tid\":{}", e.exec_old_tid);
+  json_exe(line_, e.exe);
+  line_ += ",\"text\":";
+  FormatOptions plain = options_;
+  plain.align = false;
+  json_string(line_, format_syscall(e, plain));
+  line_ += "}\n";
+  std::fwrite(line_.data(), 1, line_.size(), out_);
+}
+
+void JsonlSink::on_signal(const SignalEvent& e) {
+  line_.clear();
+  fmt::format_to(std::back_inserter(line_),
+                 "{{\"type\":\"signal\",\"seq\":{},\"pid\":{},\"tid\":{},\"signo\":{},\"signal\":\"{}\","
+                 "\"code\":{},\"sender_pid\":{},\"stopped\":{}",
+                 e.seq, e.pid, e.tid, e.signo, signal_name(e.signo), e.code, e.sender_pid,
+                 e.stopped ? "true" : "false");
+  json_exe(line_, e.exe);
+  line_ += ",\"text\":";
+  json_string(line_, format_signal(e));
+  line_ += "}\n";
+  std::fwrite(line_.data(), 1, line_.size(), out_);
+}
+
+void JsonlSink::on_exec(const ExecEvent& e) {
+  line_.clear();
+  fmt::format_to(std::back_inserter(line_),
+                 "{{\"type\":\"exec\",\"seq\":{},\"pid\":{},\"old_tid\":{},\"filename\":", e.seq,
+                 e.pid, e.old_tid);
+  json_bytes(line_, e.filename);
+  line_ += "}\n";
+  std::fwrite(line_.data(), 1, line_.size(), out_);
+}
+
+void JsonlSink::on_exit(const ExitEvent& e) {
+  line_.clear();
+  fmt::format_to(std::back_inserter(line_),
+                 "{{\"type\":\"exit\",\"seq\":{},\"pid\":{},\"tid\":{},\"signaled\":{},\"code\":{},"
+                 "\"signal\":",
+                 e.seq, e.pid, e.tid, e.signaled ? "true" : "false", e.code);
+  if (e.signaled) {
+    json_string(line_, signal_name(e.signal));
+  } else {
+    line_ += "null";
+  }
+  if (e.superseded_by) fmt::format_to(std::back_inserter(line_), ",\"superseded_by\":{}", e.superseded_by);
+  json_exe(line_, e.exe);
+  line_ += ",\"text\":";
+  json_string(line_, format_exit(e));
+  line_ += "}\n";
+  std::fwrite(line_.data(), 1, line_.size(), out_);
+}
+
+void JsonlSink::on_finish(const TraceResult& r) {
+  line_.clear();
+  fmt::format_to(std::back_inserter(line_),
+                 "{{\"type\":\"end\",\"status\":{},\"exit_code\":{},\"signal\":", r.status(),
+                 r.exit_code);
+  if (r.signaled) {
+    json_string(line_, signal_name(r.term_signal));
+  } else {
+    line_ += "null";
+  }
+  fmt::format_to(std::back_inserter(line_), ",\"timed_out\":{},\"detached\":{}}}\n",
+                 r.timed_out ? "true" : "false", r.detached ? "true" : "false");
+  std::fwrite(line_.data(), 1, line_.size(), out_);
+  std::fflush(out_);
+}
+
+}  // namespace syspect

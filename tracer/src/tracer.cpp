@@ -1,0 +1,735 @@
+#include "syspect/tracer.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "decode.hpp"
+#include "memory.hpp"
+#include "ptrace.hpp"
+#include "syspect/xlat.hpp"
+
+namespace syspect {
+namespace {
+
+using detail::PtraceStatus;
+using detail::ptrace_checked;
+
+std::atomic<bool> g_stop_requested{false};
+
+constexpr long kX32Bit = 0x40000000;
+
+std::string read_link(const std::string& path) {
+  char buf[4096];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
+  if (n < 0) return {};
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+ExePath exe_of(pid_t pid) {
+  return std::make_shared<const std::string>(read_link(fmt::format("/proc/{}/exe", pid)));
+}
+
+// The thread group a thread belongs to, from /proc; 0 when it is gone.
+pid_t tgid_of(pid_t tid) {
+  std::ifstream in(fmt::format("/proc/{}/status", tid));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Tgid:", 0) == 0) return static_cast<pid_t>(std::stol(line.substr(5)));
+  }
+  return 0;
+}
+
+bool is_group_stop_signal(int sig) {
+  return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
+
+// Where a program named on the command line lives, as execvp would find it.
+struct Resolved {
+  std::string path;
+  int error = 0;  // errno of the best failure when not found
+};
+
+Resolved resolve_program(const std::string& name) {
+  if (name.empty()) return {{}, ENOENT};
+  if (name.find('/') != std::string::npos) {
+    if (::access(name.c_str(), F_OK) != 0) return {{}, errno};
+    if (::access(name.c_str(), X_OK) != 0) return {{}, errno};
+    return {name, 0};
+  }
+  const char* env = std::getenv("PATH");
+  std::string path = env ? env : "/usr/local/bin:/usr/bin:/bin";
+  int best = ENOENT;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    std::string dir = path.substr(start, end - start);
+    if (dir.empty()) dir = ".";
+    std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) {
+      struct stat st;
+      if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return {candidate, 0};
+    } else if (errno == EACCES && ::access(candidate.c_str(), F_OK) == 0) {
+      best = EACCES;
+    }
+    start = end + 1;
+  }
+  return {{}, best};
+}
+
+struct ThreadState {
+  pid_t tid = 0;
+  pid_t tgid = 0;
+  bool in_syscall = false;
+  bool awaiting_exec = false;  // the spawned child, before the target's execve
+  SyscallEvent pending;
+  const SyscallDesc* interrupted = nullptr;  // last call ended by a restart errno
+};
+
+struct ProcessState {
+  ExePath exe;
+  int threads = 0;
+};
+
+}  // namespace
+
+struct Tracer::Impl {
+  TraceOptions options;
+  detail::DecodeLimits limits;
+  std::vector<Sink*> sinks;
+
+  std::unordered_map<pid_t, ThreadState> threads;
+  std::unordered_map<pid_t, ProcessState> processes;
+  std::uint64_t seq = 0;
+  pid_t root = 0;
+  bool attached = false;  // attach mode: detach rather than kill on stop
+  bool detaching = false;
+  bool killing = false;
+  TraceResult result;
+  int exec_errno = 0;  // the target's execve failed with this
+
+  // The watchdog (--timeout) kills every live thread group from its own
+  // thread; it needs only the set of tgids, guarded by a mutex.
+  std::mutex live_mutex;
+  std::set<pid_t> live_tgids;
+  std::atomic<bool> timed_out{false};
+
+  explicit Impl(TraceOptions o) : options(std::move(o)) {
+    limits.max_string = options.max_string;
+    limits.max_buffer = options.max_buffer;
+    limits.max_argv = options.max_argv;
+  }
+
+  unsigned ptrace_options() const {
+    unsigned o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+    if (options.follow) o |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
+    return o;
+  }
+
+  // ---- bookkeeping ----
+
+  ThreadState& add_thread(pid_t tid, pid_t tgid, ExePath exe) {
+    ThreadState& t = threads[tid];
+    t.tid = tid;
+    t.tgid = tgid;
+    ProcessState& p = processes[tgid];
+    if (p.threads++ == 0) {
+      p.exe = exe ? std::move(exe) : exe_of(tgid);
+      std::lock_guard lock(live_mutex);
+      live_tgids.insert(tgid);
+    }
+    return t;
+  }
+
+  void remove_thread(pid_t tid) {
+    auto it = threads.find(tid);
+    if (it == threads.end()) return;
+    pid_t tgid = it->second.tgid;
+    threads.erase(it);
+    auto p = processes.find(tgid);
+    if (p != processes.end() && --p->second.threads <= 0) {
+      processes.erase(p);
+      std::lock_guard lock(live_mutex);
+      live_tgids.erase(tgid);
+    }
+  }
+
+  ExePath exe_for(pid_t tgid) {
+    auto p = processes.find(tgid);
+    return p == processes.end() ? nullptr : p->second.exe;
+  }
+
+  // ---- emitting ----
+
+  void emit(SyscallEvent& e) {
+    e.seq = seq++;
+    e.exe = exe_for(e.pid);
+    for (Sink* s : sinks) s->on_syscall(e);
+  }
+  void emit(SignalEvent& e) {
+    e.seq = seq++;
+    e.exe = exe_for(e.pid);
+    for (Sink* s : sinks) s->on_signal(e);
+  }
+  void emit(ExecEvent& e) {
+    e.seq = seq++;
+    for (Sink* s : sinks) s->on_exec(e);
+  }
+  void emit(ExitEvent& e) {
+    e.seq = seq++;
+    e.exe = exe_for(e.pid);
+    for (Sink* s : sinks) s->on_exit(e);
+  }
+
+  // ---- resuming ----
+
+  void resume(pid_t tid, int sig = 0) {
+    // Gone: the thread died; waitpid will say so.
+    (void)ptrace_checked(PTRACE_SYSCALL, tid, 0, static_cast<std::uintptr_t>(sig));
+  }
+
+  // ---- stops ----
+
+  void on_syscall_stop(ThreadState& t) {
+    __ptrace_syscall_info info{};
+    if (ptrace_checked(PTRACE_GET_SYSCALL_INFO, t.tid, sizeof info,
+                       reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok)
+      return;
+    if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+      on_entry(t, info);
+    } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+      on_exit_stop(t, info);
+    }
+  }
+
+  void on_entry(ThreadState& t, const __ptrace_syscall_info& info) {
+    SyscallEvent& e = t.pending;
+    e = SyscallEvent{};
+    e.pid = t.tgid;
+    e.tid = t.tid;
+    long nr = static_cast<long>(info.entry.nr);
+    if (info.arch == AUDIT_ARCH_I386) {
+      e.abi = Abi::i386;
+      nr = static_cast<std::int32_t>(nr);
+    } else if (nr >= 0 && (nr & kX32Bit)) {
+      e.abi = Abi::x32;
+    }
+    e.nr = nr;
+    e.desc = e.abi == Abi::x32 ? lookup_syscall(Abi::x86_64, nr & ~kX32Bit)
+                               : lookup_syscall(e.abi, nr);
+    std::uint64_t raw[6];
+    for (int i = 0; i < 6; ++i) raw[i] = info.entry.args[i];
+    detail::decode_entry(t.tid, e, raw, limits);
+    if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) e.resumed = t.interrupted;
+    t.in_syscall = true;
+  }
+
+  void on_exit_stop(ThreadState& t, const __ptrace_syscall_info& info) {
+    if (!t.in_syscall) {
+      // A call that was under way when we attached: its entry was never seen.
+      return;
+    }
+    t.in_syscall = false;
+    SyscallEvent& e = t.pending;
+    detail::decode_exit(t.tid, e, info.exit.rval, info.exit.is_error != 0, limits);
+    if (e.err && is_restart_errno(e.err)) {
+      t.interrupted = e.resumed ? e.resumed : e.desc;
+    }
+    if (t.awaiting_exec) {
+      // Only the target's own execve counts; a failed one is reported as a
+      // start error, not as a trace.
+      if (e.desc && std::strcmp(e.desc->name, "execve") == 0) {
+        if (e.err) {
+          exec_errno = e.err;
+          return;
+        }
+        t.awaiting_exec = false;
+        result.started = true;
+      } else {
+        return;
+      }
+    }
+    emit(e);
+  }
+
+  void on_new_child(ThreadState& parent, int event) {
+    unsigned long msg = 0;
+    if (ptrace_checked(PTRACE_GETEVENTMSG, parent.tid, 0,
+                       reinterpret_cast<std::uintptr_t>(&msg)) != PtraceStatus::Ok)
+      return;
+    pid_t child = static_cast<pid_t>(msg);
+    pid_t tgid = child;
+    if (event == PTRACE_EVENT_CLONE) {
+      std::uint64_t flags = 0;
+      const SyscallEvent& e = parent.pending;
+      if (parent.in_syscall && e.desc && std::strcmp(e.desc->name, "clone") == 0) {
+        flags = e.args[0].raw;
+      } else if (parent.in_syscall && e.desc && std::strcmp(e.desc->name, "clone3") == 0) {
+        detail::read_exact(parent.tid, detail::RemotePtr{e.args[0].raw}, &flags, sizeof flags);
+      } else {
+        pid_t t = tgid_of(child);
+        flags = t == parent.tgid ? CLONE_THREAD : 0;
+      }
+      if (flags & CLONE_THREAD) tgid = parent.tgid;
+    }
+    auto it = threads.find(child);
+    if (it != threads.end()) {
+      // Its first stop came before this event and was filed under /proc's
+      // answer; that answer is the truth, nothing to do.
+      return;
+    }
+    add_thread(child, tgid, exe_for(parent.tgid));
+  }
+
+  void on_exec(ThreadState& t) {
+    unsigned long former = 0;
+    (void)ptrace_checked(PTRACE_GETEVENTMSG, t.tid, 0, reinterpret_cast<std::uintptr_t>(&former));
+    pid_t leader = t.tid;
+    pid_t old_tid = static_cast<pid_t>(former);
+    if (old_tid != 0 && old_tid != leader) {
+      // A non-leader thread exec'd and took over the leader's tid. The stop
+      // is reported under the leader's tid; the state of the call in
+      // progress lives under the former tid.
+      auto old_it = threads.find(old_tid);
+      ThreadState& lead = threads[leader];
+      if (lead.in_syscall) {
+        lead.pending.finished = false;
+        emit(lead.pending);
+      }
+      ExitEvent gone;
+      gone.pid = lead.tgid;
+      gone.tid = leader;
+      gone.superseded_by = old_tid;
+      gone.group_leader = true;
+      emit(gone);
+      if (old_it != threads.end()) {
+        ThreadState moved = std::move(old_it->second);
+        threads.erase(old_it);
+        moved.tid = leader;
+        moved.pending.tid = leader;
+        moved.pending.exec_old_tid = old_tid;
+        lead = std::move(moved);
+        // The process keeps its count: one thread left, one taken over.
+        auto p = processes.find(lead.tgid);
+        if (p != processes.end()) p->second.threads--;
+      }
+    }
+    ThreadState& cur = threads[leader];
+    auto p = processes.find(cur.tgid);
+    ExePath exe = exe_of(leader);
+    if (p != processes.end()) p->second.exe = exe;
+    if (cur.awaiting_exec) return;  // the execve exit tells whether it is ours
+    ExecEvent ev;
+    ev.pid = cur.tgid;
+    ev.old_tid = old_tid ? old_tid : leader;
+    ev.filename = exe ? *exe : std::string();
+    ev.exe = exe;
+    emit(ev);
+  }
+
+  void on_signal_stop(ThreadState& t, int sig) {
+    siginfo_t si{};
+    if (ptrace_checked(PTRACE_GETSIGINFO, t.tid, 0, reinterpret_cast<std::uintptr_t>(&si)) !=
+        PtraceStatus::Ok) {
+      resume(t.tid, sig);
+      return;
+    }
+    if (!t.awaiting_exec) {
+      SignalEvent e;
+      e.pid = t.tgid;
+      e.tid = t.tid;
+      e.signo = si.si_signo;
+      e.code = si.si_code;
+      e.errno_ = si.si_errno;
+      if (si.si_signo == SIGCHLD) {
+        e.sender_pid = si.si_pid;
+        e.sender_uid = si.si_uid;
+        e.status = si.si_status;
+        e.utime = static_cast<long>(si.si_utime);
+        e.stime = static_cast<long>(si.si_stime);
+      } else if (si.si_code <= 0) {
+        e.sender_pid = si.si_pid;
+        e.sender_uid = si.si_uid;
+      } else if (si.si_signo == SIGSEGV || si.si_signo == SIGBUS || si.si_signo == SIGILL ||
+                 si.si_signo == SIGFPE) {
+        e.addr = reinterpret_cast<std::uintptr_t>(si.si_addr);
+      }
+      emit(e);
+    }
+    resume(t.tid, sig);
+  }
+
+  void on_group_stop(ThreadState& t, int sig) {
+    if (!t.awaiting_exec) {
+      SignalEvent e;
+      e.pid = t.tgid;
+      e.tid = t.tid;
+      e.signo = sig;
+      e.stopped = true;
+      emit(e);
+    }
+    // Stay stopped, as the program would untraced, until SIGCONT.
+    if (ptrace_checked(PTRACE_LISTEN, t.tid, 0, 0) == PtraceStatus::Failed) resume(t.tid);
+  }
+
+  void on_thread_gone(pid_t tid, int status) {
+    auto it = threads.find(tid);
+    if (it == threads.end()) return;
+    ThreadState& t = it->second;
+    if (t.in_syscall && !t.awaiting_exec) {
+      SyscallEvent& e = t.pending;
+      const char* name = e.desc ? e.desc->name : "";
+      bool exits = std::strcmp(name, "exit_group") == 0 || std::strcmp(name, "exit") == 0;
+      if (exits && WIFEXITED(status)) {
+        e.no_return = true;
+      } else {
+        e.finished = false;
+      }
+      emit(e);
+    }
+    bool leader = t.tid == t.tgid;
+    if (!t.awaiting_exec) {
+      ExitEvent e;
+      e.pid = t.tgid;
+      e.tid = tid;
+      e.group_leader = leader;
+      if (WIFSIGNALED(status)) {
+        e.signaled = true;
+        e.signal = WTERMSIG(status);
+        e.core_dumped = WCOREDUMP(status);
+      } else {
+        e.code = WEXITSTATUS(status);
+      }
+      emit(e);
+    }
+    if (tid == root) {
+      result.exited = true;
+      result.signaled = WIFSIGNALED(status);
+      result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+      result.term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    }
+    remove_thread(tid);
+  }
+
+  void handle(pid_t tid, int status) {
+    auto it = threads.find(tid);
+    if (it == threads.end()) {
+      if (WIFEXITED(status) || WIFSIGNALED(status)) return;
+      // A new tracee whose creator's event has not arrived yet.
+      pid_t tgid = tgid_of(tid);
+      if (tgid == 0) tgid = tid;
+      it = threads.find(tid);
+      add_thread(tid, tgid, exe_for(tgid));
+      it = threads.find(tid);
+    }
+    ThreadState& t = it->second;
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      on_thread_gone(tid, status);
+      return;
+    }
+    if (!WIFSTOPPED(status)) return;
+    int sig = WSTOPSIG(status);
+    int event = status >> 16;
+
+    if (detaching) {
+      int inject = (event == 0 && sig != (SIGTRAP | 0x80)) ? sig : 0;
+      if (t.in_syscall) {
+        t.pending.finished = false;
+        emit(t.pending);
+      }
+      (void)ptrace_checked(PTRACE_DETACH, tid, 0, static_cast<std::uintptr_t>(inject));
+      remove_thread(tid);
+      return;
+    }
+
+    if (sig == (SIGTRAP | 0x80)) {
+      on_syscall_stop(t);
+      resume(tid);
+      return;
+    }
+    switch (event) {
+      case PTRACE_EVENT_FORK:
+      case PTRACE_EVENT_VFORK:
+      case PTRACE_EVENT_CLONE:
+        on_new_child(t, event);
+        resume(tid);
+        return;
+      case PTRACE_EVENT_EXEC:
+        on_exec(t);
+        resume(tid);
+        return;
+      case PTRACE_EVENT_STOP:
+        if (is_group_stop_signal(sig)) {
+          on_group_stop(t, sig);
+        } else {
+          resume(tid);  // first stop of a new tracee, or an interrupt
+        }
+        return;
+      case 0:
+        on_signal_stop(t, sig);
+        return;
+      default:
+        resume(tid);
+        return;
+    }
+  }
+
+  void begin_detach() {
+    detaching = true;
+    for (auto& [tid, t] : threads) (void)ptrace_checked(PTRACE_INTERRUPT, tid, 0, 0);
+  }
+
+  void kill_all() {
+    killing = true;
+    std::lock_guard lock(live_mutex);
+    for (pid_t tgid : live_tgids) ::kill(tgid, SIGKILL);
+  }
+
+  void loop() {
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;
+    std::thread watchdog;
+    if (options.timeout) {
+      auto deadline = std::chrono::steady_clock::now() + *options.timeout;
+      watchdog = std::thread([&] {
+        std::unique_lock lk(m);
+        if (cv.wait_until(lk, deadline, [&] { return done; })) return;
+        timed_out = true;
+        // Keep killing until the loop is over: a process forked just before
+        // the first round is not yet in the set.
+        while (!done) {
+          {
+            std::lock_guard lock(live_mutex);
+            for (pid_t tgid : live_tgids) ::kill(tgid, SIGKILL);
+          }
+          cv.wait_for(lk, std::chrono::milliseconds(20), [&] { return done; });
+        }
+      });
+    }
+
+    while (!threads.empty()) {
+      if (g_stop_requested.load(std::memory_order_relaxed) && !detaching && !killing) {
+        if (attached) {
+          begin_detach();
+        } else {
+          kill_all();
+        }
+      }
+      int status = 0;
+      pid_t tid = ::waitpid(-1, &status, __WALL);
+      if (tid < 0) {
+        if (errno == EINTR) continue;
+        break;  // ECHILD: nothing left to wait for
+      }
+      handle(tid, status);
+    }
+
+    if (watchdog.joinable()) {
+      {
+        std::lock_guard lk(m);
+        done = true;
+      }
+      cv.notify_all();
+      watchdog.join();
+    }
+    result.timed_out = timed_out;
+    result.detached = detaching;
+  }
+
+  void finish() {
+    for (Sink* s : sinks) s->on_finish(result);
+  }
+};
+
+Tracer::Tracer(TraceOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Tracer::~Tracer() = default;
+
+void Tracer::add_sink(Sink* sink) { impl_->sinks.push_back(sink); }
+
+void Tracer::request_stop() { g_stop_requested.store(true); }
+
+Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv) {
+  Impl& im = *impl_;
+  g_stop_requested = false;
+  if (argv.empty()) return unexpected(TraceError{StartError::Other, "no command given"});
+  Resolved prog = resolve_program(argv[0]);
+  if (prog.path.empty()) {
+    if (prog.error == EACCES)
+      return unexpected(TraceError{StartError::NotExecutable,
+                                   fmt::format("cannot run '{}': Permission denied", argv[0])});
+    return unexpected(TraceError{StartError::NotFound,
+                                 fmt::format("cannot run '{}': {}", argv[0],
+                                             argv[0].find('/') == std::string::npos
+                                                 ? "no such program in PATH"
+                                                 : std::strerror(prog.error))});
+  }
+
+  // Everything the child needs is built before fork: after it, the child
+  // only makes the calls it must.
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  std::vector<char*> cenv;
+  if (im.options.env) {
+    for (const auto& e : *im.options.env) cenv.push_back(const_cast<char*>(e.c_str()));
+    cenv.push_back(nullptr);
+  }
+  char** envp = im.options.env ? cenv.data() : environ;
+  const char* cwd = im.options.cwd ? im.options.cwd->c_str() : nullptr;
+
+  int errpipe[2];
+  if (::pipe2(errpipe, O_CLOEXEC) != 0)
+    return unexpected(TraceError{StartError::Other, fmt::format("pipe: {}", std::strerror(errno))});
+
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(errpipe[0]);
+    ::close(errpipe[1]);
+    return unexpected(TraceError{StartError::Other, fmt::format("fork: {}", std::strerror(errno))});
+  }
+  if (pid == 0) {
+    ::close(errpipe[0]);
+    // Should syspect die before it has seized us, do not linger stopped.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    int stage = 0;
+    if (cwd && ::chdir(cwd) != 0) {
+      stage = 1;
+    } else {
+      if (im.options.before_exec) im.options.before_exec();
+      ::kill(::getpid(), SIGSTOP);  // wait here to be seized
+      ::execve(prog.path.c_str(), cargv.data(), envp);
+      stage = 2;
+    }
+    int report[2] = {stage, errno};
+    (void)!::write(errpipe[1], report, sizeof report);
+    ::_exit(127);
+  }
+  ::close(errpipe[1]);
+
+  auto child_failure = [&]() -> std::optional<TraceError> {
+    int report[2] = {0, 0};
+    if (::read(errpipe[0], report, sizeof report) != sizeof report) return std::nullopt;
+    if (report[0] == 1)
+      return TraceError{StartError::Other,
+                        fmt::format("cannot change directory to '{}': {}", cwd,
+                                    std::strerror(report[1]))};
+    StartError kind = report[1] == ENOENT   ? StartError::NotFound
+                      : report[1] == EACCES ? StartError::NotExecutable
+                      : report[1] == EPERM  ? StartError::NotPermitted
+                                            : StartError::Other;
+    return TraceError{kind, fmt::format("cannot run '{}': {}", argv[0], std::strerror(report[1]))};
+  };
+
+  int status = 0;
+  if (detail::retry_eintr([&] { return ::waitpid(pid, &status, WUNTRACED); }) != pid ||
+      !WIFSTOPPED(status)) {
+    auto failure = child_failure();
+    ::close(errpipe[0]);
+    if (failure) return unexpected(*failure);
+    return unexpected(TraceError{StartError::Other, "the child ended before it could be traced"});
+  }
+  if (ptrace_checked(PTRACE_SEIZE, pid, 0, im.ptrace_options()) != PtraceStatus::Ok) {
+    int err = errno;
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    ::close(errpipe[0]);
+    return unexpected(TraceError{
+        err == EPERM ? StartError::NotPermitted : StartError::Other,
+        fmt::format("cannot trace '{}': ptrace: {}{}", argv[0], std::strerror(err),
+                    err == EPERM ? " (see /proc/sys/kernel/yama/ptrace_scope, or run "
+                                   "with CAP_SYS_PTRACE)"
+                                 : "")});
+  }
+  im.root = pid;
+  ThreadState& t = im.add_thread(pid, pid, nullptr);
+  t.awaiting_exec = true;
+  ::kill(pid, SIGCONT);
+
+  im.loop();
+
+  auto failure = child_failure();
+  ::close(errpipe[0]);
+  if (!im.result.started) {
+    if (failure) return unexpected(*failure);
+    if (im.exec_errno)
+      return unexpected(TraceError{StartError::Other,
+                                   fmt::format("cannot run '{}': {}", argv[0],
+                                               std::strerror(im.exec_errno))});
+    if (!im.result.timed_out)
+      return unexpected(TraceError{StartError::Other, "the target ended before its execve"});
+  }
+  im.finish();
+  return im.result;
+}
+
+Result<TraceResult, TraceError> Tracer::attach(pid_t pid) {
+  Impl& im = *impl_;
+  g_stop_requested = false;
+  im.attached = true;
+  im.root = pid;
+  if (::kill(pid, 0) != 0 && errno == ESRCH)
+    return unexpected(TraceError{StartError::NotFound, fmt::format("no process {}", pid)});
+  ExePath exe = exe_of(pid);
+  // Seize every thread; repeat until a pass finds no new thread, since the
+  // process may create threads while we attach.
+  std::set<pid_t> seized;
+  for (bool found = true; found;) {
+    found = false;
+    std::string dir = fmt::format("/proc/{}/task", pid);
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) break;
+    while (dirent* ent = ::readdir(d)) {
+      if (ent->d_name[0] == '.') continue;
+      pid_t tid = static_cast<pid_t>(std::atol(ent->d_name));
+      if (seized.count(tid)) continue;
+      unsigned opts = im.ptrace_options() & ~static_cast<unsigned>(PTRACE_O_EXITKILL);
+      if (ptrace_checked(PTRACE_SEIZE, tid, 0, opts) != PtraceStatus::Ok) {
+        if (errno == ESRCH) continue;
+        int err = errno;
+        ::closedir(d);
+        for (pid_t s : seized) (void)ptrace_checked(PTRACE_DETACH, s, 0, 0);
+        return unexpected(TraceError{
+            err == EPERM ? StartError::NotPermitted : StartError::Other,
+            fmt::format("cannot attach to {}: ptrace: {}", tid, std::strerror(err))});
+      }
+      (void)ptrace_checked(PTRACE_INTERRUPT, tid, 0, 0);
+      seized.insert(tid);
+      im.add_thread(tid, pid, exe);
+      found = true;
+    }
+    ::closedir(d);
+  }
+  if (seized.empty())
+    return unexpected(TraceError{StartError::NotFound, fmt::format("no process {}", pid)});
+  im.result.started = true;
+  im.loop();
+  im.finish();
+  return im.result;
+}
+
+}  // namespace syspect
