@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets everything up on a fresh Debian machine, builds syspect, and traces
+# the bundled example program.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash ci/setup.sh
+bash ci/build.sh build
+
+echo
+echo "== syspect trace -e trace=@file,read,write -- build/examples/greet examples/greet/greet.conf"
+build/harness/cli/syspect trace -e trace=@file,read,write -- build/examples/greet examples/greet/greet.conf
