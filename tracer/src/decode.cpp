@@ -173,11 +173,12 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6],
     return;
   }
   e.nargs = e.desc->nargs;
+  // The i386 ABI passes 32-bit values; whatever is in the upper half of a
+  // 64-bit register is not part of the call. All raw values first: a buffer
+  // takes its length from a later argument.
+  for (int i = 0; i < e.nargs; ++i) e.args[i].raw = narrow ? (raw[i] & 0xffffffffu) : raw[i];
   for (int i = 0; i < e.nargs; ++i) {
     ArgValue& v = e.args[i];
-    // The i386 ABI passes 32-bit values; whatever is in the upper half of a
-    // 64-bit register is not part of the call.
-    v.raw = narrow ? (raw[i] & 0xffffffffu) : raw[i];
     const ArgDesc& d = e.desc->args[i];
     if (d.dir == ArgDir::In) {
       decode_one(tid, e, d, v, limits);

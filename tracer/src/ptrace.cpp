@@ -36,6 +36,7 @@ const char* ptrace_request_name(int request) {
     case PTRACE_SETOPTIONS: return "PTRACE_SETOPTIONS";
     case PTRACE_GETREGS: return "PTRACE_GETREGS";
     case PTRACE_SETREGS: return "PTRACE_SETREGS";
+    case PTRACE_POKEUSER: return "PTRACE_POKEUSER";
     default: return "PTRACE_?";
   }
 }

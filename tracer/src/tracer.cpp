@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstddef>
 #include <condition_variable>
 #include <cstring>
 #include <fstream>
@@ -106,6 +107,7 @@ struct ThreadState {
   bool awaiting_exec = false;  // the spawned child, before the target's execve
   SyscallEvent pending;
   const SyscallDesc* interrupted = nullptr;  // last call ended by a restart errno
+  int inject_errno = 0;  // a Fail verdict: set this errno at the exit stop
 };
 
 struct ProcessState {
@@ -244,6 +246,25 @@ struct Tracer::Impl {
     detail::decode_entry(t.tid, e, raw, limits);
     if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) e.resumed = t.interrupted;
     t.in_syscall = true;
+    if (!t.awaiting_exec) apply_verdict(t);
+  }
+
+  void apply_verdict(ThreadState& t) {
+    Verdict v;
+    for (Sink* s : sinks) {
+      v = s->on_entry(t.pending);
+      if (v.action != Verdict::Action::Allow) break;
+    }
+    if (v.action == Verdict::Action::Allow) return;
+    // Skip the call: the kernel runs nothing for syscall number -1.
+    (void)ptrace_checked(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax),
+                         static_cast<std::uintptr_t>(-1));
+    t.pending.blocked = true;
+    if (v.action == Verdict::Action::Fail) {
+      t.inject_errno = v.err;
+    } else {
+      kill_all();
+    }
   }
 
   void on_exit_stop(ThreadState& t, const __ptrace_syscall_info& info) {
@@ -253,7 +274,16 @@ struct Tracer::Impl {
     }
     t.in_syscall = false;
     SyscallEvent& e = t.pending;
-    detail::decode_exit(t.tid, e, info.exit.rval, info.exit.is_error != 0, limits);
+    std::int64_t rval = info.exit.rval;
+    bool is_error = info.exit.is_error != 0;
+    if (t.inject_errno) {
+      rval = -t.inject_errno;
+      is_error = true;
+      t.inject_errno = 0;
+      (void)ptrace_checked(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax),
+                           static_cast<std::uintptr_t>(rval));
+    }
+    detail::decode_exit(t.tid, e, rval, is_error, limits);
     if (e.err && is_restart_errno(e.err)) {
       t.interrupted = e.resumed ? e.resumed : e.desc;
     }

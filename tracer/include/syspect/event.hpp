@@ -56,7 +56,10 @@ struct SyscallEvent {
   std::int64_t result = 0;  // raw return value (negative errno on failure)
   int err = 0;              // the errno when the call failed, else 0
   bool finished = true;     // false: the tracee died inside the call
-  bool no_return = false;   // exit/exit_group, or execve that succeeded with pid change
+  bool no_return = false;   // exit/exit_group: the call never returns
+  // A sink's verdict stopped the call before it ran: it failed with `err`
+  // (Fail), or the tree was killed (Kill: the event is unfinished).
+  bool blocked = false;
   // execve: the value of the caller's tid when it differs from `tid`
   // (an exec from a non-leader thread takes over the leader's tid).
   pid_t exec_old_tid = 0;

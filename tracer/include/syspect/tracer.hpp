@@ -16,10 +16,31 @@
 
 namespace syspect {
 
+// What to do with a syscall about to run, decided from its decoded entry.
+struct Verdict {
+  enum class Action : std::uint8_t {
+    Allow,  // let it run
+    Fail,   // skip it; the caller sees -1 and `err`
+    Kill,   // kill the whole traced tree before it runs
+  };
+  Action action = Action::Allow;
+  int err = 0;
+
+  static Verdict allow() { return {}; }
+  static Verdict fail(int err) { return {Action::Fail, err}; }
+  static Verdict kill() { return {Action::Kill, 0}; }
+};
+
 // Receives events as they happen. Every method has a do-nothing default.
 class Sink {
  public:
   virtual ~Sink() = default;
+  // At syscall entry, before the call runs: `entry` has its inputs decoded
+  // and no result. The first sink that does not allow decides.
+  virtual Verdict on_entry(const SyscallEvent& entry) {
+    (void)entry;
+    return Verdict::allow();
+  }
   virtual void on_syscall(const SyscallEvent&) {}
   virtual void on_signal(const SignalEvent&) {}
   virtual void on_exec(const ExecEvent&) {}
