@@ -111,8 +111,10 @@ int run_trace(const TraceArgs& a) {
     if (!file) fail(kExitUsage, fmt::format("cannot open '{}': {}", a.output, std::strerror(errno)));
     out = file.get();
   }
+  // A file takes whole blocks; stderr a line at a time, so that the trace
+  // interleaves sensibly with what the program itself prints there.
   std::vector<char> buffer(1 << 16);
-  std::setvbuf(out, buffer.data(), _IOFBF, buffer.size());
+  std::setvbuf(out, buffer.data(), file ? _IOFBF : _IOLBF, buffer.size());
 
   FormatOptions fmt_options;
   fmt_options.string_limit = a.string_limit;

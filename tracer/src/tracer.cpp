@@ -739,7 +739,9 @@ Result<TraceResult, TraceError> Tracer::attach(pid_t pid) {
       if (seized.count(tid)) continue;
       unsigned opts = im.ptrace_options() & ~static_cast<unsigned>(PTRACE_O_EXITKILL);
       if (ptrace_checked(PTRACE_SEIZE, tid, 0, opts) != PtraceStatus::Ok) {
-        if (errno == ESRCH) continue;
+        // Gone already; or a thread born since the first seize, which
+        // TRACECLONE attached for us (seizing it again fails with EPERM).
+        if (errno == ESRCH || (errno == EPERM && !seized.empty())) continue;
         int err = errno;
         ::closedir(d);
         for (pid_t s : seized) (void)ptrace_checked(PTRACE_DETACH, s, 0, 0);
