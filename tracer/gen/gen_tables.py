@@ -57,6 +57,9 @@ The file's stem is the family name. Header lines come first:
                          (may repeat); a family without one is checked only
                          for its internal consistency
     #define NAME [VAL]   a macro to define before the headers (_GNU_SOURCE)
+    #enumerators         the headers declare the names as enumerators, not
+                         macros (glibc's idtype_t, __ptrace_request): they are
+                         checked without '#ifdef', except those marked '?'
 
 Then one constant per line, in printing order:
 
@@ -168,6 +171,7 @@ class Family:
     unknown_hex: bool = False
     headers: list[str] = field(default_factory=list)
     defines: list[tuple[str, str]] = field(default_factory=list)
+    enumerators: bool = False
     entries: list[XlatEntry] = field(default_factory=list)
 
 
@@ -229,6 +233,10 @@ def parse_xlat(path: str) -> Family:
                 if len(words) != 2 or not re.fullmatch(r"<[A-Za-z0-9_/.+-]+>", words[1]):
                     fail(path, ln, "expected '#header <file.h>'")
                 fam.headers.append(words[1])
+            elif key == "enumerators":
+                if len(words) != 1:
+                    fail(path, ln, "expected '#enumerators'")
+                fam.enumerators = True
             elif key == "define":
                 if len(words) not in (2, 3) or not IDENT.match(words[1]):
                     fail(path, ln, "expected '#define NAME [VALUE]'")
@@ -277,6 +285,8 @@ def parse_xlat(path: str) -> Family:
         fail(path, 1, "#unknown is only for enum families")
     if not fam.entries:
         fail(path, 1, "family has no entries")
+    if fam.enumerators and not fam.headers:
+        fail(path, 1, "#enumerators needs a #header")
     if fam.kind == "enum":
         seen: dict[int, XlatEntry] = {}
         for e in fam.entries:
@@ -491,51 +501,52 @@ def emit_syscalls_cpp(tables: dict[str, list[Syscall]]) -> str:
 
 def emit_check_syscalls(abi: str, calls: list[Syscall]) -> str:
     hdr = {"x86_64": "unistd_64.h", "i386": "unistd_32.h"}[abi]
-    enum = {"x86_64": "x86_64", "i386": "i386"}[abi]
+    macro = "SYSPECT_UNISTD_" + ("64" if abi == "x86_64" else "32") + "_H"
     o = [HEADER.format(src=f"tracer/syscalls/{abi}.in")]
     o.append(f"// Checks the {abi} syscall table against the kernel's <asm/{hdr}>.\n\n")
+    o.append("// The header comes first and its values are captured before any other\n"
+             "// header can pull in the other ABI's numbers under the same macro names.\n")
     o.append(f"#include <asm/{hdr}>\n\n")
-    o.append("#include <gtest/gtest.h>\n\n#include <fstream>\n#include <map>\n#include <regex>\n"
-             "#include <string>\n#include <vector>\n\n")
-    o.append('#include "syspect/syscall_table.hpp"\n\n')
-    o.append("namespace {\n\nusing syspect::Abi;\n\n")
+    o.append("namespace {\n\n")
     o.append("// Compile time: every entry whose __NR_ macro exists has its number.\n")
     for sc in calls:
         o.append(f"#ifdef __NR_{sc.name}\nstatic_assert(__NR_{sc.name} == {sc.nr}, "
                  f"\"{abi}: {sc.name} is not {sc.nr}\");\n#endif\n")
-    o.append("\nstruct Expected {\n  const char* name;\n  long header_nr;  // -1: not in the header\n  long table_nr;\n};\n\n")
-    o.append("const std::vector<Expected>& expected() {\n  static const std::vector<Expected> v = {\n")
+    o.append("\nstruct Expected {\n  const char* name;\n  long header_nr;  // -1: not in the header\n"
+             "  long table_nr;\n};\n\n")
+    o.append("constexpr Expected kExpected[] = {\n")
     for sc in calls:
-        o.append(f"#ifdef __NR_{sc.name}\n      {{\"{sc.name}\", __NR_{sc.name}, {sc.nr}}},\n"
-                 f"#else\n      {{\"{sc.name}\", -1, {sc.nr}}},\n#endif\n")
-    o.append("  };\n  return v;\n}\n\n")
+        o.append(f"#ifdef __NR_{sc.name}\n    {{\"{sc.name}\", __NR_{sc.name}, {sc.nr}}},\n"
+                 f"#else\n    {{\"{sc.name}\", -1, {sc.nr}}},\n#endif\n")
+    o.append("};\n\n}  // namespace\n\n")
+    o.append("#include <gtest/gtest.h>\n\n#include <fstream>\n#include <iterator>\n#include <map>\n"
+             "#include <regex>\n#include <string>\n#include <vector>\n\n")
+    o.append('#include "syspect/syscall_table.hpp"\n\n')
+    o.append("namespace {\n\nusing syspect::Abi;\n\n")
     o.append(f"TEST(SyscallTable_{abi}, NumbersMatchHeaderMacros) {{\n")
     o.append("  std::size_t in_header = 0;\n")
-    o.append("  for (const auto& e : expected()) {\n")
-    o.append("    if (e.header_nr < 0) continue;\n    ++in_header;\n")
+    o.append("  for (const auto& e : kExpected) {\n")
+    o.append("    if (e.header_nr < 0) {\n      continue;\n    }\n    ++in_header;\n")
     o.append("    EXPECT_EQ(e.header_nr, e.table_nr) << e.name;\n")
-    o.append(f"    const auto* d = syspect::find_syscall(Abi::{enum}, e.name);\n")
+    o.append(f"    const auto* d = syspect::find_syscall(Abi::{abi}, e.name);\n")
     o.append("    ASSERT_NE(d, nullptr) << e.name;\n    EXPECT_EQ(d->nr, e.header_nr) << e.name;\n")
-    o.append(f"    const auto* n = syspect::lookup_syscall(Abi::{enum}, e.header_nr);\n")
+    o.append(f"    const auto* n = syspect::lookup_syscall(Abi::{abi}, e.header_nr);\n")
     o.append("    ASSERT_NE(n, nullptr) << e.name;\n    EXPECT_STREQ(n->name, e.name);\n  }\n")
     o.append("  EXPECT_GT(in_header, 300u);\n}\n\n")
     o.append(f"TEST(SyscallTable_{abi}, TableMatchesGenerated) {{\n")
-    o.append(f"  auto table = syspect::syscall_table(Abi::{enum});\n")
-    o.append("  ASSERT_EQ(table.size(), expected().size());\n")
+    o.append(f"  auto table = syspect::syscall_table(Abi::{abi});\n")
+    o.append("  ASSERT_EQ(table.size(), std::size(kExpected));\n")
     o.append("  for (std::size_t i = 0; i < table.size(); ++i) {\n")
-    o.append("    EXPECT_STREQ(table[i].name, expected()[i].name);\n")
-    o.append("    EXPECT_EQ(table[i].nr, expected()[i].table_nr);\n")
-    o.append("    if (i > 0) EXPECT_LT(table[i - 1].nr, table[i].nr);\n  }\n}\n\n")
-    # Completeness: parse the header file itself.
-    o.append("// The header's path: SYSPECT_UNISTD_" + ("64" if abi == "x86_64" else "32")
-             + "_H when the build found it, else the usual places.\n")
-    macro = "SYSPECT_UNISTD_" + ("64" if abi == "x86_64" else "32") + "_H"
+    o.append("    EXPECT_STREQ(table[i].name, kExpected[i].name);\n")
+    o.append("    EXPECT_EQ(table[i].nr, kExpected[i].table_nr);\n")
+    o.append("    if (i > 0) {\n      EXPECT_LT(table[i - 1].nr, table[i].nr);\n    }\n  }\n}\n\n")
+    o.append(f"// The header's path: {macro} when the build found it, else the usual places.\n")
     o.append("std::string header_path() {\n  std::vector<std::string> candidates;\n")
     o.append(f"#ifdef {macro}\n  candidates.push_back({macro});\n#endif\n")
-    o.append(f"  candidates.push_back(\"/usr/include/x86_64-linux-gnu/asm/{hdr}\");\n")
-    o.append(f"  candidates.push_back(\"/usr/include/asm/{hdr}\");\n")
-    o.append(f"  candidates.push_back(\"/usr/include/asm-x86/{hdr}\");\n")
-    o.append("  for (const auto& c : candidates) {\n    std::ifstream f(c);\n    if (f) return c;\n  }\n  return {};\n}\n\n")
+    for d in ("/usr/include/x86_64-linux-gnu/asm", "/usr/include/asm", "/usr/include/asm-x86"):
+        o.append(f"  candidates.push_back(\"{d}/{hdr}\");\n")
+    o.append("  for (const auto& c : candidates) {\n    std::ifstream f(c);\n    if (f) {\n      return c;\n"
+             "    }\n  }\n  return {};\n}\n\n")
     o.append(f"TEST(SyscallTable_{abi}, EverySyscallInHeaderIsInTable) {{\n")
     o.append("  const std::string path = header_path();\n")
     o.append(f"  ASSERT_FALSE(path.empty()) << \"cannot find asm/{hdr}\";\n")
@@ -543,17 +554,27 @@ def emit_check_syscalls(abi: str, calls: list[Syscall]) -> str:
     o.append("  const std::regex re(R\"(^#define\\s+__NR_([A-Za-z0-9_]+)\\s+([0-9]+)\\s*$)\");\n")
     o.append("  std::map<std::string, long> from_header;\n  std::string line;\n")
     o.append("  while (std::getline(f, line)) {\n    std::smatch m;\n")
-    o.append("    if (std::regex_match(line, m, re)) from_header[m[1].str()] = std::stol(m[2].str());\n  }\n")
+    o.append("    if (std::regex_match(line, m, re)) {\n      from_header[m[1].str()] = std::stol(m[2].str());\n"
+             "    }\n  }\n")
     o.append("  EXPECT_GT(from_header.size(), 300u) << path;\n")
     o.append("  for (const auto& [name, nr] : from_header) {\n")
-    o.append(f"    const auto* d = syspect::find_syscall(Abi::{enum}, name);\n")
+    o.append(f"    const auto* d = syspect::find_syscall(Abi::{abi}, name);\n")
     o.append("    ASSERT_NE(d, nullptr) << name << \" (\" << nr << \") is missing from the table\";\n")
     o.append("    EXPECT_EQ(d->nr, nr) << name;\n  }\n")
     o.append("  // And nothing in the table is absent from the header.\n")
-    o.append(f"  for (const auto& d : syspect::syscall_table(Abi::{enum})) {{\n")
+    o.append(f"  for (const auto& d : syspect::syscall_table(Abi::{abi})) {{\n")
     o.append("    EXPECT_TRUE(from_header.count(d.name)) << d.name << \" is not in \" << path;\n  }\n}\n\n")
     o.append("}  // namespace\n")
     return "".join(o)
+
+
+def header_value(e: XlatEntry) -> str:
+    # A header's value as the .in file states it: values that fit 32 bits are
+    # compared as 32 bits (glibc's MS_NOUSER is the negative int 1 << 31);
+    # negative ones (stored as 64-bit two's complement) as 64 bits.
+    if e.value < (1 << 32):
+        return f"static_cast<std::uint64_t>(static_cast<std::uint32_t>({e.name}))"
+    return f"static_cast<std::uint64_t>({e.name})"
 
 
 def emit_check_xlat(families: list[Family]) -> str:
@@ -583,14 +604,22 @@ def emit_check_xlat(families: list[Family]) -> str:
         for e in fam.entries:
             if not checkable or e.check == "!":
                 continue
-            o.append(f"#ifdef {e.name}\nstatic_assert(static_cast<std::uint64_t>({e.name}) == {hexval(e.value)}, "
+            if fam.enumerators:
+                if e.check == "":
+                    o.append(f"static_assert({header_value(e)} == {hexval(e.value)}, \"{fam.name}: {e.name}\");\n")
+                continue
+            o.append(f"#ifdef {e.name}\nstatic_assert({header_value(e)} == {hexval(e.value)}, "
                      f"\"{fam.name}: {e.name}\");\n#endif\n")
         o.append(f"const Checked k{fam.name}_checked[] = {{\n")
         for e in fam.entries:
             marker = e.check or " "
-            if checkable and e.check != "!":
+            if fam.enumerators and e.check == "":
+                o.append(f"    {{\"{e.name}\", {hexval(e.value)}, true, {header_value(e)}, ' '}},\n")
+            elif fam.enumerators:
+                o.append(f"    {{\"{e.name}\", {hexval(e.value)}, false, 0, '{marker}'}},\n")
+            elif checkable and e.check != "!":
                 o.append(f"#ifdef {e.name}\n    {{\"{e.name}\", {hexval(e.value)}, true, "
-                         f"static_cast<std::uint64_t>({e.name}), '{marker}'}},\n#else\n"
+                         f"{header_value(e)}, '{marker}'}},\n#else\n"
                          f"    {{\"{e.name}\", {hexval(e.value)}, false, 0, '{marker}'}},\n#endif\n")
             else:
                 o.append(f"    {{\"{e.name}\", {hexval(e.value)}, false, 0, '!'}},\n")
@@ -612,7 +641,7 @@ def emit_check_xlat(families: list[Family]) -> str:
     o.append("    } else if (has_headers && c->marker == ' ') {\n")
     o.append("      ADD_FAILURE() << family << \": \" << c->name << \" is not defined by the headers \"\n"
              "                       \"(mark it '?' in the .in file if that is expected)\";\n    }\n  }\n")
-    o.append("  if (has_headers) EXPECT_GT(found, 0u) << family << \": nothing checked against the headers\";\n}\n\n")
+    o.append("  if (has_headers) {\n    EXPECT_GT(found, 0u) << family << \": nothing checked against the headers\";\n  }\n}\n\n")
     for fam in families:
         o.append(f"TEST(XlatHeaders, {fam.name}) {{\n  check_family(\"{fam.name}\", std::begin(k{fam.name}_checked), "
                  f"std::end(k{fam.name}_checked), {'true' if fam.headers else 'false'});\n}}\n\n")
