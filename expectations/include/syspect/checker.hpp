@@ -1,0 +1,62 @@
+#pragma once
+// The checker: a Sink that holds a spec's rules against the event stream as
+// it arrives, answers verdicts for the policy, and produces a report.
+//
+// Memory does not grow with the trace: counts per rule, a bounded number of
+// offenders per (syscall, executable), the first few examples, and a small
+// state per sequence.
+
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "syspect/report.hpp"
+#include "syspect/spec.hpp"
+#include "syspect/tracer.hpp"
+
+namespace syspect {
+
+// What the checker may learn about live processes outside the event stream.
+struct ProcessInfo {
+  // The file descriptor `fd` of `pid` refers to, or nothing.
+  std::function<std::optional<std::string>(pid_t pid, int fd)> fd_path;
+  // The executable of `pid`, or nothing.
+  std::function<std::optional<std::string>(pid_t pid)> exe;
+};
+
+// Reads /proc/PID/fd/N and /proc/PID/exe (the traced processes are stopped
+// while the checker looks at them).
+ProcessInfo proc_process_info();
+
+struct CheckerLimits {
+  std::size_t examples = 5;   // offending calls kept per rule
+  std::size_t nearest = 3;    // near misses kept per expect rule / sequence step
+  std::size_t groups = 20;    // (syscall, executable) groups kept per rule
+};
+
+class Checker : public Sink {
+ public:
+  explicit Checker(const Spec& spec, ProcessInfo info = {}, CheckerLimits limits = {});
+  ~Checker() override;
+  Checker(const Checker&) = delete;
+  Checker& operator=(const Checker&) = delete;
+
+  Verdict on_entry(const SyscallEvent& e) override;
+  void on_syscall(const SyscallEvent& e) override;
+  void on_exec(const ExecEvent& e) override;
+  void on_exit(const ExitEvent& e) override;
+  void on_finish(const TraceResult& r) override;
+
+  // Every rule's outcome, in file order. Call after on_finish (or at any
+  // time for the state so far).
+  CheckReport report(std::vector<std::string> command = {}) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace syspect

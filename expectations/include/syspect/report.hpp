@@ -1,0 +1,62 @@
+#pragma once
+// What a check found, rule by rule, and its renderings: text for people,
+// JSON for programs, JUnit XML for CI servers.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "syspect/event.hpp"
+
+namespace syspect {
+
+// One observed call (or a group of identical offenders) shown in a report.
+struct ObservedCall {
+  std::string text;  // strace-formatted
+  pid_t pid = 0;
+  std::string exe;
+  std::uint64_t count = 1;       // offenders: how many calls this stands for
+  std::vector<std::string> notes;  // "flags was O_RDONLY; wanted: has O_CLOEXEC"
+};
+
+struct ObservedGroup {
+  std::string heading;  // "nearest calls", "offending calls", "matched so far"
+  std::vector<ObservedCall> calls;
+};
+
+struct RuleOutcome {
+  std::string kind;  // "expect", "forbid", "sequence", "policy", "exit", "timeout"
+  std::string name;
+  std::uint32_t line = 0;
+  bool passed = true;
+  std::string required;  // in plain words
+  std::string observed;  // one line: "seen 0 times", "violated 3 times in 2 processes"
+  std::vector<ObservedGroup> groups;
+};
+
+struct CheckReport {
+  std::string spec;  // file name as given
+  std::vector<std::string> command;
+  TraceResult result;
+  std::vector<RuleOutcome> rules;  // in file order
+  std::size_t failed() const;
+  bool passed() const { return failed() == 0; }
+};
+
+struct TextReportOptions {
+  bool colour = false;
+};
+
+std::string render_text(const CheckReport& r, const TextReportOptions& options = {});
+// One failed rule as the text report shows it (used in JUnit failures too).
+std::string render_text_block(const CheckReport& r, const RuleOutcome& rule,
+                              const TextReportOptions& options = {});
+std::string render_json(const CheckReport& r);
+std::string render_junit(const CheckReport& r);
+
+// How the target ended, in words: "exited with 0", "killed by SIGKILL".
+std::string describe_status(const TraceResult& r);
+
+}  // namespace syspect

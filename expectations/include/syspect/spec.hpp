@@ -1,0 +1,142 @@
+#pragma once
+// The model of an expectation file (TOML, version 1). See docs/expectations.md.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "syspect/diagnostic.hpp"
+#include "syspect/event.hpp"
+#include "syspect/syscall_table.hpp"
+#include "syspect/value_matcher.hpp"
+
+namespace syspect {
+
+// One entry of a selector: a syscall by name or a trace class, for one ABI.
+struct SelectorItem {
+  Abi abi = Abi::x86_64;
+  int nr = -1;               // a syscall (its number in abi's table)...
+  std::uint32_t classes = 0; // ...or a class (TraceClass bits) when nr < 0
+  std::string text;          // as written: "openat", "@file", "i386:getpid"
+};
+
+// Which syscalls a rule is about: x86_64 names and classes match x86_64
+// calls only; a call through another ABI matches only items that name it.
+struct Selector {
+  std::vector<SelectorItem> items;
+  bool matches(const SyscallEvent& e) const;
+  // "openat", "openat or open", "a @file call"
+  std::string describe() const;
+};
+
+struct ArgCheck {
+  int index = 0;
+  std::string name;  // as written: "pathname" or "1"
+  ValueMatcherPtr matcher;
+  bool output = false;  // the argument is read when the call returns
+};
+
+// A call the rule looks for: which syscall, with which arguments, and what
+// it returned.
+struct CallPattern {
+  Selector selector;
+  // Argument checks per syscall (abi, nr), when `args` was given: a syscall
+  // for which the arguments did not resolve is absent and never matches.
+  bool has_args = false;
+  std::map<std::pair<Abi, int>, std::vector<ArgCheck>> args;
+  std::string args_text;  // "pathname matches glob \"/etc/*\" and flags has O_CLOEXEC"
+  ValueMatcherPtr result;        // on the raw return value
+  std::vector<int> errnos;       // any of these; empty: not checked
+  SourcePos pos;
+
+  // Decided from the call's entry alone (no result, errno or output args).
+  bool decidable_at_entry() const;
+  bool uses_fd_path() const;
+  std::string describe() const;  // "openat with pathname ..., returning >= 0"
+};
+
+// How one call compares with a pattern.
+struct PatternMatch {
+  bool selected = false;  // the syscall is one the pattern is about
+  bool matched = false;   // ...and everything else holds
+  unsigned passed = 0;    // how many checks held (to rank near misses)
+  std::vector<std::string> mismatches;  // "flags was O_RDONLY; wanted: has O_CLOEXEC"
+};
+
+PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const MatchContext& ctx,
+                           bool explain);
+
+// count = "1..2" / ">= 1" / 3
+struct CountRange {
+  std::uint64_t min = 1;
+  std::optional<std::uint64_t> max;
+  bool contains(std::uint64_t n) const { return n >= min && (!max || n <= *max); }
+  std::string describe() const;  // "at least once", "exactly 2 times", "between 1 and 3 times"
+};
+
+struct ProcessScope {
+  std::optional<std::string> exe_glob;
+  bool matches(const std::string* exe) const;
+  std::string describe() const;  // "in processes whose executable matches \"*/server\""
+};
+
+enum class RuleKind : std::uint8_t { Expect, Forbid, Sequence, Policy, Exit, Timeout };
+std::string_view rule_kind_name(RuleKind k);  // "expect", "forbid", ...
+
+enum class SequenceMode : std::uint8_t { Subsequence, Contiguous, Exact };
+
+struct Rule {
+  RuleKind kind = RuleKind::Expect;
+  std::string name;  // the `name`, or "expect at line 12"
+  SourcePos pos;
+  CallPattern pattern;  // expect / forbid
+  CountRange count;     // expect
+  ProcessScope process; // expect / forbid / sequence
+  SequenceMode mode = SequenceMode::Subsequence;
+  std::vector<CallPattern> steps;  // sequence
+};
+
+enum class OnViolation : std::uint8_t { Report, Kill, Errno };
+
+struct PolicySpec {
+  std::vector<SelectorItem> allow;
+  std::vector<SelectorItem> deny;
+  bool has_allow = false;
+  OnViolation on_violation = OnViolation::Report;
+  int err = 0;  // Errno
+  std::string on_violation_text;
+  SourcePos pos;
+  // Whether a call breaks the policy.
+  bool violates(const SyscallEvent& e) const;
+};
+
+struct RunSpec {
+  std::vector<std::string> command;
+  std::optional<std::chrono::milliseconds> timeout;
+  std::string timeout_text;
+  SourcePos timeout_pos;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::optional<std::string> cwd;
+  std::optional<int> exit;
+  SourcePos exit_pos;
+};
+
+struct Spec {
+  std::string path;  // as given
+  std::string dir;   // the directory it is in (for relative paths in [run])
+  int version = 1;
+  RunSpec run;
+  std::optional<PolicySpec> policy;
+  std::vector<Rule> rules;  // expect / forbid / sequence, in file order
+
+  bool uses_fd_path() const;
+  bool enforces() const {
+    return policy && policy->on_violation != OnViolation::Report;
+  }
+};
+
+}  // namespace syspect

@@ -1,0 +1,67 @@
+#pragma once
+// Value matchers: what an argument (or a result) must be. Built by the spec
+// parser against the argument's kind, so that symbolic constants are already
+// numbers here.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "syspect/event.hpp"
+
+namespace syspect {
+
+// What a matcher may ask about the call it looks at.
+struct MatchContext {
+  // The file an fd of the calling process refers to ("/etc/hosts",
+  // "socket:[1234]"), when known.
+  std::function<std::optional<std::string>(int fd)> fd_path;
+};
+
+class ValueMatcher {
+ public:
+  virtual ~ValueMatcher() = default;
+  virtual bool matches(const ArgValue& v, const MatchContext& ctx) const = 0;
+  // A phrase that completes "pathname ...": `is "/etc/hosts"`,
+  // `matches glob "/etc/*"`, `has O_CLOEXEC`.
+  virtual std::string describe() const = 0;
+  // Whether matching needs fd paths.
+  virtual bool uses_fd_path() const { return false; }
+};
+
+using ValueMatcherPtr = std::shared_ptr<const ValueMatcher>;
+
+// Factories. `kind` tells how a number is shown in descriptions.
+namespace matchers {
+
+enum class StrOp : std::uint8_t { Equals, Glob, Regex, Prefix, Suffix, Contains };
+enum class IntOp : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
+
+// `pattern` must already be valid for Regex (the parser checks).
+ValueMatcherPtr string(StrOp op, std::string pattern);
+// `shown` is how the operand reads in a description ("AT_FDCWD", "0").
+ValueMatcherPtr integer(IntOp op, std::int64_t value, std::string shown);
+ValueMatcherPtr range(std::int64_t lo, std::int64_t hi);
+// An exact flag set; `shown` is its spelling.
+ValueMatcherPtr flags_equal(std::uint64_t value, std::string shown);
+// One flag present (`has`) or absent. When `field_mask` is non-zero the flag
+// is a value of that field (open's access mode) rather than a bit.
+ValueMatcherPtr flag(bool has, std::uint64_t value, std::uint64_t field_mask, std::string shown);
+// The file an fd refers to, matched by a string matcher.
+ValueMatcherPtr fd_path(ValueMatcherPtr path);
+// A string array (argv) equal item by item.
+ValueMatcherPtr string_array(std::vector<std::string> items);
+ValueMatcherPtr negate(ValueMatcherPtr inner);
+ValueMatcherPtr all_of(std::vector<ValueMatcherPtr> parts);
+
+}  // namespace matchers
+
+// Glob over paths: `*` and `?` stay within one component, `**` crosses '/',
+// `[abc]` and `[!a-z]` are classes.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+}  // namespace syspect

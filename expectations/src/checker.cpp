@@ -1,0 +1,557 @@
+// The checker: holds every rule of a spec against the event stream as it
+// arrives. State per rule is bounded (counts, a few examples, a small
+// window per sequence); only the fd table grows, with the fds the traced
+// processes hold open.
+
+#include "syspect/checker.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "syspect/format.hpp"
+#include "syspect/xlat.hpp"
+
+namespace syspect {
+namespace {
+
+std::optional<std::string> read_link(const std::string& path) {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
+  if (n < 0) return std::nullopt;
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+bool named(const SyscallEvent& e, const char* name) {
+  return e.desc != nullptr && std::strcmp(e.desc->name, name) == 0;
+}
+
+constexpr std::uint64_t kOCloexec = 02000000;
+constexpr std::int64_t kFDupfd = 0;
+constexpr std::int64_t kFDupfdCloexec = 1030;
+constexpr std::uint64_t kCloneThread = 0x10000;
+
+struct FdInfo {
+  std::string path;
+  bool cloexec = false;
+};
+
+struct Group {
+  std::uint64_t count = 0;
+  std::vector<pid_t> pids;  // the first few distinct pids
+  bool more_pids = false;
+  ObservedCall example;
+};
+
+// Offending calls of one rule, grouped by (syscall, executable).
+struct Offences {
+  std::uint64_t count = 0;
+  std::map<std::pair<std::string, std::string>, Group> groups;
+  std::uint64_t ungrouped = 0;  // beyond the group limit
+};
+
+struct RuleState {
+  // expect / forbid
+  std::uint64_t count = 0;
+  std::vector<ObservedCall> matches;  // the first few
+  std::vector<std::pair<unsigned, ObservedCall>> nearest;
+  Offences offences;
+  // sequence
+  std::size_t next = 0;
+  bool done = false;
+  bool broken = false;  // exact: a call out of order
+  std::vector<ObservedCall> matched;
+  std::optional<ObservedCall> instead;
+  std::vector<std::vector<ObservedCall>> partials;  // contiguous
+  std::vector<ObservedCall> best;                   // contiguous
+};
+
+}  // namespace
+
+ProcessInfo proc_process_info() {
+  ProcessInfo info;
+  info.fd_path = [](pid_t pid, int fd) { return read_link(fmt::format("/proc/{}/fd/{}", pid, fd)); };
+  info.exe = [](pid_t pid) { return read_link(fmt::format("/proc/{}/exe", pid)); };
+  return info;
+}
+
+struct Checker::Impl {
+  const Spec& spec;
+  ProcessInfo info;
+  CheckerLimits limits;
+  bool track_fds;
+  std::vector<RuleState> states;
+  Offences policy;
+  std::optional<TraceResult> result;
+  std::unordered_map<pid_t, ExePath> exes;
+  std::unordered_map<pid_t, std::map<int, FdInfo>> fds;
+  // Paths of the fds a call names, read when it entered (a close would
+  // otherwise take them away before the call is seen whole).
+  std::unordered_map<pid_t, std::map<int, std::string>> entry_paths;
+  FormatOptions fmt_options;
+
+  Impl(const Spec& s, ProcessInfo i, CheckerLimits l)
+      : spec(s), info(std::move(i)), limits(l), track_fds(s.uses_fd_path()), states(s.rules.size()) {
+    fmt_options.align = false;
+  }
+
+  std::string exe_of(const SyscallEvent& e) {
+    if (e.exe) return *e.exe;
+    auto it = exes.find(e.pid);
+    if (it != exes.end() && it->second) return *it->second;
+    if (info.exe) {
+      if (auto x = info.exe(e.pid)) {
+        exes[e.pid] = std::make_shared<const std::string>(*x);
+        return *x;
+      }
+    }
+    return {};
+  }
+
+  ObservedCall observe(const SyscallEvent& e, const std::string& exe) {
+    ObservedCall c;
+    c.text = format_syscall(e, fmt_options);
+    c.pid = e.pid;
+    c.exe = exe;
+    return c;
+  }
+
+  MatchContext context(const SyscallEvent& e) {
+    MatchContext ctx;
+    if (!track_fds) return ctx;
+    ctx.fd_path = [this, pid = e.pid, tid = e.tid](int fd) -> std::optional<std::string> {
+      if (auto it = entry_paths.find(tid); it != entry_paths.end())
+        if (auto p = it->second.find(fd); p != it->second.end()) return p->second;
+      if (auto it = fds.find(pid); it != fds.end())
+        if (auto p = it->second.find(fd); p != it->second.end()) return p->second.path;
+      if (info.fd_path) return info.fd_path(pid, fd);
+      return std::nullopt;
+    };
+    return ctx;
+  }
+
+  void offend(Offences& o, const SyscallEvent& e, const std::string& exe) {
+    ++o.count;
+    auto key = std::make_pair(e.name(), exe);
+    auto it = o.groups.find(key);
+    if (it == o.groups.end()) {
+      if (o.groups.size() >= limits.groups) {
+        ++o.ungrouped;
+        return;
+      }
+      it = o.groups.emplace(key, Group{}).first;
+      it->second.example = observe(e, exe);
+    }
+    Group& g = it->second;
+    ++g.count;
+    if (std::find(g.pids.begin(), g.pids.end(), e.pid) == g.pids.end()) {
+      if (g.pids.size() < 8) g.pids.push_back(e.pid);
+      else g.more_pids = true;
+    }
+  }
+
+  void keep_nearest(std::vector<std::pair<unsigned, ObservedCall>>& v, unsigned score,
+                    const SyscallEvent& e, const std::string& exe, std::vector<std::string> notes) {
+    if (v.size() >= limits.nearest) {
+      auto worst = std::min_element(v.begin(), v.end(),
+                                    [](const auto& a, const auto& b) { return a.first < b.first; });
+      if (worst->first >= score) return;
+      v.erase(worst);
+    }
+    ObservedCall c = observe(e, exe);
+    c.notes = std::move(notes);
+    v.emplace_back(score, std::move(c));
+  }
+
+  Verdict violation_verdict() const {
+    switch (spec.policy ? spec.policy->on_violation : OnViolation::Report) {
+      case OnViolation::Kill: return Verdict::kill();
+      case OnViolation::Errno: return Verdict::fail(spec.policy->err);
+      case OnViolation::Report: break;
+    }
+    return Verdict::allow();
+  }
+
+  Verdict entry(const SyscallEvent& e) {
+    if (track_fds) {
+      auto& paths = entry_paths[e.tid];
+      paths.clear();
+      if (e.desc && info.fd_path) {
+        for (int i = 0; i < e.nargs; ++i) {
+          ArgKind k = e.desc->args[i].kind;
+          if ((k == ArgKind::Fd || k == ArgKind::DirFd) && e.args[i].num >= 0 &&
+              e.args[i].form == ArgValue::Form::Number) {
+            int fd = static_cast<int>(e.args[i].num);
+            if (auto p = info.fd_path(e.pid, fd)) paths[fd] = *p;
+          }
+        }
+      }
+    }
+    if (!spec.enforces()) return Verdict::allow();
+    if (spec.policy->violates(e)) return violation_verdict();
+    std::string exe;
+    bool have_exe = false;
+    MatchContext ctx = context(e);
+    for (const auto& r : spec.rules) {
+      if (r.kind != RuleKind::Forbid || !r.pattern.decidable_at_entry()) continue;
+      if (r.process.exe_glob) {
+        if (!have_exe) exe = exe_of(e), have_exe = true;
+        if (!r.process.matches(&exe)) continue;
+      }
+      if (match_pattern(r.pattern, e, ctx, false).matched) return violation_verdict();
+    }
+    return Verdict::allow();
+  }
+
+  void syscall(const SyscallEvent& e) {
+    if (e.exe) exes[e.pid] = e.exe;
+    std::string exe = exe_of(e);
+    MatchContext ctx = context(e);
+    if (spec.policy && spec.policy->violates(e)) offend(policy, e, exe);
+    for (std::size_t i = 0; i < spec.rules.size(); ++i) {
+      const Rule& r = spec.rules[i];
+      RuleState& s = states[i];
+      if (!r.process.matches(&exe)) continue;
+      switch (r.kind) {
+        case RuleKind::Expect: expect(r, s, e, exe, ctx); break;
+        case RuleKind::Forbid:
+          if (match_pattern(r.pattern, e, ctx, false).matched) {
+            ++s.count;
+            offend(s.offences, e, exe);
+          }
+          break;
+        case RuleKind::Sequence: sequence(r, s, e, exe, ctx); break;
+        default: break;
+      }
+    }
+    if (track_fds) {
+      entry_paths.erase(e.tid);
+      track(e);
+    }
+  }
+
+  void expect(const Rule& r, RuleState& s, const SyscallEvent& e, const std::string& exe,
+              const MatchContext& ctx) {
+    PatternMatch m = match_pattern(r.pattern, e, ctx, true);
+    if (!m.selected) return;
+    if (m.matched) {
+      ++s.count;
+      if (s.matches.size() < limits.examples) s.matches.push_back(observe(e, exe));
+    } else if (s.count < r.count.min) {
+      if (m.mismatches.empty()) m.mismatches.push_back("its arguments do not fit this syscall");
+      keep_nearest(s.nearest, m.passed, e, exe, std::move(m.mismatches));
+    }
+  }
+
+  void sequence(const Rule& r, RuleState& s, const SyscallEvent& e, const std::string& exe,
+                const MatchContext& ctx) {
+    if (s.broken) return;
+    const std::size_t n = r.steps.size();
+    if (n == 0) return;
+    if (r.mode == SequenceMode::Contiguous) {
+      if (s.done) return;
+      std::vector<std::vector<ObservedCall>> next;
+      s.partials.emplace_back();  // a run may start here
+      for (auto& p : s.partials) {
+        if (match_pattern(r.steps[p.size()], e, ctx, false).matched) {
+          p.push_back(observe(e, exe));
+          p.back().notes.push_back(fmt::format("step {}", p.size()));
+          if (p.size() == n) {
+            s.done = true;
+            s.best = p;
+            s.partials.clear();
+            return;
+          }
+          next.push_back(std::move(p));
+        } else if (!p.empty() && p.size() >= s.best.size()) {
+          s.best = p;
+          s.instead = observe(e, exe);
+        }
+      }
+      s.partials = std::move(next);
+      return;
+    }
+    if (r.mode == SequenceMode::Exact) {
+      bool relevant = false;
+      for (const auto& step : r.steps) relevant = relevant || step.selector.matches(e);
+      if (!relevant) return;
+      if (s.done || !match_pattern(r.steps[s.next], e, ctx, false).matched) {
+        s.broken = true;
+        s.done = false;
+        s.instead = observe(e, exe);
+        if (s.next < n) {
+          PatternMatch m = match_pattern(r.steps[s.next], e, ctx, true);
+          s.instead->notes = m.selected ? m.mismatches : std::vector<std::string>{"a different syscall"};
+        } else {
+          s.instead->notes.push_back("a call after the last step");
+        }
+        return;
+      }
+    } else {
+      if (s.done) return;
+      PatternMatch m = match_pattern(r.steps[s.next], e, ctx, true);
+      if (!m.matched) {
+        if (m.selected) keep_nearest(s.nearest, m.passed, e, exe, std::move(m.mismatches));
+        return;
+      }
+    }
+    ObservedCall c = observe(e, exe);
+    c.notes.push_back(fmt::format("step {}", s.next + 1));
+    s.matched.push_back(std::move(c));
+    s.nearest.clear();
+    if (++s.next == n) s.done = true;
+  }
+
+  void track(const SyscallEvent& e) {
+    if (e.failed() || !e.finished || e.blocked || e.desc == nullptr || e.abi != Abi::x86_64) return;
+    auto& table = fds[e.pid];
+    auto arg_num = [&](int i) { return e.args[i].num; };
+    if (named(e, "open") || named(e, "openat") || named(e, "creat") || named(e, "openat2")) {
+      int pi = find_arg(*e.desc, "pathname");
+      if (pi < 0) pi = find_arg(*e.desc, "filename");
+      int fi = find_arg(*e.desc, "flags");
+      FdInfo f;
+      if (pi >= 0 && e.args[pi].form == ArgValue::Form::String) f.path = e.args[pi].bytes;
+      f.cloexec = fi >= 0 && (e.args[fi].raw & kOCloexec);
+      // A relative name is resolved against the process's directory when
+      // it can still be read; else kept as written.
+      if (!f.path.empty() && f.path.front() != '/' && info.fd_path)
+        if (auto p = info.fd_path(e.pid, static_cast<int>(e.result))) f.path = *p;
+      table[static_cast<int>(e.result)] = f;
+    } else if (named(e, "dup")) {
+      if (auto it = table.find(static_cast<int>(arg_num(0))); it != table.end())
+        table[static_cast<int>(e.result)] = {it->second.path, false};
+    } else if (named(e, "dup2") || named(e, "dup3")) {
+      int from = static_cast<int>(arg_num(0)), to = static_cast<int>(arg_num(1));
+      if (from != to) {
+        if (auto it = table.find(from); it != table.end())
+          table[to] = {it->second.path, named(e, "dup3") && (e.args[2].raw & kOCloexec)};
+        else
+          table.erase(to);
+      }
+    } else if (named(e, "fcntl") && (arg_num(1) == kFDupfd || arg_num(1) == kFDupfdCloexec)) {
+      if (auto it = table.find(static_cast<int>(arg_num(0))); it != table.end())
+        table[static_cast<int>(e.result)] = {it->second.path, arg_num(1) == kFDupfdCloexec};
+    } else if (named(e, "close")) {
+      table.erase(static_cast<int>(arg_num(0)));
+    } else if (named(e, "socket")) {
+      table[static_cast<int>(e.result)] = {"socket:", false};
+    } else if ((named(e, "pipe") || named(e, "pipe2")) && e.args[0].form == ArgValue::Form::Pair) {
+      table[static_cast<int>(e.args[0].num)] = {"pipe:", false};
+      table[static_cast<int>(e.args[0].num2)] = {"pipe:", false};
+    } else if (named(e, "fork") || named(e, "vfork") || named(e, "clone") || named(e, "clone3")) {
+      bool thread = named(e, "clone") && (e.args[0].raw & kCloneThread);
+      if (!thread && e.result > 0) {
+        auto copy = table;
+        fds[static_cast<pid_t>(e.result)] = std::move(copy);
+      }
+    }
+  }
+
+  void exec(const ExecEvent& e) {
+    exes[e.pid] = e.exe;
+    if (!track_fds) return;
+    auto it = fds.find(e.pid);
+    if (it == fds.end()) return;
+    std::erase_if(it->second, [](const auto& kv) { return kv.second.cloexec; });
+  }
+
+  void exit(const ExitEvent& e) {
+    entry_paths.erase(e.tid);
+    if (!e.group_leader || e.superseded_by != 0) return;
+    exes.erase(e.pid);
+    fds.erase(e.pid);
+  }
+};
+
+Checker::Checker(const Spec& spec, ProcessInfo info, CheckerLimits limits)
+    : impl_(std::make_unique<Impl>(spec, std::move(info), limits)) {}
+Checker::~Checker() = default;
+
+Verdict Checker::on_entry(const SyscallEvent& e) { return impl_->entry(e); }
+void Checker::on_syscall(const SyscallEvent& e) { impl_->syscall(e); }
+void Checker::on_exec(const ExecEvent& e) { impl_->exec(e); }
+void Checker::on_exit(const ExitEvent& e) { impl_->exit(e); }
+void Checker::on_finish(const TraceResult& r) { impl_->result = r; }
+
+namespace {
+
+std::string selector_list(const std::vector<SelectorItem>& items) {
+  std::string s;
+  for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i].text;
+  return s;
+}
+
+ObservedGroup offence_group(const Offences& o, std::string heading) {
+  ObservedGroup g{std::move(heading), {}};
+  std::vector<const Group*> sorted;
+  for (const auto& [key, grp] : o.groups) sorted.push_back(&grp);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Group* a, const Group* b) { return a->count > b->count; });
+  for (const Group* grp : sorted) {
+    ObservedCall c = grp->example;
+    c.count = grp->count;
+    std::string pids;
+    for (std::size_t i = 0; i < grp->pids.size(); ++i) pids += fmt::format("{}{}", i ? ", " : "", grp->pids[i]);
+    if (grp->more_pids) pids += ", ...";
+    c.notes.push_back(fmt::format("{} call{} by pid{} {}", grp->count, grp->count == 1 ? "" : "s",
+                                  grp->pids.size() == 1 && !grp->more_pids ? "" : "s", pids));
+    g.calls.push_back(std::move(c));
+  }
+  if (o.ungrouped) {
+    ObservedCall c;
+    c.text = fmt::format("... and {} more calls of other syscalls or executables", o.ungrouped);
+    c.count = o.ungrouped;
+    g.calls.push_back(std::move(c));
+  }
+  return g;
+}
+
+std::string times(std::uint64_t n) {
+  return n == 1 ? "once" : fmt::format("{} times", n);
+}
+
+std::string processes_of(const Offences& o) {
+  std::vector<pid_t> all;
+  for (const auto& [k, g] : o.groups)
+    for (pid_t p : g.pids)
+      if (std::find(all.begin(), all.end(), p) == all.end()) all.push_back(p);
+  return fmt::format("{} process{}", all.size(), all.size() == 1 ? "" : "es");
+}
+
+}  // namespace
+
+CheckReport Checker::report(std::vector<std::string> command) const {
+  const Impl& im = *impl_;
+  const Spec& spec = im.spec;
+  CheckReport rep;
+  rep.spec = spec.path;
+  rep.command = std::move(command);
+  if (im.result) rep.result = *im.result;
+
+  for (std::size_t i = 0; i < spec.rules.size(); ++i) {
+    const Rule& r = spec.rules[i];
+    const RuleState& s = im.states[i];
+    RuleOutcome o;
+    o.kind = std::string(rule_kind_name(r.kind));
+    o.name = r.name;
+    o.line = r.pos.line;
+    std::string scope = r.process.describe();
+    switch (r.kind) {
+      case RuleKind::Expect: {
+        o.passed = r.count.contains(s.count);
+        o.required = fmt::format("{}, {}{}", r.pattern.describe(), r.count.describe(),
+                                 scope.empty() ? "" : ", " + scope);
+        o.observed = s.count == 0 ? "no matching call" : fmt::format("matched {}", times(s.count));
+        if (!o.passed && s.count < r.count.min) {
+          if (s.nearest.empty()) {
+            o.observed += fmt::format("; no call to {} at all", r.pattern.selector.describe());
+          } else {
+            ObservedGroup g{"nearest calls", {}};
+            auto near = s.nearest;
+            std::stable_sort(near.begin(), near.end(),
+                             [](const auto& a, const auto& b) { return a.first > b.first; });
+            for (auto& [score, c] : near) g.calls.push_back(c);
+            o.groups.push_back(std::move(g));
+          }
+        }
+        if (!o.passed && r.count.max && s.count > *r.count.max)
+          o.groups.push_back({fmt::format("matching calls (the first {})", s.matches.size()), s.matches});
+        break;
+      }
+      case RuleKind::Forbid: {
+        o.passed = s.count == 0;
+        o.required = fmt::format("never {}{}", r.pattern.describe(), scope.empty() ? "" : ", " + scope);
+        o.observed = o.passed ? "no matching call"
+                              : fmt::format("happened {} in {}", times(s.count), processes_of(s.offences));
+        if (!o.passed) o.groups.push_back(offence_group(s.offences, "offending calls"));
+        break;
+      }
+      case RuleKind::Sequence: {
+        o.passed = s.done && !s.broken;
+        std::string mode = r.mode == SequenceMode::Subsequence ? "in this order (other calls may come between)"
+                           : r.mode == SequenceMode::Contiguous ? "one right after another, in this order"
+                                                                : "exactly these calls of these syscalls, in this order";
+        o.required = mode + (scope.empty() ? "" : ", " + scope) + ":";
+        for (std::size_t k = 0; k < r.steps.size(); ++k)
+          o.required += fmt::format("\n{}. {}", k + 1, r.steps[k].describe());
+        std::size_t got = r.mode == SequenceMode::Contiguous ? s.best.size() : s.matched.size();
+        if (o.passed) {
+          o.observed = fmt::format("all {} steps", r.steps.size());
+          break;
+        }
+        if (r.mode == SequenceMode::Exact && s.broken && s.next == r.steps.size())
+          o.observed = fmt::format("all {} steps, then a call too many", r.steps.size());
+        else
+          o.observed = fmt::format("got through {} of {} steps", got, r.steps.size());
+        const auto& done_calls = r.mode == SequenceMode::Contiguous ? s.best : s.matched;
+        if (!done_calls.empty()) o.groups.push_back({"matched", done_calls});
+        if (s.instead) {
+          std::string what = got < r.steps.size() ? fmt::format("instead of step {}", got + 1) : "then";
+          o.groups.push_back({what, {*s.instead}});
+        } else if (got < r.steps.size()) {
+          if (!s.nearest.empty()) {
+            ObservedGroup g{fmt::format("nearest calls for step {}", got + 1), {}};
+            for (const auto& [score, c] : s.nearest) g.calls.push_back(c);
+            o.groups.push_back(std::move(g));
+          } else {
+            o.observed += fmt::format("; no call to {} {}", r.steps[got].selector.describe(),
+                                      got == 0 ? "at all" : "after that");
+          }
+        }
+        break;
+      }
+      default: break;
+    }
+    rep.rules.push_back(std::move(o));
+  }
+
+  if (spec.policy) {
+    const PolicySpec& p = *spec.policy;
+    RuleOutcome o;
+    o.kind = "policy";
+    o.name = "policy";
+    o.line = p.pos.line;
+    o.passed = im.policy.count == 0;
+    if (p.has_allow) o.required = fmt::format("only syscalls in allow = [{}]", selector_list(p.allow));
+    if (!p.deny.empty())
+      o.required += fmt::format("{}none in deny = [{}]", o.required.empty() ? "" : "; ", selector_list(p.deny));
+    o.required += fmt::format("; on a violation: {}", p.on_violation_text);
+    o.observed = o.passed ? "no violation"
+                          : fmt::format("violated {} in {}", times(im.policy.count), processes_of(im.policy));
+    if (!o.passed) o.groups.push_back(offence_group(im.policy, "offending calls"));
+    rep.rules.push_back(std::move(o));
+  }
+  if (spec.run.exit) {
+    RuleOutcome o;
+    o.kind = "exit";
+    o.name = "exit status";
+    o.line = spec.run.exit_pos.line;
+    o.required = fmt::format("the target exits with {}", *spec.run.exit);
+    o.passed = im.result && im.result->exited && !im.result->signaled &&
+               im.result->exit_code == *spec.run.exit;
+    o.observed = im.result ? describe_status(*im.result) : "the target did not finish";
+    rep.rules.push_back(std::move(o));
+  }
+  if (spec.run.timeout) {
+    RuleOutcome o;
+    o.kind = "timeout";
+    o.name = "timeout";
+    o.line = spec.run.timeout_pos.line;
+    o.required = fmt::format("the target finishes within {}", spec.run.timeout_text);
+    o.passed = !(im.result && im.result->timed_out);
+    o.observed = o.passed ? "finished in time" : "timed out; every traced process was killed";
+    rep.rules.push_back(std::move(o));
+  }
+  std::stable_sort(rep.rules.begin(), rep.rules.end(),
+                   [](const RuleOutcome& a, const RuleOutcome& b) { return a.line < b.line; });
+  return rep;
+}
+
+}  // namespace syspect

@@ -1,0 +1,210 @@
+// Selectors, call patterns and the other small parts of the spec model.
+
+#include <fmt/format.h>
+
+#include "render.hpp"
+#include "syspect/format.hpp"
+#include "syspect/spec.hpp"
+#include "syspect/xlat.hpp"
+
+namespace syspect {
+
+namespace detail {
+
+std::string render_arg(const ArgDesc* desc, const ArgValue& v) {
+  switch (v.form) {
+    case ArgValue::Form::Null: return "NULL";
+    case ArgValue::Form::Pointer: return fmt::format("{:#x}", v.raw);
+    case ArgValue::Form::Unavailable: return "(not available)";
+    case ArgValue::Form::String:
+    case ArgValue::Form::Bytes: return quote_string(v.bytes, 64, v.truncated);
+    case ArgValue::Form::StringArray: {
+      std::string s = "[";
+      for (std::size_t i = 0; i < v.items.size(); ++i)
+        s += (i ? ", " : "") + quote_string(v.items[i], 64);
+      return s + "]";
+    }
+    case ArgValue::Form::Pair: return fmt::format("[{}, {}]", v.num, v.num2);
+    case ArgValue::Form::Number: break;
+  }
+  if (desc != nullptr) {
+    if ((desc->kind == ArgKind::Flags || desc->kind == ArgKind::Enum) && desc->xlat != nullptr)
+      return xlat_format(*desc->xlat, v.raw);
+    if (desc->kind == ArgKind::DirFd && v.num == -100) return "AT_FDCWD";
+    if (desc->kind == ArgKind::Signal) return signal_name(static_cast<int>(v.num));
+    if (desc->kind == ArgKind::Hex) return fmt::format("{:#x}", v.raw);
+    if (desc->kind == ArgKind::Octal) return fmt::format("{:#o}", v.raw);
+  }
+  return std::to_string(v.num);
+}
+
+}  // namespace detail
+
+namespace {
+
+bool item_matches(const SelectorItem& item, const SyscallEvent& e) {
+  if (e.abi != item.abi || e.desc == nullptr) return false;
+  if (item.nr >= 0) return e.desc->nr == item.nr;
+  return (e.desc->classes & item.classes) != 0;
+}
+
+std::string errno_list(const std::vector<int>& errnos) {
+  std::string s;
+  for (std::size_t i = 0; i < errnos.size(); ++i) {
+    if (i) s += " or ";
+    const char* n = errno_name(errnos[i]);
+    s += n ? n : std::to_string(errnos[i]);
+  }
+  return s;
+}
+
+}  // namespace
+
+bool Selector::matches(const SyscallEvent& e) const {
+  for (const auto& item : items)
+    if (item_matches(item, e)) return true;
+  return false;
+}
+
+std::string Selector::describe() const {
+  std::string s;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) s += i + 1 == items.size() ? " or " : ", ";
+    s += items[i].text;
+  }
+  return s;
+}
+
+bool CallPattern::decidable_at_entry() const {
+  if (result || !errnos.empty()) return false;
+  for (const auto& [key, checks] : args)
+    for (const auto& c : checks)
+      if (c.output) return false;
+  return true;
+}
+
+bool CallPattern::uses_fd_path() const {
+  for (const auto& [key, checks] : args)
+    for (const auto& c : checks)
+      if (c.matcher->uses_fd_path()) return true;
+  return false;
+}
+
+std::string CallPattern::describe() const {
+  std::string s = "a call to " + selector.describe();
+  if (has_args && !args_text.empty()) s += " with " + args_text;
+  if (result) s += ", whose result " + result->describe();
+  if (!errnos.empty()) s += ", failing with " + errno_list(errnos);
+  return s;
+}
+
+PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const MatchContext& ctx,
+                           bool explain) {
+  PatternMatch m;
+  if (!p.selector.matches(e)) return m;
+  m.selected = true;
+  bool ok = true;
+  if (p.has_args) {
+    auto it = p.args.find({e.abi, e.desc->nr});
+    if (it == p.args.end()) return m;  // its arguments do not fit this syscall
+    for (const auto& check : it->second) {
+      const ArgValue& v = e.args[static_cast<std::size_t>(check.index)];
+      if (check.index < e.nargs && check.matcher->matches(v, ctx)) {
+        ++m.passed;
+        continue;
+      }
+      ok = false;
+      if (!explain) return m;
+      const ArgDesc* d = check.index < e.desc->nargs ? &e.desc->args[check.index] : nullptr;
+      std::string shown = detail::render_arg(d, v);
+      if (check.matcher->uses_fd_path() && ctx.fd_path && v.form == ArgValue::Form::Number) {
+        auto path = ctx.fd_path(static_cast<int>(v.num));
+        shown += path ? fmt::format(" ({})", quote_string(*path, 256)) : " (file unknown)";
+      }
+      m.mismatches.push_back(
+          fmt::format("{} was {}; wanted: {}", check.name, shown, check.matcher->describe()));
+    }
+  }
+  if (p.result) {
+    ArgValue r;
+    r.form = ArgValue::Form::Number;
+    r.num = e.result;
+    r.raw = static_cast<std::uint64_t>(e.result);
+    if (e.finished && p.result->matches(r, ctx)) {
+      ++m.passed;
+    } else {
+      ok = false;
+      if (!explain) return m;
+      m.mismatches.push_back(fmt::format("result was {}; wanted: {}",
+                                         e.finished ? format_result(e) : "?",
+                                         p.result->describe()));
+    }
+  }
+  if (!p.errnos.empty()) {
+    bool hit = false;
+    for (int err : p.errnos) hit = hit || err == e.err;
+    if (hit) {
+      ++m.passed;
+    } else {
+      ok = false;
+      if (!explain) return m;
+      const char* n = errno_name(e.err);
+      std::string was = e.err == 0 ? "none (it succeeded)" : n ? n : std::to_string(e.err);
+      m.mismatches.push_back(fmt::format("errno was {}; wanted: {}", was, errno_list(p.errnos)));
+    }
+  }
+  m.matched = ok;
+  return m;
+}
+
+std::string CountRange::describe() const {
+  auto times = [](std::uint64_t n) {
+    return n == 1 ? std::string("once") : n == 2 ? std::string("twice") : fmt::format("{} times", n);
+  };
+  if (max && *max == min) return min == 0 ? "never" : "exactly " + times(min);
+  if (!max) return "at least " + times(min);
+  if (min == 0) return "at most " + times(*max);
+  return fmt::format("between {} and {} times", min, *max);
+}
+
+bool ProcessScope::matches(const std::string* exe) const {
+  if (!exe_glob) return true;
+  return exe != nullptr && glob_match(*exe_glob, *exe);
+}
+
+std::string ProcessScope::describe() const {
+  if (!exe_glob) return "";
+  return fmt::format("in processes whose executable matches {}", quote_string(*exe_glob, 4096));
+}
+
+std::string_view rule_kind_name(RuleKind k) {
+  switch (k) {
+    case RuleKind::Expect: return "expect";
+    case RuleKind::Forbid: return "forbid";
+    case RuleKind::Sequence: return "sequence";
+    case RuleKind::Policy: return "policy";
+    case RuleKind::Exit: return "exit";
+    case RuleKind::Timeout: return "timeout";
+  }
+  return "?";
+}
+
+bool PolicySpec::violates(const SyscallEvent& e) const {
+  for (const auto& item : deny)
+    if (item_matches(item, e)) return true;
+  if (!has_allow) return false;
+  for (const auto& item : allow)
+    if (item_matches(item, e)) return false;
+  return true;
+}
+
+bool Spec::uses_fd_path() const {
+  for (const auto& r : rules) {
+    if (r.pattern.uses_fd_path()) return true;
+    for (const auto& s : r.steps)
+      if (s.uses_fd_path()) return true;
+  }
+  return false;
+}
+
+}  // namespace syspect

@@ -1,0 +1,53 @@
+// The JSON report: the text report's content, for programs.
+
+#include <nlohmann/json.hpp>
+
+#include "syspect/report.hpp"
+#include "syspect/xlat.hpp"
+
+namespace syspect {
+
+std::string render_json(const CheckReport& r) {
+  using nlohmann::json;
+  json rules = json::array();
+  for (const auto& rule : r.rules) {
+    json groups = json::array();
+    for (const auto& g : rule.groups) {
+      json calls = json::array();
+      for (const auto& c : g.calls) {
+        json jc = {{"text", c.text}, {"count", c.count}, {"notes", c.notes}};
+        if (c.pid != 0) {
+          jc["pid"] = c.pid;
+          jc["exe"] = c.exe;
+        }
+        calls.push_back(std::move(jc));
+      }
+      groups.push_back({{"heading", g.heading}, {"calls", std::move(calls)}});
+    }
+    rules.push_back({{"kind", rule.kind},
+                     {"name", rule.name},
+                     {"line", rule.line},
+                     {"passed", rule.passed},
+                     {"required", rule.required},
+                     {"observed", rule.observed},
+                     {"groups", std::move(groups)}});
+  }
+  json target = {{"started", r.result.started},
+                 {"exited", r.result.exited},
+                 {"signaled", r.result.signaled},
+                 {"timed_out", r.result.timed_out},
+                 {"status", r.result.status()},
+                 {"description", describe_status(r.result)}};
+  if (r.result.signaled) target["signal"] = signal_name(r.result.term_signal);
+  else target["exit_code"] = r.result.exit_code;
+  json doc = {{"syspect", 1},
+              {"spec", r.spec},
+              {"command", r.command},
+              {"passed", r.passed()},
+              {"target", std::move(target)},
+              {"rules", std::move(rules)},
+              {"summary", {{"rules", r.rules.size()}, {"failed", r.failed()}}}};
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace syspect

@@ -1,0 +1,71 @@
+// The JUnit XML report: one <testcase> per rule, a <failure> holding the
+// text report's block for each failed one. The shape is the one Jenkins,
+// GitLab and the other CI servers read (the Ant JUnit schema).
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "syspect/report.hpp"
+
+namespace syspect {
+namespace {
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\n':
+      case '\t': out += static_cast<char>(c); break;
+      default:
+        // XML 1.0 has no way to carry other control characters.
+        if (c < 0x20) out += fmt::format("\\x{:02x}", c);
+        else out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_junit(const CheckReport& r) {
+  std::string stem = std::filesystem::path(r.spec).stem().string();
+  std::string classname = "syspect." + (stem.empty() ? std::string("spec") : stem);
+  std::size_t failed = r.failed();
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format("<testsuites name=\"syspect\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"0\">\n",
+                     r.rules.size(), failed);
+  out += fmt::format(
+      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"0\" "
+      "hostname=\"localhost\" timestamp=\"1970-01-01T00:00:00\" id=\"0\" package=\"syspect\">\n",
+      xml_escape(r.spec), r.rules.size(), failed);
+  out += "    <properties>\n";
+  std::string command;
+  for (const auto& a : r.command) command += (command.empty() ? "" : " ") + a;
+  out += fmt::format("      <property name=\"command\" value=\"{}\"/>\n", xml_escape(command));
+  out += fmt::format("      <property name=\"target\" value=\"{}\"/>\n", xml_escape(describe_status(r.result)));
+  out += "    </properties>\n";
+  for (const auto& rule : r.rules) {
+    out += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"0\"", xml_escape(rule.name),
+                       xml_escape(classname));
+    if (rule.passed) {
+      out += "/>\n";
+      continue;
+    }
+    out += ">\n";
+    out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_escape(rule.observed),
+                       xml_escape(rule.kind), xml_escape(render_text_block(r, rule)));
+    out += "    </testcase>\n";
+  }
+  out += fmt::format("    <system-out>target {}</system-out>\n", xml_escape(describe_status(r.result)));
+  out += "    <system-err></system-err>\n";
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+}  // namespace syspect

@@ -1,0 +1,89 @@
+// The text report: one block per failed rule, then a summary line.
+
+#include <fmt/format.h>
+
+#include "syspect/report.hpp"
+#include "syspect/xlat.hpp"
+
+namespace syspect {
+namespace {
+
+struct Paint {
+  bool on;
+  std::string operator()(std::string_view code, std::string_view text) const {
+    if (!on) return std::string(text);
+    return fmt::format("\033[{}m{}\033[0m", code, text);
+  }
+};
+
+std::string indent(std::string_view text, std::string_view pad) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) nl = text.size();
+    if (start != 0) out += "\n";
+    if (start != 0) out += pad;
+    out += text.substr(start, nl - start);
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::string call_line(const ObservedCall& c) {
+  if (c.pid == 0) return c.text;
+  return fmt::format("[pid {}{}] {}", c.pid, c.exe.empty() ? "" : " " + c.exe, c.text);
+}
+
+}  // namespace
+
+std::size_t CheckReport::failed() const {
+  std::size_t n = 0;
+  for (const auto& r : rules) n += r.passed ? 0 : 1;
+  return n;
+}
+
+std::string describe_status(const TraceResult& r) {
+  if (!r.started) return "did not start";
+  if (r.timed_out) return "timed out and was killed";
+  if (r.detached) return "was detached";
+  if (r.signaled) return fmt::format("was killed by {}", signal_name(r.term_signal));
+  return fmt::format("exited with {}", r.exit_code);
+}
+
+std::string render_text_block(const CheckReport& r, const RuleOutcome& rule,
+                              const TextReportOptions& options) {
+  Paint paint{options.colour};
+  std::string out;
+  out += fmt::format("{} {} ({}:{}, {})\n", paint("1;31", "FAIL"), paint("1", rule.name), r.spec,
+                     rule.line, rule.kind);
+  out += fmt::format("  required: {}\n", indent(rule.required, "            "));
+  out += fmt::format("  observed: {}\n", rule.observed);
+  for (const auto& g : rule.groups) {
+    out += fmt::format("  {}:\n", g.heading);
+    for (const auto& c : g.calls) {
+      out += fmt::format("    {}\n", call_line(c));
+      for (const auto& n : c.notes) out += fmt::format("      {}\n", paint("33", n));
+    }
+  }
+  return out;
+}
+
+std::string render_text(const CheckReport& r, const TextReportOptions& options) {
+  Paint paint{options.colour};
+  std::string out;
+  for (const auto& rule : r.rules) {
+    if (rule.passed) continue;
+    out += render_text_block(r, rule, options);
+    out += "\n";
+  }
+  std::string command;
+  for (const auto& a : r.command) command += (command.empty() ? "" : " ") + a;
+  out += fmt::format("target{} {}\n", command.empty() ? "" : " " + command, describe_status(r.result));
+  std::size_t failed = r.failed();
+  std::string summary = fmt::format("{} rule{}, {} failed", r.rules.size(), r.rules.size() == 1 ? "" : "s", failed);
+  out += paint(failed ? "1;31" : "1;32", summary) + "\n";
+  return out;
+}
+
+}  // namespace syspect

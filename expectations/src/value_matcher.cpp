@@ -1,0 +1,244 @@
+#include "syspect/value_matcher.hpp"
+
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "syspect/format.hpp"
+
+namespace syspect::matchers {
+namespace {
+
+std::string quoted(std::string_view s) { return quote_string(s, s.size() + 1); }
+
+// The number an argument holds, when it is one.
+std::optional<std::int64_t> number_of(const ArgValue& v) {
+  switch (v.form) {
+    case ArgValue::Form::Number: return v.num;
+    case ArgValue::Form::Null:
+    case ArgValue::Form::Pointer: return static_cast<std::int64_t>(v.raw);
+    default: return std::nullopt;
+  }
+}
+
+class StringMatcher final : public ValueMatcher {
+ public:
+  StringMatcher(StrOp op, std::string pattern) : op_(op), pattern_(std::move(pattern)) {
+    if (op_ == StrOp::Regex) re_ = std::regex(pattern_, std::regex::ECMAScript);
+  }
+  bool matches(const ArgValue& v, const MatchContext&) const override {
+    if (v.form == ArgValue::Form::String || v.form == ArgValue::Form::Bytes)
+      return test(v.bytes);
+    if (v.form == ArgValue::Form::StringArray) {
+      for (const auto& item : v.items)
+        if (test(item)) return true;
+    }
+    return false;
+  }
+  std::string describe() const override {
+    switch (op_) {
+      case StrOp::Equals: return "is " + quoted(pattern_);
+      case StrOp::Glob: return "matches glob " + quoted(pattern_);
+      case StrOp::Regex: return "matches regex " + quoted(pattern_);
+      case StrOp::Prefix: return "starts with " + quoted(pattern_);
+      case StrOp::Suffix: return "ends with " + quoted(pattern_);
+      case StrOp::Contains: return "contains " + quoted(pattern_);
+    }
+    return "?";
+  }
+
+ private:
+  bool test(std::string_view s) const {
+    switch (op_) {
+      case StrOp::Equals: return s == pattern_;
+      case StrOp::Glob: return glob_match(pattern_, s);
+      case StrOp::Regex: return std::regex_search(s.begin(), s.end(), re_);
+      case StrOp::Prefix: return s.starts_with(pattern_);
+      case StrOp::Suffix: return s.ends_with(pattern_);
+      case StrOp::Contains: return s.find(pattern_) != std::string_view::npos;
+    }
+    return false;
+  }
+  StrOp op_;
+  std::string pattern_;
+  std::regex re_;
+};
+
+class IntMatcher final : public ValueMatcher {
+ public:
+  IntMatcher(IntOp op, std::int64_t value, std::string shown)
+      : op_(op), value_(value), shown_(std::move(shown)) {}
+  bool matches(const ArgValue& v, const MatchContext&) const override {
+    auto n = number_of(v);
+    if (!n) return false;
+    switch (op_) {
+      case IntOp::Eq: return *n == value_;
+      case IntOp::Ne: return *n != value_;
+      case IntOp::Lt: return *n < value_;
+      case IntOp::Le: return *n <= value_;
+      case IntOp::Gt: return *n > value_;
+      case IntOp::Ge: return *n >= value_;
+    }
+    return false;
+  }
+  std::string describe() const override {
+    switch (op_) {
+      case IntOp::Eq: return "is " + shown_;
+      case IntOp::Ne: return "is not " + shown_;
+      case IntOp::Lt: return "is < " + shown_;
+      case IntOp::Le: return "is <= " + shown_;
+      case IntOp::Gt: return "is > " + shown_;
+      case IntOp::Ge: return "is >= " + shown_;
+    }
+    return "?";
+  }
+
+ private:
+  IntOp op_;
+  std::int64_t value_;
+  std::string shown_;
+};
+
+class RangeMatcher final : public ValueMatcher {
+ public:
+  RangeMatcher(std::int64_t lo, std::int64_t hi) : lo_(lo), hi_(hi) {}
+  bool matches(const ArgValue& v, const MatchContext&) const override {
+    auto n = number_of(v);
+    return n && *n >= lo_ && *n <= hi_;
+  }
+  std::string describe() const override { return fmt::format("is in {}..{}", lo_, hi_); }
+
+ private:
+  std::int64_t lo_, hi_;
+};
+
+class FlagsEqual final : public ValueMatcher {
+ public:
+  FlagsEqual(std::uint64_t value, std::string shown) : value_(value), shown_(std::move(shown)) {}
+  bool matches(const ArgValue& v, const MatchContext&) const override {
+    auto n = number_of(v);
+    return n && static_cast<std::uint64_t>(*n) == value_;
+  }
+  std::string describe() const override { return "is " + shown_; }
+
+ private:
+  std::uint64_t value_;
+  std::string shown_;
+};
+
+class FlagMatcher final : public ValueMatcher {
+ public:
+  FlagMatcher(bool has, std::uint64_t value, std::uint64_t mask, std::string shown)
+      : has_(has), value_(value), mask_(mask), shown_(std::move(shown)) {}
+  bool matches(const ArgValue& v, const MatchContext&) const override {
+    auto n = number_of(v);
+    if (!n) return false;
+    auto bits = static_cast<std::uint64_t>(*n);
+    bool present = mask_ != 0 ? (bits & mask_) == value_ : (bits & value_) == value_;
+    return present == has_;
+  }
+  std::string describe() const override { return (has_ ? "has " : "lacks ") + shown_; }
+
+ private:
+  bool has_;
+  std::uint64_t value_, mask_;
+  std::string shown_;
+};
+
+class FdPathMatcher final : public ValueMatcher {
+ public:
+  explicit FdPathMatcher(ValueMatcherPtr inner) : inner_(std::move(inner)) {}
+  bool matches(const ArgValue& v, const MatchContext& ctx) const override {
+    if (v.form != ArgValue::Form::Number || !ctx.fd_path) return false;
+    auto path = ctx.fd_path(static_cast<int>(v.num));
+    if (!path) return false;
+    ArgValue s;
+    s.form = ArgValue::Form::String;
+    s.bytes = *path;
+    return inner_->matches(s, ctx);
+  }
+  std::string describe() const override { return "refers to a file that " + inner_->describe(); }
+  bool uses_fd_path() const override { return true; }
+
+ private:
+  ValueMatcherPtr inner_;
+};
+
+class ArrayMatcher final : public ValueMatcher {
+ public:
+  explicit ArrayMatcher(std::vector<std::string> items) : items_(std::move(items)) {}
+  bool matches(const ArgValue& v, const MatchContext&) const override {
+    return v.form == ArgValue::Form::StringArray && !v.truncated && v.items == items_;
+  }
+  std::string describe() const override {
+    std::string s = "is [";
+    for (std::size_t i = 0; i < items_.size(); ++i) s += (i ? ", " : "") + quoted(items_[i]);
+    return s + "]";
+  }
+
+ private:
+  std::vector<std::string> items_;
+};
+
+class NotMatcher final : public ValueMatcher {
+ public:
+  explicit NotMatcher(ValueMatcherPtr inner) : inner_(std::move(inner)) {}
+  bool matches(const ArgValue& v, const MatchContext& ctx) const override {
+    return !inner_->matches(v, ctx);
+  }
+  std::string describe() const override { return "does not satisfy: " + inner_->describe(); }
+  bool uses_fd_path() const override { return inner_->uses_fd_path(); }
+
+ private:
+  ValueMatcherPtr inner_;
+};
+
+class AllMatcher final : public ValueMatcher {
+ public:
+  explicit AllMatcher(std::vector<ValueMatcherPtr> parts) : parts_(std::move(parts)) {}
+  bool matches(const ArgValue& v, const MatchContext& ctx) const override {
+    for (const auto& p : parts_)
+      if (!p->matches(v, ctx)) return false;
+    return true;
+  }
+  std::string describe() const override {
+    std::string s;
+    for (std::size_t i = 0; i < parts_.size(); ++i) s += (i ? " and " : "") + parts_[i]->describe();
+    return s;
+  }
+  bool uses_fd_path() const override {
+    for (const auto& p : parts_)
+      if (p->uses_fd_path()) return true;
+    return false;
+  }
+
+ private:
+  std::vector<ValueMatcherPtr> parts_;
+};
+
+}  // namespace
+
+ValueMatcherPtr string(StrOp op, std::string pattern) {
+  return std::make_shared<StringMatcher>(op, std::move(pattern));
+}
+ValueMatcherPtr integer(IntOp op, std::int64_t value, std::string shown) {
+  return std::make_shared<IntMatcher>(op, value, std::move(shown));
+}
+ValueMatcherPtr range(std::int64_t lo, std::int64_t hi) { return std::make_shared<RangeMatcher>(lo, hi); }
+ValueMatcherPtr flags_equal(std::uint64_t value, std::string shown) {
+  return std::make_shared<FlagsEqual>(value, std::move(shown));
+}
+ValueMatcherPtr flag(bool has, std::uint64_t value, std::uint64_t field_mask, std::string shown) {
+  return std::make_shared<FlagMatcher>(has, value, field_mask, std::move(shown));
+}
+ValueMatcherPtr fd_path(ValueMatcherPtr path) { return std::make_shared<FdPathMatcher>(std::move(path)); }
+ValueMatcherPtr string_array(std::vector<std::string> items) {
+  return std::make_shared<ArrayMatcher>(std::move(items));
+}
+ValueMatcherPtr negate(ValueMatcherPtr inner) { return std::make_shared<NotMatcher>(std::move(inner)); }
+ValueMatcherPtr all_of(std::vector<ValueMatcherPtr> parts) {
+  if (parts.size() == 1) return parts.front();
+  return std::make_shared<AllMatcher>(std::move(parts));
+}
+
+}  // namespace syspect::matchers
