@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "check.hpp"
 #include "duration.hpp"
 #include "exit_codes.hpp"
 #include "syspect/filter.hpp"
@@ -171,6 +172,9 @@ int main(int argc, char** argv) {
       "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
       "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found.");
 
+  CheckArgs ca;
+  CLI::App* check = add_check_command(app, ca);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -185,5 +189,6 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (trace->parsed()) return run_trace(ta);
+  if (check->parsed()) return run_check(ca);
   return kExitUsage;
 }

@@ -1,0 +1,141 @@
+#include "check.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "syspect/checker.hpp"
+#include "syspect/report.hpp"
+#include "syspect/spec_parser.hpp"
+#include "syspect/tracer.hpp"
+
+extern char** environ;
+
+namespace syspect {
+namespace {
+
+constexpr int kCheckPassed = 0;
+constexpr int kCheckFailed = 1;
+constexpr int kCheckBadSpec = 2;
+constexpr int kCheckCannotTrace = 3;
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "syspect: check: %s\n", message.c_str());
+  return kCheckBadSpec;
+}
+
+// A path written in the spec is relative to the spec's directory.
+std::string from_spec_dir(const Spec& spec, const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  return (std::filesystem::path(spec.dir) / p).lexically_normal().string();
+}
+
+std::vector<std::string> environment_with(const std::vector<std::pair<std::string, std::string>>& extra) {
+  std::map<std::string, std::string> env;
+  std::vector<std::string> order;
+  for (char** e = environ; *e; ++e) {
+    std::string s(*e);
+    auto eq = s.find('=');
+    std::string key = s.substr(0, eq);
+    if (!env.count(key)) order.push_back(key);
+    env[key] = eq == std::string::npos ? "" : s.substr(eq + 1);
+  }
+  for (const auto& [k, v] : extra) {
+    if (!env.count(k)) order.push_back(k);
+    env[k] = v;
+  }
+  std::vector<std::string> out;
+  for (const auto& k : order) out.push_back(k + "=" + env[k]);
+  return out;
+}
+
+bool colour_for(std::FILE* f) {
+  const char* no = std::getenv("NO_COLOR");
+  if (no != nullptr && *no != '\0') return false;
+  return ::isatty(::fileno(f)) != 0;
+}
+
+}  // namespace
+
+CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
+  CLI::App* c = app.add_subcommand("check", "Run a command under the tracer and check it against an expectation file");
+  c->add_option("spec", a.spec, "The expectation file (TOML, version 1)")->required();
+  c->add_option("--report", a.report, "Report format: text, json or junit")
+      ->check(CLI::IsMember({"text", "json", "junit"}));
+  c->add_option("--report-file", a.report_file, "Write the report to FILE ('-' for stdout; default stderr)");
+  c->add_option("command", a.command, "The command to run, after -- (overrides [run] command)");
+  c->footer(
+      "Exit status: 0 every rule held; 1 some rule failed; 2 bad usage or a bad spec;\n"
+      "3 the target could not be traced.");
+  return c;
+}
+
+int run_check(const CheckArgs& a) {
+  auto loaded = load_spec(a.spec);
+  if (!loaded) {
+    std::fputs(loaded.error().format().c_str(), stderr);
+    std::size_t n = loaded.error().diagnostics.size();
+    std::fprintf(stderr, "syspect: %zu problem%s in %s\n", n, n == 1 ? "" : "s", a.spec.c_str());
+    return kCheckBadSpec;
+  }
+  const Spec& spec = *loaded;
+
+  std::vector<std::string> argv = a.command;
+  if (argv.empty()) {
+    argv = spec.run.command;
+    if (argv.empty())
+      return usage_error(fmt::format("no command to run: give [run] command in {} or a command after '--'",
+                                     a.spec));
+    // "./prog" in a spec means the prog beside the spec.
+    if (argv[0].find('/') != std::string::npos) argv[0] = from_spec_dir(spec, argv[0]);
+  }
+
+  TraceOptions options;
+  options.timeout = spec.run.timeout;
+  if (!spec.run.env.empty()) options.env = environment_with(spec.run.env);
+  if (spec.run.cwd) options.cwd = from_spec_dir(spec, *spec.run.cwd);
+
+  std::FILE* out = stderr;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
+  if (a.report_file == "-") {
+    out = stdout;
+  } else if (!a.report_file.empty()) {
+    file.reset(std::fopen(a.report_file.c_str(), "w"));
+    if (!file) return usage_error(fmt::format("cannot open '{}': {}", a.report_file, std::strerror(errno)));
+    out = file.get();
+  }
+
+  Checker checker(spec, proc_process_info());
+  Tracer tracer(options);
+  tracer.add_sink(&checker);
+  auto result = tracer.run(argv);
+  if (!result) {
+    std::fprintf(stderr, "syspect: check: cannot trace '%s': %s\n", argv[0].c_str(),
+                 result.error().message.c_str());
+    return kCheckCannotTrace;
+  }
+  CheckReport report = checker.report(argv);
+  std::string text;
+  if (a.report == "json") {
+    text = render_json(report);
+  } else if (a.report == "junit") {
+    text = render_junit(report);
+  } else {
+    TextReportOptions to;
+    to.colour = colour_for(out);
+    text = render_text(report, to);
+  }
+  std::fputs(text.c_str(), out);
+  std::fflush(out);
+  return report.passed() ? kCheckPassed : kCheckFailed;
+}
+
+}  // namespace syspect

@@ -1,0 +1,25 @@
+#pragma once
+// `syspect check SPEC.toml [--report text|json|junit] [--report-file F] [-- CMD...]`
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace syspect {
+
+struct CheckArgs {
+  std::string spec;
+  std::string report = "text";
+  std::string report_file;
+  std::vector<std::string> command;
+};
+
+// Registers the subcommand on `app`; `args` receives its options.
+CLI::App* add_check_command(CLI::App& app, CheckArgs& args);
+
+// Runs the check; returns the exit status (0 held, 1 failed, 2 bad usage or
+// spec, 3 the target could not be traced).
+int run_check(const CheckArgs& args);
+
+}  // namespace syspect
