@@ -108,7 +108,7 @@ int run_trace(const TraceArgs& a) {
   std::FILE* out = stderr;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
   if (!a.output.empty()) {
-    file.reset(std::fopen(a.output.c_str(), "w"));
+    file.reset(std::fopen(a.output.c_str(), "we"));  // not inherited by the target
     if (!file) fail(kExitUsage, fmt::format("cannot open '{}': {}", a.output, std::strerror(errno)));
     out = file.get();
   }

@@ -1,5 +1,6 @@
 #include "syspect/format.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 
 #include <fmt/format.h>
@@ -161,6 +162,22 @@ std::string quote_string(std::string_view bytes, std::size_t limit, bool truncat
   return out;
 }
 
+namespace {
+
+// How many arguments strace shows: open and openat take a mode only with
+// O_CREAT or O_TMPFILE, and strace leaves it out otherwise.
+int shown_args(const SyscallEvent& e) {
+  if (e.desc == nullptr) return e.nargs;
+  std::string_view name = e.desc->name;
+  int flags_at = name == "open" ? 1 : name == "openat" ? 2 : -1;
+  if (flags_at >= 0 && flags_at + 1 < e.nargs &&
+      (e.args[flags_at].raw & (O_CREAT | O_TMPFILE)) == 0)
+    return flags_at + 1;
+  return e.nargs;
+}
+
+}  // namespace
+
 std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
   std::string out;
   if (e.resumed != nullptr) {
@@ -168,7 +185,8 @@ std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
                    e.resumed->name);
     return out;
   }
-  for (int i = 0; i < e.nargs; ++i) {
+  const int n = shown_args(e);
+  for (int i = 0; i < n; ++i) {
     if (i) out += ", ";
     append_arg(out, e, i, options);
   }
@@ -203,7 +221,7 @@ namespace {
 std::string format_unfinished_args(const SyscallEvent& e, const FormatOptions& options) {
   std::string out;
   if (e.resumed != nullptr) return format_args(e, options) + " <unfinished ...>";
-  for (int i = 0; i < e.nargs; ++i) {
+  for (int i = 0, n = shown_args(e); i < n; ++i) {
     if (e.desc != nullptr && e.desc->args[i].dir != ArgDir::In) {
       if (i) out += ", ";
       break;

@@ -86,9 +86,8 @@ Resolved resolve_program(const std::string& name) {
   while (start <= path.size()) {
     std::size_t end = path.find(':', start);
     if (end == std::string::npos) end = path.size();
-    std::string dir = path.substr(start, end - start);
-    if (dir.empty()) dir = ".";
-    std::string candidate = dir + "/" + name;
+    std::string_view dir = std::string_view(path).substr(start, end - start);
+    std::string candidate = fmt::format("{}/{}", dir.empty() ? "." : dir, name);
     if (::access(candidate.c_str(), X_OK) == 0) {
       struct stat st;
       if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return {candidate, 0};
