@@ -30,6 +30,21 @@ void TextSink::end_line() {
 }
 
 void TextSink::on_syscall(const SyscallEvent& e) {
+  if (e.abi != Abi::x86_64 || !personality_.empty()) {
+    auto it = personality_.find(e.tid);
+    Abi before = it == personality_.end() ? Abi::x86_64 : it->second;
+    if (before != e.abi) {
+      start_line(e.tid);
+      fmt::format_to(std::back_inserter(line_), "[ Process PID={} runs in {} mode. ]", e.pid,
+                     e.abi == Abi::i386 ? "32 bit" : e.abi == Abi::x32 ? "x32" : "64 bit");
+      end_line();
+      if (e.abi == Abi::x86_64) {
+        personality_.erase(it);
+      } else {
+        personality_[e.tid] = e.abi;
+      }
+    }
+  }
   start_line(e.tid);
   std::size_t column = line_.size();
   line_ += format_syscall(e, options_, column);
@@ -49,6 +64,7 @@ void TextSink::on_exit(const ExitEvent& e) {
   line_ += format_exit(e);
   end_line();
   live_.erase(e.tid);
+  personality_.erase(e.tid);
   // The thread that exec'd now goes by the leader's tid.
   if (e.superseded_by) live_.erase(e.superseded_by);
 }

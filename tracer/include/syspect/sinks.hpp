@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <variant>
 #include <vector>
@@ -36,6 +37,8 @@ class TextSink : public Sink {
   PidPrefix prefix_;
   std::string line_;
   std::unordered_set<pid_t> live_;  // tracees seen and not yet exited
+  // Threads whose last call was not x86_64: strace announces each switch.
+  std::unordered_map<pid_t, Abi> personality_;
 };
 
 // One JSON object per line: a header, then one per event, then an "end" line.
