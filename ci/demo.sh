@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash ci/setup.sh
-bash ci/build.sh build
+bash ci/build.sh build -DSYSPECT_BUILD_TESTS=OFF
 
 echo
 echo "== syspect trace -e trace=@file,read,write -- build/examples/greet examples/greet/greet.conf"
