@@ -281,7 +281,10 @@ struct Checker::Impl {
       bool relevant = false;
       for (const auto& step : r.steps) relevant = relevant || step.selector.matches(e);
       if (!relevant) return;
-      if (s.done || !match_pattern(r.steps[s.next], e, ctx, false).matched) {
+      bool fits = !s.done && match_pattern(r.steps[s.next], e, ctx, false).matched;
+      // The run starts at the first call that matches step 1.
+      if (!fits && s.next == 0) return;
+      if (!fits) {
         s.broken = true;
         s.done = false;
         s.instead = observe(e, exe);
@@ -451,7 +454,7 @@ CheckReport Checker::report(std::vector<std::string> command) const {
         o.observed = s.count == 0 ? "no matching call" : fmt::format("matched {}", times(s.count));
         if (!o.passed && s.count < r.count.min) {
           if (s.nearest.empty()) {
-            o.observed += fmt::format("; no call to {} at all", r.pattern.selector.describe());
+            if (s.count == 0) o.observed += fmt::format("; no call to {} at all", r.pattern.selector.describe());
           } else {
             ObservedGroup g{"nearest calls", {}};
             auto near = s.nearest;
@@ -477,7 +480,7 @@ CheckReport Checker::report(std::vector<std::string> command) const {
         o.passed = s.done && !s.broken;
         std::string mode = r.mode == SequenceMode::Subsequence ? "in this order (other calls may come between)"
                            : r.mode == SequenceMode::Contiguous ? "one right after another, in this order"
-                                                                : "exactly these calls of these syscalls, in this order";
+                                                                : "from the first call that matches step 1, exactly these calls of these syscalls, in this order, and no more";
         o.required = mode + (scope.empty() ? "" : ", " + scope) + ":";
         for (std::size_t k = 0; k < r.steps.size(); ++k)
           o.required += fmt::format("\n{}. {}", k + 1, r.steps[k].describe());

@@ -1,0 +1,589 @@
+// The checker against real tracees, through the library and through the
+// real `syspect check`: each rule kind and matcher passing and failing,
+// enforcement (the violating call provably did not run), exact violation
+// counts in a multi-threaded, multi-process target, exit statuses and the
+// report formats.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <fmt/format.h>
+
+#include "helpers.hpp"
+#include "syspect/checker.hpp"
+#include "syspect/report.hpp"
+#include "syspect/spec_parser.hpp"
+
+namespace {
+
+using namespace syspect_it;
+using syspect::CheckReport;
+using syspect::RuleOutcome;
+
+std::string syscaller() { return target("syscaller"); }
+
+struct Checked {
+  CheckReport report;
+  std::string out;  // the target's stdout
+  bool traced = false;
+};
+
+// Parses `spec`, runs argv under a Checker, returns its report.
+Checked check_lib(const std::string& spec_text, const std::vector<std::string>& argv) {
+  Checked c;
+  auto spec = syspect::parse_spec(spec_text, "spec.toml");
+  if (!spec) {
+    ADD_FAILURE() << spec.error().format();
+    return c;
+  }
+  int out = memfd("target-stdout");
+  syspect::TraceOptions options;
+  options.timeout = spec->run.timeout;
+  options.before_exec = [out] { ::dup2(out, 1); };
+  syspect::Checker checker(*spec, syspect::proc_process_info());
+  syspect::Tracer tracer(options);
+  tracer.add_sink(&checker);
+  auto r = tracer.run(argv);
+  c.traced = r.has_value();
+  c.report = checker.report(argv);
+  c.out = slurp_fd(out);
+  ::close(out);
+  return c;
+}
+
+const RuleOutcome& rule(const CheckReport& r, const std::string& name) {
+  for (const auto& o : r.rules)
+    if (o.name == name) return o;
+  static RuleOutcome none;
+  ADD_FAILURE() << "no rule named " << name;
+  return none;
+}
+
+std::string text(const CheckReport& r) { return syspect::render_text(r); }
+
+// A listening TCP socket on 127.0.0.1, for clients to connect to.
+struct Listener {
+  int fd = -1;
+  int port = 0;
+  Listener() {
+    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(fd, 16) != 0)
+      throw std::runtime_error("listen failed");
+    socklen_t len = sizeof sa;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+    port = ntohs(sa.sin_port);
+  }
+  ~Listener() { ::close(fd); }
+};
+
+// ---- expect, with each value matcher ----------------------------------
+
+TEST(CheckLib, ExpectWithStringAndFlagMatchers) {
+  TempDir d;
+  write_file(d.file("app.conf"), "x=1\n");
+  std::string conf = d.file("app.conf");
+  std::string spec = R"(version = 1
+[[expect]]
+name = "exact path, O_RDONLY|O_CLOEXEC"
+syscall = "openat"
+args = { dirfd = "AT_FDCWD", pathname = ")" + conf + R"(", flags = "O_RDONLY|O_CLOEXEC" }
+result = ">= 0"
+count = 1
+[[expect]]
+name = "glob and has/lacks"
+syscall = ["open", "openat"]
+args = { pathname = { glob = "/**/app.conf" }, flags = { has = ["O_CLOEXEC"], lacks = ["O_WRONLY", "O_RDWR"] } }
+[[expect]]
+name = "regex prefix suffix contains"
+syscall = "@file"
+args = { pathname = { regex = "app\\.conf$", prefix = "/", suffix = ".conf", contains = "app" } }
+[[expect]]
+name = "not"
+syscall = "openat"
+args = { pathname = { not = { prefix = "/home" } } }
+[[expect]]
+name = "by index"
+syscall = "openat"
+args = { "1" = ")" + conf + R"(", "2" = { has = "O_CLOEXEC" } }
+[[expect]]
+name = "fd path"
+syscall = "read"
+args = { fd = { path = ")" + conf + R"(" }, count = "1..4096" }
+result = 4
+[[expect]]
+name = "close by fd path"
+syscall = "close"
+args = { fd = { path = { suffix = "/app.conf" } } }
+)";
+  auto c = check_lib(spec, {syscaller(), "open", conf, "rx", "read", "close"});
+  ASSERT_TRUE(c.traced);
+  EXPECT_TRUE(c.report.passed()) << text(c.report);
+  EXPECT_EQ(c.report.rules.size(), 7u);
+}
+
+TEST(CheckLib, UnmetExpectShowsTheNearestCallAndWhatDiffered) {
+  TempDir d;
+  write_file(d.file("app.conf"), "x=1\n");
+  std::string conf = d.file("app.conf");
+  std::string spec = R"(version = 1
+[[expect]]
+name = "config read-only with O_CLOEXEC"
+syscall = "openat"
+args = { pathname = ")" + conf + R"(", flags = { has = ["O_CLOEXEC"] } }
+)";
+  auto c = check_lib(spec, {syscaller(), "open", conf, "r", "close"});
+  ASSERT_EQ(c.report.rules.size(), 1u);
+  const auto& o = c.report.rules[0];
+  EXPECT_FALSE(o.passed);
+  std::string t = text(c.report);
+  EXPECT_TRUE(contains(t, "FAIL config read-only with O_CLOEXEC (spec.toml:2, expect)")) << t;
+  EXPECT_TRUE(contains(t, "flags was O_RDONLY; wanted: has O_CLOEXEC")) << t;
+  EXPECT_TRUE(contains(t, "openat(AT_FDCWD, \"" + conf + "\", O_RDONLY) = 3")) << t;
+  EXPECT_TRUE(contains(t, "/syscaller] openat(")) << t;
+  EXPECT_TRUE(contains(t, "1 rule, 1 failed")) << t;
+}
+
+TEST(CheckLib, FailingMatchersFail) {
+  TempDir d;
+  write_file(d.file("f"), "abc");
+  std::string f = d.file("f");
+  const char* wrong[] = {
+      R"(args = { pathname = { glob = "/nowhere/*" } })",
+      R"(args = { pathname = { regex = "^f$" } })",
+      R"(args = { pathname = { suffix = ".conf" } })",
+      R"(args = { pathname = { not = { prefix = "/" } } })",
+      R"(args = { flags = "O_WRONLY" })",
+      R"(args = { flags = { lacks = "O_CLOEXEC" } })",
+      R"(args = { dirfd = ">= 0" })",
+      R"(result = "< 0")",
+      R"(errno = "ENOENT")",
+      R"(result = "10..20")",
+  };
+  for (const char* w : wrong) {
+    std::string spec = std::string("version = 1\n[[expect]]\nsyscall = \"openat\"\n") +
+                       "args = { pathname = \"" + f + "\" }\n";
+    std::string line = w;
+    if (line.starts_with("args"))
+      spec = std::string("version = 1\n[[expect]]\nsyscall = \"openat\"\n") + line + "\n";
+    else
+      spec += line + "\n";
+    auto c = check_lib(spec, {syscaller(), "open", f, "rx", "close"});
+    ASSERT_EQ(c.report.rules.size(), 1u) << w;
+    EXPECT_FALSE(c.report.rules[0].passed) << w << "\n" << text(c.report);
+  }
+}
+
+TEST(CheckLib, ErrnoAndCount) {
+  TempDir d;
+  std::string missing = d.file("missing");
+  std::string spec = R"(version = 1
+[[expect]]
+name = "fails with ENOENT twice"
+syscall = "openat"
+args = { pathname = ")" + missing + R"(" }
+errno = "ENOENT"
+result = -2
+count = 2
+[[expect]]
+name = "three getpids"
+syscall = "getpid"
+count = "3"
+[[expect]]
+name = "at least four getpids"
+syscall = "getpid"
+count = ">= 4"
+[[expect]]
+name = "at most 3"
+syscall = "getpid"
+count = "<= 3"
+)";
+  auto c = check_lib(spec, {syscaller(), "open", missing, "r", "open", missing, "r", "getpid", "getpid",
+                            "getpid"});
+  EXPECT_TRUE(rule(c.report, "fails with ENOENT twice").passed) << text(c.report);
+  EXPECT_TRUE(rule(c.report, "three getpids").passed) << text(c.report);
+  EXPECT_FALSE(rule(c.report, "at least four getpids").passed);
+  EXPECT_EQ(rule(c.report, "at least four getpids").observed, "matched 3 times");
+  EXPECT_TRUE(rule(c.report, "at most 3").passed);
+}
+
+TEST(CheckLib, ProcessScope) {
+  std::string spec = R"(version = 1
+[[expect]]
+name = "in syscaller"
+syscall = "getppid"
+process = { exe = "**/syscaller" }
+[[expect]]
+name = "in another program"
+syscall = "getppid"
+process = { exe = "*/other" }
+)";
+  auto c = check_lib(spec, {syscaller(), "getppid"});
+  EXPECT_TRUE(rule(c.report, "in syscaller").passed) << text(c.report);
+  EXPECT_FALSE(rule(c.report, "in another program").passed);
+}
+
+// ---- forbid --------------------------------------------------------------
+
+TEST(CheckLib, ForbidReportsOffendersWithPidsAndCounts) {
+  TempDir d;
+  std::string spec = R"(version = 1
+[[forbid]]
+name = "no mkdir under the temp dir"
+syscall = "mkdir"
+args = { pathname = { prefix = ")" + d.path() + R"(/" } }
+[[forbid]]
+name = "no network"
+syscall = "@network"
+)";
+  auto c = check_lib(spec, {syscaller(), "mkdir", d.file("a"), "mkdir", d.file("b"), "mkdir", "/proc/nope"});
+  const auto& o = rule(c.report, "no mkdir under the temp dir");
+  EXPECT_FALSE(o.passed);
+  EXPECT_EQ(o.observed, "happened 2 times in 1 process");
+  ASSERT_EQ(o.groups.size(), 1u);
+  ASSERT_EQ(o.groups[0].calls.size(), 1u);
+  EXPECT_EQ(o.groups[0].calls[0].count, 2u);
+  EXPECT_TRUE(rule(c.report, "no network").passed);
+}
+
+// ---- sequences -------------------------------------------------------------
+
+std::string client_spec(const std::string& mode, int port) {
+  return R"(version = 1
+[[sequence]]
+name = "socket, connect, write, close"
+mode = ")" + mode + R"("
+steps = [
+  { syscall = "socket", args = { domain = "AF_INET" } },
+  { syscall = "connect", args = { sockfd = { path = { prefix = "socket:" } } } },
+  { syscall = "write", args = { buf = "hello" } },
+  { syscall = "close", result = 0 },
+]
+[[expect]]
+name = "connect succeeds"
+syscall = "connect"
+result = 0
+)" + "# port " + std::to_string(port) + "\n";
+}
+
+TEST(CheckLib, SequenceModesPass) {
+  Listener l;
+  std::vector<std::string> argv = {syscaller(), "socket", "connect", std::to_string(l.port), "write",
+                                   "hello", "close"};
+  for (std::string mode : {"subsequence", "contiguous", "exact"}) {
+    auto c = check_lib(client_spec(mode, l.port), argv);
+    EXPECT_TRUE(c.report.passed()) << mode << "\n" << text(c.report);
+  }
+}
+
+TEST(CheckLib, SequenceSubsequenceReportsHowFarItGot) {
+  Listener l;
+  // Writes something else: the sequence stops before step 3.
+  auto c = check_lib(client_spec("subsequence", l.port),
+                     {syscaller(), "socket", "connect", std::to_string(l.port), "write", "bye", "close"});
+  const auto& o = rule(c.report, "socket, connect, write, close");
+  EXPECT_FALSE(o.passed);
+  std::string t = text(c.report);
+  EXPECT_TRUE(contains(o.observed, "got through 2 of 4 steps")) << t;
+  EXPECT_TRUE(contains(t, "nearest calls for step 3")) << t;
+  EXPECT_TRUE(contains(t, "buf was \"bye\"; wanted: is \"hello\"")) << t;
+}
+
+TEST(CheckLib, SequenceContiguousBreaksOnACallBetween) {
+  Listener l;
+  auto c = check_lib(client_spec("contiguous", l.port),
+                     {syscaller(), "socket", "connect", std::to_string(l.port), "getpid", "write", "hello",
+                      "close"});
+  const auto& o = rule(c.report, "socket, connect, write, close");
+  EXPECT_FALSE(o.passed);
+  std::string t = text(c.report);
+  EXPECT_TRUE(contains(t, "got through 2 of 4 steps")) << t;
+  EXPECT_TRUE(contains(t, "instead of step 3")) << t;
+  EXPECT_TRUE(contains(t, "getpid()")) << t;
+}
+
+TEST(CheckLib, SequenceExactFailsOnAnExtraCall) {
+  Listener l;
+  auto c = check_lib(client_spec("exact", l.port),
+                     {syscaller(), "socket", "connect", std::to_string(l.port), "write", "hello", "write",
+                      "again", "close"});
+  const auto& o = rule(c.report, "socket, connect, write, close");
+  EXPECT_FALSE(o.passed);
+  std::string t = text(c.report);
+  EXPECT_TRUE(contains(t, "instead of step 4")) << t;
+  EXPECT_TRUE(contains(t, "\"again\"")) << t;
+}
+
+// ---- policy ------------------------------------------------------------------
+
+TEST(CheckLib, PolicyCountsEveryViolationInThreadsAndProcesses) {
+  // 3 processes x 4 threads x 25 calls.
+  std::string spec = R"(version = 1
+[policy]
+deny = ["getppid"]
+)";
+  auto c = check_lib(spec, {syscaller(), "spread", "3", "4", "25"});
+  const auto& o = rule(c.report, "policy");
+  EXPECT_FALSE(o.passed);
+  EXPECT_EQ(o.observed, "violated 300 times in 3 processes") << text(c.report);
+  std::uint64_t total = 0;
+  for (const auto& call : o.groups.at(0).calls) total += call.count;
+  EXPECT_EQ(total, 300u);
+}
+
+TEST(CheckLib, OtherAbiNeverMatchesAnX86_64AllowEntry) {
+  // Allow everything the program does through the x86_64 ABI.
+  auto t = trace_lib({syscaller(), "getpid"});
+  std::set<std::string> names;
+  for (const auto& e : t.syscalls())
+    if (e.abi == syspect::Abi::x86_64) names.insert(e.name());
+  names.insert("getpid");
+  std::string allow;
+  for (const auto& n : names) allow += "\"" + n + "\", ";
+  auto spec = [&](const std::string& extra) {
+    return "version = 1\n[policy]\nallow = [" + allow + extra + "]\n";
+  };
+  auto plain = check_lib(spec(""), {syscaller(), "getpid"});
+  EXPECT_TRUE(plain.report.passed()) << text(plain.report);
+  auto int80 = check_lib(spec(""), {syscaller(), "int80"});
+  const auto& o = rule(int80.report, "policy");
+  EXPECT_FALSE(o.passed);
+  EXPECT_EQ(o.observed, "violated once in 1 process") << text(int80.report);
+  auto named = check_lib(spec("\"i386:getpid\""), {syscaller(), "int80"});
+  EXPECT_TRUE(named.report.passed()) << text(named.report);
+}
+
+// ---- enforcement ---------------------------------------------------------------
+
+TEST(Enforce, KillStopsTheTreeBeforeTheCallRuns) {
+  TempDir d;
+  std::string dir = d.file("made");
+  std::string spec = R"(version = 1
+[policy]
+deny = ["mkdir"]
+on_violation = "kill"
+)";
+  auto c = check_lib(spec, {syscaller(), "echo", "before", "mkdir", dir, "echo", "after"});
+  EXPECT_FALSE(std::filesystem::exists(dir)) << "the mkdir ran";
+  EXPECT_EQ(c.out, "before\n");
+  EXPECT_TRUE(c.report.result.signaled);
+  EXPECT_FALSE(rule(c.report, "policy").passed);
+  EXPECT_TRUE(contains(text(c.report), "mkdir(\"" + dir + "\"")) << text(c.report);
+}
+
+TEST(Enforce, KillAlsoAppliesToForbidRules) {
+  TempDir d;
+  std::string file = d.file("created");
+  std::string spec = R"(version = 1
+[policy]
+deny = ["mkdir"]
+on_violation = "kill"
+[[forbid]]
+name = "no writes into the temp dir"
+syscall = "openat"
+args = { pathname = { prefix = ")" + d.path() + R"(" }, flags = { has = "O_CREAT" } }
+)";
+  auto c = check_lib(spec, {syscaller(), "open", file, "wc", "echo", "after"});
+  EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_EQ(c.out, "");
+  EXPECT_FALSE(rule(c.report, "no writes into the temp dir").passed);
+}
+
+TEST(Enforce, ErrnoFailsTheCallAndTheProgramGoesOn) {
+  TempDir d;
+  std::string file = d.file("created");
+  std::string spec = R"(version = 1
+[policy]
+deny = ["mkdir"]
+on_violation = "errno:EACCES"
+[[forbid]]
+name = "no creating files"
+syscall = "openat"
+args = { flags = { has = "O_CREAT" } }
+)";
+  auto c = check_lib(spec, {syscaller(), "open", file, "wc", "mkdir", d.file("dir"), "echo", "after"});
+  EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_FALSE(std::filesystem::exists(d.file("dir")));
+  EXPECT_EQ(c.out, "after\n");
+  EXPECT_TRUE(c.report.result.exited);
+  EXPECT_EQ(c.report.result.exit_code, 0);
+  std::string t = text(c.report);
+  EXPECT_TRUE(contains(t, "= -1 EACCES (Permission denied)")) << t;
+  EXPECT_FALSE(rule(c.report, "policy").passed);
+  EXPECT_FALSE(rule(c.report, "no creating files").passed);
+}
+
+// ---- the CLI -------------------------------------------------------------------
+
+SpawnOptions in_dir(const std::string& dir) {
+  SpawnOptions o;
+  o.cwd = dir;
+  return o;
+}
+
+std::string write_spec(const TempDir& d, const std::string& body, const std::string& name = "spec.toml") {
+  write_file(d.file(name), body);
+  return d.file(name);
+}
+
+TEST(CheckCli, ExitStatuses) {
+  TempDir d;
+  std::string pass = write_spec(d, "version = 1\n[[expect]]\nsyscall = \"getpid\"\n", "pass.toml");
+  std::string fail = write_spec(d, "version = 1\n[[expect]]\nsyscall = \"getppid\"\n", "fail.toml");
+  std::string bad = write_spec(d, "version = 1\n[[expect]]\nsyscall = \"getpdi\"\n", "bad.toml");
+
+  auto r0 = run_cli({"check", pass, "--", syscaller(), "getpid"});
+  EXPECT_EQ(r0.code, 0) << describe(r0);
+  EXPECT_TRUE(contains(r0.err, "1 rule, 0 failed")) << describe(r0);
+
+  auto r1 = run_cli({"check", fail, "--", syscaller(), "getpid"});
+  EXPECT_EQ(r1.code, 1) << describe(r1);
+  EXPECT_TRUE(contains(r1.err, "FAIL expect at line 2 (" + fail + ":2, expect)")) << describe(r1);
+  EXPECT_TRUE(contains(r1.err, "no call to getppid at all")) << describe(r1);
+
+  auto r2 = run_cli({"check", bad, "--", syscaller()});
+  EXPECT_EQ(r2.code, 2) << describe(r2);
+  EXPECT_TRUE(contains(r2.err, bad + ":3:11: error: unknown syscall 'getpdi'; did you mean 'getpid'?"))
+      << describe(r2);
+
+  auto r3 = run_cli({"check", pass, "--", d.file("no-such-program")});
+  EXPECT_EQ(r3.code, 3) << describe(r3);
+  EXPECT_TRUE(contains(r3.err, "cannot trace")) << describe(r3);
+
+  auto usage = run_cli({"check", pass, "--report", "xml"});
+  EXPECT_EQ(usage.code, 2) << describe(usage);
+  auto nocmd = run_cli({"check", pass});
+  EXPECT_EQ(nocmd.code, 2) << describe(nocmd);
+  auto missing = run_cli({"check", d.file("missing.toml")});
+  EXPECT_EQ(missing.code, 2) << describe(missing);
+}
+
+TEST(CheckCli, BrokenSpecDiagnosticsMatchTheGoldenFile) {
+  std::string dir = SYSPECT_BAD_SPECS_DIR;
+  auto r = run_cli({"check", "several.toml", "--", "true"}, 60s, in_dir(dir));
+  EXPECT_EQ(r.code, 2) << describe(r);
+  std::string golden = read_file(dir + "/several.expected");
+  EXPECT_TRUE(r.err.starts_with(golden)) << describe(r);
+}
+
+TEST(CheckCli, RunSectionCommandRelativeToSpecExitAndEnv) {
+  TempDir d;
+  std::filesystem::copy_file(syscaller(), d.file("prog"));
+  std::filesystem::permissions(d.file("prog"), std::filesystem::perms::owner_all);
+  std::string spec = write_spec(d, R"(version = 1
+[run]
+command = ["./prog", "getpid", "exit", "3"]
+timeout = "30s"
+exit = 3
+[[expect]]
+syscall = "getpid"
+)");
+  // Run from elsewhere: "./prog" is the one beside the spec.
+  auto r = run_cli({"check", spec}, 60s, in_dir("/"));
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_TRUE(contains(r.err, "exited with 3")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "3 rules, 0 failed")) << describe(r);
+
+  std::string wrong = write_spec(d, "version = 1\n[run]\ncommand = [\"./prog\"]\nexit = 1\n", "wrong.toml");
+  auto w = run_cli({"check", wrong});
+  EXPECT_EQ(w.code, 1) << describe(w);
+  EXPECT_TRUE(contains(w.err, "the target exits with 1")) << describe(w);
+}
+
+TEST(CheckCli, TargetOutputPassesThroughAndReportGoesWhereAsked) {
+  TempDir d;
+  std::string spec = write_spec(d, "version = 1\n[[expect]]\nsyscall = \"write\"\n");
+  auto r = run_cli({"check", spec, "--report-file", d.file("report.txt"), "--", syscaller(), "echo", "hi"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_EQ(r.out, "hi\n");
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(contains(read_file(d.file("report.txt")), "1 rule, 0 failed"));
+  EXPECT_FALSE(contains(read_file(d.file("report.txt")), "\033[")) << "no colour in a file";
+}
+
+TEST(CheckCli, JsonReport) {
+  TempDir d;
+  std::string spec = write_spec(d, R"(version = 1
+[[expect]]
+name = "gets its pid"
+syscall = "getpid"
+[[forbid]]
+name = "no mkdir"
+syscall = "mkdir"
+)");
+  auto r = run_cli({"check", spec, "--report", "json", "--report-file", "-", "--", syscaller(), "mkdir",
+                    d.file("x"), "getpid"});
+  EXPECT_EQ(r.code, 1) << describe(r);
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["passed"], false);
+  EXPECT_EQ(j["summary"]["rules"], 2);
+  EXPECT_EQ(j["summary"]["failed"], 1);
+  EXPECT_EQ(j["target"]["exit_code"], 0);
+  ASSERT_EQ(j["rules"].size(), 2u);
+  EXPECT_EQ(j["rules"][0]["name"], "gets its pid");
+  EXPECT_EQ(j["rules"][0]["passed"], true);
+  EXPECT_EQ(j["rules"][1]["kind"], "forbid");
+  EXPECT_EQ(j["rules"][1]["line"], 5);
+  auto call = j["rules"][1]["groups"][0]["calls"][0];
+  EXPECT_TRUE(contains(call["text"].get<std::string>(), "mkdir(\"" + d.file("x") + "\""));
+  EXPECT_TRUE(contains(call["exe"].get<std::string>(), "syscaller"));
+  EXPECT_GT(call["pid"].get<int>(), 0);
+}
+
+// A minimal structural check of the JUnit document: the elements and
+// attributes CI servers require, in the right nesting.
+void check_junit_structure(const std::string& xml, std::size_t tests, std::size_t failures) {
+  EXPECT_TRUE(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+  EXPECT_TRUE(contains(xml, fmt::format("<testsuites name=\"syspect\" tests=\"{}\" failures=\"{}\"", tests, failures)));
+  EXPECT_TRUE(contains(xml, fmt::format("tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\"", tests, failures)));
+  std::size_t cases = 0, pos = 0;
+  while ((pos = xml.find("<testcase name=\"", pos)) != std::string::npos) ++cases, ++pos;
+  EXPECT_EQ(cases, tests);
+  std::size_t fails = 0;
+  pos = 0;
+  while ((pos = xml.find("<failure message=\"", pos)) != std::string::npos) ++fails, ++pos;
+  EXPECT_EQ(fails, failures);
+  EXPECT_TRUE(xml.ends_with("</testsuite>\n</testsuites>\n"));
+}
+
+TEST(CheckCli, JunitReportValidatesAgainstTheSchema) {
+  TempDir d;
+  std::string spec = write_spec(d, R"(version = 1
+[[expect]]
+name = "gets <its> pid & \"more\""
+syscall = "getpid"
+[[forbid]]
+name = "no mkdir"
+syscall = "mkdir"
+[policy]
+deny = ["@network"]
+)");
+  auto r = run_cli({"check", spec, "--report", "junit", "--report-file", d.file("junit.xml"), "--", syscaller(),
+                    "mkdir", d.file("x<&>"), "getpid"});
+  EXPECT_EQ(r.code, 1) << describe(r);
+  std::string xml = read_file(d.file("junit.xml"));
+  check_junit_structure(xml, 3, 1);
+  EXPECT_TRUE(contains(xml, "<testcase name=\"gets &lt;its&gt; pid &amp; &quot;more&quot;\""));
+  EXPECT_TRUE(contains(xml, "<testcase name=\"no mkdir\" classname=\"syspect.spec\" time=\"0\">\n"
+                            "      <failure message=\"happened once in 1 process\" type=\"forbid\">FAIL no mkdir"));
+  std::string xmllint = SYSPECT_XMLLINT;
+  if (xmllint.empty() || xmllint.ends_with("NOTFOUND")) GTEST_SKIP() << "xmllint not installed";
+  auto v = run({xmllint, "--noout", "--schema", SYSPECT_JUNIT_XSD, d.file("junit.xml")});
+  EXPECT_EQ(v.code, 0) << describe(v);
+}
+
+TEST(CheckCli, KillEnforcementThroughTheCli) {
+  TempDir d;
+  std::string dir = d.file("made");
+  std::string spec = write_spec(d, "version = 1\n[policy]\ndeny = [\"mkdir\"]\non_violation = \"kill\"\n");
+  auto r = run_cli({"check", spec, "--", syscaller(), "echo", "before", "mkdir", dir, "echo", "after"});
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_EQ(r.out, "before\n");
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  EXPECT_TRUE(contains(r.err, "was killed by SIGKILL")) << describe(r);
+}
+
+}  // namespace

@@ -1,0 +1,216 @@
+// Unit tests of the expectation file format: golden diagnostics for a corpus
+// of broken specs, and the matchers and rules on hand-made events.
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "syspect/checker.hpp"
+#include "syspect/spec_parser.hpp"
+#include "syspect/value_matcher.hpp"
+
+namespace {
+
+using namespace syspect;
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Each specs/bad/NAME.toml has its diagnostics in NAME.expected. Set
+// SYSPECT_UPDATE_GOLDEN=1 to rewrite them (then review the diff).
+TEST(Diagnostics, GoldenCorpus) {
+  const bool update = std::getenv("SYSPECT_UPDATE_GOLDEN") != nullptr;
+  std::size_t seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(SYSPECT_BAD_SPECS_DIR)) {
+    if (entry.path().extension() != ".toml") continue;
+    ++seen;
+    std::string name = entry.path().filename().string();
+    auto r = parse_spec(slurp(entry.path()), name);
+    ASSERT_FALSE(r.has_value()) << name << " parsed without errors";
+    std::string got = r.error().format();
+    auto golden = entry.path();
+    golden.replace_extension(".expected");
+    if (update) {
+      std::ofstream(golden) << got;
+      continue;
+    }
+    EXPECT_EQ(got, slurp(golden)) << "diagnostics of " << name;
+  }
+  EXPECT_GE(seen, 15u);
+}
+
+TEST(Diagnostics, SeveralProblemsAllReportedInOrder) {
+  auto r = parse_spec(slurp(std::filesystem::path(SYSPECT_BAD_SPECS_DIR) / "several.toml"), "several.toml");
+  ASSERT_FALSE(r.has_value());
+  const auto& d = r.error().diagnostics;
+  EXPECT_GE(d.size(), 10u);
+  for (std::size_t i = 1; i < d.size(); ++i) {
+    EXPECT_TRUE(d[i - 1].pos.line < d[i].pos.line ||
+                (d[i - 1].pos.line == d[i].pos.line && d[i - 1].pos.column <= d[i].pos.column));
+  }
+}
+
+TEST(Glob, ComponentsAndDoubleStar) {
+  EXPECT_TRUE(glob_match("/etc/*.conf", "/etc/a.conf"));
+  EXPECT_FALSE(glob_match("/etc/*.conf", "/etc/x/a.conf"));
+  EXPECT_TRUE(glob_match("/home/**", "/home/u/a/b"));
+  EXPECT_TRUE(glob_match("/a/**/b", "/a/b"));
+  EXPECT_TRUE(glob_match("/a/**/b", "/a/x/y/b"));
+  EXPECT_TRUE(glob_match("/tmp/f?.[ch]", "/tmp/f1.c"));
+  EXPECT_FALSE(glob_match("/tmp/f?.[!ch]", "/tmp/f1.c"));
+  EXPECT_FALSE(glob_match("?", "/"));
+  EXPECT_TRUE(glob_match("*/server", "/usr/bin/server") == false);
+  EXPECT_TRUE(glob_match("**/server", "/usr/bin/server"));
+}
+
+Spec parse_ok(const std::string& text) {
+  auto r = parse_spec(text, "t.toml");
+  if (!r) ADD_FAILURE() << r.error().format();
+  return r ? std::move(r).value() : Spec{};
+}
+
+// A hand-made openat call.
+SyscallEvent openat_event(const std::string& path, std::uint64_t flags, std::int64_t result) {
+  SyscallEvent e;
+  e.pid = e.tid = 100;
+  e.desc = find_syscall(Abi::x86_64, "openat");
+  e.nr = e.desc->nr;
+  e.nargs = e.desc->nargs;
+  e.args[0].form = ArgValue::Form::Number;
+  e.args[0].num = -100;
+  e.args[0].raw = static_cast<std::uint64_t>(-100);
+  e.args[1].form = ArgValue::Form::String;
+  e.args[1].bytes = path;
+  e.args[2].form = ArgValue::Form::Number;
+  e.args[2].raw = flags;
+  e.args[2].num = static_cast<std::int64_t>(flags);
+  e.result = result;
+  e.err = result < 0 ? static_cast<int>(-result) : 0;
+  e.exe = std::make_shared<const std::string>("/usr/bin/tool");
+  return e;
+}
+
+bool matches(const std::string& args, const SyscallEvent& e) {
+  Spec s = parse_ok("version = 1\n[[expect]]\nsyscall = \"openat\"\nargs = " + args + "\n");
+  if (s.rules.empty()) return false;
+  return match_pattern(s.rules[0].pattern, e, {}, false).matched;
+}
+
+TEST(Matchers, StringsAndConstants) {
+  auto e = openat_event("/etc/app/app.conf", 02000000, 3);  // O_RDONLY|O_CLOEXEC
+  EXPECT_TRUE(matches(R"({ pathname = "/etc/app/app.conf" })", e));
+  EXPECT_FALSE(matches(R"({ pathname = "/etc/app" })", e));
+  EXPECT_TRUE(matches(R"({ pathname = { glob = "/etc/*/*.conf" } })", e));
+  EXPECT_FALSE(matches(R"({ pathname = { glob = "/etc/*.conf" } })", e));
+  EXPECT_TRUE(matches(R"({ pathname = { glob = "/etc/**" } })", e));
+  EXPECT_TRUE(matches(R"({ pathname = { regex = "app\\.conf$" } })", e));
+  EXPECT_FALSE(matches(R"({ pathname = { regex = "^app" } })", e));
+  EXPECT_TRUE(matches(R"({ pathname = { prefix = "/etc/" } })", e));
+  EXPECT_TRUE(matches(R"({ pathname = { suffix = ".conf" } })", e));
+  EXPECT_FALSE(matches(R"({ pathname = { suffix = ".ini" } })", e));
+  EXPECT_TRUE(matches(R"({ pathname = { contains = "app/" } })", e));
+  EXPECT_TRUE(matches(R"({ pathname = { not = { prefix = "/home" } } })", e));
+  EXPECT_FALSE(matches(R"({ pathname = { not = { prefix = "/etc" } } })", e));
+  EXPECT_TRUE(matches(R"({ dirfd = "AT_FDCWD" })", e));
+  EXPECT_TRUE(matches(R"({ "0" = "AT_FDCWD", "1" = { prefix = "/etc" } })", e));
+  EXPECT_FALSE(matches(R"({ dirfd = ">= 0" })", e));
+  EXPECT_TRUE(matches(R"({ dirfd = "< 0" })", e));
+}
+
+TEST(Matchers, FlagSets) {
+  auto e = openat_event("/x", 02000000, 3);
+  EXPECT_TRUE(matches(R"({ flags = "O_RDONLY|O_CLOEXEC" })", e));
+  EXPECT_FALSE(matches(R"({ flags = "O_RDONLY" })", e));
+  EXPECT_TRUE(matches(R"({ flags = { has = ["O_CLOEXEC", "O_RDONLY"] } })", e));
+  EXPECT_FALSE(matches(R"({ flags = { has = "O_WRONLY" } })", e));
+  EXPECT_TRUE(matches(R"({ flags = { lacks = ["O_CREAT", "O_WRONLY", "O_RDWR"] } })", e));
+  EXPECT_FALSE(matches(R"({ flags = { lacks = "O_CLOEXEC" } })", e));
+  EXPECT_FALSE(matches(R"({ flags = { lacks = "O_RDONLY" } })", e));
+  auto w = openat_event("/x", 01 | 0100, 3);  // O_WRONLY|O_CREAT
+  EXPECT_FALSE(matches(R"({ flags = { has = "O_RDONLY" } })", w));
+  EXPECT_TRUE(matches(R"({ flags = { has = ["O_WRONLY", "O_CREAT"], lacks = "O_CLOEXEC" } })", w));
+}
+
+TEST(Matchers, IntegersAndRanges) {
+  Spec s = parse_ok(
+      "version = 1\n"
+      "[[expect]]\nsyscall = \"openat\"\nresult = \">= 0\"\n"
+      "[[expect]]\nsyscall = \"openat\"\nresult = \"3..5\"\n"
+      "[[expect]]\nsyscall = \"openat\"\nresult = \"!= 3\"\n"
+      "[[expect]]\nsyscall = \"openat\"\nresult = 3\n"
+      "[[expect]]\nsyscall = \"openat\"\nerrno = \"ENOENT\"\n"
+      "[[expect]]\nsyscall = \"openat\"\nresult = { not = \"< 0\" }\n");
+  ASSERT_EQ(s.rules.size(), 6u);
+  auto ok = openat_event("/x", 0, 3);
+  auto bad = openat_event("/x", 0, -2);
+  std::vector<bool> want_ok = {true, true, false, true, false, true};
+  std::vector<bool> want_bad = {false, false, true, false, true, false};
+  for (std::size_t i = 0; i < s.rules.size(); ++i) {
+    EXPECT_EQ(match_pattern(s.rules[i].pattern, ok, {}, false).matched, want_ok[i]) << "rule " << i;
+    EXPECT_EQ(match_pattern(s.rules[i].pattern, bad, {}, false).matched, want_bad[i]) << "rule " << i;
+  }
+}
+
+TEST(Matchers, NearMissesSayWhichArgumentDiffered) {
+  Spec s = parse_ok(
+      "version = 1\n[[expect]]\nsyscall = \"openat\"\n"
+      "args = { pathname = \"/etc/app.conf\", flags = { has = \"O_CLOEXEC\" } }\n");
+  auto e = openat_event("/etc/app.conf", 0, 3);
+  auto m = match_pattern(s.rules[0].pattern, e, {}, true);
+  EXPECT_TRUE(m.selected);
+  EXPECT_FALSE(m.matched);
+  EXPECT_EQ(m.passed, 1u);
+  ASSERT_EQ(m.mismatches.size(), 1u);
+  EXPECT_EQ(m.mismatches[0], "flags was O_RDONLY; wanted: has O_CLOEXEC");
+}
+
+TEST(Selectors, AbisNamesAndClasses) {
+  Spec s = parse_ok(
+      "version = 1\n[policy]\nallow = [\"@file\", \"getpid\", \"i386:getppid\"]\n");
+  ASSERT_TRUE(s.policy);
+  auto e = openat_event("/x", 0, 3);
+  EXPECT_FALSE(s.policy->violates(e));
+  SyscallEvent g;
+  g.desc = find_syscall(Abi::x86_64, "getpid");
+  g.nr = g.desc->nr;
+  EXPECT_FALSE(s.policy->violates(g));
+  g.abi = Abi::i386;
+  g.desc = find_syscall(Abi::i386, "getpid");
+  g.nr = g.desc->nr;
+  EXPECT_TRUE(s.policy->violates(g)) << "an i386 call never matches an x86_64 entry";
+  g.desc = find_syscall(Abi::i386, "getppid");
+  g.nr = g.desc->nr;
+  EXPECT_FALSE(s.policy->violates(g));
+}
+
+TEST(Checker, CountsAndSequencesOnHandMadeEvents) {
+  Spec s = parse_ok(
+      "version = 1\n"
+      "[[expect]]\nname = \"twice\"\nsyscall = \"openat\"\ncount = 2\n"
+      "[[forbid]]\nname = \"no home\"\nsyscall = \"openat\"\nargs = { pathname = { glob = \"/home/**\" } }\n"
+      "[[sequence]]\nname = \"a then b\"\nsteps = [{ syscall = \"openat\", args = { pathname = \"/a\" } },"
+      " { syscall = \"openat\", args = { pathname = \"/b\" } }]\n"
+      "[[sequence]]\nname = \"exact\"\nmode = \"exact\"\nsteps = [{ syscall = \"openat\", args = { pathname = \"/a\" } },"
+      " { syscall = \"openat\", args = { pathname = \"/b\" } }]\n"
+      "[[sequence]]\nname = \"contiguous\"\nmode = \"contiguous\"\nsteps = [{ syscall = \"openat\", args = { pathname = \"/a\" } },"
+      " { syscall = \"openat\", args = { pathname = \"/b\" } }]\n");
+  Checker c(s);
+  for (const char* p : {"/a", "/x", "/b", "/home/u/f"}) c.on_syscall(openat_event(p, 0, 3));
+  CheckReport r = c.report();
+  ASSERT_EQ(r.rules.size(), 5u);
+  EXPECT_FALSE(r.rules[0].passed) << "4 calls, count 2";
+  EXPECT_FALSE(r.rules[1].passed);
+  EXPECT_EQ(r.rules[1].observed, "happened once in 1 process");
+  EXPECT_TRUE(r.rules[2].passed);
+  EXPECT_FALSE(r.rules[3].passed) << "/x came between";
+  EXPECT_FALSE(r.rules[4].passed);
+  EXPECT_EQ(r.failed(), 4u);
+}
+
+}  // namespace
