@@ -35,7 +35,7 @@ int usage_error(const std::string& message) {
 std::string from_spec_dir(const Spec& spec, const std::string& path) {
   std::filesystem::path p(path);
   if (p.is_absolute()) return path;
-  return (std::filesystem::path(spec.dir) / p).lexically_normal().string();
+  return std::filesystem::absolute(std::filesystem::path(spec.dir) / p).lexically_normal().string();
 }
 
 std::vector<std::string> environment_with(const std::vector<std::pair<std::string, std::string>>& extra) {
