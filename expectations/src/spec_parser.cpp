@@ -808,9 +808,10 @@ class Parser {
     std::vector<std::string_view> keys(std::begin(kMatcherKeys), std::end(kMatcherKeys));
     for (auto&& [k, v] : *t) {
       std::string_view key = k.str();
+      const SourcePos key_pos = pos_of(k);
       ValueMatcherPtr m;
       auto wrong_kind = [&](std::string_view fits) {
-        dg.error(pos_of(k), fmt::format("'{}' applies to {}; {} is {}", key, fits, what, kind_word(kind)));
+        dg.error(key_pos, fmt::format("'{}' applies to {}; {} is {}", key, fits, what, kind_word(kind)));
       };
       if (key == "not") {
         m = compile_value(v, d, dg);

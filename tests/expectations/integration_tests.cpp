@@ -142,7 +142,7 @@ args = { pathname = ")" + conf + R"(", flags = { has = ["O_CLOEXEC"] } }
   std::string t = text(c.report);
   EXPECT_TRUE(contains(t, "FAIL config read-only with O_CLOEXEC (spec.toml:2, expect)")) << t;
   EXPECT_TRUE(contains(t, "flags was O_RDONLY; wanted: has O_CLOEXEC")) << t;
-  EXPECT_TRUE(contains(t, "openat(AT_FDCWD, \"" + conf + "\", O_RDONLY) = 3")) << t;
+  EXPECT_TRUE(contains(t, "openat(AT_FDCWD, \"" + conf + "\", O_RDONLY) = ")) << t;
   EXPECT_TRUE(contains(t, "/syscaller] openat(")) << t;
   EXPECT_TRUE(contains(t, "1 rule, 1 failed")) << t;
 }

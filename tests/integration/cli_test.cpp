@@ -1,0 +1,672 @@
+// Integration tests through the real `syspect` CLI: it is spawned as a
+// separate process on the tracee programs and system commands; the tests
+// check its exit status, its messages and the trace it writes (JSON Lines
+// parsed with nlohmann::json, or strace-style text).
+
+#include <algorithm>
+#include <regex>
+
+#include "helpers.hpp"
+
+namespace syspect_it {
+namespace {
+
+// The line of `text` that contains `needle`, or "".
+std::string line_with(std::string_view text, std::string_view needle) {
+  for (const auto& l : lines_of(text))
+    if (contains(l, needle)) return l;
+  return {};
+}
+
+// A strace-style line without its "PID  " or "[pid N] " prefix, and with
+// the padding before " = " (which depends on the prefix's width) cut to one
+// space.
+std::string without_pid(std::string line) {
+  static const std::regex prefix(R"(^(\[pid +\d+\] |\d+ +))");
+  static const std::regex padding(R"(\) +(= ))");
+  line = std::regex_replace(line, prefix, "", std::regex_constants::format_first_only);
+  return std::regex_replace(line, padding, ") $1");
+}
+
+// Where " = " starts in a line (strace pads the call to column 40).
+std::size_t result_column(const std::string& line) {
+  static const std::regex eq(R"(\) += )");
+  std::smatch m;
+  if (!std::regex_search(line, m, eq)) return std::string::npos;
+  return static_cast<std::size_t>(m.position(0)) + m.length(0) - 3;
+}
+
+// The first C string literal in `line`, quotes and escapes included.
+std::string first_quoted(std::string_view line) {
+  std::size_t start = line.find('"');
+  if (start == std::string_view::npos) return {};
+  for (std::size_t i = start + 1; i < line.size(); ++i) {
+    if (line[i] == '\\') {
+      ++i;
+    } else if (line[i] == '"') {
+      return std::string(line.substr(start, i - start + 1));
+    }
+  }
+  return {};
+}
+
+std::string hex_of(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+// strace on the same command, its -o output.
+std::string strace_output(const std::vector<std::string>& options,
+                          const std::vector<std::string>& command) {
+  TempDir dir;
+  std::vector<std::string> argv = {"strace", "-o", dir.file("strace.txt")};
+  argv.insert(argv.end(), options.begin(), options.end());
+  argv.push_back("--");
+  argv.insert(argv.end(), command.begin(), command.end());
+  auto r = run(argv);
+  EXPECT_FALSE(r.timed_out) << describe(r);
+  return read_file(dir.file("strace.txt"));
+}
+
+std::vector<std::string> syscall_names(const JsonTrace& t) {
+  std::vector<std::string> v;
+  for (const auto& e : t.syscalls()) v.push_back(e.value("name", ""));
+  return v;
+}
+
+// The names in a strace -f -o text trace, in order (resumed halves skipped).
+std::vector<std::string> strace_names(const std::string& text) {
+  std::vector<std::string> v;
+  static const std::regex call(R"(^\d+ +([a-z0-9_]+)\()");
+  for (const auto& l : lines_of(text)) {
+    std::smatch m;
+    if (std::regex_search(l, m, call)) v.push_back(m[1]);
+  }
+  return v;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += x + " ";
+  return s;
+}
+
+// ---- exit statuses and errors -------------------------------------------
+
+TEST(Cli, ExitCodePassesThrough) {
+  auto t = cli_trace({}, {target("exit_code"), "3"}, false);
+  EXPECT_TRUE(t.proc.exited) << describe(t.proc);
+  EXPECT_EQ(t.proc.code, 3) << describe(t.proc);
+  EXPECT_TRUE(contains(t.output, "+++ exited with 3 +++")) << t.output;
+}
+
+TEST(Cli, KilledBySigtermIs143) {
+  auto t = cli_trace({}, {target("exit_code"), "signal", "15"}, false);
+  EXPECT_EQ(t.proc.status(), 128 + SIGTERM) << describe(t.proc);
+  EXPECT_TRUE(t.proc.exited) << "syspect itself must exit, not die of the signal";
+  EXPECT_TRUE(contains(t.output, "+++ killed by SIGTERM +++")) << t.output;
+  EXPECT_TRUE(contains(t.output, "--- SIGTERM {")) << t.output;
+}
+
+TEST(Cli, KilledBySigsegvIs139) {
+  auto t = cli_trace({}, {target("exit_code"), "segv"}, false);
+  EXPECT_EQ(t.proc.status(), 128 + SIGSEGV) << describe(t.proc);
+  EXPECT_TRUE(t.proc.exited);
+  EXPECT_TRUE(contains(t.output, "--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---"))
+      << t.output;
+  EXPECT_TRUE(contains(t.output, "+++ killed by SIGSEGV +++")) << t.output;
+}
+
+TEST(Cli, MissingProgramIs127) {
+  auto r = run_cli({"trace", "--", "/nonexistent-syspect-dir/no-such-prog"});
+  EXPECT_EQ(r.status(), 127) << describe(r);
+  auto lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_EQ(lines[0].rfind("syspect: ", 0), 0u) << r.err;
+  EXPECT_TRUE(contains(lines[0], "/nonexistent-syspect-dir/no-such-prog")) << r.err;
+
+  auto in_path = run_cli({"trace", "--", "no-such-prog-syspect"});
+  EXPECT_EQ(in_path.status(), 127) << describe(in_path);
+  EXPECT_TRUE(contains(in_path.err, "no-such-prog-syspect")) << in_path.err;
+}
+
+TEST(Cli, NonExecutableProgramIs126) {
+  TempDir dir;
+  std::string path = dir.file("plain-file");
+  write_file(path, "not a program\n");
+  ::chmod(path.c_str(), 0644);
+  auto r = run_cli({"trace", "--", path});
+  EXPECT_EQ(r.status(), 126) << describe(r);
+  auto lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_EQ(lines[0].rfind("syspect: ", 0), 0u) << r.err;
+  EXPECT_TRUE(contains(lines[0], path)) << r.err;
+}
+
+TEST(Cli, BadUsageIs2) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"trace", "--no-such-option", "--", "true"},
+           {"trace", "-s", "abc", "--", "true"},
+           {"trace", "--format", "xml", "--", "true"},
+           {"trace", "--timeout", "soon", "--", "true"},
+           {"trace", "-e", "trace=no_such_syscall_name", "--", "true"},
+           {"trace"},
+       }) {
+    std::string shown = joined(args);
+    auto r = run_cli(args);
+    EXPECT_EQ(r.status(), 2) << shown << "\n" << describe(r);
+    EXPECT_EQ(r.err.rfind("syspect: ", 0), 0u) << shown << "\n" << r.err;
+    EXPECT_TRUE(r.out.empty()) << shown << "\n" << r.out;
+  }
+}
+
+// ---- JSON Lines ----------------------------------------------------------
+
+TEST(Cli, JsonlHeaderEventsAndEnd) {
+  const std::string prog = target("exit_code");
+  auto t = cli_trace({}, {prog, "0"});
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  const auto& tr = t.trace;
+  EXPECT_EQ(tr.header.value("command", json()), json({prog, "0"})) << tr.header.dump();
+  EXPECT_TRUE(std::regex_match(tr.header.value("start", ""),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d.*)")))
+      << tr.header.dump();
+  ASSERT_FALSE(tr.events.empty());
+
+  // 17. The first syscall is the target's execve, with its path and argv.
+  std::size_t first_syscall = 0;
+  while (first_syscall < tr.events.size() && tr.events[first_syscall]["type"] != "syscall") {
+    EXPECT_EQ(tr.events[first_syscall]["type"], "exec") << tr.events[first_syscall].dump();
+    ++first_syscall;
+  }
+  ASSERT_LT(first_syscall, tr.events.size());
+  const json& ex = tr.events[first_syscall];
+  EXPECT_EQ(ex["name"], "execve") << ex.dump();
+  EXPECT_EQ(ex["nr"], 59);
+  EXPECT_EQ(ex["abi"], "x86_64");
+  EXPECT_EQ(ex["args"][0]["name"], "pathname") << ex.dump();
+  EXPECT_EQ(ex["args"][0]["value"], prog) << ex.dump();
+  EXPECT_EQ(ex["args"][1]["value"], json({prog, "0"})) << ex.dump();
+  EXPECT_EQ(ex["result"], 0);
+  EXPECT_TRUE(ex["errno"].is_null());
+  EXPECT_EQ(ex["finished"], true);
+  EXPECT_EQ(tr.count("execve"), 1u);
+
+  pid_t pid = ex.value("pid", 0);
+  std::int64_t last_seq = -1;
+  for (const auto& e : tr.events) {
+    ASSERT_TRUE(e.contains("seq")) << e.dump();
+    EXPECT_GT(e["seq"].get<std::int64_t>(), last_seq) << e.dump();
+    last_seq = e["seq"].get<std::int64_t>();
+    EXPECT_EQ(e.value("pid", 0), pid) << e.dump();
+    if (e["type"] == "syscall") {
+      for (const char* key : {"tid", "abi", "name", "nr", "args", "result", "errno", "finished", "exe", "text"})
+        EXPECT_TRUE(e.contains(key)) << key << " missing: " << e.dump();
+      EXPECT_TRUE(e["args"].is_array());
+      for (const auto& a : e["args"]) {
+        EXPECT_TRUE(a.contains("name") && a.contains("raw") && a.contains("value")) << e.dump();
+      }
+      if (e["seq"] != ex["seq"]) {
+        EXPECT_EQ(e["exe"], prog) << e.dump();
+      }
+    }
+  }
+  auto groups = tr.syscalls_named("exit_group");
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_TRUE(groups[0]["result"].is_null());
+  EXPECT_EQ(groups[0]["text"], "exit_group(0) = ?");
+
+  auto exits = tr.of_type("exit");
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0]["tid"], pid);
+  EXPECT_EQ(exits[0]["signaled"], false);
+  EXPECT_EQ(exits[0]["code"], 0);
+  EXPECT_TRUE(exits[0]["signal"].is_null());
+  EXPECT_EQ(exits[0]["text"], "+++ exited with 0 +++");
+
+  ASSERT_TRUE(tr.end.is_object()) << "no end line";
+  EXPECT_EQ(tr.end["status"], 0);
+  EXPECT_EQ(tr.end["exit_code"], 0);
+  EXPECT_TRUE(tr.end["signal"].is_null());
+  EXPECT_EQ(tr.end["timed_out"], false);
+}
+
+TEST(Cli, JsonlThreads) {
+  auto t = cli_trace({}, {target("threads")});
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  auto printed = pids_after(t.proc.out, "thread");
+  ASSERT_EQ(printed.size(), 8u) << t.proc.out;
+  std::map<int, int> per_tid;
+  for (const auto& e : t.trace.syscalls_named("getppid")) ++per_tid[e.value("tid", 0)];
+  EXPECT_EQ(t.trace.count("getppid"), 4000u);
+  ASSERT_EQ(per_tid.size(), 8u);
+  for (pid_t tid : printed) EXPECT_EQ(per_tid[tid], 500) << "tid " << tid;
+  EXPECT_EQ(t.trace.of_type("exit").size(), 9u);
+}
+
+TEST(Cli, JsonlForkExec) {
+  const std::string child_prog = target("exit_code");
+  auto t = cli_trace({}, {target("fork_exec"), "fork", child_prog, "6"});
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  auto children = pids_after(t.proc.out, "child");
+  ASSERT_EQ(children.size(), 1u) << t.proc.out;
+  auto execs = t.trace.syscalls_named("execve");
+  ASSERT_EQ(execs.size(), 2u) << dump(t.trace);
+  EXPECT_EQ(execs[1]["pid"], children[0]);
+  EXPECT_EQ(execs[1]["args"][0]["value"], child_prog);
+  auto exec_events = t.trace.of_type("exec");
+  ASSERT_FALSE(exec_events.empty());
+  EXPECT_EQ(exec_events.back()["pid"], children[0]);
+  EXPECT_EQ(exec_events.back()["old_tid"], children[0]);
+  EXPECT_EQ(exec_events.back()["filename"], child_prog);
+  auto waits = t.trace.syscalls_named("wait4");
+  ASSERT_EQ(waits.size(), 1u);
+  EXPECT_EQ(waits[0]["result"], children[0]);
+  std::map<int, json> exits;
+  for (const auto& x : t.trace.of_type("exit")) exits[x.value("tid", 0)] = x;
+  ASSERT_EQ(exits.size(), 2u) << dump(t.trace);
+  EXPECT_EQ(exits[children[0]]["code"], 6);
+}
+
+TEST(Cli, JsonlExecFromNonLeaderThread) {
+  auto t = cli_trace({}, {target("thread_exec")});
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  auto leaders = pids_after(t.proc.out, "leader");
+  auto threads = pids_after(t.proc.out, "thread");
+  ASSERT_EQ(leaders.size(), 1u);
+  ASSERT_EQ(threads.size(), 1u);
+  auto exec_events = t.trace.of_type("exec");
+  ASSERT_FALSE(exec_events.empty()) << dump(t.trace);
+  EXPECT_EQ(exec_events.back()["pid"], leaders[0]);
+  EXPECT_EQ(exec_events.back()["old_tid"], threads[0]);
+  auto execs = t.trace.syscalls_named("execve");
+  ASSERT_EQ(execs.size(), 2u);
+  EXPECT_EQ(execs[1]["pid"], leaders[0]);
+  EXPECT_EQ(execs[1]["result"], 0);
+  for (const auto& e : t.trace.events) {
+    if (e.contains("tid")) {
+      int tid = e["tid"];
+      EXPECT_TRUE(tid == leaders[0] || tid == threads[0]) << e.dump();
+    }
+  }
+}
+
+// 5. SIGKILL: the blocked read is unfinished, and the status is 137.
+TEST(Cli, SigkillDuringBlockedRead) {
+  auto t = cli_trace({}, {target("sigkill")});
+  EXPECT_EQ(t.proc.status(), 137) << describe(t.proc);
+  EXPECT_TRUE(t.proc.exited);
+  auto parents = pids_after(t.proc.out, "parent");
+  ASSERT_EQ(parents.size(), 1u);
+  json last_read;
+  for (const auto& e : t.trace.syscalls())
+    if (e["tid"] == parents[0]) last_read = e;
+  ASSERT_EQ(last_read.value("name", ""), "read") << dump(t.trace);
+  EXPECT_EQ(last_read["finished"], false) << last_read.dump();
+  EXPECT_TRUE(last_read["result"].is_null()) << last_read.dump();
+  bool killed = false;
+  for (const auto& x : t.trace.of_type("exit")) {
+    if (x["tid"] == parents[0]) {
+      killed = true;
+      EXPECT_EQ(x["signaled"], true);
+      EXPECT_EQ(x["signal"], "SIGKILL");
+      EXPECT_EQ(x["text"], "+++ killed by SIGKILL +++");
+    }
+  }
+  EXPECT_TRUE(killed) << dump(t.trace);
+  EXPECT_EQ(t.trace.end["status"], 137);
+  EXPECT_EQ(t.trace.end["signal"], "SIGKILL");
+}
+
+// 6. The daemon's grandchild: followed after its parents exit.
+TEST(Cli, DoubleForkDaemon) {
+  TempDir dir;
+  std::string path = dir.file("opened-by-the-grandchild");
+  write_file(path, "x");
+  auto t = cli_trace({}, {target("daemon"), path});
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  json open;
+  for (const auto& e : t.trace.syscalls_named("openat"))
+    if (e["args"][1]["value"] == path) open = e;
+  ASSERT_TRUE(open.is_object()) << dump(t.trace);
+  EXPECT_GE(open["result"].get<int>(), 0);
+  int grandchild = open["pid"];
+  auto exits = t.trace.of_type("exit");
+  ASSERT_EQ(exits.size(), 3u) << dump(t.trace);
+  EXPECT_EQ(exits.back()["tid"], grandchild);
+  EXPECT_TRUE(process_gone(grandchild));
+}
+
+// 7. int $0x80.
+TEST(Cli, Int80) {
+  auto t = cli_trace({}, {target("int80")});
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  auto pids = pids_after(t.proc.out, "getpid");
+  ASSERT_EQ(pids.size(), 1u);
+  std::vector<json> i386;
+  for (const auto& e : t.trace.syscalls())
+    if (e["abi"] == "i386") i386.push_back(e);
+  ASSERT_EQ(i386.size(), 2u) << dump(t.trace);
+  EXPECT_EQ(i386[0]["name"], "getpid");
+  EXPECT_EQ(i386[0]["nr"], 20);
+  EXPECT_EQ(i386[0]["result"], pids[0]);
+  EXPECT_EQ(i386[1]["name"], "write");
+  EXPECT_EQ(i386[1]["args"][0]["value"], 1);
+  EXPECT_EQ(i386[1]["args"][1]["value"], "int80 write\n");
+  EXPECT_EQ(i386[1]["result"], 12);
+  EXPECT_EQ(i386[1]["text"], "write(1, \"int80 write\\n\", 12) = 12");
+}
+
+// 8. The odd path: exact bytes as hex in JSON; escaped as strace does.
+TEST(Cli, StrangePath) {
+  const std::string path = "/nonexistent-syspect/new\nline \"quoted\" \xff end";
+  auto t = cli_trace({}, {target("strange_path")});
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  json open;
+  for (const auto& e : t.trace.syscalls_named("openat"))
+    if (e["args"][1]["value"].is_object() && e["args"][1]["value"].contains("hex")) open = e;
+  ASSERT_TRUE(open.is_object()) << dump(t.trace);
+  EXPECT_EQ(open["args"][1]["value"]["hex"], hex_of(path));
+  EXPECT_EQ(open["errno"], "ENOENT");
+  EXPECT_EQ(open["result"], -1);
+
+  auto text = cli_trace({}, {target("strange_path")}, false);
+  std::string ours = line_with(text.output, "nonexistent-syspect");
+  std::string theirs = line_with(strace_output({}, {target("strange_path")}), "nonexistent-syspect");
+  ASSERT_FALSE(theirs.empty());
+  std::string quoted = first_quoted(theirs);
+  ASSERT_FALSE(quoted.empty()) << theirs;
+  EXPECT_TRUE(contains(ours, quoted)) << "strace: " << theirs << "\nsyspect: " << ours;
+  EXPECT_EQ(without_pid(ours), without_pid(theirs));
+}
+
+// 9. EFAULT.
+TEST(Cli, Efault) {
+  auto t = cli_trace({}, {target("efault")});
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  json open;
+  for (const auto& e : t.trace.syscalls_named("openat"))
+    if (e["args"][1]["raw"] == 1) open = e;
+  ASSERT_TRUE(open.is_object()) << dump(t.trace);
+  EXPECT_EQ(open["args"][1]["value"], json({{"ptr", "0x1"}})) << open.dump();
+  EXPECT_EQ(open["args"][1].value("unreadable", false), true) << open.dump();
+  EXPECT_EQ(open["errno"], "EFAULT");
+  EXPECT_EQ(open["result"], -1);
+  EXPECT_EQ(open["text"], "openat(AT_FDCWD, 0x1, O_RDONLY) = -1 EFAULT (Bad address)");
+
+  auto text = cli_trace({}, {target("efault")}, false);
+  std::string ours = line_with(text.output, "openat(AT_FDCWD, 0x1");
+  std::string theirs = line_with(strace_output({"-f"}, {target("efault")}), "openat(AT_FDCWD, 0x1");
+  EXPECT_EQ(without_pid(ours), without_pid(theirs));
+  // Both files have "PID " prefixes; with pids of the same width, " = "
+  // lands in the same column.
+  if (ours.find(' ') == theirs.find(' ')) {
+    EXPECT_EQ(result_column(ours), result_column(theirs)) << "strace: " << theirs << "\nsyspect: " << ours;
+  }
+}
+
+// 10. The restart lines, as strace prints them.
+TEST(Cli, RestartLines) {
+  auto t = cli_trace({}, {target("restart")}, false);
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  EXPECT_EQ(t.proc.out, "read A 1\nread B -1 EINTR\npoll C 1\n");
+  const auto& o = t.output;
+  auto has = [&o](const char* re) { return std::regex_search(o, std::regex(re)); };
+  EXPECT_TRUE(has(R"(\d+ +read\(\d+, .*\) += \? ERESTARTSYS \(To be restarted if SA_RESTART is set\)\n)"))
+      << o;
+  EXPECT_TRUE(has(R"(\d+ +rt_sigreturn\(.*\) += -1 EINTR \(Interrupted system call\)\n)")) << o;
+  EXPECT_TRUE(has(R"(\d+ +poll\(.*\) += \? ERESTART_RESTARTBLOCK \(Interrupted by signal\)\n)")) << o;
+  EXPECT_TRUE(contains(o, "restart_syscall(<... resuming interrupted poll ...>) = 1")) << o;
+  EXPECT_TRUE(contains(o, "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=")) << o;
+  EXPECT_TRUE(contains(o, "--- stopped by SIGSTOP ---")) << o;
+}
+
+TEST(Cli, UnknownSyscallLikeStrace) {
+  auto t = cli_trace({}, {target("unknown_syscall")}, false);
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  std::string ours = line_with(t.output, "syscall_0x3e8(");
+  std::string theirs = line_with(strace_output({}, {target("unknown_syscall")}), "syscall_0x3e8(");
+  ASSERT_FALSE(theirs.empty());
+  EXPECT_EQ(without_pid(ours), without_pid(theirs));
+}
+
+// The traced program inherits no descriptor of syspect's (its -o file, its
+// pipes): it sees the same open descriptors as when run untraced.
+TEST(Cli, NoDescriptorsLeakIntoTheTarget) {
+  auto plain = run({"ls", "/proc/self/fd"});
+  ASSERT_EQ(plain.status(), 0) << describe(plain);
+  for (bool jsonl : {false, true}) {
+    auto t = cli_trace({}, {"ls", "/proc/self/fd"}, jsonl);
+    EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+    EXPECT_EQ(t.proc.out, plain.out) << (jsonl ? "jsonl" : "text")
+                                     << ": descriptors open in the traced program";
+  }
+  auto to_stderr = run_cli({"trace", "--", "ls", "/proc/self/fd"});
+  EXPECT_EQ(to_stderr.out, plain.out) << "trace to stderr";
+}
+
+// Text to stderr: "[pid N] " once there is more than one process.
+TEST(Cli, TextOnStderrHasPidPrefixesWhenMany) {
+  auto r = run_cli({"trace", "--", target("fork_exec"), "fork", target("exit_code"), "0"});
+  EXPECT_EQ(r.status(), 0) << describe(r);
+  auto children = pids_after(r.out, "child");
+  ASSERT_EQ(children.size(), 1u) << r.out;
+  auto lines = lines_of(r.err);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].rfind("execve(", 0), 0u) << lines[0];
+  std::regex child_exec_line("^\\[pid +" + std::to_string(children[0]) + "\\] execve\\(");
+  bool child_exec = false;
+  for (const auto& l : lines)
+    if (std::regex_search(l, child_exec_line)) child_exec = true;
+  EXPECT_TRUE(child_exec) << r.err;
+  EXPECT_TRUE(contains(r.err, "+++ exited with 0 +++")) << r.err;
+  EXPECT_TRUE(contains(r.err, "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=" +
+                                  std::to_string(children[0])))
+      << r.err;
+}
+
+// ---- following, filtering ------------------------------------------------
+
+// 13. --no-follow.
+TEST(Cli, NoFollowShowsOnlyTheParent) {
+  auto t = cli_trace({"--no-follow"}, {target("fork_exec"), "fork", target("exit_code"), "0"});
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  ASSERT_FALSE(t.trace.events.empty());
+  int pid = t.trace.syscalls().front()["pid"];
+  for (const auto& e : t.trace.events) EXPECT_EQ(e.value("pid", 0), pid) << e.dump();
+  EXPECT_EQ(t.trace.count("execve"), 1u);
+  EXPECT_EQ(t.trace.count("wait4"), 1u);
+}
+
+// 14. -e trace=...
+class CliFilter : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    file_ = dir_.file("input.txt");
+    write_file(file_, "some text\n");
+  }
+  std::vector<std::string> command() const { return {"cat", file_}; }
+  TempDir dir_;
+  std::string file_;
+};
+
+TEST_F(CliFilter, NamesOnly) {
+  auto t = cli_trace({"-e", "trace=openat,close"}, command());
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  EXPECT_EQ(t.proc.out, "some text\n");
+  std::set<std::string> names;
+  for (const auto& n : syscall_names(t.trace)) names.insert(n);
+  EXPECT_EQ(names, (std::set<std::string>{"openat", "close"})) << dump(t.trace);
+  bool opened = false;
+  for (const auto& e : t.trace.syscalls_named("openat"))
+    if (e["args"][1]["value"] == file_) opened = true;
+  EXPECT_TRUE(opened);
+  EXPECT_EQ(t.trace.of_type("exit").size(), 1u) << "process events are not filtered";
+  // Same calls as strace shows with the same filter.
+  EXPECT_EQ(syscall_names(t.trace), strace_names(strace_output({"-f", "-e", "trace=openat,close"}, command())));
+}
+
+TEST_F(CliFilter, FileClassLikeStrace) {
+  auto expected = strace_names(strace_output({"-f", "-e", "trace=%file"}, command()));
+  ASSERT_FALSE(expected.empty());
+  for (const std::string set : {"trace=@file", "trace=%file"}) {
+    auto t = cli_trace({"-e", set}, command());
+    EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+    EXPECT_EQ(joined(syscall_names(t.trace)), joined(expected)) << set;
+  }
+}
+
+TEST_F(CliFilter, Exclusion) {
+  auto t = cli_trace({"-e", "trace=!write"}, command());
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  EXPECT_EQ(t.proc.out, "some text\n");
+  auto names = syscall_names(t.trace);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "write"), 0);
+  EXPECT_GT(std::count(names.begin(), names.end(), "read"), 0);
+  EXPECT_GT(std::count(names.begin(), names.end(), "openat"), 0);
+  EXPECT_EQ(joined(names), joined(strace_names(strace_output({"-f", "-e", "trace=!write"}, command()))));
+}
+
+// A class and a name together; a class negated as a whole (strace has no
+// per-item '!': "!" before the set negates all of it).
+TEST_F(CliFilter, ClassesCombineWithNames) {
+  auto t = cli_trace({"-e", "trace=@desc,openat"}, command());
+  EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+  auto names = syscall_names(t.trace);
+  EXPECT_GT(std::count(names.begin(), names.end(), "openat"), 0) << joined(names);
+  EXPECT_GT(std::count(names.begin(), names.end(), "close"), 0) << joined(names);
+  EXPECT_EQ(joined(names),
+            joined(strace_names(strace_output({"-f", "-e", "trace=%desc,openat"}, command()))));
+
+  auto neg = cli_trace({"-e", "trace=!@desc"}, command());
+  EXPECT_EQ(neg.proc.status(), 0) << describe(neg.proc);
+  EXPECT_EQ(joined(syscall_names(neg.trace)),
+            joined(strace_names(strace_output({"-f", "-e", "trace=!%desc"}, command()))));
+}
+
+// ---- timeout, attach, the tracer's own death -------------------------------
+
+// Reads "parent N" and "child M" from pause_tree's stdout.
+std::vector<pid_t> read_tree_pids(Child& c) {
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 2; ++i) {
+    auto line = c.read_line(20s);
+    if (!line) break;
+    auto p = pids_after(*line, "parent");
+    auto q = pids_after(*line, "child");
+    pids.insert(pids.end(), p.begin(), p.end());
+    pids.insert(pids.end(), q.begin(), q.end());
+  }
+  return pids;
+}
+
+// 11. --timeout kills the whole tree.
+void check_timeout(const std::string& duration) {
+  TempDir dir;
+  SpawnOptions so;
+  so.stdout_pipe = true;
+  auto start = Clock::now();
+  Child cli_proc({cli(), "trace", "--timeout", duration, "-o", dir.file("t.txt"), "--",
+                  target("pause_tree")},
+                 so);
+  auto pids = read_tree_pids(cli_proc);
+  ASSERT_EQ(pids.size(), 2u);
+  auto r = cli_proc.wait(30s);
+  auto took = Clock::now() - start;
+  EXPECT_FALSE(r.timed_out) << "syspect did not stop on its own";
+  EXPECT_EQ(r.status(), 124) << describe(r);
+  EXPECT_TRUE(contains(r.err, "syspect: timeout after " + duration + ", killed the traced processes"))
+      << r.err;
+  EXPECT_LT(took, 20s);
+  for (pid_t p : pids) EXPECT_TRUE(eventually([p] { return process_gone(p); }, 5s)) << "pid " << p << " survived";
+  for (pid_t p : pids)
+    if (!process_gone(p)) ::kill(p, SIGKILL);
+}
+
+TEST(Cli, TimeoutKillsTheTree) { check_timeout("1s"); }
+TEST(Cli, TimeoutInMilliseconds) { check_timeout("300ms"); }
+
+// 12. syspect killed: PTRACE_O_EXITKILL takes the tracees with it.
+TEST(Cli, TraceesDieWithTheTracer) {
+  TempDir dir;
+  SpawnOptions so;
+  so.stdout_pipe = true;
+  Child cli_proc({cli(), "trace", "-o", dir.file("t.txt"), "--", target("pause_tree")}, so);
+  auto pids = read_tree_pids(cli_proc);
+  ASSERT_EQ(pids.size(), 2u);
+  // Both are traced (and so will get the tracer's SIGKILL when it dies).
+  for (pid_t p : pids) EXPECT_TRUE(eventually([&] { return tracer_pid(p, p) == cli_proc.pid(); }));
+  ASSERT_EQ(::kill(cli_proc.pid(), SIGKILL), 0);
+  auto r = cli_proc.wait(10s);
+  EXPECT_TRUE(r.signaled);
+  for (pid_t p : pids) EXPECT_TRUE(eventually([p] { return process_gone(p); }, 5s)) << "pid " << p << " survived";
+  for (pid_t p : pids)
+    if (!process_gone(p)) ::kill(p, SIGKILL);
+}
+
+long voluntary_switches(pid_t pid, pid_t tid) {
+  auto v = proc_status_field("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/status",
+                             "voluntary_ctxt_switches");
+  return v ? std::atol(v->c_str()) : -1;
+}
+
+// -p: attach to every thread, detach on SIGINT, the target runs on.
+TEST(Cli, AttachAndDetachOnSigint) {
+  SpawnOptions so;
+  so.stdout_pipe = true;
+  Child looper({target("looper")}, so);
+  auto ready = looper.read_line(20s);
+  ASSERT_TRUE(ready);
+  auto pids = pids_after(*ready, "ready");
+  ASSERT_EQ(pids.size(), 1u);
+  pid_t pid = pids[0];
+  ASSERT_EQ(pid, looper.pid());
+  auto tids = threads_of(pid);
+  ASSERT_EQ(tids.size(), 2u);
+
+  TempDir dir;
+  std::string out = dir.file("attach.jsonl");
+  Child tracer_proc({cli(), "trace", "-p", std::to_string(pid), "--format", "jsonl", "-o", out});
+  for (pid_t tid : tids)
+    ASSERT_TRUE(eventually([&] { return tracer_pid(pid, tid) == tracer_proc.pid(); }))
+        << "thread " << tid << " never traced";
+  // Let both threads go round their loop a few times under the tracer.
+  std::map<pid_t, long> before;
+  for (pid_t tid : tids) before[tid] = voluntary_switches(pid, tid);
+  for (pid_t tid : tids)
+    EXPECT_TRUE(eventually([&] { return voluntary_switches(pid, tid) >= before[tid] + 6; }));
+
+  ASSERT_EQ(::kill(tracer_proc.pid(), SIGINT), 0);
+  auto r = tracer_proc.wait(20s);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status(), 0) << describe(r);
+
+  // Still alive, no longer traced, not left stopped, still running its loop.
+  EXPECT_EQ(::kill(pid, 0), 0);
+  for (pid_t tid : tids) {
+    EXPECT_EQ(tracer_pid(pid, tid), 0) << "thread " << tid;
+    EXPECT_TRUE(eventually([&] {
+      char s = thread_state(pid, tid);
+      return s == 'S' || s == 'R';
+    })) << "thread " << tid << " state " << thread_state(pid, tid);
+    long now = voluntary_switches(pid, tid);
+    EXPECT_TRUE(eventually([&] { return voluntary_switches(pid, tid) >= now + 3; }))
+        << "thread " << tid << " does not run any more";
+  }
+
+  auto trace = read_jsonl(out);
+  std::set<int> seen;
+  for (const auto& e : trace.syscalls()) seen.insert(e.value("tid", 0));
+  for (pid_t tid : tids) EXPECT_EQ(seen.count(tid), 1u) << "no calls from thread " << tid;
+  ASSERT_TRUE(trace.end.is_object()) << trace.raw;
+  EXPECT_EQ(trace.end.value("detached", false), true) << trace.end.dump();
+  EXPECT_TRUE(trace.of_type("exit").empty()) << "nothing exited";
+}
+
+}  // namespace
+}  // namespace syspect_it
