@@ -6,7 +6,8 @@ packages=(
   build-essential cmake ninja-build g++ clang python3 pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libseccomp-dev
   libgtest-dev libgmock-dev
-  strace   # the reference the differential tests compare against
+  strace          # the reference the differential tests compare against
+  libxml2-utils   # xmllint: the JUnit report test validates against a schema
 )
 
 if [ "$(id -u)" -eq 0 ]; then

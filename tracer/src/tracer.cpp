@@ -245,7 +245,10 @@ struct Tracer::Impl {
     detail::decode_entry(t.tid, e, raw, limits);
     if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) e.resumed = t.interrupted;
     t.in_syscall = true;
-    if (!t.awaiting_exec) apply_verdict(t);
+    if (!t.awaiting_exec) {
+      e.exe = exe_for(e.pid);
+      apply_verdict(t);
+    }
   }
 
   void apply_verdict(ThreadState& t) {
