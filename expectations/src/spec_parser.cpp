@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include "duration.hpp"
+#include "syspect/duration.hpp"
 #include "syspect/format.hpp"
 #include "syspect/xlat.hpp"
 
@@ -212,10 +212,9 @@ class Parser {
       if (n->is_integer()) text = std::to_string(*n->value<std::int64_t>());
       else text = want_string(*n, "'timeout'");
       if (text) {
-        auto d = detail::parse_spec_duration(*text);
+        auto d = parse_duration(*text);
         if (!d) {
-          diags_.error(pos_of(*n), fmt::format("bad duration {}; write it like \"10s\", \"500ms\" or \"2m\"",
-                                               q(*text)));
+          diags_.error(pos_of(*n), fmt::format("bad duration {}: {}", q(*text), d.error()));
         } else {
           run.timeout = *d;
           run.timeout_text = *text;

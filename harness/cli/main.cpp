@@ -15,8 +15,8 @@
 #include <fmt/format.h>
 
 #include "check.hpp"
-#include "duration.hpp"
 #include "exit_codes.hpp"
+#include "syspect/duration.hpp"
 #include "syspect/filter.hpp"
 #include "syspect/sinks.hpp"
 #include "syspect/tracer.hpp"

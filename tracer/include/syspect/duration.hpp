@@ -1,5 +1,6 @@
 #pragma once
-// Durations as people write them: "10s", "500ms", "2m", "1.5s", "3" (seconds).
+// Durations as people write them, on the command line and in specs: "10s",
+// "500ms", "2m", "1h", "1.5s", "3" (seconds).
 
 #include <chrono>
 #include <string>

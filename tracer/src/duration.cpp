@@ -1,4 +1,4 @@
-#include "duration.hpp"
+#include "syspect/duration.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -9,19 +9,20 @@ Result<std::chrono::milliseconds, std::string> parse_duration(std::string_view t
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end == text.data())
-    return unexpected(std::string("expected a duration such as 10s, 500ms or 2m"));
+    return unexpected(std::string("not a duration; write it like 10s, 500ms or 2m"));
   std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   double ms;
   if (unit.empty() || unit == "s") {
     ms = value * 1000;
   } else if (unit == "ms") {
     ms = value;
-  } else if (unit == "m") {
+  } else if (unit == "m" || unit == "min") {
     ms = value * 60'000;
   } else if (unit == "h") {
     ms = value * 3'600'000;
   } else {
-    return unexpected("unknown unit '" + std::string(unit) + "' (use ms, s, m or h)");
+    return unexpected("unknown unit '" + std::string(unit) +
+                      "'; write it like 10s, 500ms or 2m (units: ms, s, m, h)");
   }
   if (!(ms > 0) || !std::isfinite(ms)) return unexpected(std::string("a duration must be positive"));
   return std::chrono::milliseconds(static_cast<long long>(std::ceil(ms)));
