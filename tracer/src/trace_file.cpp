@@ -1,0 +1,478 @@
+#include "syspect/trace_file.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "syspect/xlat.hpp"
+
+namespace syspect {
+namespace {
+
+using nlohmann::json;
+
+// A problem with one line; caught in read_trace and given the line number.
+struct LineError {
+  std::string message;
+};
+
+[[noreturn]] void bad(std::string message) { throw LineError{std::move(message)}; }
+
+const json& field(const json& o, const char* key) {
+  auto it = o.find(key);
+  if (it == o.end()) bad(fmt::format("missing \"{}\"", key));
+  return *it;
+}
+
+std::int64_t int_field(const json& o, const char* key) {
+  const json& v = field(o, key);
+  if (!v.is_number_integer()) bad(fmt::format("\"{}\" is not an integer", key));
+  return v.get<std::int64_t>();
+}
+
+// An optional field of a later format revision, or `fallback`.
+template <typename T>
+T opt_field(const json& o, const char* key, T fallback) {
+  auto it = o.find(key);
+  if (it == o.end() || it->is_null()) return fallback;
+  try {
+    return it->get<T>();
+  } catch (const json::exception&) {
+    bad(fmt::format("\"{}\" has the wrong type", key));
+  }
+}
+
+std::uint64_t raw_of(const json& v) {
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+  if (v.is_number_integer()) return static_cast<std::uint64_t>(v.get<std::int64_t>());
+  bad("\"raw\" is not an integer");
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A JSON string, or {"hex": "..."} for bytes that are not UTF-8.
+std::string bytes_of(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object() && v.contains("hex") && v["hex"].is_string()) {
+    const std::string& h = v["hex"].get_ref<const std::string&>();
+    if (h.size() % 2 != 0) bad("odd number of hex digits");
+    std::string out;
+    out.reserve(h.size() / 2);
+    for (std::size_t i = 0; i < h.size(); i += 2) {
+      int hi = hex_digit(h[i]), lo = hex_digit(h[i + 1]);
+      if (hi < 0 || lo < 0) bad("bad hex digit");
+      out += static_cast<char>(hi * 16 + lo);
+    }
+    return out;
+  }
+  bad("expected a string or {\"hex\": ...}");
+}
+
+std::optional<long> parse_long(std::string_view s) {
+  long v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+int errno_from(const json& v) {
+  if (v.is_number_integer()) return v.get<int>();
+  if (!v.is_string()) bad("\"errno\" is not a name");
+  const std::string& name = v.get_ref<const std::string&>();
+  if (auto x = xlat_value(errno_names(), name)) return static_cast<int>(*x);
+  if (auto n = parse_long(name)) return static_cast<int>(*n);
+  bad(fmt::format("unknown errno name \"{}\"", name));
+}
+
+// The inverse of signal_name().
+int signal_from(std::string_view name) {
+  if (auto x = xlat_value(signal_names(), name)) return static_cast<int>(*x);
+  if (name == "SIGRTMIN") return 32;
+  if (name.starts_with("SIGRT_")) {
+    if (auto n = parse_long(name.substr(6))) return 32 + static_cast<int>(*n);
+  }
+  if (auto n = parse_long(name)) return static_cast<int>(*n);
+  bad(fmt::format("unknown signal name \"{}\"", name));
+}
+
+// "si_uid=1000" out of a signal's text, for files that lack the field.
+std::optional<std::string> text_value(std::string_view text, std::string_view key) {
+  std::string k = std::string(key) + "=";
+  auto at = text.find(k);
+  if (at == std::string_view::npos) return std::nullopt;
+  auto from = at + k.size();
+  auto to = text.find_first_of(",}", from);
+  return std::string(text.substr(from, to == std::string_view::npos ? to : to - from));
+}
+
+long text_number(std::string_view text, std::string_view key, long fallback) {
+  auto v = text_value(text, key);
+  if (!v) return fallback;
+  if (v->starts_with("0x")) {
+    std::uint64_t x = 0;
+    auto [p, ec] = std::from_chars(v->data() + 2, v->data() + v->size(), x, 16);
+    return ec == std::errc() ? static_cast<long>(x) : fallback;
+  }
+  if (auto n = parse_long(*v)) return *n;
+  return fallback;
+}
+
+bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
+
+// The syscall table entry a recorded call refers to: by number, checked
+// against the recorded name (a trace from another table revision is read by
+// name instead).
+const SyscallDesc* desc_for(Abi abi, long nr, const std::string& name) {
+  constexpr long kX32Bit = 0x40000000;
+  Abi table = abi == Abi::x32 ? Abi::x86_64 : abi;
+  const SyscallDesc* d = lookup_syscall(table, abi == Abi::x32 ? nr & ~kX32Bit : nr);
+  if (d != nullptr && name == d->name) return d;
+  if (const SyscallDesc* by_name = find_syscall(table, name)) return by_name;
+  if (name.starts_with("syscall_")) return nullptr;
+  return d;
+}
+
+void number_from_raw(const ArgDesc* d, ArgValue& v) {
+  v.form = ArgValue::Form::Number;
+  ArgKind k = d ? d->kind : ArgKind::Long;
+  switch (k) {
+    case ArgKind::Int:
+    case ArgKind::Fd:
+    case ArgKind::DirFd:
+    case ArgKind::Signal:
+      v.num = static_cast<std::int32_t>(v.raw);
+      break;
+    case ArgKind::Uint:
+      v.num = static_cast<std::uint32_t>(v.raw);
+      break;
+    default:
+      v.num = static_cast<std::int64_t>(v.raw);
+      break;
+  }
+}
+
+class Reader {
+ public:
+  RecordedTrace out;
+  std::vector<Event> events;
+  std::vector<std::string> command;
+  TraceResult result;
+  bool ended = false;
+
+  void header(const json& h) {
+    auto it = h.find("syspect");
+    if (it == h.end()) bad("not a syspect trace: the first line has no \"syspect\" version");
+    if (!it->is_number_integer()) bad("\"syspect\" version is not an integer");
+    out.version = it->get<int>();
+    if (out.version != kTraceFileVersion)
+      bad(fmt::format("trace format version {} is not supported (this syspect reads version {})",
+                      out.version, kTraceFileVersion));
+    const json& c = field(h, "command");
+    if (!c.is_array()) bad("\"command\" is not an array");
+    for (const json& a : c) command.push_back(bytes_of(a));
+    out.start = opt_field<std::string>(h, "start", "");
+  }
+
+  void event(const json& o) {
+    if (ended) bad("an event after the \"end\" line");
+    const json& t = field(o, "type");
+    if (!t.is_string()) bad("\"type\" is not a string");
+    const std::string& type = t.get_ref<const std::string&>();
+    if (type == "syscall") {
+      events.emplace_back(syscall(o));
+    } else if (type == "signal") {
+      events.emplace_back(signal(o));
+    } else if (type == "exec") {
+      events.emplace_back(exec(o));
+    } else if (type == "exit") {
+      events.emplace_back(exit(o));
+    } else if (type == "end") {
+      end(o);
+    } else {
+      bad(fmt::format("unknown event type \"{}\"", type));
+    }
+  }
+
+ private:
+  std::unordered_map<std::string, ExePath> exes_;
+  std::unordered_map<pid_t, const SyscallDesc*> interrupted_;
+
+  ExePath exe_of(const json& o) {
+    auto it = o.find("exe");
+    if (it == o.end() || it->is_null()) return nullptr;
+    std::string s = bytes_of(*it);
+    auto& slot = exes_[s];
+    if (!slot) slot = std::make_shared<const std::string>(s);
+    return slot;
+  }
+
+  static pid_t pid_field(const json& o, const char* key) {
+    return static_cast<pid_t>(int_field(o, key));
+  }
+
+  void arg(const json& a, const ArgDesc* d, SyscallEvent& e, ArgValue& v) {
+    if (!a.is_object()) bad("an argument is not an object");
+    v.raw = raw_of(field(a, "raw"));
+    v.unreadable = opt_field<bool>(a, "unreadable", false);
+    v.truncated = opt_field<bool>(a, "truncated", false);
+    const json& val = field(a, "value");
+    ArgKind kind = d ? d->kind : ArgKind::Long;
+    if (val.is_null()) {
+      v.form = ArgValue::Form::Null;
+    } else if (val.is_number()) {
+      number_from_raw(d, v);
+    } else if (val.is_object() && val.contains("ptr")) {
+      v.form = ArgValue::Form::Pointer;
+    } else if (val.is_string() || val.is_object()) {
+      v.bytes = bytes_of(val);
+      if (kind == ArgKind::Path || kind == ArgKind::Str) {
+        v.form = ArgValue::Form::String;
+      } else {
+        v.form = ArgValue::Form::Bytes;
+        std::uint64_t len = v.bytes.size();
+        if (d && d->len_arg >= 0 && d->len_arg < e.nargs) len = e.args[d->len_arg].raw;
+        if (d && d->len_arg == kLenResult && e.result > 0) len = static_cast<std::uint64_t>(e.result);
+        v.total_len = opt_field<std::uint64_t>(a, "total_len", std::max<std::uint64_t>(len, v.bytes.size()));
+      }
+    } else if (val.is_array()) {
+      if (kind == ArgKind::FdPair) {
+        if (val.size() != 2 || !val[0].is_number_integer() || !val[1].is_number_integer())
+          bad("an fd pair is not two integers");
+        v.form = ArgValue::Form::Pair;
+        v.num = val[0].get<std::int64_t>();
+        v.num2 = val[1].get<std::int64_t>();
+      } else {
+        v.form = ArgValue::Form::StringArray;
+        for (const json& item : val) v.items.push_back(bytes_of(item));
+        v.total_items = opt_field<std::size_t>(a, "total_items", v.items.size());
+      }
+    } else {
+      bad("an argument's \"value\" has an unknown form");
+    }
+  }
+
+  SyscallEvent syscall(const json& o) {
+    SyscallEvent e;
+    e.seq = static_cast<std::uint64_t>(opt_field<std::int64_t>(o, "seq", 0));
+    e.pid = pid_field(o, "pid");
+    e.tid = pid_field(o, "tid");
+    const json& abi = field(o, "abi");
+    if (!abi.is_string()) bad("\"abi\" is not a string");
+    auto a = abi_from_name(abi.get_ref<const std::string&>());
+    if (!a) bad(fmt::format("unknown abi \"{}\"", abi.get<std::string>()));
+    e.abi = *a;
+    e.nr = static_cast<long>(int_field(o, "nr"));
+    const json& name = field(o, "name");
+    if (!name.is_string()) bad("\"name\" is not a string");
+    e.desc = desc_for(e.abi, e.nr, name.get_ref<const std::string&>());
+
+    // The result first: a buffer's length may be the result.
+    e.finished = opt_field<bool>(o, "finished", true);
+    const json& errno_v = field(o, "errno");
+    const json& result = field(o, "result");
+    if (!errno_v.is_null()) {
+      e.err = errno_from(errno_v);
+      e.result = -e.err;
+    } else if (result.is_null()) {
+      e.no_return = e.finished;
+    } else {
+      if (!result.is_number_integer()) bad("\"result\" is not an integer");
+      e.result = result.is_number_unsigned() ? static_cast<std::int64_t>(result.get<std::uint64_t>())
+                                             : result.get<std::int64_t>();
+    }
+    e.no_return = opt_field<bool>(o, "no_return", e.no_return);
+    e.blocked = opt_field<bool>(o, "blocked", false);
+
+    const json& args = field(o, "args");
+    if (!args.is_array()) bad("\"args\" is not an array");
+    if (args.size() > 6) bad("more than 6 arguments");
+    e.nargs = static_cast<std::uint8_t>(args.size());
+    // Raw values first: a buffer takes its length from a later argument.
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (!args[i].is_object()) bad("an argument is not an object");
+      e.args[i].raw = raw_of(field(args[i], "raw"));
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const ArgDesc* d = e.desc && i < e.desc->nargs ? &e.desc->args[i] : nullptr;
+      arg(args[i], d, e, e.args[i]);
+    }
+    e.exec_old_tid = static_cast<pid_t>(opt_field<std::int64_t>(o, "exec_old_tid", 0));
+    e.exe = exe_of(o);
+
+    // restart_syscall resumes the call the same thread had interrupted.
+    if (auto r = o.find("resumed"); r != o.end() && r->is_string()) {
+      e.resumed = find_syscall(e.abi == Abi::x32 ? Abi::x86_64 : e.abi, r->get<std::string>());
+    } else if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) {
+      if (auto it = interrupted_.find(e.tid); it != interrupted_.end()) e.resumed = it->second;
+    }
+    if (e.err && is_restart_errno(e.err)) interrupted_[e.tid] = e.resumed ? e.resumed : e.desc;
+    return e;
+  }
+
+  SignalEvent signal(const json& o) {
+    SignalEvent e;
+    e.seq = static_cast<std::uint64_t>(opt_field<std::int64_t>(o, "seq", 0));
+    e.pid = pid_field(o, "pid");
+    e.tid = pid_field(o, "tid");
+    e.signo = static_cast<int>(int_field(o, "signo"));
+    e.code = static_cast<int>(opt_field<std::int64_t>(o, "code", 0));
+    e.sender_pid = static_cast<pid_t>(opt_field<std::int64_t>(o, "sender_pid", 0));
+    e.stopped = opt_field<bool>(o, "stopped", false);
+    e.exe = exe_of(o);
+    // Fields the text has but older files do not carry on their own.
+    std::string text = opt_field<std::string>(o, "text", "");
+    e.errno_ = static_cast<int>(opt_field<std::int64_t>(o, "errno", 0));
+    e.sender_uid = static_cast<uid_t>(
+        opt_field<std::int64_t>(o, "sender_uid", text_number(text, "si_uid", 0)));
+    if (auto s = o.find("status"); s != o.end() && s->is_number_integer()) {
+      e.status = s->get<int>();
+    } else if (auto st = text_value(text, "si_status")) {
+      e.status = st->starts_with("SIG") ? signal_from(*st) : static_cast<int>(parse_long(*st).value_or(0));
+    }
+    e.utime = opt_field<long>(o, "utime", text_number(text, "si_utime", 0));
+    e.stime = opt_field<long>(o, "stime", text_number(text, "si_stime", 0));
+    e.addr = opt_field<std::uint64_t>(
+        o, "addr", static_cast<std::uint64_t>(text_number(text, "si_addr", 0)));
+    e.syscall = static_cast<int>(opt_field<std::int64_t>(o, "syscall", 0));
+    return e;
+  }
+
+  ExecEvent exec(const json& o) {
+    ExecEvent e;
+    e.seq = static_cast<std::uint64_t>(opt_field<std::int64_t>(o, "seq", 0));
+    e.pid = pid_field(o, "pid");
+    e.old_tid = static_cast<pid_t>(opt_field<std::int64_t>(o, "old_tid", e.pid));
+    e.filename = bytes_of(field(o, "filename"));
+    e.exe = o.contains("exe") ? exe_of(o) : exe_of(json{{"exe", e.filename}});
+    return e;
+  }
+
+  ExitEvent exit(const json& o) {
+    ExitEvent e;
+    e.seq = static_cast<std::uint64_t>(opt_field<std::int64_t>(o, "seq", 0));
+    e.pid = pid_field(o, "pid");
+    e.tid = pid_field(o, "tid");
+    e.signaled = opt_field<bool>(o, "signaled", false);
+    e.code = static_cast<int>(opt_field<std::int64_t>(o, "code", 0));
+    if (auto s = o.find("signal"); s != o.end() && s->is_string()) e.signal = signal_from(s->get<std::string>());
+    std::string text = opt_field<std::string>(o, "text", "");
+    e.core_dumped = opt_field<bool>(o, "core_dumped", text.find("(core dumped)") != std::string::npos);
+    e.group_leader = opt_field<bool>(o, "group_leader", e.pid == e.tid);
+    e.superseded_by = static_cast<pid_t>(opt_field<std::int64_t>(o, "superseded_by", 0));
+    e.exe = exe_of(o);
+    return e;
+  }
+
+  void end(const json& o) {
+    ended = true;
+    result.started = !events.empty();
+    result.exit_code = static_cast<int>(opt_field<std::int64_t>(o, "exit_code", 0));
+    if (auto s = o.find("signal"); s != o.end() && s->is_string()) {
+      result.signaled = true;
+      result.term_signal = signal_from(s->get<std::string>());
+    }
+    result.timed_out = opt_field<bool>(o, "timed_out", false);
+    result.detached = opt_field<bool>(o, "detached", false);
+    result.exited = !result.detached;
+  }
+};
+
+std::string strip_json_prefix(std::string what) {
+  // "[json.exception.parse_error.101] parse error at line 1, column 3: ..."
+  if (!what.empty() && what.front() == '[') {
+    auto close = what.find("] ");
+    if (close != std::string::npos) what.erase(0, close + 2);
+  }
+  return what;
+}
+
+}  // namespace
+
+std::string TraceFileError::format() const {
+  if (line == 0) return fmt::format("{}: {}", file, message);
+  return fmt::format("{}:{}: {}", file, line, message);
+}
+
+Result<RecordedTrace, TraceFileError> read_trace(std::istream& in, const std::string& display_name) {
+  Reader reader;
+  std::string text;
+  std::size_t line = 0;
+  bool cut = false;  // the last line had no newline
+  auto fail = [&](std::string message) {
+    return unexpected(TraceFileError{display_name, line, std::move(message)});
+  };
+  while (std::getline(in, text)) {
+    ++line;
+    cut = in.eof();
+    if (text.empty()) return fail("empty line");
+    json o;
+    try {
+      o = json::parse(text);
+    } catch (const json::exception& e) {
+      return fail(fmt::format("not valid JSON{}: {}", cut ? " (the file looks truncated)" : "",
+                              strip_json_prefix(e.what())));
+    }
+    if (!o.is_object()) return fail("not a JSON object");
+    try {
+      if (line == 1) {
+        reader.header(o);
+      } else {
+        reader.event(o);
+      }
+    } catch (const LineError& e) {
+      return fail(e.message);
+    } catch (const json::exception& e) {
+      return fail(strip_json_prefix(e.what()));
+    }
+  }
+  if (in.bad()) return fail(fmt::format("read error: {}", std::strerror(errno)));
+  if (line == 0) {
+    return unexpected(TraceFileError{display_name, 0, "empty file, not a syspect trace"});
+  }
+  if (!reader.ended) {
+    return fail("the trace stops before its \"end\" line: the file is truncated, or the "
+                "recording was interrupted");
+  }
+  RecordedTrace out = std::move(reader.out);
+  out.trace = Trace(std::move(reader.command), std::move(reader.events), reader.result);
+  return out;
+}
+
+Result<RecordedTrace, TraceFileError> load_trace(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return unexpected(TraceFileError{path, 0, fmt::format("cannot open: {}", std::strerror(errno))});
+  return read_trace(in, path);
+}
+
+void replay(const Trace& trace, Sink& sink) {
+  for (const Event& ev : trace.events()) {
+    std::visit(
+        [&sink](const auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, SyscallEvent>) {
+            sink.on_syscall(e);
+          } else if constexpr (std::is_same_v<T, SignalEvent>) {
+            sink.on_signal(e);
+          } else if constexpr (std::is_same_v<T, ExecEvent>) {
+            sink.on_exec(e);
+          } else {
+            sink.on_exit(e);
+          }
+        },
+        ev);
+  }
+  sink.on_finish(trace.result());
+}
+
+}  // namespace syspect
