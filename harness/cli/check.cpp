@@ -8,12 +8,14 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "syspect/checker.hpp"
 #include "syspect/report.hpp"
 #include "syspect/spec_parser.hpp"
+#include "syspect/trace_file.hpp"
 #include "syspect/tracer.hpp"
 
 extern char** environ;
@@ -71,6 +73,7 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
   c->add_option("--report", a.report, "Report format: text, json or junit")
       ->check(CLI::IsMember({"text", "json", "junit"}));
   c->add_option("--report-file", a.report_file, "Write the report to FILE ('-' for stdout; default stderr)");
+  c->add_option("--trace", a.trace, "Check a trace saved by 'syspect record' instead of running a command");
   c->add_option("command", a.command, "The command to run, after -- (overrides [run] command)");
   c->footer(
       "Exit status: 0 every rule held; 1 some rule failed; 2 bad usage or a bad spec;\n"
@@ -88,8 +91,16 @@ int run_check(const CheckArgs& a) {
   }
   const Spec& spec = *loaded;
 
-  std::vector<std::string> argv = a.command;
-  if (argv.empty()) {
+  std::optional<RecordedTrace> recorded;
+  if (!a.trace.empty()) {
+    if (!a.command.empty()) return usage_error("give either --trace or a command after '--', not both");
+    auto r = load_trace(a.trace);
+    if (!r) return usage_error(r.error().format());
+    recorded = std::move(*r);
+  }
+
+  std::vector<std::string> argv = recorded ? recorded->trace.command() : a.command;
+  if (argv.empty() && !recorded) {
     argv = spec.run.command;
     if (argv.empty())
       return usage_error(fmt::format("no command to run: give [run] command in {} or a command after '--'",
@@ -113,14 +124,18 @@ int run_check(const CheckArgs& a) {
     out = file.get();
   }
 
-  Checker checker(spec, proc_process_info());
-  Tracer tracer(options);
-  tracer.add_sink(&checker);
-  auto result = tracer.run(argv);
-  if (!result) {
-    std::fprintf(stderr, "syspect: check: cannot trace '%s': %s\n", argv[0].c_str(),
-                 result.error().message.c_str());
-    return kCheckCannotTrace;
+  Checker checker(spec, recorded ? ProcessInfo{} : proc_process_info());
+  if (recorded) {
+    replay(recorded->trace, checker);
+  } else {
+    Tracer tracer(options);
+    tracer.add_sink(&checker);
+    auto result = tracer.run(argv);
+    if (!result) {
+      std::fprintf(stderr, "syspect: check: cannot trace '%s': %s\n", argv[0].c_str(),
+                   result.error().message.c_str());
+      return kCheckCannotTrace;
+    }
   }
   CheckReport report = checker.report(argv);
   std::string text;

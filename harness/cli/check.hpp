@@ -1,5 +1,5 @@
 #pragma once
-// `syspect check SPEC.toml [--report text|json|junit] [--report-file F] [-- CMD...]`
+// `syspect check SPEC.toml [--report text|json|junit] [--report-file F] [--trace FILE | -- CMD...]`
 
 #include <string>
 #include <vector>
@@ -12,6 +12,7 @@ struct CheckArgs {
   std::string spec;
   std::string report = "text";
   std::string report_file;
+  std::string trace;  // check a recorded trace instead of running anything
   std::vector<std::string> command;
 };
 

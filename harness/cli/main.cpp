@@ -16,6 +16,7 @@
 
 #include "check.hpp"
 #include "exit_codes.hpp"
+#include "record.hpp"
 #include "syspect/duration.hpp"
 #include "syspect/filter.hpp"
 #include "syspect/sinks.hpp"
@@ -174,6 +175,8 @@ int main(int argc, char** argv) {
 
   CheckArgs ca;
   CLI::App* check = add_check_command(app, ca);
+  RecordArgs ra;
+  CLI::App* record = add_record_command(app, ra);
 
   try {
     app.parse(argc, argv);
@@ -190,5 +193,6 @@ int main(int argc, char** argv) {
   }
   if (trace->parsed()) return run_trace(ta);
   if (check->parsed()) return run_check(ca);
+  if (record->parsed()) return run_record(ra);
   return kExitUsage;
 }

@@ -1,0 +1,111 @@
+#include "record.hpp"
+
+#include <signal.h>
+#include <sys/time.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "exit_codes.hpp"
+#include "syspect/duration.hpp"
+#include "syspect/sinks.hpp"
+#include "syspect/tracer.hpp"
+
+namespace syspect {
+namespace {
+
+int fail(int code, const std::string& message) {
+  std::fprintf(stderr, "syspect: record: %s\n", message.c_str());
+  return code;
+}
+
+void on_stop_signal(int) {
+  Tracer::request_stop();
+  // Keep interrupting the tracer's wait until it has noticed.
+  itimerval again{};
+  again.it_value.tv_usec = 50'000;
+  again.it_interval.tv_usec = 50'000;
+  ::setitimer(ITIMER_REAL, &again, nullptr);
+}
+
+void on_alarm(int) {}
+
+// An interrupted recording still ends with its "end" line, so that the file
+// reads back whole.
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGHUP, &sa, nullptr);
+  sa.sa_handler = on_alarm;
+  ::sigaction(SIGALRM, &sa, nullptr);
+}
+
+int exit_code_for(StartError e) {
+  switch (e) {
+    case StartError::NotFound: return kExitNotFound;
+    case StartError::NotExecutable: return kExitNotExecutable;
+    case StartError::NotPermitted:
+    case StartError::Other: break;
+  }
+  return kExitCannotTrace;
+}
+
+}  // namespace
+
+CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
+  CLI::App* r = app.add_subcommand("record", "Run a command under the tracer and save its trace as JSON Lines");
+  r->add_option("-o,--output", a.output, "The trace file to write")->required();
+  r->add_option("-s,--string-limit", a.string_limit,
+                "Show at most N bytes of each string in the saved text (default 32)")
+      ->check(CLI::NonNegativeNumber);
+  r->add_option("--timeout", a.timeout, "Kill the whole traced tree after DURATION (10s, 500ms, 2m)");
+  r->add_option("command", a.command, "The command to run, after --")->required();
+  r->footer(
+      "The file can be checked (syspect check SPEC --trace FILE), compared (syspect diff)\n"
+      "and turned into a policy (syspect policy). Exit status: the command's own; 2 for\n"
+      "bad usage; 124 on --timeout; 125 when it cannot be traced; 126/127 not executable/found.");
+  return r;
+}
+
+int run_record(const RecordArgs& a) {
+  TraceOptions options;
+  if (!a.timeout.empty()) {
+    auto d = parse_duration(a.timeout);
+    if (!d) return fail(kExitUsage, fmt::format("--timeout {}: {}", a.timeout, d.error()));
+    options.timeout = *d;
+  }
+  // Not inherited by the target.
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(a.output.c_str(), "we"), &std::fclose);
+  if (!file) return fail(kExitUsage, fmt::format("cannot open '{}': {}", a.output, std::strerror(errno)));
+  std::vector<char> buffer(1 << 16);
+  std::setvbuf(file.get(), buffer.data(), _IOFBF, buffer.size());
+
+  FormatOptions fmt_options;
+  fmt_options.string_limit = a.string_limit;
+  JsonlSink sink(file.get(), a.command, fmt_options);
+  Tracer tracer(options);
+  tracer.add_sink(&sink);
+  install_stop_handlers();
+  auto result = tracer.run(a.command);
+  if (!result) {
+    file.reset();
+    std::remove(a.output.c_str());  // a header alone is not a trace
+    return fail(exit_code_for(result.error().kind), result.error().message);
+  }
+  if (std::fflush(file.get()) != 0 || std::ferror(file.get()))
+    return fail(kExitCannotTrace, fmt::format("cannot write '{}': {}", a.output, std::strerror(errno)));
+  if (result->timed_out) {
+    std::fprintf(stderr, "syspect: timeout after %s, killed the traced processes\n", a.timeout.c_str());
+    return kExitTimeout;
+  }
+  return result->status();
+}
+
+}  // namespace syspect
