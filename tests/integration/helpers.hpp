@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -227,9 +228,13 @@ struct SpawnOptions {
   std::vector<std::string> extra_env;
 };
 
+// An anonymous file for a process's output. O_APPEND: a memfd's file
+// position is not locked against concurrent writers, so threads writing at
+// once could overwrite each other's lines; appends cannot.
 inline int memfd(const char* name) {
   int fd = static_cast<int>(::syscall(SYS_memfd_create, name, MFD_CLOEXEC));
   if (fd < 0) throw std::runtime_error("memfd_create failed");
+  ::fcntl(fd, F_SETFL, O_APPEND);
   return fd;
 }
 
@@ -573,8 +578,10 @@ inline void close_fds_except(const std::vector<int>& keep) {
 // with stdin as the test's, stdout captured (through an anonymous file set
 // up just before its exec) and no other descriptor but those `pass_fds`
 // names: {from, to} puts this process's descriptor `from` at number `to`.
+// `extra_sinks` get the events too (called on the tracer's thread).
 inline LibTrace trace_lib(const std::vector<std::string>& argv, syspect::TraceOptions options = {},
-                          std::vector<std::pair<int, int>> pass_fds = {}) {
+                          std::vector<std::pair<int, int>> pass_fds = {},
+                          const std::vector<syspect::Sink*>& extra_sinks = {}) {
   LibTrace t;
   int out = memfd("target-stdout");
   std::vector<int> keep;
@@ -593,6 +600,7 @@ inline LibTrace trace_lib(const std::vector<std::string>& argv, syspect::TraceOp
   syspect::Tracer tracer(std::move(options));
   syspect::MemorySink sink;
   tracer.add_sink(&sink);
+  for (auto* extra : extra_sinks) tracer.add_sink(extra);
   auto r = tracer.run(argv);
   t.ok = r.has_value();
   if (t.ok) {

@@ -132,4 +132,18 @@ static inline void await_state(pid_t pid, pid_t tid, const char *states) {
   }
 }
 
+/* Wait until process `pid` has ended: gone, or a zombie its parent has not
+ * reaped yet. */
+static inline void await_gone(pid_t pid) {
+  unsigned round = 0;
+  for (;;) {
+    char s = thread_state(pid, pid);
+    if (s == 0 || s == 'Z' || s == 'X') return;
+    if (!wait_step(&round)) {
+      say_fd(2, "target: %d never ended\n", (int)pid);
+      _exit(TARGET_BROKEN);
+    }
+  }
+}
+
 #endif

@@ -6,11 +6,14 @@
  * again, then exits; the parent waits for the child, closes the pipe's write
  * end and exits 0. The grandchild (now an orphan) closes its own copy of the
  * write end and reads the pipe until end of file, which comes only once both
- * the child and the parent have let go of it. It then opens PATH with
- * openat(AT_FDCWD, PATH, O_RDONLY), closes it and exits 0.
+ * the child and the parent have let go of it. Then, since the parent may
+ * still be on its way out, it waits (bounded polling of /proc) until the
+ * parent has ended (gone or a zombie). Only then does it open PATH with
+ * openat(AT_FDCWD, PATH, O_RDONLY), close it and exit 0.
  *
- * A tracer must follow the grandchild after its parents are gone, report
- * its openat of PATH, and end only after the grandchild exits.
+ * A tracer must go on following the grandchild after the process it started
+ * has ended, report its openat of PATH, and end only after the grandchild
+ * exits.
  */
 #include "common.h"
 
@@ -23,6 +26,7 @@ int main(int argc, char **argv) {
   }
   int p[2];
   if (pipe(p) != 0) die("pipe");
+  pid_t root = getpid();
   pid_t child = fork();
   if (child < 0) die("fork");
   if (child == 0) {
@@ -36,6 +40,7 @@ int main(int argc, char **argv) {
       while ((n = read(p[0], &c, 1)) != 0) {
         if (n < 0 && errno != EINTR) die("read");
       }
+      await_gone(root);
       int fd = (int)syscall(SYS_openat, AT_FDCWD, argv[1], O_RDONLY);
       if (fd >= 0) close(fd);
       _exit(0);
