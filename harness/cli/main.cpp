@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "check.hpp"
+#include "diff.hpp"
 #include "exit_codes.hpp"
 #include "record.hpp"
 #include "syspect/duration.hpp"
@@ -168,7 +169,9 @@ int main(int argc, char** argv) {
   trace->add_flag("-f,--follow", ta.follow, "Follow threads and children (the default)");
   trace->add_flag("--no-follow", ta.no_follow, "Trace only the first process, not its threads or children");
   trace->add_option("--timeout", ta.timeout, "Kill the whole traced tree after DURATION (10s, 500ms, 2m)");
-  trace->add_option("command", ta.command, "The command to run, after --");
+  // Like strace: options end at the command's name, `--` optional.
+  trace->prefix_command();
+  trace->usage("syspect trace [OPTIONS] [--] CMD [ARGS...]  |  syspect trace [OPTIONS] -p PID");
   trace->footer(
       "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
       "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found.");
@@ -177,6 +180,8 @@ int main(int argc, char** argv) {
   CLI::App* check = add_check_command(app, ca);
   RecordArgs ra;
   CLI::App* record = add_record_command(app, ra);
+  DiffArgs da;
+  CLI::App* diff = add_diff_command(app, da);
 
   try {
     app.parse(argc, argv);
@@ -191,8 +196,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "Run 'syspect --help' for usage.\n");
     return kExitUsage;
   }
-  if (trace->parsed()) return run_trace(ta);
+  if (trace->parsed()) {
+    ta.command = trace->remaining();
+    if (!ta.command.empty() && ta.command.front() == "--") ta.command.erase(ta.command.begin());
+    return run_trace(ta);
+  }
   if (check->parsed()) return run_check(ca);
   if (record->parsed()) return run_record(ra);
+  if (diff->parsed()) return run_diff(da);
   return kExitUsage;
 }

@@ -1,0 +1,127 @@
+#include "diff.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "exit_codes.hpp"
+#include "syspect/duration.hpp"
+#include "syspect/sinks.hpp"
+#include "syspect/trace_diff.hpp"
+#include "syspect/trace_file.hpp"
+#include "syspect/tracer.hpp"
+
+namespace syspect {
+namespace {
+
+constexpr int kDiffEqual = 0;
+constexpr int kDiffDifferent = 1;
+
+int fail(int code, const std::string& message) {
+  std::fprintf(stderr, "syspect: diff: %s\n", message.c_str());
+  return code;
+}
+
+bool colour_for(std::FILE* f) {
+  const char* no = std::getenv("NO_COLOR");
+  if (no != nullptr && *no != '\0') return false;
+  return ::isatty(::fileno(f)) != 0;
+}
+
+// CLI11 drops the `--`, so `diff OLD NEW` and `diff OLD -- CMD` look alike
+// once parsed: a lone argument that names a trace file is the new trace.
+bool is_trace_file(const std::string& path) {
+  if (path.ends_with(".jsonl")) return true;
+  std::ifstream in(path);
+  char start[12] = {};
+  in.read(start, sizeof start - 1);
+  return std::string_view(start).starts_with("{\"syspect\"");
+}
+
+int exit_code_for(StartError e) {
+  switch (e) {
+    case StartError::NotFound: return kExitNotFound;
+    case StartError::NotExecutable: return kExitNotExecutable;
+    case StartError::NotPermitted:
+    case StartError::Other: break;
+  }
+  return kExitCannotTrace;
+}
+
+}  // namespace
+
+CLI::App* add_diff_command(CLI::App& app, DiffArgs& a) {
+  CLI::App* d = app.add_subcommand("diff", "Compare two recorded traces, or a recorded trace with a new run");
+  d->add_option("old", a.old_trace, "The trace recorded before (syspect record)")->required();
+  d->add_option("new", a.rest, "The trace to compare with it, or the command to run after --")->required();
+  d->add_option("--normalize", a.normalize, "Also replace REGEX with REPLACEMENT in every line (repeatable)");
+  d->add_option("--ignore", a.ignore, "Leave out these syscalls: names and @classes, comma separated");
+  d->add_option("-U,--context", a.context, "Lines of context around each change (default 3)")
+      ->check(CLI::NonNegativeNumber);
+  d->add_flag("--counts", a.counts, "Compare only per-syscall counts and the (syscall, path) pairs");
+  d->add_option("--timeout", a.timeout, "With a command: kill it after DURATION");
+  d->footer(
+      "Before comparing, pids and tids are named by their place in the process tree,\n"
+      "addresses become 0xADDR, time() results and random bytes (getrandom, /dev/urandom)\n"
+      "are replaced. Exit status: 0 the traces match; 1 they differ; 2 bad usage or an\n"
+      "unreadable trace; 125..127 the command could not be traced.");
+  return d;
+}
+
+int run_diff(const DiffArgs& a) {
+  DiffOptions options;
+  options.context = a.context;
+  options.colour = colour_for(stdout);
+  for (const auto& n : a.normalize) {
+    auto rule = parse_normalize_rule(n);
+    if (!rule) return fail(kExitUsage, rule.error());
+    options.normalize.push_back(std::move(*rule));
+  }
+  if (!a.ignore.empty()) {
+    std::string set;
+    for (const auto& i : a.ignore) set += (set.empty() ? "" : ",") + i;
+    auto filter = SyscallFilter::parse(set);
+    if (!filter) return fail(kExitUsage, fmt::format("--ignore {}: {}", set, filter.error()));
+    options.ignore = std::move(*filter);
+  }
+
+  auto old_loaded = load_trace(a.old_trace);
+  if (!old_loaded) return fail(kExitUsage, old_loaded.error().format());
+  options.old_name = a.old_trace;
+
+  Trace new_trace;
+  if (a.rest.size() == 1 && is_trace_file(a.rest[0])) {
+    auto loaded = load_trace(a.rest[0]);
+    if (!loaded) return fail(kExitUsage, loaded.error().format());
+    new_trace = std::move(loaded->trace);
+    options.new_name = a.rest[0];
+  } else {
+    TraceOptions topts;
+    if (!a.timeout.empty()) {
+      auto d = parse_duration(a.timeout);
+      if (!d) return fail(kExitUsage, fmt::format("--timeout {}: {}", a.timeout, d.error()));
+      topts.timeout = *d;
+    }
+    MemorySink memory;
+    Tracer tracer(topts);
+    tracer.add_sink(&memory);
+    auto result = tracer.run(a.rest);
+    if (!result) return fail(exit_code_for(result.error().kind), result.error().message);
+    new_trace = Trace(a.rest, std::move(memory.events), memory.result);
+    std::string shown;
+    for (const auto& w : a.rest) shown += (shown.empty() ? "" : " ") + w;
+    options.new_name = "(run) " + shown;
+  }
+
+  DiffResult r = a.counts ? diff_counts(old_loaded->trace, new_trace, options)
+                          : diff_traces(old_loaded->trace, new_trace, options);
+  std::fputs(r.text.c_str(), stdout);
+  std::fflush(stdout);
+  return r.equal ? kDiffEqual : kDiffDifferent;
+}
+
+}  // namespace syspect
