@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -149,6 +150,24 @@ int run_trace(const TraceArgs& a) {
   return result->status();
 }
 
+// Where the traced command starts in `argv`: like strace, at the first
+// argument that is neither an option of `sub` nor an option's value, or
+// right after `--`. Returns argc when there is no command.
+int command_start(const CLI::App& sub, int argc, char** argv, int from) {
+  for (int i = from; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--") return i + 1;
+    if (a.size() < 2 || a[0] != '-') return i;
+    bool long_form = a.substr(0, 2) == "--";
+    std::size_t eq = a.find('=');
+    std::string name = long_form ? std::string(a.substr(0, eq)) : std::string(a.substr(0, 2));
+    bool value_attached = long_form ? eq != std::string_view::npos : a.size() > 2;
+    const CLI::Option* opt = sub.get_option_no_throw(name);
+    if (opt != nullptr && opt->get_type_size() != 0 && !value_attached) ++i;
+  }
+  return argc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -160,18 +179,17 @@ int main(int argc, char** argv) {
   CLI::App* trace = app.add_subcommand("trace", "Run a command (or attach to a process) and print its syscalls as strace does");
   trace->add_option("-o,--output", ta.output, "Write the trace to FILE instead of stderr");
   trace->add_option("-s,--string-limit", ta.string_limit, "Show at most N bytes of each string (default 32)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0u, 1u << 30));
   trace->add_option("--format", ta.format, "Output format: text (strace) or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}));
-  trace->add_option("-e", ta.exprs, "Which syscalls to show: trace=SET (names, !name, @class)");
+  trace->add_option("-e", ta.exprs, "Which syscalls to show: trace=SET (names, !name, @class)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   trace->add_option("-p,--pid", ta.pid, "Attach to a running process and all its threads")
       ->check(CLI::PositiveNumber);
   trace->add_flag("-f,--follow", ta.follow, "Follow threads and children (the default)");
   trace->add_flag("--no-follow", ta.no_follow, "Trace only the first process, not its threads or children");
   trace->add_option("--timeout", ta.timeout, "Kill the whole traced tree after DURATION (10s, 500ms, 2m)");
-  // Like strace: options end at the command's name, `--` optional.
-  trace->prefix_command();
-  trace->usage("syspect trace [OPTIONS] [--] CMD [ARGS...]  |  syspect trace [OPTIONS] -p PID");
   trace->footer(
       "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
       "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found.");
@@ -183,8 +201,17 @@ int main(int argc, char** argv) {
   DiffArgs da;
   CLI::App* diff = add_diff_command(app, da);
 
+  // `trace` takes the command as everything from its name on, so that the
+  // command's own options are never read as syspect's.
+  int parse_argc = argc;
+  if (argc > 1 && std::string_view(argv[1]) == "trace") {
+    int start = command_start(*trace, argc, argv, 2);
+    for (int i = start; i < argc; ++i) ta.command.emplace_back(argv[i]);
+    parse_argc = start > 2 && std::string_view(argv[start - 1]) == "--" ? start - 1 : start;
+  }
+
   try {
-    app.parse(argc, argv);
+    app.parse(parse_argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -196,11 +223,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "Run 'syspect --help' for usage.\n");
     return kExitUsage;
   }
-  if (trace->parsed()) {
-    ta.command = trace->remaining();
-    if (!ta.command.empty() && ta.command.front() == "--") ta.command.erase(ta.command.begin());
-    return run_trace(ta);
-  }
+  if (trace->parsed()) return run_trace(ta);
   if (check->parsed()) return run_check(ca);
   if (record->parsed()) return run_record(ra);
   if (diff->parsed()) return run_diff(da);
