@@ -25,6 +25,7 @@ std::string render_arg(const ArgDesc* desc, const ArgValue& v) {
       return s + "]";
     }
     case ArgValue::Form::Pair: return fmt::format("[{}, {}]", v.num, v.num2);
+    case ArgValue::Form::Struct: return v.text;
     case ArgValue::Form::Number: break;
   }
   if (desc != nullptr) {

@@ -1,9 +1,12 @@
 #include "decode.hpp"
 
 #include <cstring>
+
+#include <fmt/format.h>
 #include <vector>
 
 #include "memory.hpp"
+#include "structs.hpp"
 
 namespace syspect::detail {
 namespace {
@@ -147,8 +150,10 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
     case ArgKind::FdPair:
       decode_fd_pair(tid, v);
       break;
-    case ArgKind::Ptr:
     case ArgKind::Struct:
+      if (!decode_struct(tid, e, d, v, false)) decode_pointer(v);
+      break;
+    case ArgKind::Ptr:
       decode_pointer(v);
       break;
     default:
@@ -183,6 +188,10 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6],
     if (d.dir == ArgDir::In) {
       decode_one(tid, e, d, v, limits);
     } else {
+      // In/out structs may need their value before the call (socklen_t).
+      if (d.dir == ArgDir::InOut && d.kind == ArgKind::Struct && d.struct_name != nullptr &&
+          std::strcmp(d.struct_name, "socklen_t") == 0)
+        decode_struct(tid, e, d, v, true);
       decode_pointer(v);  // until the call returns
       if (d.kind != ArgKind::Ptr && d.kind != ArgKind::Struct && d.kind != ArgKind::Buf &&
           d.kind != ArgKind::FdPair && d.kind != ArgKind::Path && d.kind != ArgKind::Str)
@@ -196,7 +205,20 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
   if (e.abi == Abi::i386) rval = static_cast<std::int32_t>(rval);
   e.result = rval;
   e.err = is_error ? static_cast<int>(-rval) : 0;
-  if (e.desc == nullptr || is_error) return;
+  if (e.desc == nullptr) return;
+  if (is_error) {
+    // A failed call wrote nothing, but an in/out length read at entry is
+    // still shown, as strace does: getpeername(3, 0x7ffc..., [16]).
+    for (int i = 0; i < e.nargs; ++i) {
+      ArgValue& v = e.args[i];
+      if (e.desc->args[i].dir == ArgDir::InOut && !v.fields.empty() &&
+          e.desc->args[i].kind == ArgKind::Struct) {
+        v.form = ArgValue::Form::Struct;
+        v.text = fmt::format("[{}]", v.num);
+      }
+    }
+    return;
+  }
   for (int i = 0; i < e.nargs; ++i) {
     const ArgDesc& d = e.desc->args[i];
     if (d.dir == ArgDir::In) continue;

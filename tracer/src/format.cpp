@@ -1,6 +1,8 @@
 #include "syspect/format.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/socket.h>
 #include <signal.h>
 
 #include <fmt/format.h>
@@ -46,10 +48,13 @@ void append_string_array(std::string& out, const ArgValue& v, std::size_t limit)
   out += ']';
 }
 
+bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i);
+
 void append_arg(std::string& out, const SyscallEvent& e, int i,
                 const FormatOptions& options) {
   const ArgValue& v = e.args[i];
   const ArgDesc* d = e.desc ? &e.desc->args[i] : nullptr;
+  if (append_dependent_arg(out, e, i)) return;
   if (d == nullptr) {  // unknown syscall: every argument in hex
     append_hex(out, v.raw);
     return;
@@ -82,6 +87,9 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       return;
     case ArgValue::Form::Pair:
       fmt::format_to(std::back_inserter(out), "[{}, {}]", v.num, v.num2);
+      return;
+    case ArgValue::Form::Struct:
+      out += v.text;
       return;
     case ArgValue::Form::Number:
       break;
@@ -170,16 +178,91 @@ int shown_args(const SyscallEvent& e) {
   if (e.desc == nullptr) return e.nargs;
   std::string_view name = e.desc->name;
   int flags_at = name == "open" ? 1 : name == "openat" ? 2 : -1;
-  if (flags_at >= 0 && flags_at + 1 < e.nargs &&
-      (e.args[flags_at].raw & (O_CREAT | O_TMPFILE)) == 0)
-    return flags_at + 1;
+  if (flags_at >= 0 && flags_at + 1 < e.nargs) {
+    std::uint64_t flags = e.args[flags_at].raw;
+    // O_TMPFILE includes O_DIRECTORY's bit: it counts only whole.
+    if ((flags & O_CREAT) == 0 && (flags & O_TMPFILE) != O_TMPFILE) return flags_at + 1;
+  }
+  // fcntl's third argument exists only for the commands that take one.
+  if (name == "fcntl" && e.nargs == 3) {
+    switch (static_cast<int>(e.args[1].raw)) {
+      case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG: case F_GETLEASE:
+      case F_GETPIPE_SZ: case F_GET_SEALS:
+        return 2;
+      default:
+        break;
+    }
+  }
   return e.nargs;
+}
+
+// Arguments whose meaning depends on another one, shown as strace does.
+bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i) {
+  if (e.desc == nullptr) return false;
+  std::string_view name = e.desc->name;
+  const ArgValue& v = e.args[i];
+  if (name == "fcntl" && i == 2) {
+    const Xlat* family = nullptr;
+    switch (static_cast<int>(e.args[1].raw)) {
+      case F_SETFD: family = find_xlat("fd_flags"); break;
+      case F_SETFL: family = find_xlat("open_flags"); break;
+      case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETSIG: case F_SETPIPE_SZ:
+        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int32_t>(v.raw));
+        return true;
+      default: return false;
+    }
+    if (family == nullptr) return false;
+    out += xlat_format(*family, v.raw);
+    return true;
+  }
+  if (name == "socket" && i == 2) {
+    int domain = static_cast<int>(e.args[0].raw);
+    const Xlat* protocols = find_xlat("ip_protocols");
+    if ((domain == AF_INET || domain == AF_INET6) && protocols != nullptr) {
+      out += xlat_format(*protocols, v.raw);
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
 
+// clone's arguments as strace names them: child_stack, flags (with the exit
+// signal in the low byte), and the pointers its flags make meaningful.
+std::string format_clone_args(const SyscallEvent& e) {
+  std::uint64_t flags = e.args[0].raw;
+  std::string out = "child_stack=";
+  append_pointer(out, e.args[1].raw);
+  out += ", flags=";
+  std::string names;
+  if (const Xlat* x = find_xlat("clone_flags"); x != nullptr && (flags & ~0xffull) != 0)
+    names = xlat_format(*x, flags & ~0xffull);
+  if (flags & 0xff) {
+    if (!names.empty()) names += '|';
+    names += signal_name(static_cast<int>(flags & 0xff));
+  }
+  out += names.empty() ? "0" : names;
+  if (flags & CLONE_PARENT_SETTID) {
+    out += ", parent_tid=";
+    append_pointer(out, e.args[2].raw);
+  }
+  if (flags & CLONE_SETTLS) {
+    out += ", tls=";
+    append_pointer(out, e.args[4].raw);
+  }
+  if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) {
+    out += ", child_tidptr=";
+    append_pointer(out, e.args[3].raw);
+  }
+  return out;
+}
+
 std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
   std::string out;
+  if (e.abi == Abi::x86_64 && e.desc != nullptr && e.nargs == 5 &&
+      std::string_view(e.desc->name) == "clone")
+    return format_clone_args(e);
   if (e.resumed != nullptr) {
     fmt::format_to(std::back_inserter(out), "<... resuming interrupted {} ...>",
                    e.resumed->name);
@@ -200,6 +283,14 @@ std::string format_result(const SyscallEvent& e) {
     std::string n = name ? name : fmt::format("E??? ({})", e.err);
     if (is_restart_errno(e.err)) return fmt::format("? {} ({})", n, errno_message(e.err));
     return fmt::format("-1 {} ({})", n, errno_message(e.err));
+  }
+  if (e.desc != nullptr && std::string_view(e.desc->name) == "fcntl" && e.nargs >= 2) {
+    int cmd = static_cast<int>(e.args[1].raw);
+    const Xlat* family = cmd == F_GETFL ? find_xlat("open_flags")
+                         : cmd == F_GETFD ? find_xlat("fd_flags")
+                                          : nullptr;
+    if (family != nullptr && e.result != 0)
+      return fmt::format("{:#x} (flags {})", e.result, xlat_format(*family, static_cast<std::uint64_t>(e.result)));
   }
   RetKind kind = e.desc ? e.desc->ret : RetKind::Int;
   switch (kind) {

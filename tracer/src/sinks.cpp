@@ -152,6 +152,16 @@ void json_value(std::string& out, const ArgValue& v, const ArgDesc* d) {
     case ArgValue::Form::Pair:
       fmt::format_to(std::back_inserter(out), "[{},{}]", v.num, v.num2);
       return;
+    case ArgValue::Form::Struct:
+      fmt::format_to(std::back_inserter(out), "{{\"ptr\":\"{:#x}\",\"struct\":", v.raw);
+      json_string(out, v.text);
+      out += ",\"fields\":{";
+      for (std::size_t i = 0; i < v.fields.size(); ++i) {
+        if (i) out += ',';
+        fmt::format_to(std::back_inserter(out), "\"{}\":{}", v.fields[i].name, v.fields[i].value);
+      }
+      out += "}}";
+      return;
   }
 }
 

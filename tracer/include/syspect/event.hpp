@@ -15,6 +15,12 @@
 
 namespace syspect {
 
+// A numeric member of a decoded struct, by its C name.
+struct StructField {
+  const char* name;
+  std::int64_t value;
+};
+
 // One decoded argument. `raw` is always the register value; the rest depends
 // on the argument's kind.
 struct ArgValue {
@@ -27,6 +33,8 @@ struct ArgValue {
     Bytes,        // a buffer: `bytes`, of which `total_len` existed
     Pair,         // FdPair: `items` empty, `num` and `num2`
     Unavailable,  // an output argument of a call that failed or never returned
+    Struct,       // a struct read from the tracee: `text` as strace shows it,
+                  // and its numeric `fields` by name
   };
 
   std::uint64_t raw = 0;
@@ -39,6 +47,8 @@ struct ArgValue {
   std::size_t total_items = 0;  // StringArray: how many items in all
   std::string bytes;
   std::vector<std::string> items;
+  std::string text;                 // Struct: "{st_mode=S_IFREG|0644, st_size=5, ...}"
+  std::vector<StructField> fields;  // Struct: st_size, sin_port, ...
 };
 
 // The executable of a process at the time of an event.
