@@ -165,6 +165,17 @@ TEST(Cli, BadUsageIs2) {
   }
 }
 
+TEST(Cli, PtraceRefusedIs125) {
+  // A seccomp filter makes every ptrace call fail with EPERM, as some
+  // containers do: syspect says so in one line and exits 125.
+  auto r = run({target("no_ptrace"), cli(), "trace", "--", target("exit_code"), "0"});
+  EXPECT_EQ(r.status(), 125) << describe(r);
+  auto lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_EQ(lines[0].rfind("syspect: cannot trace", 0), 0u) << r.err;
+  EXPECT_TRUE(contains(lines[0], "ptrace: Operation not permitted")) << r.err;
+}
+
 // ---- JSON Lines ----------------------------------------------------------
 
 TEST(Cli, JsonlHeaderEventsAndEnd) {
