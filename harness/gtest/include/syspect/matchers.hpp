@@ -1,0 +1,240 @@
+#pragma once
+// GoogleMock matchers over calls (SyscallEvent) and whole traces (Trace).
+// They compose with gmock's own (HasSubstr, Ge, Not, AllOf, Each,
+// Contains, ElementsAre, _), describe themselves as verb phrases, and on a
+// failure name the observed calls that came closest, as strace prints them.
+//
+//   EXPECT_THAT(t, Calls(Syscall("openat", Arg("pathname", "/etc/hostname"))));
+//   EXPECT_THAT(t.syscalls("openat"), Each(Syscall(_, Arg("flags", HasFlag("O_CLOEXEC")))));
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <gmock/gmock.h>
+
+#include "syspect/event.hpp"
+#include "syspect/syscall_arg.hpp"
+#include "syspect/trace.hpp"
+
+namespace syspect::testing {
+
+namespace detail {
+
+// A condition on one call, in words that join with others'.
+class CallCondition {
+ public:
+  virtual ~CallCondition() = default;
+  // Whether `e` meets it; when not and `why` is given, a "which ..." or
+  // "whose ..." clause that says why.
+  virtual bool check(const SyscallEvent& e, std::string* why) const = 0;
+  // A noun phrase without its article: "call to openat whose pathname ...".
+  virtual std::string noun() const = 0;
+  // How it reads inside Syscall(): "whose pathname is ...", "returning 0".
+  virtual std::string clause() const { return "that is a " + noun(); }
+  // The calls it is about at all (right name, has the argument): only
+  // these count as near misses.
+  virtual bool selects(const SyscallEvent& e) const {
+    (void)e;
+    return true;
+  }
+  virtual bool narrows() const { return false; }
+  // "calls to openat" / "call to openat".
+  virtual std::string selection(bool plural) const { return plural ? "calls" : "call"; }
+  // What it asks beyond selection: "whose pathname is ..."; empty if nothing.
+  virtual std::string refinement() const { return clause(); }
+  // How close `e` comes, to rank near misses: 1000 for each part that
+  // holds, plus likeness() of each that does not.
+  virtual unsigned closeness(const SyscallEvent& e) const { return check(e, nullptr) ? 1000 : 0; }
+  // For a part that does not hold, how nearly it does (the length of the
+  // common prefix of a wanted string and the one seen).
+  virtual unsigned likeness(const SyscallEvent& e) const {
+    (void)e;
+    return 0;
+  }
+};
+
+using CallConditionPtr = std::shared_ptr<const CallCondition>;
+
+// The gmock face of a CallCondition.
+class CallMatcherImpl {
+ public:
+  explicit CallMatcherImpl(CallConditionPtr c) : c_(std::move(c)) {}
+  bool MatchAndExplain(const SyscallEvent& e, ::testing::MatchResultListener* listener) const;
+  void DescribeTo(std::ostream* os) const;
+  void DescribeNegationTo(std::ostream* os) const;
+  const CallConditionPtr& condition() const { return c_; }
+
+ private:
+  CallConditionPtr c_;
+};
+
+// Any gmock matcher of a call, as a condition worded by its description.
+CallConditionPtr foreign_condition(::testing::Matcher<const SyscallEvent&> m);
+// "openat", "@file", "i386:getpid"; throws std::invalid_argument for a name
+// that is neither a syscall nor a class.
+CallConditionPtr name_condition(std::string_view name);
+CallConditionPtr name_condition(::testing::Matcher<const std::string&> m);
+CallConditionPtr syscall_condition(CallConditionPtr name, std::vector<CallConditionPtr> parts);
+// `literal`: the string Arg() was given, when it was one (to rank near misses).
+CallConditionPtr arg_condition(std::string name, ::testing::Matcher<const SyscallArg&> m,
+                               std::optional<std::string> literal = std::nullopt);
+CallConditionPtr returns_condition(::testing::Matcher<std::int64_t> m, bool literal);
+// err 0: any errno.
+CallConditionPtr fails_condition(int err);
+
+template <typename M>
+CallConditionPtr to_condition(const M& m) {
+  if constexpr (std::is_same_v<M, ::testing::PolymorphicMatcher<CallMatcherImpl>>) {
+    return m.impl().condition();
+  } else {
+    return foreign_condition(::testing::MatcherCast<const SyscallEvent&>(m));
+  }
+}
+
+template <typename N>
+CallConditionPtr to_name_condition(const N& n) {
+  if constexpr (std::is_convertible_v<const N&, std::string_view>) {
+    return name_condition(std::string_view(n));
+  } else {
+    return name_condition(::testing::MatcherCast<const std::string&>(n));
+  }
+}
+
+template <typename M>
+::testing::Matcher<const SyscallArg&> to_arg_matcher(const M& m) {
+  if constexpr (std::is_convertible_v<const M&, std::string_view>) {
+    return ::testing::Eq(std::string(std::string_view(m)));
+  } else if constexpr (std::is_integral_v<M>) {
+    return ::testing::Eq(static_cast<std::int64_t>(m));
+  } else {
+    return ::testing::MatcherCast<const SyscallArg&>(m);
+  }
+}
+
+template <typename M>
+::testing::Matcher<std::size_t> to_count_matcher(const M& m) {
+  if constexpr (std::is_integral_v<M>) {
+    return ::testing::Eq(static_cast<std::size_t>(m));
+  } else {
+    return ::testing::MatcherCast<std::size_t>(m);
+  }
+}
+
+using TraceMatcher = ::testing::Matcher<const Trace&>;
+TraceMatcher calls(CallConditionPtr c);
+TraceMatcher calls_times(CallConditionPtr c, ::testing::Matcher<std::size_t> count, bool literal,
+                         std::size_t literal_count);
+TraceMatcher never(CallConditionPtr c);
+TraceMatcher in_order(std::vector<CallConditionPtr> steps);
+
+}  // namespace detail
+
+// A matcher of one call.
+using CallMatcher = ::testing::PolymorphicMatcher<detail::CallMatcherImpl>;
+// A matcher of a whole trace (a Trace, or a FunctionTrace).
+using TraceMatcher = ::testing::Matcher<const Trace&>;
+
+// ---- one call ------------------------------------------------------------
+
+// A call to `name` ("openat", a class "@file", "i386:getpid" for a call
+// through the i386 ABI; an x86_64 name never matches an i386 call) or whose
+// name matches a string matcher (`_`, HasSubstr("stat")), that also meets
+// every one of `parts` (Arg, Returns, Fails, or any matcher of a call).
+template <typename Name, typename... Parts>
+CallMatcher Syscall(const Name& name, const Parts&... parts) {
+  return CallMatcher(detail::CallMatcherImpl(detail::syscall_condition(
+      detail::to_name_condition(name), {detail::to_condition(parts)...})));
+}
+
+// A call whose argument `name` (as in the man page: "pathname", "flags")
+// matches `m`: a string (its bytes for a string argument, else the
+// argument as strace shows it: "O_RDONLY|O_CLOEXEC", "AT_FDCWD"), an integer,
+// HasFlag(), or any gmock matcher of a string or a number.
+template <typename M>
+CallMatcher Arg(std::string_view name, const M& m) {
+  std::optional<std::string> literal;
+  if constexpr (std::is_convertible_v<const M&, std::string_view>) literal = std::string(std::string_view(m));
+  return CallMatcher(detail::CallMatcherImpl(
+      detail::arg_condition(std::string(name), detail::to_arg_matcher(m), std::move(literal))));
+}
+// The argument at `index` (0-based).
+template <typename M>
+CallMatcher Arg(int index, const M& m) {
+  return Arg(std::to_string(index), m);
+}
+
+// A flag argument has `flag` set (a name of the argument's own family:
+// "O_CLOEXEC" for open's flags, "O_RDONLY" for its access mode).
+::testing::Matcher<const SyscallArg&> HasFlag(std::string flag);
+
+// The call succeeded and returned a value matching `m` (a number or a
+// matcher of std::int64_t: Ge(0)).
+template <typename M>
+CallMatcher Returns(const M& m) {
+  if constexpr (std::is_integral_v<M>) {
+    return CallMatcher(detail::CallMatcherImpl(
+        detail::returns_condition(::testing::Eq(static_cast<std::int64_t>(m)), true)));
+  } else {
+    return CallMatcher(detail::CallMatcherImpl(
+        detail::returns_condition(::testing::MatcherCast<std::int64_t>(m), false)));
+  }
+}
+
+// The call failed (with errno `err`, when given).
+CallMatcher Fails(int err = 0);
+// The call failed with the errno named `name` ("ENOENT"); throws
+// std::invalid_argument for an unknown name.
+CallMatcher FailsWith(std::string_view name);
+
+// ---- a whole trace ---------------------------------------------------------
+
+// Some call matches `m`.
+template <typename M>
+TraceMatcher Calls(const M& m) {
+  return detail::calls(detail::to_condition(m));
+}
+
+// The number of calls matching `m` matches `count` (a number or a matcher
+// of std::size_t: Ge(2)).
+template <typename M, typename C>
+TraceMatcher CallsTimes(const M& m, const C& count) {
+  std::size_t literal = 0;
+  if constexpr (std::is_integral_v<C>) literal = static_cast<std::size_t>(count);
+  return detail::calls_times(detail::to_condition(m), detail::to_count_matcher(count),
+                             std::is_integral_v<C>, literal);
+}
+
+// No call matches `m`.
+template <typename M>
+TraceMatcher Never(const M& m) {
+  return detail::never(detail::to_condition(m));
+}
+
+// Every call is one of `allowed`: syscall names and @classes with the
+// semantics of an expectation file's [policy] allow list ("i386:name" for
+// the i386 ABI). Throws std::invalid_argument for an unknown name.
+TraceMatcher OnlySyscalls(const std::vector<std::string>& allowed);
+
+// Calls matching each of `steps`, in this order (others may come between).
+template <typename... M>
+TraceMatcher InOrder(const M&... steps) {
+  return detail::in_order({detail::to_condition(steps)...});
+}
+
+// No calls at all.
+TraceMatcher NoSyscalls();
+
+// Every rule of the expectation file at `path` holds for the trace (its
+// [run] section is not used: the trace is given). A relative path is
+// relative to the current directory.
+TraceMatcher SatisfiesSpec(const std::string& path);
+
+}  // namespace syspect::testing

@@ -1,0 +1,75 @@
+#pragma once
+// One argument of one call, as a test looks at it: by name, as a number, as
+// a string, or as strace shows it. What the matcher given to Arg() sees.
+
+#include <compare>
+#include <concepts>
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "syspect/event.hpp"
+
+namespace syspect {
+
+class SyscallArg {
+ public:
+  SyscallArg(const SyscallEvent& call, int index) : call_(&call), index_(index) {}
+
+  const SyscallEvent& call() const { return *call_; }
+  int index() const { return index_; }
+  // "pathname"; "arg2" for an argument of an unknown syscall.
+  std::string name() const;
+  const ArgValue& value() const { return call_->args[static_cast<std::size_t>(index_)]; }
+  // The table's description; nullptr for an unknown syscall.
+  const ArgDesc* desc() const;
+
+  // A decoded number (ints, fds, flags, signals) as such; otherwise the
+  // register value.
+  std::int64_t number() const;
+  // A string's bytes, unquoted; otherwise text().
+  std::string str() const;
+  // As strace shows it: "\"/etc/hosts\"", "O_RDONLY|O_CLOEXEC", "AT_FDCWD".
+  std::string text() const;
+  // Whether a flag of the argument's own family (O_CLOEXEC for open's
+  // flags) is set; nothing when the argument has no such flag.
+  std::optional<bool> has_flag(std::string_view flag) const;
+
+  // So that gmock's string matchers (HasSubstr, StartsWith, MatchesRegex)
+  // and comparisons (Eq, Ge, Lt) apply to an argument directly.
+  operator std::string() const { return str(); }  // NOLINT(google-explicit-constructor)
+  friend bool operator==(const SyscallArg& a, std::string_view s) { return a.str() == s; }
+  template <std::integral I>
+  friend bool operator==(const SyscallArg& a, I v) {
+    return std::cmp_equal(a.number(), v);
+  }
+  template <std::integral I>
+  friend std::strong_ordering operator<=>(const SyscallArg& a, I v) {
+    if (std::cmp_less(a.number(), v)) return std::strong_ordering::less;
+    if (std::cmp_equal(a.number(), v)) return std::strong_ordering::equal;
+    return std::strong_ordering::greater;
+  }
+
+ private:
+  const SyscallEvent* call_;
+  int index_;
+};
+
+// The argument named `name` ("pathname", or its position "0".."5"), or
+// nothing when the call has no such argument.
+std::optional<SyscallArg> find_arg(const SyscallEvent& call, std::string_view name);
+
+// The argument named `name`; throws std::out_of_range naming the call's
+// arguments when it has no such argument.
+SyscallArg arg_of(const SyscallEvent& call, std::string_view name);
+
+// The call as strace prints it, without padding: `openat(AT_FDCWD,
+// "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3`.
+std::string strace_text(const SyscallEvent& call);
+
+void PrintTo(const SyscallArg& arg, std::ostream* os);
+
+}  // namespace syspect

@@ -1,0 +1,82 @@
+#pragma once
+// Tracing from a test: run a command under the tracer, or run a function of
+// the test's own process in a traced child, and get the whole trace back as
+// a value.
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "syspect/result.hpp"
+#include "syspect/trace.hpp"
+#include "syspect/tracer.hpp"
+
+namespace syspect {
+
+// The command could not be traced at all: not found, not executable, or
+// ptrace refused. Thrown by trace() and trace_function(); gtest reports it as
+// a failure of the test that called them, with this message.
+class TraceStartError : public std::runtime_error {
+ public:
+  explicit TraceStartError(TraceError error);
+  StartError kind() const { return error_.kind; }
+  const TraceError& error() const { return error_; }
+
+ private:
+  TraceError error_;
+};
+
+// Runs `argv` (argv[0] looked up in PATH) under the tracer until the last
+// process of its tree is gone. Throws TraceStartError when it cannot start;
+// a command that starts and then fails is a trace like any other (see
+// Trace::exit_code()).
+Trace trace(const std::vector<std::string>& argv, const TraceOptions& options = {});
+
+// The same, returning the start error instead of throwing it.
+Result<Trace, TraceError> try_trace(const std::vector<std::string>& argv,
+                                    const TraceOptions& options = {});
+
+// How a traced function ended.
+enum class FunctionOutcome : std::uint8_t {
+  Returned,  // it returned; the child then exited with 0
+  Threw,     // an exception left it; the child then exited with 1
+  Exited,    // it ended the process itself (exit, _exit, exec'd program's exit)
+  Killed,    // a signal ended the process (a crash: SIGSEGV, SIGABRT, ...)
+};
+
+// The trace of a function, and how the function ended.
+class FunctionTrace : public Trace {
+ public:
+  FunctionTrace() = default;
+  FunctionTrace(Trace trace, FunctionOutcome outcome, std::string exception)
+      : Trace(std::move(trace)), outcome_(outcome), exception_(std::move(exception)) {}
+
+  FunctionOutcome outcome() const { return outcome_; }
+  bool returned() const { return outcome_ == FunctionOutcome::Returned; }
+  bool threw() const { return outcome_ == FunctionOutcome::Threw; }
+  // The uncaught exception's what() (or a note that it was not a
+  // std::exception); empty unless threw().
+  const std::string& exception() const { return exception_; }
+
+ private:
+  FunctionOutcome outcome_ = FunctionOutcome::Returned;
+  std::string exception_;
+};
+
+// Runs `fn` in a forked child of the test process, under the tracer. The
+// trace holds the calls made from the moment `fn` starts until it returns
+// (or throws), by every thread and process it creates; none of the
+// harness's own. When `fn` ends the process (exit, a crash) the trace runs
+// to the end and includes the signal and the exits.
+//
+// `fn` runs in the child: its side effects on memory (variables it sets,
+// objects it fills) stay there and are not seen by the test afterwards;
+// effects outside the process (files, sockets) happen as usual. Of
+// `options`, `follow`, `timeout` and the string limits apply; `env`, `cwd`
+// and `before_exec` do not (nothing is exec'd). Throws TraceStartError when
+// the child cannot be traced.
+FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions& options = {});
+
+}  // namespace syspect

@@ -1,0 +1,132 @@
+#include "syspect/syscall_arg.hpp"
+
+#include <charconv>
+#include <ostream>
+#include <stdexcept>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "syspect/format.hpp"
+#include "syspect/xlat.hpp"
+
+namespace syspect {
+namespace {
+
+// The arguments as strace shows them, split at the commas between them
+// (not those inside strings, arrays or structs).
+std::vector<std::string> split_args(const std::string& args) {
+  std::vector<std::string> out;
+  std::string cur;
+  int depth = 0;
+  bool quoted = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    char c = args[i];
+    if (quoted) {
+      cur += c;
+      if (c == '\\' && i + 1 < args.size()) {
+        cur += args[++i];
+      } else if (c == '"') {
+        quoted = false;
+      }
+      continue;
+    }
+    if (c == '"') quoted = true;
+    if (c == '[' || c == '{' || c == '(') ++depth;
+    if (c == ']' || c == '}' || c == ')') --depth;
+    if (c == ',' && depth == 0 && i + 1 < args.size() && args[i + 1] == ' ') {
+      out.push_back(std::move(cur));
+      cur.clear();
+      ++i;
+      continue;
+    }
+    cur += c;
+  }
+  if (!cur.empty() || !out.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+int visible_args(const SyscallEvent& e) {
+  return e.desc ? e.desc->nargs : e.nargs;
+}
+
+}  // namespace
+
+std::string SyscallArg::name() const {
+  if (const ArgDesc* d = desc()) return d->name;
+  return fmt::format("arg{}", index_);
+}
+
+const ArgDesc* SyscallArg::desc() const {
+  if (call_->desc == nullptr || index_ >= call_->desc->nargs) return nullptr;
+  return &call_->desc->args[index_];
+}
+
+std::int64_t SyscallArg::number() const {
+  const ArgValue& v = value();
+  if (v.form == ArgValue::Form::Number || v.form == ArgValue::Form::Pair) return v.num;
+  if (v.form == ArgValue::Form::Null) return 0;
+  return static_cast<std::int64_t>(v.raw);
+}
+
+std::string SyscallArg::str() const {
+  const ArgValue& v = value();
+  if (v.form == ArgValue::Form::String || v.form == ArgValue::Form::Bytes) return v.bytes;
+  return text();
+}
+
+std::string SyscallArg::text() const {
+  FormatOptions options;
+  options.align = false;
+  options.string_limit = 4096;
+  std::vector<std::string> parts = split_args(format_args(*call_, options));
+  if (static_cast<std::size_t>(index_) < parts.size()) return parts[static_cast<std::size_t>(index_)];
+  return fmt::format("{:#x}", value().raw);
+}
+
+std::optional<bool> SyscallArg::has_flag(std::string_view flag) const {
+  const ArgDesc* d = desc();
+  if (d == nullptr || d->xlat == nullptr) return std::nullopt;
+  std::optional<std::uint64_t> bit = xlat_value(*d->xlat, flag);
+  if (!bit) return std::nullopt;
+  auto raw = static_cast<std::uint64_t>(number());
+  std::uint64_t mask = d->xlat->enum_mask;
+  if (d->xlat->kind == XlatKind::Enum) return raw == *bit;
+  // A value of the access-mode field (O_RDONLY is 0) is compared as a value.
+  if (mask != 0 && (*bit & ~mask) == 0) return (raw & mask) == *bit;
+  if (*bit == 0) return raw == 0;
+  return (raw & *bit) == *bit;
+}
+
+std::optional<SyscallArg> find_arg(const SyscallEvent& call, std::string_view name) {
+  int n = visible_args(call);
+  int index = -1;
+  if (!name.empty() && name.find_first_not_of("0123456789") == std::string_view::npos) {
+    std::from_chars(name.data(), name.data() + name.size(), index);
+  } else if (call.desc != nullptr) {
+    index = find_arg(*call.desc, name);
+  }
+  if (index < 0 || index >= n) return std::nullopt;
+  return SyscallArg(call, index);
+}
+
+SyscallArg arg_of(const SyscallEvent& call, std::string_view name) {
+  if (auto a = find_arg(call, name)) return *a;
+  std::string names;
+  for (int i = 0; i < visible_args(call); ++i) {
+    if (i) names += ", ";
+    names += SyscallArg(call, i).name();
+  }
+  throw std::out_of_range(fmt::format("{} has no argument '{}' (its arguments: {})", call.name(),
+                                      name, names.empty() ? "none" : names));
+}
+
+std::string strace_text(const SyscallEvent& call) {
+  FormatOptions options;
+  options.align = false;
+  return format_syscall(call, options);
+}
+
+void PrintTo(const SyscallArg& arg, std::ostream* os) { *os << arg.text(); }
+
+}  // namespace syspect

@@ -1,0 +1,26 @@
+#include "syspect/tracing.hpp"
+
+#include "syspect/sinks.hpp"
+
+namespace syspect {
+
+TraceStartError::TraceStartError(TraceError error)
+    : std::runtime_error(error.message), error_(std::move(error)) {}
+
+Result<Trace, TraceError> try_trace(const std::vector<std::string>& argv,
+                                    const TraceOptions& options) {
+  Tracer tracer(options);
+  MemorySink sink;
+  tracer.add_sink(&sink);
+  auto result = tracer.run(argv);
+  if (!result) return unexpected(result.error());
+  return Trace(argv, std::move(sink.events), *result);
+}
+
+Trace trace(const std::vector<std::string>& argv, const TraceOptions& options) {
+  auto t = try_trace(argv, options);
+  if (!t) throw TraceStartError(t.error());
+  return std::move(t).value();
+}
+
+}  // namespace syspect

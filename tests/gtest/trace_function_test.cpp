@@ -1,0 +1,139 @@
+// syspect::trace_function(): only the function's own calls are traced, in
+// a child whose side effects stay there; threads, exits, crashes and
+// exceptions are reported.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "syspect/gtest.hpp"
+
+namespace {
+
+using namespace syspect::testing;
+using ::testing::_;
+using ::testing::ElementsAre;
+using ::testing::Ge;
+using ::testing::HasSubstr;
+using ::testing::Ne;
+using ::testing::SizeIs;
+
+TEST(TraceFunction, NoSyscalls) {
+  volatile int sum = 0;
+  syspect::FunctionTrace t = syspect::trace_function([&] {
+    for (int i = 0; i < 1000; ++i) sum = sum + i;
+  });
+  EXPECT_THAT(t, NoSyscalls());
+  EXPECT_TRUE(t.returned());
+  EXPECT_EQ(t.exit_code(), 0);
+  EXPECT_TRUE(t.events().empty());
+  EXPECT_EQ(::testing::PrintToString(t), "trace of a function that returned: 0 syscalls in 0 processes");
+}
+
+TEST(TraceFunction, OnlyTheFunctionsCalls) {
+  syspect::FunctionTrace t = syspect::trace_function([] {
+    int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) ::close(fd);
+  });
+  EXPECT_THAT(t.syscalls(),
+              ElementsAre(Syscall("openat", Arg("pathname", "/dev/null"),
+                                  Arg("flags", "O_RDONLY|O_CLOEXEC"), Returns(Ge(0))),
+                          Syscall("close", Returns(0))));
+  EXPECT_THAT(t, OnlySyscalls({"openat", "close"}));
+  EXPECT_TRUE(t.returned());
+  ASSERT_THAT(t.pids(), SizeIs(1));
+  EXPECT_NE(t.pids().front(), ::getpid());
+}
+
+TEST(TraceFunction, SideEffectsStayInTheChild) {
+  int touched = 0;
+  syspect::FunctionTrace t = syspect::trace_function([&] { touched = 1; });
+  EXPECT_EQ(touched, 0);
+  EXPECT_THAT(t, NoSyscalls());
+}
+
+TEST(TraceFunction, Threads) {
+  syspect::FunctionTrace t = syspect::trace_function([] {
+    std::thread worker([] { (void)::syscall(SYS_getppid); });
+    worker.join();
+  });
+  EXPECT_TRUE(t.returned());
+  EXPECT_THAT(t, Calls(Syscall(::testing::AnyOf("clone", "clone3"))));
+  ASSERT_THAT(t.syscalls("getppid"), SizeIs(1));
+  const syspect::SyscallEvent g = t.syscalls("getppid").front();
+  EXPECT_NE(g.tid, g.pid);  // made by the worker thread
+  EXPECT_THAT(t.pids(), SizeIs(1));
+  EXPECT_THAT(t, InOrder(Syscall(::testing::StartsWith("clone")), Syscall("getppid")));
+}
+
+TEST(TraceFunction, Crash) {
+  syspect::FunctionTrace t = syspect::trace_function([] {
+    (void)::syscall(SYS_getppid);
+    ::raise(SIGSEGV);
+  });
+  EXPECT_EQ(t.outcome(), syspect::FunctionOutcome::Killed);
+  EXPECT_TRUE(t.signaled());
+  EXPECT_EQ(t.term_signal(), SIGSEGV);
+  EXPECT_THAT(t, Calls(Syscall("getppid")));
+  bool saw_signal = false;
+  for (const auto& e : t.events())
+    if (const auto* s = std::get_if<syspect::SignalEvent>(&e)) saw_signal |= s->signo == SIGSEGV;
+  EXPECT_TRUE(saw_signal);
+  EXPECT_EQ(::testing::PrintToString(t).rfind("trace of a function that was killed by SIGSEGV: ", 0), 0u)
+      << ::testing::PrintToString(t);
+}
+
+TEST(TraceFunction, NullDereference) {
+  syspect::FunctionTrace t = syspect::trace_function([] {
+    volatile int* volatile p = nullptr;
+    *p = 1;
+  });
+  EXPECT_EQ(t.outcome(), syspect::FunctionOutcome::Killed);
+  EXPECT_EQ(t.term_signal(), SIGSEGV);
+}
+
+TEST(TraceFunction, UncaughtException) {
+  syspect::FunctionTrace t = syspect::trace_function([] {
+    (void)::syscall(SYS_getppid);
+    throw std::runtime_error("the cache is cold");
+  });
+  EXPECT_TRUE(t.threw());
+  EXPECT_EQ(t.exception(), "the cache is cold");
+  EXPECT_EQ(t.exit_code(), 1);
+  // Throwing may make calls of its own (the unwinder's first use).
+  ASSERT_FALSE(t.syscalls().empty());
+  EXPECT_THAT(t.syscalls().front(), Syscall("getppid"));
+  EXPECT_THAT(::testing::PrintToString(t),
+              ::testing::StartsWith("trace of a function that threw \"the cache is cold\": "));
+}
+
+TEST(TraceFunction, ExitInsideTheFunction) {
+  syspect::FunctionTrace t = syspect::trace_function([] { ::_exit(7); });
+  EXPECT_EQ(t.outcome(), syspect::FunctionOutcome::Exited);
+  EXPECT_EQ(t.exit_code(), 7);
+  EXPECT_THAT(t.syscalls(), ElementsAre(Syscall("exit_group", Arg("status", 7))));
+}
+
+TEST(TraceFunction, ForkedChildren) {
+  syspect::FunctionTrace t = syspect::trace_function([] {
+    pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+  });
+  EXPECT_TRUE(t.returned());
+  EXPECT_THAT(t, Calls(Syscall("wait4", Returns(Ne(0)))));
+  EXPECT_THAT(t.pids(), SizeIs(2));
+}
+
+}  // namespace

@@ -1,0 +1,188 @@
+// syspect::trace() on real commands, and the matchers passing and failing on
+// the traces it returns (failures caught with EXPECT_NONFATAL_FAILURE, and
+// their text checked).
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+
+#include "syspect/gtest.hpp"
+
+namespace {
+
+using namespace syspect::testing;
+using ::testing::_;
+using ::testing::Each;
+using ::testing::EndsWith;
+using ::testing::Ge;
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+namespace fs = std::filesystem;
+
+// The traced commands' output goes to /dev/null, not into the test log.
+syspect::TraceOptions quiet() {
+  syspect::TraceOptions o;
+  o.before_exec = [] {
+    int fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    if (fd > 2) ::close(fd);
+  };
+  return o;
+}
+
+// A directory of its own per test, removed afterwards.
+class TraceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "syspect-gtest-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::string path = (dir_ / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+  fs::path dir_;
+};
+
+TEST_F(TraceTest, CommandEventsInOrder) {
+  std::string file = write("greeting", "hello\n");
+  syspect::Trace t = syspect::trace({"cat", file}, quiet());
+  EXPECT_EQ(t.exit_code(), 0);
+  EXPECT_FALSE(t.signaled());
+  ASSERT_FALSE(t.syscalls().empty());
+  EXPECT_THAT(t.syscalls().front(), Syscall("execve", Arg("pathname", EndsWith("cat"))));
+  EXPECT_THAT(t.syscalls().back(), Syscall("exit_group", Arg("status", 0)));
+  EXPECT_THAT(t, Calls(Syscall("openat", Arg("pathname", file), Arg("flags", HasFlag("O_RDONLY")),
+                               Returns(Ge(0)))));
+  EXPECT_THAT(t, Calls(Syscall("write", Arg("fd", 1), Arg("buf", "hello\n"), Returns(6))));
+  EXPECT_THAT(t, Never(Syscall("connect")));
+  EXPECT_THAT(t, Never(Syscall("@network")));
+  EXPECT_THAT(t, InOrder(Syscall("execve"), Syscall("openat", Arg("pathname", file)),
+                         Syscall("read", Arg("buf", "hello\n")), Syscall("write"),
+                         Syscall("exit_group")));
+  EXPECT_THAT(t.syscalls("openat"), Each(Syscall(_, Arg("dirfd", "AT_FDCWD"))));
+  EXPECT_THAT(t.pids(), SizeIs(1));
+  EXPECT_THAT(t.process(t.pids().front()).syscalls(), SizeIs(t.syscalls().size()));
+}
+
+TEST_F(TraceTest, EventDetails) {
+  std::string file = write("data", "x");
+  syspect::Trace t = syspect::trace({"cat", file}, quiet());
+  auto opens = t.syscalls("openat");
+  auto it = std::find_if(opens.begin(), opens.end(), [&](const syspect::SyscallEvent& e) {
+    return syspect::arg_of(e, "pathname").str() == file;
+  });
+  ASSERT_NE(it, opens.end());
+  const syspect::SyscallEvent& e = *it;
+  EXPECT_EQ(e.pid, t.pids().front());
+  EXPECT_GE(e.result, 0);
+  EXPECT_EQ(e.err, 0);
+  ASSERT_TRUE(e.exe);
+  EXPECT_THAT(*e.exe, EndsWith("/cat"));
+  EXPECT_EQ(syspect::arg_of(e, "flags").has_flag("O_RDONLY"), true);
+  EXPECT_EQ(syspect::strace_text(e),
+            "openat(AT_FDCWD, \"" + file + "\", " + syspect::arg_of(e, "flags").text() + ") = " +
+                std::to_string(e.result));
+  EXPECT_EQ(::testing::PrintToString(e), syspect::strace_text(e));
+}
+
+TEST_F(TraceTest, FailedCallsAndExitStatus) {
+  syspect::Trace t = syspect::trace({"cat", (dir_ / "missing").string()}, quiet());
+  EXPECT_EQ(t.exit_code(), 1);
+  EXPECT_THAT(t, Calls(Syscall("openat", Arg("pathname", HasSubstr("missing")), FailsWith("ENOENT"))));
+  EXPECT_THAT(t, Never(Syscall("openat", Arg("pathname", HasSubstr("missing")), Returns(Ge(0)))));
+}
+
+TEST_F(TraceTest, KilledBySignal) {
+  syspect::Trace t = syspect::trace({"sh", "-c", "ulimit -c 0; kill -TERM $$"});
+  EXPECT_TRUE(t.signaled());
+  EXPECT_EQ(t.term_signal(), SIGTERM);
+  EXPECT_EQ(t.status(), 128 + SIGTERM);
+  EXPECT_THAT(t, Calls(Syscall("kill", Arg("sig", "SIGTERM"))));
+}
+
+TEST_F(TraceTest, StartErrorsThrow) {
+  try {
+    (void)syspect::trace({"/nonexistent/syspect-program"}, quiet());
+    FAIL() << "no exception";
+  } catch (const syspect::TraceStartError& e) {
+    EXPECT_EQ(e.kind(), syspect::StartError::NotFound);
+    EXPECT_THAT(e.what(), HasSubstr("/nonexistent/syspect-program"));
+  }
+  auto r = syspect::try_trace({"syspect-no-such-program-in-path"}, quiet());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, syspect::StartError::NotFound);
+}
+
+TEST_F(TraceTest, FailingMatchersReportNearestCalls) {
+  std::string file = write("hosts", "h\n");
+  syspect::Trace t = syspect::trace({"cat", file}, quiet());
+  EXPECT_NONFATAL_FAILURE(
+      EXPECT_THAT(t, Calls(Syscall("openat", Arg("pathname", file + ".orig")))),
+      "Expected: makes a call to openat whose pathname is equal to \"" + file + ".orig\"");
+  EXPECT_NONFATAL_FAILURE(
+      EXPECT_THAT(t, Calls(Syscall("openat", Arg("pathname", file + ".orig")))),
+      "none whose pathname is equal to \"" + file + ".orig\"; nearest:\n  openat(AT_FDCWD, \"" +
+          file + "\", O_RDONLY");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, Never(Syscall("read"))),
+                          "Expected: never makes a call to read");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, Never(Syscall("read", Arg("buf", "h\n")))),
+                          "which made 1 such call: read(");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, NoSyscalls()), "Expected: makes no syscalls");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, OnlySyscalls({"@memory", "@file", "read", "write"})),
+                          "outside it:\n");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, InOrder(Syscall("write"), Syscall("openat"))),
+                          "after it, made no call to openat");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, CallsTimes(Syscall("execve"), 2)),
+                          "which made it 1 time: execve(");
+}
+
+TEST_F(TraceTest, OnlySyscallsAsAPolicy) {
+  syspect::Trace t = syspect::trace({"true"}, quiet());
+  EXPECT_THAT(t, OnlySyscalls({"execve", "@memory", "@file", "@desc", "@stat", "@fstat",
+                               "arch_prctl", "set_tid_address", "set_robust_list", "rseq",
+                               "prlimit64", "getrandom", "exit_group"}));
+  EXPECT_THAT(t, ::testing::Not(OnlySyscalls({"@memory"})));
+}
+
+TEST_F(TraceTest, SatisfiesSpec) {
+  std::string file = write("input", "data\n");
+  std::string good = write("good.toml",
+                           "version = 1\n"
+                           "[policy]\n"
+                           "deny = [\"@network\"]\n"
+                           "[[expect]]\n"
+                           "name = \"reads its input\"\n"
+                           "syscall = \"openat\"\n"
+                           "args = { pathname = \"" + file + "\" }\n"
+                           "result = \">= 0\"\n");
+  std::string bad = write("bad.toml",
+                          "version = 1\n"
+                          "[[expect]]\n"
+                          "name = \"reads its config\"\n"
+                          "syscall = \"openat\"\n"
+                          "args = { pathname = \"/etc/app.conf\" }\n");
+  std::string broken = write("broken.toml", "version = 1\n[[expect]]\nsyscall = \"opnat\"\n");
+  syspect::Trace t = syspect::trace({"cat", file}, quiet());
+  EXPECT_THAT(t, SatisfiesSpec(good));
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, SatisfiesSpec(bad)),
+                          "which breaks 1 of 1 rule:\nFAIL reads its config (" + bad + ":2, expect)");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, SatisfiesSpec(broken)),
+                          "which cannot be checked, for the file has problems:\n" + broken + ":3:");
+}
+
+}  // namespace

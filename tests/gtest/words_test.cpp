@@ -1,0 +1,262 @@
+// The words of every matcher: descriptions, negations and explanations,
+// against golden strings, on hand-built calls and traces.
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "events.hpp"
+#include "syspect/gtest.hpp"
+
+namespace {
+
+using namespace syspect::testing;
+using namespace syspect_gt;
+using ::testing::_;
+using ::testing::AllOf;
+using ::testing::Ge;
+using ::testing::HasSubstr;
+using ::testing::Lt;
+using ::testing::Not;
+using ::testing::StartsWith;
+using Ev = const syspect::SyscallEvent&;
+using Tr = const syspect::Trace&;
+
+const syspect::SyscallEvent kHosts = openat("/etc/hosts", O_RDONLY | O_CLOEXEC, 3);
+const syspect::SyscallEvent kMissing = openat("/etc/nope", O_RDONLY, 0, ENOENT);
+
+// ---- one call ----
+
+TEST(Words, SyscallByName) {
+  EXPECT_EQ(Describe<Ev>(Syscall("openat")), "is a call to openat");
+  EXPECT_EQ(DescribeNegation<Ev>(Syscall("openat")), "isn't a call to openat");
+  EXPECT_EQ(Explain<Ev>(Syscall("close"), kHosts), "which is a call to openat");
+  EXPECT_EQ(Explain<Ev>(Syscall("openat"), kHosts), "");
+}
+
+TEST(Words, SyscallByClassAndAbi) {
+  EXPECT_EQ(Describe<Ev>(Syscall("@file")), "is a call in class @file");
+  EXPECT_EQ(Describe<Ev>(Syscall("i386:getpid")), "is a call to i386:getpid");
+  auto i386_getpid = call("getpid", {}, 7, 0, syspect::Abi::i386);
+  EXPECT_EQ(Explain<Ev>(Syscall("getpid"), i386_getpid), "which is a call to i386:getpid");
+  EXPECT_TRUE(::testing::Matches(Syscall("i386:getpid"))(i386_getpid));
+  EXPECT_FALSE(::testing::Matches(Syscall("getpid"))(i386_getpid));
+}
+
+TEST(Words, SyscallByNameMatcher) {
+  EXPECT_EQ(Describe<Ev>(Syscall(_)), "is a call");
+  EXPECT_EQ(Describe<Ev>(Syscall(HasSubstr("stat"))),
+            "is a call to a syscall whose name has substring \"stat\"");
+  EXPECT_EQ(Explain<Ev>(Syscall(HasSubstr("stat")), kHosts), "which is a call to openat");
+}
+
+TEST(Words, UnknownNamesAreLoud) {
+  try {
+    (void)Syscall("opnat");
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "Syscall(\"opnat\"): unknown syscall 'opnat'; did you mean 'openat'?");
+  }
+  EXPECT_THROW((void)FailsWith("ENOENTT"), std::invalid_argument);
+  EXPECT_THROW((void)OnlySyscalls({"read", "wirte"}), std::invalid_argument);
+}
+
+TEST(Words, SyscallWithArgs) {
+  auto m = Syscall("openat", Arg("pathname", "/etc/hostname"), Arg("flags", HasFlag("O_CLOEXEC")));
+  EXPECT_EQ(Describe<Ev>(m),
+            "is a call to openat whose pathname is equal to \"/etc/hostname\" and whose flags has "
+            "O_CLOEXEC");
+  EXPECT_EQ(DescribeNegation<Ev>(m),
+            "isn't a call to openat whose pathname is equal to \"/etc/hostname\" and whose flags "
+            "has O_CLOEXEC");
+  EXPECT_EQ(Explain<Ev>(m, kHosts), "whose pathname is \"/etc/hosts\"");
+  EXPECT_EQ(Explain<Ev>(m, kMissing),
+            "whose pathname is \"/etc/nope\" and whose flags is O_RDONLY");
+}
+
+TEST(Words, ArgAlone) {
+  EXPECT_EQ(Describe<Ev>(Arg("pathname", StartsWith("/etc/"))),
+            "is a call whose pathname starts with \"/etc/\"");
+  EXPECT_EQ(Describe<Ev>(Arg(0, AT_FDCWD)), "is a call whose argument 0 is equal to -100");
+  EXPECT_EQ(Explain<Ev>(Arg("pathname", "/x"), close_call(3)),
+            "which is a call to close, without pathname");
+  EXPECT_EQ(Describe<Ev>(Arg("dirfd", "AT_FDCWD")), "is a call whose dirfd is equal to \"AT_FDCWD\"");
+  EXPECT_TRUE(::testing::Matches(Arg("dirfd", "AT_FDCWD"))(kHosts));
+  EXPECT_TRUE(::testing::Matches(Arg("flags", "O_RDONLY|O_CLOEXEC"))(kHosts));
+  EXPECT_TRUE(::testing::Matches(Arg("fd", Lt(10)))(close_call(3)));
+  EXPECT_TRUE(::testing::Matches(Arg("fd", 3))(close_call(3)));
+}
+
+TEST(Words, HasFlag) {
+  EXPECT_EQ(Describe<Ev>(Arg("flags", Not(HasFlag("O_CLOEXEC")))),
+            "is a call whose flags doesn't have O_CLOEXEC");
+  EXPECT_TRUE(::testing::Matches(Arg("flags", HasFlag("O_RDONLY")))(kHosts));
+  EXPECT_FALSE(::testing::Matches(Arg("flags", HasFlag("O_WRONLY")))(kHosts));
+  EXPECT_EQ(Explain<Ev>(Arg("flags", HasFlag("O_BOGUS")), kHosts),
+            "whose flags is O_RDONLY|O_CLOEXEC, which has no flag named O_BOGUS (its family is "
+            "open_flags)");
+  EXPECT_EQ(Explain<Ev>(Arg("pathname", HasFlag("O_RDONLY")), kHosts),
+            "whose pathname is \"/etc/hosts\", which is not a flag argument");
+}
+
+TEST(Words, ReturnsAndFails) {
+  EXPECT_EQ(Describe<Ev>(Returns(3)), "is a call returning 3");
+  EXPECT_EQ(Describe<Ev>(Returns(Ge(0))), "is a call returning a value that is >= 0");
+  EXPECT_EQ(Describe<Ev>(Fails(ENOENT)), "is a call failing with ENOENT");
+  EXPECT_EQ(Describe<Ev>(FailsWith("EACCES")), "is a call failing with EACCES");
+  EXPECT_EQ(Describe<Ev>(Fails()), "is a call failing");
+  EXPECT_EQ(Describe<Ev>(Syscall("openat", Fails(ENOENT))), "is a call to openat failing with ENOENT");
+  EXPECT_EQ(Explain<Ev>(Returns(Ge(0)), kMissing), "which failed with ENOENT");
+  EXPECT_EQ(Explain<Ev>(Returns(4), kHosts), "which returned 3");
+  EXPECT_EQ(Explain<Ev>(FailsWith("EACCES"), kMissing), "which failed with ENOENT");
+  EXPECT_EQ(Explain<Ev>(Fails(), kHosts), "which returned 3");
+  auto unfinished = kHosts;
+  unfinished.finished = false;
+  EXPECT_EQ(Explain<Ev>(Returns(3), unfinished), "which never returned");
+}
+
+TEST(Words, GmockMatchersInsideSyscall) {
+  auto m = Syscall("openat", ::testing::Truly([](Ev e) { return e.result > 5; }));
+  EXPECT_EQ(Describe<Ev>(m), "is a call to openat that satisfies the given predicate");
+  EXPECT_EQ(Explain<Ev>(m, kHosts), "didn't satisfy the given predicate");
+}
+
+// ---- printing ----
+
+TEST(Words, PrintsAsStrace) {
+  EXPECT_EQ(::testing::PrintToString(kHosts),
+            "openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY|O_CLOEXEC) = 3");
+  EXPECT_EQ(fmt::format("{}", kMissing),
+            "openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+  EXPECT_EQ(::testing::PrintToString(trace_of({kHosts, close_call(3)})),
+            "trace of \"prog\": 2 syscalls in 1 process, exited with 0");
+  EXPECT_EQ(syspect::arg_of(kHosts, "flags").text(), "O_RDONLY|O_CLOEXEC");
+  EXPECT_EQ(syspect::arg_of(kHosts, "pathname").str(), "/etc/hosts");
+  EXPECT_EQ(syspect::arg_of(kHosts, "dirfd").number(), AT_FDCWD);
+  EXPECT_THROW(syspect::arg_of(kHosts, "fd"), std::out_of_range);
+}
+
+// ---- a whole trace ----
+
+const syspect::Trace kTrace = trace_of({
+    openat("/etc/ld.so.cache", O_RDONLY | O_CLOEXEC, 3),
+    close_call(3),
+    openat("/etc/hosts", O_RDONLY | O_CLOEXEC, 3),
+    call("read", {num(3), bytes("127.0.0.1 localhost\n"), num(4096)}, 20),
+    close_call(3),
+    openat("/etc/nope", O_RDONLY, 0, ENOENT),
+});
+
+TEST(Words, Calls) {
+  auto m = Calls(Syscall("openat", Arg("pathname", "/etc/hostname")));
+  EXPECT_EQ(Describe<Tr>(m), "makes a call to openat whose pathname is equal to \"/etc/hostname\"");
+  EXPECT_EQ(DescribeNegation<Tr>(m),
+            "makes no call to openat whose pathname is equal to \"/etc/hostname\"");
+  EXPECT_EQ(Explain<Tr>(m, kTrace),
+            "which made 3 calls to openat, none whose pathname is equal to \"/etc/hostname\"; nearest:\n"
+            "  openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY|O_CLOEXEC) = 3\n"
+            "  openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3\n"
+            "  openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+  EXPECT_EQ(Explain<Tr>(Calls(Syscall("connect")), kTrace), "which made no call to connect");
+  EXPECT_EQ(Explain<Tr>(Calls(Syscall("close")), kTrace),
+            "which made 2 such calls, the first: close(3) = 0");
+}
+
+TEST(Words, CallsRanksNearMisses) {
+  auto m = Calls(Syscall("openat", Arg("pathname", "/etc/hosts"), Arg("flags", HasFlag("O_CREAT"))));
+  EXPECT_EQ(Explain<Tr>(m, kTrace),
+            "which made 3 calls to openat, none whose pathname is equal to \"/etc/hosts\" and whose "
+            "flags has O_CREAT; nearest:\n"
+            "  openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY|O_CLOEXEC) = 3\n"
+            "  openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3\n"
+            "  openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+  auto one = Calls(Syscall("read", Returns(0)));
+  EXPECT_EQ(Explain<Tr>(one, kTrace),
+            "which made 1 call to read, none returning 0; nearest: read(3, \"127.0.0.1 "
+            "localhost\\n\", 4096) = 20");
+}
+
+TEST(Words, CallsWithGmockMatcher) {
+  auto m = Calls(::testing::Truly([](Ev e) { return e.result == 99; }));
+  EXPECT_EQ(Describe<Tr>(m), "makes a call that satisfies the given predicate");
+  EXPECT_EQ(Explain<Tr>(m, kTrace), "which made 6 calls, none that satisfies the given predicate");
+}
+
+TEST(Words, CallsTimes) {
+  EXPECT_EQ(Describe<Tr>(CallsTimes(Syscall("close"), 2)), "makes a call to close exactly 2 times");
+  EXPECT_EQ(Describe<Tr>(CallsTimes(Syscall("close"), Ge(3))),
+            "makes a call to close a number of times that is >= 3");
+  EXPECT_EQ(DescribeNegation<Tr>(CallsTimes(Syscall("close"), 1)),
+            "doesn't make a call to close exactly 1 time");
+  EXPECT_EQ(Explain<Tr>(CallsTimes(Syscall("close"), 1), kTrace),
+            "which made it 2 times:\n  close(3) = 0\n  close(3) = 0");
+  EXPECT_TRUE(::testing::Matches(CallsTimes(Syscall("openat"), 3))(kTrace));
+  EXPECT_TRUE(::testing::Matches(CallsTimes(Syscall("connect"), 0))(kTrace));
+}
+
+TEST(Words, Never) {
+  EXPECT_EQ(Describe<Tr>(Never(Syscall("openat", Fails()))), "never makes a call to openat failing");
+  EXPECT_EQ(DescribeNegation<Tr>(Never(Syscall("connect"))), "makes a call to connect");
+  EXPECT_EQ(Explain<Tr>(Never(Syscall("openat", Fails())), kTrace),
+            "which made 1 such call: openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No "
+            "such file or directory)");
+  EXPECT_EQ(Explain<Tr>(Never(Syscall("close")), kTrace),
+            "which made 2 such calls:\n  close(3) = 0\n  close(3) = 0");
+}
+
+TEST(Words, OnlySyscalls) {
+  auto m = OnlySyscalls({"@file", "read"});
+  EXPECT_EQ(Describe<Tr>(m), "makes only syscalls in [@file, read]");
+  EXPECT_EQ(DescribeNegation<Tr>(m), "makes some syscall not in [@file, read]");
+  EXPECT_EQ(Explain<Tr>(m, kTrace),
+            "which made 2 calls outside it:\n  close(3) = 0  (and 1 more like it)");
+  EXPECT_EQ(Explain<Tr>(OnlySyscalls({"@file", "@desc"}), kTrace), "whose 6 calls are all in it");
+  EXPECT_FALSE(::testing::Matches(OnlySyscalls({"i386:openat", "close", "read"}))(kTrace));
+}
+
+TEST(Words, InOrder) {
+  auto m = InOrder(Syscall("openat", Arg("pathname", "/etc/hosts")), Syscall("read"), Syscall("close"));
+  EXPECT_EQ(Describe<Tr>(m),
+            "makes in order: a call to openat whose pathname is equal to \"/etc/hosts\", then a call "
+            "to read, then a call to close");
+  EXPECT_EQ(Explain<Tr>(m, kTrace), "which made them as calls #3, #4, #5");
+  auto broken = InOrder(Syscall("read"), Syscall("openat", Returns(Ge(0))));
+  EXPECT_EQ(Explain<Tr>(broken, kTrace),
+            "which made the first step, as read(3, \"127.0.0.1 localhost\\n\", 4096) = 20; "
+            "after it, made 1 call to openat, none returning a value that is >= 0; nearest: "
+            "openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+  EXPECT_EQ(Explain<Tr>(InOrder(Syscall("write")), kTrace), "which made no call to write");
+}
+
+TEST(Words, NoSyscalls) {
+  EXPECT_EQ(Describe<Tr>(NoSyscalls()), "makes no syscalls");
+  EXPECT_EQ(DescribeNegation<Tr>(NoSyscalls()), "makes at least one syscall");
+  EXPECT_EQ(Explain<Tr>(NoSyscalls(), trace_of({close_call(4)})), "which made 1 call: close(4) = 0");
+  EXPECT_EQ(Explain<Tr>(NoSyscalls(), trace_of({})), "");
+  EXPECT_EQ(Explain<Tr>(NoSyscalls(), kTrace),
+            "which made 6 calls:\n"
+            "  openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3\n"
+            "  close(3) = 0\n"
+            "  openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY|O_CLOEXEC) = 3\n"
+            "  read(3, \"127.0.0.1 localhost\\n\", 4096) = 20\n"
+            "  close(3) = 0\n"
+            "  ... and 1 more");
+}
+
+TEST(Words, ComposesWithGmock) {
+  EXPECT_THAT(kTrace, AllOf(Calls(Syscall("read")), Not(Calls(Syscall("write")))));
+  EXPECT_THAT(kTrace.syscalls("openat"), ::testing::Each(Syscall(_, Arg("dirfd", "AT_FDCWD"))));
+  EXPECT_THAT(kTrace.syscalls(), ::testing::Contains(Syscall("read", Returns(20))));
+  EXPECT_THAT(kTrace.syscalls("close"), ::testing::ElementsAre(Arg("fd", 3), Arg("fd", Ge(0))));
+  EXPECT_EQ(Explain<const std::vector<syspect::SyscallEvent>&>(
+                ::testing::Each(Syscall(_, Arg("flags", HasFlag("O_CLOEXEC")))),
+                kTrace.syscalls("openat")),
+            "whose element #2 doesn't match, whose flags is O_RDONLY");
+}
+
+}  // namespace
