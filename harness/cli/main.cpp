@@ -66,6 +66,8 @@ struct TraceArgs {
   bool no_follow = false;
   bool follow = false;
   std::string timeout;
+  std::string cpu = "auto";
+  bool no_seccomp = false;
   std::vector<std::string> command;
 };
 
@@ -102,6 +104,10 @@ int run_trace(const TraceArgs& a) {
 
   TraceOptions options;
   options.follow = !a.no_follow;
+  options.seccomp = !a.no_seccomp;
+  options.cpu = a.cpu == "same"   ? CpuPlacement::Same
+                : a.cpu == "none" ? CpuPlacement::None
+                                  : CpuPlacement::Auto;
   if (!a.timeout.empty()) {
     auto d = parse_duration(a.timeout);
     if (!d) fail(kExitUsage, fmt::format("--timeout {}: {}", a.timeout, d.error()));
@@ -190,6 +196,12 @@ int main(int argc, char** argv) {
   trace->add_flag("-f,--follow", ta.follow, "Follow threads and children (the default)");
   trace->add_flag("--no-follow", ta.no_follow, "Trace only the first process, not its threads or children");
   trace->add_option("--timeout", ta.timeout, "Kill the whole traced tree after DURATION (10s, 500ms, 2m)");
+  trace->add_option("--cpu", ta.cpu,
+                    "Where the tracer and the traced tree run: same (one CPU for both), none "
+                    "(no pinning), auto (same when every syscall stops; the default)")
+      ->check(CLI::IsMember({"auto", "same", "none"}));
+  trace->add_flag("--no-seccomp", ta.no_seccomp,
+                  "Stop at every syscall even with -e trace=SET (no seccomp-bpf filter)");
   trace->footer(
       "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
       "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found.");

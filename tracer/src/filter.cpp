@@ -77,4 +77,18 @@ bool SyscallFilter::matches(const SyscallEvent& e) const {
   return hit != negate_;
 }
 
+Interest SyscallFilter::interest() const {
+  if (all_) return Interest::all();
+  Interest in = Interest::none();
+  for (std::size_t nr = 0; nr <= Interest::kNumbers; ++nr) {
+    SyscallEvent e;
+    e.abi = Abi::x86_64;
+    e.nr = static_cast<long>(nr);
+    e.desc = lookup_syscall(Abi::x86_64, e.nr);
+    // kNumbers itself stands for every number beyond the table.
+    if (matches(e)) in.add(e.nr, Interest::Need::Result);
+  }
+  return in;
+}
+
 }  // namespace syspect

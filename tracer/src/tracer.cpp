@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -27,6 +28,7 @@
 #include "decode.hpp"
 #include "memory.hpp"
 #include "ptrace.hpp"
+#include "seccomp_filter.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect {
@@ -65,6 +67,32 @@ bool is_group_stop_signal(int sig) {
 }
 
 bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
+
+// Pins the tracer (and so the tree it forks) to the CPU it runs on, for the
+// length of a run, when the placement asks for it; puts the old mask back.
+class CpuPin {
+ public:
+  CpuPin(CpuPlacement placement, bool filtered) {
+    bool pin = placement == CpuPlacement::Same ||
+               (placement == CpuPlacement::Auto && !filtered);
+    if (!pin || ::sched_getaffinity(0, sizeof saved_, &saved_) != 0) return;
+    int cpu = ::sched_getcpu();
+    if (cpu < 0 || !CPU_ISSET(cpu, &saved_)) return;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    active_ = ::sched_setaffinity(0, sizeof one, &one) == 0;
+  }
+  ~CpuPin() {
+    if (active_) ::sched_setaffinity(0, sizeof saved_, &saved_);
+  }
+  CpuPin(const CpuPin&) = delete;
+  CpuPin& operator=(const CpuPin&) = delete;
+
+ private:
+  cpu_set_t saved_{};
+  bool active_ = false;
+};
 
 // Where a program named on the command line lives, as execvp would find it.
 struct Resolved {
@@ -130,6 +158,10 @@ struct Tracer::Impl {
   bool killing = false;
   TraceResult result;
   int exec_errno = 0;  // the target's execve failed with this
+  // A seccomp filter decides which calls stop: threads run with PTRACE_CONT
+  // and stop only at PTRACE_EVENT_SECCOMP (plus the exit stop of a call
+  // whose result is needed).
+  bool filtered = false;
 
   // The watchdog (--timeout) kills every live thread group from its own
   // thread; it needs only the set of tgids, guarded by a mutex.
@@ -145,6 +177,7 @@ struct Tracer::Impl {
 
   unsigned ptrace_options() const {
     unsigned o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+    if (filtered) o |= PTRACE_O_TRACESECCOMP;
     if (options.follow) o |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
     return o;
   }
@@ -206,9 +239,12 @@ struct Tracer::Impl {
 
   // ---- resuming ----
 
-  void resume(pid_t tid, int sig = 0) {
+  void resume(const ThreadState& t, int sig = 0) {
+    // Under a filter, a thread stops at syscalls only where the filter says,
+    // except for the exit of a call it is watching.
+    int request = !filtered || t.in_syscall ? PTRACE_SYSCALL : PTRACE_CONT;
     // Gone: the thread died; waitpid will say so.
-    (void)ptrace_checked(PTRACE_SYSCALL, tid, 0, static_cast<std::uintptr_t>(sig));
+    (void)ptrace_checked(request, t.tid, 0, static_cast<std::uintptr_t>(sig));
   }
 
   // ---- stops ----
@@ -219,19 +255,34 @@ struct Tracer::Impl {
                        reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok)
       return;
     if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-      on_entry(t, info);
+      on_entry(t, info.arch, info.entry.nr, info.entry.args);
     } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
       on_exit_stop(t, info);
     }
   }
 
-  void on_entry(ThreadState& t, const __ptrace_syscall_info& info) {
+  // PTRACE_EVENT_SECCOMP: the filter trapped a call at its entry.
+  void on_seccomp_stop(ThreadState& t) {
+    __ptrace_syscall_info info{};
+    if (ptrace_checked(PTRACE_GET_SYSCALL_INFO, t.tid, sizeof info,
+                       reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok)
+      return;
+    if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) return;
+    on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args);
+    // Only the verdict was wanted, and the call runs: let it run unwatched.
+    if (info.seccomp.ret_data == static_cast<std::uint16_t>(detail::TraceData::Entry) &&
+        !t.pending.blocked && !t.awaiting_exec)
+      t.in_syscall = false;
+  }
+
+  void on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t raw_nr,
+                const std::uint64_t (&args)[6]) {
     SyscallEvent& e = t.pending;
     e = SyscallEvent{};
     e.pid = t.tgid;
     e.tid = t.tid;
-    long nr = static_cast<long>(info.entry.nr);
-    if (info.arch == AUDIT_ARCH_I386) {
+    long nr = static_cast<long>(raw_nr);
+    if (arch == AUDIT_ARCH_I386) {
       e.abi = Abi::i386;
       nr = static_cast<std::int32_t>(nr);
     } else if (nr >= 0 && (nr & kX32Bit)) {
@@ -241,7 +292,7 @@ struct Tracer::Impl {
     e.desc = e.abi == Abi::x32 ? lookup_syscall(Abi::x86_64, nr & ~kX32Bit)
                                : lookup_syscall(e.abi, nr);
     std::uint64_t raw[6];
-    for (int i = 0; i < 6; ++i) raw[i] = info.entry.args[i];
+    for (int i = 0; i < 6; ++i) raw[i] = args[i];
     detail::decode_entry(t.tid, e, raw, limits);
     if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) e.resumed = t.interrupted;
     t.in_syscall = true;
@@ -385,7 +436,7 @@ struct Tracer::Impl {
     siginfo_t si{};
     if (ptrace_checked(PTRACE_GETSIGINFO, t.tid, 0, reinterpret_cast<std::uintptr_t>(&si)) !=
         PtraceStatus::Ok) {
-      resume(t.tid, sig);
+      resume(t, sig);
       return;
     }
     if (!t.awaiting_exec) {
@@ -410,7 +461,7 @@ struct Tracer::Impl {
       }
       emit(e);
     }
-    resume(t.tid, sig);
+    resume(t, sig);
   }
 
   void on_group_stop(ThreadState& t, int sig) {
@@ -423,7 +474,7 @@ struct Tracer::Impl {
       emit(e);
     }
     // Stay stopped, as the program would untraced, until SIGCONT.
-    if (ptrace_checked(PTRACE_LISTEN, t.tid, 0, 0) == PtraceStatus::Failed) resume(t.tid);
+    if (ptrace_checked(PTRACE_LISTEN, t.tid, 0, 0) == PtraceStatus::Failed) resume(t);
   }
 
   void on_thread_gone(pid_t tid, int status) {
@@ -498,32 +549,36 @@ struct Tracer::Impl {
 
     if (sig == (SIGTRAP | 0x80)) {
       on_syscall_stop(t);
-      resume(tid);
+      resume(t);
       return;
     }
     switch (event) {
+      case PTRACE_EVENT_SECCOMP:
+        on_seccomp_stop(t);
+        resume(t);
+        return;
       case PTRACE_EVENT_FORK:
       case PTRACE_EVENT_VFORK:
       case PTRACE_EVENT_CLONE:
         on_new_child(t, event);
-        resume(tid);
+        resume(t);
         return;
       case PTRACE_EVENT_EXEC:
         on_exec(t);
-        resume(tid);
+        resume(threads[tid]);
         return;
       case PTRACE_EVENT_STOP:
         if (is_group_stop_signal(sig)) {
           on_group_stop(t, sig);
         } else {
-          resume(tid);  // first stop of a new tracee, or an interrupt
+          resume(t);  // first stop of a new tracee, or an interrupt
         }
         return;
       case 0:
         on_signal_stop(t, sig);
         return;
       default:
-        resume(tid);
+        resume(t);
         return;
     }
   }
@@ -619,6 +674,23 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
                                                  : std::strerror(prog.error))});
   }
 
+  // What the sinks need decides whether a filter can spare stops. The
+  // tracer itself needs the target's execve and its result.
+  Interest wanted = Interest::none();
+  for (Sink* s : im.sinks) wanted.merge(s->interest());
+  wanted.add(SYS_execve, Interest::Need::Result).add(SYS_execveat, Interest::Need::Result);
+  detail::SeccompProgram program;
+  im.filtered = false;
+  if (im.options.seccomp && !wanted.is_all()) {
+    auto built = detail::build_seccomp_program(wanted);
+    if (!built)
+      return unexpected(TraceError{StartError::Other,
+                                   fmt::format("cannot build the seccomp filter: {}", built.error())});
+    program = std::move(*built);
+    im.filtered = true;
+  }
+  CpuPin pin(im.options.cpu, im.filtered);
+
   // Everything the child needs is built before fork: after it, the child
   // only makes the calls it must.
   std::vector<char*> cargv;
@@ -654,6 +726,15 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
     } else {
       if (im.options.before_exec) im.options.before_exec();
       ::kill(::getpid(), SIGSTOP);  // wait here to be seized
+      // The filter goes in once seized (with PTRACE_O_TRACESECCOMP), so that
+      // it cannot trap the stop above; the first call it sees is execve.
+      if (!program.code.empty()) {
+        if (int err = detail::install_seccomp_program(program); err != 0) {
+          int report[2] = {3, err};
+          (void)!::write(errpipe[1], report, sizeof report);
+          ::_exit(127);
+        }
+      }
       ::execve(prog.path.c_str(), cargv.data(), envp);
       stage = 2;
     }
@@ -669,6 +750,10 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
     if (report[0] == 1)
       return TraceError{StartError::Other,
                         fmt::format("cannot change directory to '{}': {}", cwd,
+                                    std::strerror(report[1]))};
+    if (report[0] == 3)
+      return TraceError{StartError::Other,
+                        fmt::format("cannot install the seccomp filter: {}",
                                     std::strerror(report[1]))};
     StartError kind = report[1] == ENOENT   ? StartError::NotFound
                       : report[1] == EACCES ? StartError::NotExecutable

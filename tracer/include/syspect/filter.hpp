@@ -22,6 +22,9 @@ class SyscallFilter {
 
   bool matches(const SyscallEvent& e) const;
   bool selects_all() const { return all_; }
+  // The x86_64 calls it selects, with their results (what `matches` needs
+  // to see; i386 and x32 calls always reach it).
+  Interest interest() const;
 
  private:
   bool all_ = true;
@@ -35,6 +38,8 @@ class SyscallFilter {
 class FilteringSink : public Sink {
  public:
   FilteringSink(SyscallFilter filter, Sink* next) : filter_(std::move(filter)), next_(next) {}
+  // Only what the filter selects: the other calls may run without a stop.
+  Interest interest() const override { return filter_.interest(); }
   void on_syscall(const SyscallEvent& e) override {
     if (filter_.matches(e)) next_->on_syscall(e);
   }

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -31,10 +32,55 @@ struct Verdict {
   static Verdict kill() { return {Action::Kill, 0}; }
 };
 
+// Which syscalls a sink needs to see, told to the tracer before the target
+// starts. The tracer unions its sinks' interests and turns the union into a
+// seccomp-bpf filter: the calls nobody needs run without stopping the tracee.
+//
+// It is a lower bound: a sink may still be called for calls it did not ask
+// for (another sink wanted them, or the tracer stopped there for its own
+// reasons). Only x86_64 numbers are named here; calls made through the i386
+// and x32 ABIs, and all process events (fork, exec, signals, exits), always
+// reach the sinks as they do without a filter.
+class Interest {
+ public:
+  enum class Need : std::uint8_t {
+    None,    // the call may run unseen
+    Entry,   // on_entry (the verdict) only; on_syscall may be skipped
+    Result,  // on_entry and on_syscall with the result and outputs
+  };
+  static constexpr std::size_t kNumbers = 1024;
+
+  // Everything with results: what a sink that does not say gets.
+  static Interest all() { return Interest(Need::Result); }
+  // Nothing: process events only.
+  static Interest none() { return Interest(Need::None); }
+
+  // Ask for x86_64 syscall `nr` (never lowers what was asked before).
+  Interest& add(long nr, Need need);
+  // Ask for what `other` asks for too.
+  Interest& merge(const Interest& other);
+
+  Need need(long nr) const {
+    return nr >= 0 && static_cast<std::size_t>(nr) < kNumbers ? needs_[static_cast<std::size_t>(nr)]
+                                                             : beyond_;
+  }
+  // Numbers at or above kNumbers (unknown calls).
+  Need beyond() const { return beyond_; }
+  // Every call with its result: no filter can help.
+  bool is_all() const;
+
+ private:
+  explicit Interest(Need n) : beyond_(n) { needs_.fill(n); }
+  std::array<Need, kNumbers> needs_{};
+  Need beyond_ = Need::Result;
+};
+
 // Receives events as they happen. Every method has a do-nothing default.
 class Sink {
  public:
   virtual ~Sink() = default;
+  // Asked once before the target starts; see Interest.
+  virtual Interest interest() const { return Interest::all(); }
   // At syscall entry, before the call runs: `entry` has its inputs decoded
   // and no result. The first sink that does not allow decides.
   virtual Verdict on_entry(const SyscallEvent& entry) {
@@ -47,6 +93,16 @@ class Sink {
   virtual void on_exit(const ExitEvent&) {}
   // Once, after the last tracee is gone (or detached).
   virtual void on_finish(const TraceResult&) {}
+};
+
+// Where the tracer and the traced tree run. A ptrace stop is a round trip
+// between the tracee and the tracer: on one CPU it is a context switch, across
+// two CPUs a wake-up of an idle CPU each way, many times dearer.
+enum class CpuPlacement : std::uint8_t {
+  Auto,  // Same when every syscall stops (no filter can help), else None
+  None,  // no pinning: the scheduler decides
+  Same,  // the tracer and the whole traced tree share one CPU (a
+         // multi-threaded target then runs its threads one at a time)
 };
 
 struct TraceOptions {
@@ -63,6 +119,12 @@ struct TraceOptions {
   std::optional<std::string> cwd;
   // Called in the child just before exec, after the tracer seized it.
   std::function<void()> before_exec;
+  // Let a seccomp-bpf filter run the calls no sink needs without a stop.
+  // Off: stop at every syscall's entry and exit, whatever the sinks need
+  // (what is observed is the same; only the cost differs).
+  bool seccomp = true;
+  // Where the tracer and the traced tree run.
+  CpuPlacement cpu = CpuPlacement::Auto;
 };
 
 // What failed before any tracing could happen.

@@ -1,0 +1,28 @@
+#include "syspect/tracer.hpp"
+
+#include <algorithm>
+
+namespace syspect {
+
+Interest& Interest::add(long nr, Need need) {
+  if (nr >= 0 && static_cast<std::size_t>(nr) < kNumbers) {
+    Need& n = needs_[static_cast<std::size_t>(nr)];
+    n = std::max(n, need);
+  } else {
+    beyond_ = std::max(beyond_, need);
+  }
+  return *this;
+}
+
+Interest& Interest::merge(const Interest& other) {
+  for (std::size_t i = 0; i < kNumbers; ++i) needs_[i] = std::max(needs_[i], other.needs_[i]);
+  beyond_ = std::max(beyond_, other.beyond_);
+  return *this;
+}
+
+bool Interest::is_all() const {
+  return beyond_ == Need::Result &&
+         std::all_of(needs_.begin(), needs_.end(), [](Need n) { return n == Need::Result; });
+}
+
+}  // namespace syspect
