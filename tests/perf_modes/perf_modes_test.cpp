@@ -148,3 +148,52 @@ TEST(Interest, FilterReportsWhatItSelects) {
 }
 
 }  // namespace
+
+namespace {
+
+// Asks for openat at entry only, and can refuse one path.
+class OpenatVerdicts : public syspect::Sink {
+ public:
+  explicit OpenatVerdicts(std::string refuse) : refuse_(std::move(refuse)) {}
+  syspect::Interest interest() const override {
+    return syspect::Interest::none().add(257, syspect::Interest::Need::Entry);
+  }
+  syspect::Verdict on_entry(const syspect::SyscallEvent& e) override {
+    if (e.name() != "openat") return syspect::Verdict::allow();
+    ++entries;
+    if (e.args[1].bytes == refuse_) return syspect::Verdict::fail(EACCES);
+    return syspect::Verdict::allow();
+  }
+  void on_syscall(const syspect::SyscallEvent& e) override {
+    if (e.blocked) blocked.push_back(fmt::format("{} {}", e.name(), e.err));
+  }
+  int entries = 0;
+  std::vector<std::string> blocked;
+
+ private:
+  std::string refuse_;
+};
+
+TEST(EntryInterest, SeesEveryEntryAndCarriesOutAFailVerdict) {
+  int status[2] = {0, 0};
+  int entries[2] = {0, 0};
+  for (bool seccomp : {false, true}) {
+    OpenatVerdicts sink("/etc/hostname");
+    syspect::TraceOptions options;
+    options.seccomp = seccomp;
+    options.timeout = std::chrono::milliseconds(20000);
+    syspect::Tracer tracer(options);
+    tracer.add_sink(&sink);
+    auto r = tracer.run({"cat", "/etc/hostname"});
+    ASSERT_TRUE(r.has_value());
+    status[seccomp] = r->status();
+    entries[seccomp] = sink.entries;
+    EXPECT_EQ(sink.blocked, std::vector<std::string>{fmt::format("openat {}", EACCES)});
+  }
+  EXPECT_EQ(status[0], 1);
+  EXPECT_EQ(status[1], 1);
+  EXPECT_GT(entries[1], 1);
+  EXPECT_EQ(entries[0], entries[1]);
+}
+
+}  // namespace
