@@ -377,6 +377,46 @@ Checker::Checker(const Spec& spec, ProcessInfo info, CheckerLimits limits)
     : impl_(std::make_unique<Impl>(spec, std::move(info), limits)) {}
 Checker::~Checker() = default;
 
+Interest Checker::interest() const {
+  const Spec& spec = impl_->spec;
+  if (impl_->track_fds) return Interest::all();
+  Interest in = Interest::none();
+  const auto result = Interest::Need::Result;
+  // Only x86_64 numbers are filtered: calls through other ABIs always arrive.
+  auto add = [&](const Selector& selector) {
+    for (const SelectorItem& item : selector.items) {
+      if (item.abi != Abi::x86_64) continue;
+      if (item.nr >= 0) {
+        in.add(item.nr, result);
+        continue;
+      }
+      for (const SyscallDesc& d : syscall_table(Abi::x86_64))
+        if (d.classes & item.classes) in.add(d.nr, result);
+    }
+  };
+  for (const Rule& r : spec.rules) {
+    if (r.kind == RuleKind::Sequence) {
+      // Whether a run is unbroken depends on every call in between.
+      if (r.mode != SequenceMode::Subsequence) return Interest::all();
+      for (const CallPattern& step : r.steps) add(step.selector);
+    } else {
+      add(r.pattern.selector);
+    }
+  }
+  if (spec.policy) {
+    SyscallEvent probe;
+    probe.abi = Abi::x86_64;
+    for (long nr = 0; nr < static_cast<long>(Interest::kNumbers); ++nr) {
+      probe.nr = nr;
+      probe.desc = lookup_syscall(Abi::x86_64, nr);
+      if (spec.policy->violates(probe)) in.add(nr, result);
+    }
+    // Numbers no table knows break an allowlist.
+    if (spec.policy->has_allow) in.add(static_cast<long>(Interest::kNumbers), result);
+  }
+  return in;
+}
+
 Verdict Checker::on_entry(const SyscallEvent& e) { return impl_->entry(e); }
 void Checker::on_syscall(const SyscallEvent& e) { impl_->syscall(e); }
 void Checker::on_exec(const ExecEvent& e) { impl_->exec(e); }

@@ -189,6 +189,51 @@ TEST(Selectors, AbisNamesAndClasses) {
   EXPECT_FALSE(s.policy->violates(g));
 }
 
+long nr_of(const char* name) { return find_syscall(Abi::x86_64, name)->nr; }
+
+TEST(Checker, InterestIsWhatTheRulesMention) {
+  using Need = Interest::Need;
+  Spec s = parse_ok(
+      "version = 1\n"
+      "[[expect]]\nsyscall = \"openat\"\n"
+      "[[forbid]]\nsyscall = \"@network\"\n"
+      "[[sequence]]\nsteps = [{ syscall = \"read\" }, { syscall = [\"write\", \"i386:getpid\"] }]\n");
+  Interest in = Checker(s).interest();
+  EXPECT_EQ(in.need(nr_of("openat")), Need::Result);
+  EXPECT_EQ(in.need(nr_of("connect")), Need::Result) << "@network";
+  EXPECT_EQ(in.need(nr_of("read")), Need::Result);
+  EXPECT_EQ(in.need(nr_of("write")), Need::Result);
+  EXPECT_EQ(in.need(nr_of("getppid")), Need::None);
+  EXPECT_EQ(in.need(nr_of("mmap")), Need::None);
+  EXPECT_EQ(in.beyond(), Need::None);
+}
+
+TEST(Checker, InterestOfAPolicyIsWhatItForbids) {
+  using Need = Interest::Need;
+  Interest allow = Checker(parse_ok("version = 1\n[policy]\nallow = [\"@memory\", \"read\"]\n")).interest();
+  EXPECT_EQ(allow.need(nr_of("mmap")), Need::None);
+  EXPECT_EQ(allow.need(nr_of("read")), Need::None);
+  EXPECT_EQ(allow.need(nr_of("openat")), Need::Result) << "not allowed: a violation to see";
+  EXPECT_EQ(allow.need(1000), Need::Result) << "unknown numbers break an allowlist";
+  EXPECT_EQ(allow.beyond(), Need::Result);
+
+  Interest deny = Checker(parse_ok("version = 1\n[policy]\ndeny = [\"connect\"]\n")).interest();
+  EXPECT_EQ(deny.need(nr_of("connect")), Need::Result);
+  EXPECT_EQ(deny.need(nr_of("openat")), Need::None);
+  EXPECT_EQ(deny.beyond(), Need::None);
+}
+
+TEST(Checker, InterestIsEverythingWhenARuleNeedsEveryCall) {
+  EXPECT_TRUE(Checker(parse_ok("version = 1\n[[sequence]]\nmode = \"contiguous\"\n"
+                               "steps = [{ syscall = \"read\" }, { syscall = \"write\" }]\n"))
+                  .interest()
+                  .is_all());
+  EXPECT_TRUE(Checker(parse_ok("version = 1\n[[expect]]\nsyscall = \"read\"\n"
+                               "args = { fd = { path = \"/etc/hostname\" } }\n"))
+                  .interest()
+                  .is_all());
+}
+
 TEST(Checker, CountsAndSequencesOnHandMadeEvents) {
   Spec s = parse_ok(
       "version = 1\n"

@@ -44,6 +44,10 @@ class Checker : public Sink {
   Checker(const Checker&) = delete;
   Checker& operator=(const Checker&) = delete;
 
+  // The calls the spec's rules and policy are about: the tracer lets every
+  // other call run without a stop. Everything when a rule needs to see all
+  // calls (contiguous and exact sequences, fd paths tracked from the calls).
+  Interest interest() const override;
   Verdict on_entry(const SyscallEvent& e) override;
   void on_syscall(const SyscallEvent& e) override;
   void on_exec(const ExecEvent& e) override;
