@@ -25,6 +25,11 @@ std::string basename_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+bool left_out(const SyscallEvent& e, const DiffOptions& o) {
+  if (!o.keep_futex && named(e, {"futex"})) return true;
+  return o.ignore && o.ignore->matches(e);
+}
+
 // Arguments that hold a pid or tid, by the name the table gives them.
 bool is_pid_arg(const ArgDesc& d) {
   return (d.kind == ArgKind::Int || d.kind == ArgKind::Long) &&
@@ -52,6 +57,11 @@ const std::regex& pid_mark_regex() {
 }
 const std::regex& address_regex() {
   static const std::regex r("0x[0-9a-f]{6,}");
+  return r;
+}
+// Timestamps and durations in decoded structs (timespec, timeval).
+const std::regex& time_regex() {
+  static const std::regex r("(tv_(?:sec|nsec|usec))=[0-9]+");
   return r;
 }
 const std::regex& proc_pid_regex() {
@@ -97,7 +107,7 @@ class Normalizer {
         NormalizedTask& task = out[index.at(s->tid)];
         if (s->exe) task.exe = *s->exe;
         track_fds(*s);
-        if (options_.ignore && options_.ignore->matches(*s)) continue;
+        if (left_out(*s, options_)) continue;
         task.lines.push_back(syscall_line(*s));
         task.names.push_back(s->name());
       } else if (const auto* g = std::get_if<SignalEvent>(&ev)) {
@@ -269,6 +279,7 @@ class Normalizer {
       text = std::move(out);
     }
     text = std::regex_replace(text, address_regex(), "0xADDR");
+    if (text.find("tv_") != std::string::npos) text = std::regex_replace(text, time_regex(), "$1=N");
     for (const NormalizeRule& r : options_.normalize) text = std::regex_replace(text, r.pattern, r.replacement);
     return text;
   }
@@ -575,7 +586,7 @@ DiffResult diff_counts(const Trace& old_trace, const Trace& new_trace, const Dif
     for (const Event& ev : t.events()) {
       const auto* s = std::get_if<SyscallEvent>(&ev);
       if (s == nullptr || s->desc == nullptr) continue;
-      if (o.ignore && o.ignore->matches(*s)) continue;
+      if (left_out(*s, o)) continue;
       for (int i = 0; i < s->nargs; ++i) {
         if (s->desc->args[i].kind != ArgKind::Path || s->args[i].form != ArgValue::Form::String) continue;
         std::string path = s->args[i].bytes;

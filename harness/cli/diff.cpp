@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -63,18 +65,22 @@ CLI::App* add_diff_command(CLI::App& app, DiffArgs& a) {
   d->add_option("-U,--context", a.context, "Lines of context around each change (default 3)")
       ->check(CLI::NonNegativeNumber);
   d->add_flag("--counts", a.counts, "Compare only per-syscall counts and the (syscall, path) pairs");
+  d->add_flag("--keep-futex", a.keep_futex,
+             "Compare futex calls too (left out by default: they depend on timing)");
   d->add_option("--timeout", a.timeout, "With a command: kill it after DURATION");
   d->footer(
       "Before comparing, pids and tids are named by their place in the process tree,\n"
       "addresses become 0xADDR, time() results and random bytes (getrandom, /dev/urandom)\n"
-      "are replaced. Exit status: 0 the traces match; 1 they differ; 2 bad usage or an\n"
-      "unreadable trace; 125..127 the command could not be traced.");
+      "are replaced, and futex calls are left out. Exit status: 0 the traces match;\n"
+      "1 they differ; 2 bad usage or an unreadable trace; 125..127 the command could\n"
+      "not be traced.");
   return d;
 }
 
 int run_diff(const DiffArgs& a) {
   DiffOptions options;
   options.context = a.context;
+  options.keep_futex = a.keep_futex;
   options.colour = colour_for(stdout);
   for (const auto& n : a.normalize) {
     auto rule = parse_normalize_rule(n);
@@ -106,12 +112,26 @@ int run_diff(const DiffArgs& a) {
       if (!d) return fail(kExitUsage, fmt::format("--timeout {}: {}", a.timeout, d.error()));
       topts.timeout = *d;
     }
-    MemorySink memory;
-    Tracer tracer(topts);
-    tracer.add_sink(&memory);
-    auto result = tracer.run(a.rest);
-    if (!result) return fail(exit_code_for(result.error().kind), result.error().message);
-    new_trace = Trace(a.rest, std::move(memory.events), memory.result);
+    // Through the trace file format, in memory: the new run then holds
+    // exactly what a recording of it would.
+    char* buffer = nullptr;
+    std::size_t size = 0;
+    std::FILE* mem = ::open_memstream(&buffer, &size);
+    if (mem == nullptr) return fail(kExitCannotTrace, "cannot allocate the trace buffer");
+    std::unique_ptr<char, decltype(&std::free)> owned(nullptr, &std::free);
+    {
+      JsonlSink sink(mem, a.rest, FormatOptions{});
+      Tracer tracer(topts);
+      tracer.add_sink(&sink);
+      auto result = tracer.run(a.rest);
+      std::fclose(mem);
+      owned.reset(buffer);
+      if (!result) return fail(exit_code_for(result.error().kind), result.error().message);
+    }
+    std::istringstream in(std::string(buffer, size));
+    auto loaded = read_trace(in, "(run)");
+    if (!loaded) return fail(kExitCannotTrace, loaded.error().format());
+    new_trace = std::move(loaded->trace);
     std::string shown;
     for (const auto& w : a.rest) shown += (shown.empty() ? "" : " ") + w;
     options.new_name = "(run) " + shown;

@@ -16,6 +16,7 @@ struct DiffArgs {
   std::vector<std::string> ignore;
   std::size_t context = 3;
   bool counts = false;
+  bool keep_futex = false;
   std::string timeout;
 };
 

@@ -18,6 +18,7 @@
 #include "check.hpp"
 #include "diff.hpp"
 #include "exit_codes.hpp"
+#include "policy.hpp"
 #include "record.hpp"
 #include "syspect/duration.hpp"
 #include "syspect/filter.hpp"
@@ -212,6 +213,8 @@ int main(int argc, char** argv) {
   CLI::App* record = add_record_command(app, ra);
   DiffArgs da;
   CLI::App* diff = add_diff_command(app, da);
+  PolicyArgs pa;
+  CLI::App* policy = add_policy_command(app, pa);
 
   // `trace` takes the command as everything from its name on, so that the
   // command's own options are never read as syspect's.
@@ -239,5 +242,6 @@ int main(int argc, char** argv) {
   if (check->parsed()) return run_check(ca);
   if (record->parsed()) return run_record(ra);
   if (diff->parsed()) return run_diff(da);
+  if (policy->parsed()) return run_policy(pa);
   return kExitUsage;
 }

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -128,6 +130,15 @@ long text_number(std::string_view text, std::string_view key, long fallback) {
   return fallback;
 }
 
+// StructField names are C strings that outlive every trace: the names read
+// from files are kept once, for the life of the program.
+const char* field_name(const std::string& name) {
+  static std::mutex lock;
+  static std::set<std::string, std::less<>> names;
+  std::lock_guard<std::mutex> guard(lock);
+  return names.insert(name).first->c_str();
+}
+
 bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
 
 // The syscall table entry a recorded call refers to: by number, checked
@@ -232,6 +243,17 @@ class Reader {
       v.form = ArgValue::Form::Null;
     } else if (val.is_number()) {
       number_from_raw(d, v);
+    } else if (val.is_object() && val.contains("struct")) {
+      v.form = ArgValue::Form::Struct;
+      const json& text = val["struct"];
+      if (!text.is_string()) bad("\"struct\" is not a string");
+      v.text = text.get<std::string>();
+      if (auto f = val.find("fields"); f != val.end() && f->is_object()) {
+        for (const auto& [name, value] : f->items()) {
+          if (!value.is_number_integer()) bad(fmt::format("struct field \"{}\" is not an integer", name));
+          v.fields.push_back({field_name(name), value.get<std::int64_t>()});
+        }
+      }
     } else if (val.is_object() && val.contains("ptr")) {
       v.form = ArgValue::Form::Pointer;
     } else if (val.is_string() || val.is_object()) {

@@ -35,6 +35,9 @@ Result<NormalizeRule, std::string> parse_normalize_rule(const std::string& text)
 struct DiffOptions {
   std::vector<NormalizeRule> normalize;
   std::optional<SyscallFilter> ignore;  // calls it selects are left out
+  // futex waits and wakes depend on which thread got a lock first, not on
+  // what the program does: left out unless asked for.
+  bool keep_futex = false;
   std::size_t context = 3;              // lines of context around each change
   bool colour = false;
   FormatOptions format{32, false};

@@ -1,0 +1,35 @@
+#pragma once
+// Turning recorded traces into a policy: what `syspect policy` writes. An
+// expectation file whose [policy] allows exactly the syscalls the traces
+// made, or an OCI/Docker seccomp profile that allows the same.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "syspect/syscall_table.hpp"
+#include "syspect/trace.hpp"
+
+namespace syspect {
+
+// How often each syscall was made, over one or more traces.
+struct SyscallUsage {
+  std::map<std::pair<Abi, std::string>, std::uint64_t> counts;  // (abi, name) → calls
+  std::map<std::string, std::uint64_t> unknown;  // calls by number only: "syscall_0x3e8"
+  std::vector<std::string> sources;  // "t.jsonl: ./app --once", for the file's comment
+
+  void add(const Trace& trace, const std::string& source);
+};
+
+// version = 1 and a [policy] allow list: whole classes as "@class" where
+// every syscall of the class was used, names otherwise, each with a comment
+// saying how often it was seen.
+std::string policy_toml(const SyscallUsage& usage);
+
+// An OCI runtime seccomp profile (as Docker and runc read it): every call
+// fails with EPERM except those seen; only the architectures seen are listed.
+std::string policy_seccomp(const SyscallUsage& usage);
+
+}  // namespace syspect

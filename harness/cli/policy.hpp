@@ -1,0 +1,23 @@
+#pragma once
+// `syspect policy TRACE.jsonl [MORE.jsonl...] [--format toml|seccomp] [-o FILE]`
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace syspect {
+
+struct PolicyArgs {
+  std::vector<std::string> traces;
+  std::string format = "toml";
+  std::string output;
+};
+
+// Registers the subcommand on `app`; `args` receives its options.
+CLI::App* add_policy_command(CLI::App& app, PolicyArgs& args);
+
+// Writes the policy; returns 0, or 2 for bad usage or an unreadable trace.
+int run_policy(const PolicyArgs& args);
+
+}  // namespace syspect

@@ -1,0 +1,566 @@
+// `syspect record`, the trace file reader, `check --trace` and `diff`:
+// real tracees under real ptrace, through the real CLI and the library.
+
+#include <seccomp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+
+#include "helpers.hpp"
+#include "syspect/format.hpp"
+#include "syspect/policy_export.hpp"
+#include "syspect/trace_diff.hpp"
+#include "syspect/trace_file.hpp"
+
+namespace {
+
+using namespace syspect_it;
+
+std::string diff_target(const std::string& name) {
+  return std::string(SYSPECT_DIFF_TARGETS_DIR) + "/" + name;
+}
+
+// `syspect record -o DIR/NAME -- COMMAND`; the file's path.
+std::string record(const TempDir& dir, const std::string& name, const std::vector<std::string>& command,
+                   const SpawnOptions& so = {}) {
+  std::string path = dir.file(name);
+  std::vector<std::string> args = {"record", "-o", path, "--"};
+  args.insert(args.end(), command.begin(), command.end());
+  ProcResult r = run_cli(args, 60s, so);
+  EXPECT_TRUE(r.exited) << describe(r);
+  return path;
+}
+
+// The lines of a diff that start with `+` or `-`, without the file header.
+std::vector<std::string> changes(const std::string& diff) {
+  std::vector<std::string> out;
+  for (const auto& l : lines_of(diff)) {
+    if (l.starts_with("+++ ") || l.starts_with("--- ")) continue;
+    if (!l.empty() && (l[0] == '+' || l[0] == '-')) out.push_back(l);
+  }
+  return out;
+}
+
+std::string event_text_of(const syspect::Event& ev) {
+  syspect::FormatOptions plain;
+  plain.align = false;
+  return std::visit(
+      [&plain](const auto& e) -> std::string {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, syspect::SyscallEvent>) {
+          return syspect::format_syscall(e, plain);
+        } else if constexpr (std::is_same_v<T, syspect::SignalEvent>) {
+          return syspect::format_signal(e);
+        } else if constexpr (std::is_same_v<T, syspect::ExitEvent>) {
+          return syspect::format_exit(e);
+        } else {
+          return "";
+        }
+      },
+      ev);
+}
+
+// ---- the reader ---------------------------------------------------------
+
+// Every event read back formats as the recorder wrote it: the reader
+// rebuilt the table entry, the raw and decoded arguments and the result.
+TEST(TraceFile, LoadedEventsFormatAsRecorded) {
+  TempDir dir;
+  const std::vector<std::vector<std::string>> commands = {
+      {target("fork_exec"), "fork", "/bin/echo", "hi"},
+      {target("fork_exec"), "vfork", "/bin/true"},
+      {target("signal_handler")},
+      {target("efault")},
+      {target("strange_path")},
+      {target("int80")},
+      {target("unknown_syscall")},
+      {target("restart")},
+      {target("exit_code"), "signal", "15"},
+      {target("exit_code"), "segv"},
+      {diff_target("diff_threads")},
+      {"/bin/sh", "-c", "cat /etc/passwd >/dev/null; ls -l / >/dev/null"},
+  };
+  int n = 0;
+  for (const auto& cmd : commands) {
+    SCOPED_TRACE(cmd[0] + (cmd.size() > 1 ? " " + cmd[1] : ""));
+    std::string path = record(dir, fmt::format("t{}.jsonl", n++), cmd);
+    JsonTrace raw = read_jsonl(path);
+    auto loaded = syspect::load_trace(path);
+    ASSERT_TRUE(loaded) << loaded.error().format();
+    const auto& events = loaded->trace.events();
+    std::vector<json> recorded;
+    for (const auto& e : raw.events)
+      if (e.value("type", "") != "exec") recorded.push_back(e);
+    std::vector<const syspect::Event*> mine;
+    for (const auto& e : events)
+      if (!std::holds_alternative<syspect::ExecEvent>(e)) mine.push_back(&e);
+    ASSERT_EQ(mine.size(), recorded.size());
+    ASSERT_GT(mine.size(), 3u);
+    for (std::size_t i = 0; i < mine.size(); ++i)
+      EXPECT_EQ(event_text_of(*mine[i]), recorded[i].value("text", "")) << "event " << i;
+    EXPECT_EQ(loaded->trace.command(), cmd);
+    EXPECT_EQ(loaded->trace.status(), raw.end.value("status", -1));
+  }
+}
+
+TEST(TraceFile, KeepsArgumentsResultsAndProcesses) {
+  TempDir dir;
+  std::string path = record(dir, "t.jsonl", {target("fork_exec"), "fork", "/bin/echo", "hi"});
+  auto loaded = syspect::load_trace(path);
+  ASSERT_TRUE(loaded) << loaded.error().format();
+  const syspect::Trace& t = loaded->trace;
+  EXPECT_EQ(t.pids().size(), 2u);
+  auto execs = t.syscalls("execve");
+  ASSERT_EQ(execs.size(), 2u);
+  const auto& child_exec = execs[1];
+  ASSERT_NE(child_exec.desc, nullptr);
+  EXPECT_EQ(child_exec.args[0].form, syspect::ArgValue::Form::String);
+  EXPECT_EQ(child_exec.args[0].bytes, "/bin/echo");
+  ASSERT_EQ(child_exec.args[1].form, syspect::ArgValue::Form::StringArray);
+  EXPECT_EQ(child_exec.args[1].items, (std::vector<std::string>{"/bin/echo", "hi"}));
+  ASSERT_TRUE(child_exec.exe);
+  auto opens = t.syscalls("openat");
+  ASSERT_FALSE(opens.empty());
+  EXPECT_EQ(opens[0].args[0].num, -100);  // AT_FDCWD
+  auto waits = t.syscalls("wait4");
+  ASSERT_EQ(waits.size(), 1u);
+  EXPECT_EQ(waits[0].result, t.pids()[1]);
+}
+
+TEST(TraceFile, ErrorsNameTheLine) {
+  TempDir dir;
+  std::string path = record(dir, "t.jsonl", {"/bin/true"});
+  std::string whole = read_file(path);
+  auto lines = lines_of(whole);
+  ASSERT_GT(lines.size(), 5u);
+  auto load = [&](const std::string& text) {
+    std::istringstream in(text);
+    return syspect::read_trace(in, "t.jsonl");
+  };
+  {
+    auto ok = load(whole);
+    ASSERT_TRUE(ok) << ok.error().format();
+  }
+  {  // Cut in the middle of line 4.
+    std::string cut;
+    for (std::size_t i = 0; i < 3; ++i) cut += lines[i] + "\n";
+    cut += lines[3].substr(0, lines[3].size() / 2);
+    auto r = load(cut);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().line, 4u);
+    EXPECT_THAT(r.error().format(), ::testing::HasSubstr("t.jsonl:4: not valid JSON (the file looks truncated)"));
+  }
+  {  // Cut after a whole line: no end line.
+    std::string cut;
+    for (std::size_t i = 0; i < 4; ++i) cut += lines[i] + "\n";
+    auto r = load(cut);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().line, 4u);
+    EXPECT_THAT(r.error().message, ::testing::HasSubstr("truncated"));
+  }
+  {  // A damaged event in the middle.
+    std::string bad;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      bad += (i == 2 ? std::string(R"({"type":"syscall","pid":1})") : lines[i]) + "\n";
+    auto r = load(bad);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().format(), "t.jsonl:3: missing \"tid\"");
+  }
+  {
+    auto r = load("{\"syspect\":7,\"command\":[]}\n");
+    ASSERT_FALSE(r);
+    EXPECT_THAT(r.error().format(), ::testing::HasSubstr("t.jsonl:1: trace format version 7 is not supported"));
+  }
+  {
+    auto r = load("");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().format(), "t.jsonl: empty file, not a syspect trace");
+  }
+  {
+    auto r = load("{\"type\":\"end\"}\n");
+    ASSERT_FALSE(r);
+    EXPECT_THAT(r.error().format(), ::testing::HasSubstr("t.jsonl:1: not a syspect trace"));
+  }
+}
+
+// ---- record and check --trace through the CLI ---------------------------
+
+TEST(Record, ExitsAsTheCommandAndWritesAWholeTrace) {
+  TempDir dir;
+  std::string path = dir.file("t.jsonl");
+  ProcResult r = run_cli({"record", "-o", path, "--", target("exit_code"), "7"});
+  EXPECT_EQ(r.status(), 7) << describe(r);
+  JsonTrace t = read_jsonl(path);
+  EXPECT_EQ(t.header["command"][0], target("exit_code"));
+  EXPECT_TRUE(t.header.contains("start"));
+  EXPECT_EQ(t.end.value("exit_code", -1), 7);
+  ProcResult missing = run_cli({"record", "-o", path, "--", "/nonexistent/prog"});
+  EXPECT_EQ(missing.status(), 127) << describe(missing);
+  EXPECT_FALSE(std::filesystem::exists(path)) << "a header alone is not a trace";
+}
+
+TEST(CheckTrace, ChecksARecordingWithoutRunningIt) {
+  TempDir dir;
+  std::string path = record(dir, "t.jsonl", {diff_target("diff_random")});
+  write_file(dir.file("pass.toml"), R"(version = 1
+[policy]
+deny = ["@network"]
+[[expect]]
+syscall = "openat"
+args = { pathname = "/dev/urandom", flags = { has = ["O_CLOEXEC"] } }
+result = ">= 0"
+[[expect]]
+name = "reads random bytes"
+syscall = "read"
+args = { fd = { path = "/dev/urandom" }, count = 16 }
+[[sequence]]
+steps = [{ syscall = "openat", args = { pathname = "/dev/urandom" } }, { syscall = "close" }, { syscall = "getrandom" }]
+)");
+  write_file(dir.file("fail.toml"), R"(version = 1
+[[forbid]]
+name = "no random device"
+syscall = "openat"
+args = { pathname = { prefix = "/dev/" } }
+)");
+  ProcResult ok = run_cli({"check", dir.file("pass.toml"), "--trace", path});
+  EXPECT_EQ(ok.status(), 0) << describe(ok);
+  ProcResult bad = run_cli({"check", dir.file("fail.toml"), "--trace", path});
+  EXPECT_EQ(bad.status(), 1) << describe(bad);
+  EXPECT_THAT(bad.err, ::testing::HasSubstr("no random device"));
+  EXPECT_THAT(bad.err, ::testing::HasSubstr("\"/dev/urandom\""));
+  // Nothing ran: the program's own output is absent.
+  EXPECT_EQ(ok.out, "");
+
+  write_file(dir.file("cut.jsonl"), read_file(path).substr(0, 700));
+  ProcResult cut = run_cli({"check", dir.file("pass.toml"), "--trace", dir.file("cut.jsonl")});
+  EXPECT_EQ(cut.status(), 2) << describe(cut);
+  EXPECT_THAT(cut.err, ::testing::ContainsRegex("cut.jsonl:[0-9]+: "));
+}
+
+// ---- alignment ------------------------------------------------------------
+
+TEST(Align, OneExtraCallIsOneAddition) {
+  std::vector<std::string> a, b;
+  for (int i = 0; i < 200; ++i) a.push_back(fmt::format("call{}", i % 7));
+  b = a;
+  b.insert(b.begin() + 100, "extra");
+  b.erase(b.begin() + 150);
+  auto edits = syspect::align(a, b);
+  std::size_t adds = 0, removes = 0;
+  for (const auto& e : edits) {
+    if (e.op == syspect::EditOp::Add) {
+      ++adds;
+      EXPECT_EQ(b[e.new_index], "extra");
+    }
+    if (e.op == syspect::EditOp::Remove) ++removes;
+  }
+  EXPECT_EQ(adds, 1u);
+  EXPECT_EQ(removes, 1u);
+  // Every line accounted for, in order.
+  std::size_t ia = 0, ib = 0;
+  for (const auto& e : edits) {
+    if (e.op != syspect::EditOp::Add) {
+      EXPECT_EQ(e.old_index, ia++);
+    }
+    if (e.op != syspect::EditOp::Remove) {
+      EXPECT_EQ(e.new_index, ib++);
+    }
+    if (e.op == syspect::EditOp::Keep) {
+      EXPECT_EQ(a[e.old_index], b[e.new_index]);
+    }
+  }
+  EXPECT_EQ(ia, a.size());
+  EXPECT_EQ(ib, b.size());
+  EXPECT_TRUE(syspect::align({}, {}).empty());
+  EXPECT_EQ(syspect::align({}, {"x"}).size(), 1u);
+  EXPECT_EQ(syspect::align({"x", "y"}, {}).size(), 2u);
+}
+
+// ---- diff: normalisation ----------------------------------------------------
+
+class SameProgramTwice : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SameProgramTwice, GivesAnEmptyDiff) {
+  TempDir dir;
+  std::string prog = diff_target(GetParam());
+  std::string first = record(dir, "1.jsonl", {prog});
+  for (int run = 2; run <= 4; ++run) {
+    std::string again = record(dir, fmt::format("{}.jsonl", run), {prog});
+    ProcResult d = run_cli({"diff", first, again});
+    EXPECT_EQ(d.status(), 0) << describe(d);
+    EXPECT_EQ(d.out, "");
+  }
+  // Against a fresh run, without a second file.
+  ProcResult live = run_cli({"diff", first, "--", prog});
+  EXPECT_EQ(live.status(), 0) << describe(live);
+}
+
+INSTANTIATE_TEST_SUITE_P(Diff, SameProgramTwice,
+                         ::testing::Values("diff_threads", "diff_forks", "diff_random"));
+
+TEST(Diff, NamesPidsByTheirPlaceInTheTree) {
+  TempDir dir;
+  std::string path = record(dir, "t.jsonl", {diff_target("diff_forks")});
+  auto loaded = syspect::load_trace(path);
+  ASSERT_TRUE(loaded);
+  auto tasks = syspect::normalize_trace(loaded->trace, {});
+  ASSERT_EQ(tasks.size(), 3u);
+  EXPECT_EQ(tasks[0].position, "1");
+  EXPECT_EQ(tasks[1].position, "1.1");
+  EXPECT_EQ(tasks[2].position, "1.2");
+  std::string parent;
+  for (const auto& l : tasks[0].lines) parent += l + "\n";
+  EXPECT_THAT(parent, ::testing::HasSubstr("wait4(<pid 1.1>, "));
+  EXPECT_THAT(parent, ::testing::HasSubstr(") = <pid 1.2>\n"));
+  EXPECT_THAT(parent, ::testing::HasSubstr("kill(<pid 1>, 0) = 0"));
+  EXPECT_THAT(parent, ::testing::Not(::testing::ContainsRegex("0x[0-9a-f]{6}")));
+  std::string signals;
+  for (const auto& s : tasks[0].signals) signals += s + "\n";
+  EXPECT_THAT(signals, ::testing::HasSubstr("si_pid=<pid 1.1>, si_uid="));
+  EXPECT_THAT(signals, ::testing::HasSubstr("si_utime=0, si_stime=0"));
+}
+
+TEST(Diff, RandomBytesAreReplaced) {
+  TempDir dir;
+  std::string path = record(dir, "t.jsonl", {diff_target("diff_random")});
+  auto loaded = syspect::load_trace(path);
+  ASSERT_TRUE(loaded);
+  auto tasks = syspect::normalize_trace(loaded->trace, {});
+  ASSERT_EQ(tasks.size(), 1u);
+  std::string all;
+  for (const auto& l : tasks[0].lines) all += l + "\n";
+  EXPECT_THAT(all, ::testing::ContainsRegex(R"(read\(3, "<random>", 16\) = 16)"));
+  EXPECT_THAT(all, ::testing::HasSubstr("getrandom(\"<random>\", 16, 0) = 16"));
+}
+
+TEST(Diff, UserPatternsAndIgnoredCalls) {
+  TempDir dir;
+  write_file(dir.file("one"), "same\n");
+  write_file(dir.file("two"), "same\n");
+  std::string a = record(dir, "a.jsonl", {"/bin/cat", dir.file("one")});
+  std::string b = record(dir, "b.jsonl", {"/bin/cat", dir.file("two")});
+  ProcResult plain = run_cli({"diff", a, b});
+  EXPECT_EQ(plain.status(), 1) << describe(plain);
+  EXPECT_EQ(changes(plain.out).size(), 4u) << plain.out;  // execve and openat, each - and +
+  ProcResult normalized = run_cli({"diff", "--normalize", "/(one|two)\"=/FILE\"", a, b});
+  EXPECT_EQ(normalized.status(), 0) << describe(normalized);
+  ProcResult ignored = run_cli({"diff", "--ignore", "@file", "--ignore", "execve", a, b});
+  EXPECT_EQ(ignored.status(), 0) << describe(ignored);
+  ProcResult bad = run_cli({"diff", "--normalize", "([=x", a, b});
+  EXPECT_EQ(bad.status(), 2) << describe(bad);
+  EXPECT_THAT(bad.err, ::testing::HasSubstr("bad regular expression"));
+  ProcResult bad_set = run_cli({"diff", "--ignore", "@nonsense", a, b});
+  EXPECT_EQ(bad_set.status(), 2) << describe(bad_set);
+}
+
+TEST(Diff, NoColourOffATerminal) {
+  TempDir dir;
+  std::string a = record(dir, "a.jsonl", {"/bin/echo", "a"});
+  std::string b = record(dir, "b.jsonl", {"/bin/echo", "b"});
+  ProcResult d = run_cli({"diff", a, b});
+  EXPECT_EQ(d.status(), 1);
+  EXPECT_EQ(d.out.find('\033'), std::string::npos);
+  // The library colours when asked to.
+  auto ta = syspect::load_trace(a), tb = syspect::load_trace(b);
+  ASSERT_TRUE(ta && tb);
+  syspect::DiffOptions o;
+  o.colour = true;
+  auto r = syspect::diff_traces(ta->trace, tb->trace, o);
+  EXPECT_THAT(r.text, ::testing::HasSubstr("\033[31m-write(1, \"a\\n\", 2) = 2\033[0m"));
+  EXPECT_THAT(r.text, ::testing::HasSubstr("\033[32m+write(1, \"b\\n\", 2) = 2\033[0m"));
+}
+
+TEST(Diff, UnreadableTraceIsAUsageError) {
+  TempDir dir;
+  write_file(dir.file("bad.jsonl"), "{\"syspect\":1,\"command\":[]}\nnot json\n");
+  ProcResult d = run_cli({"diff", dir.file("bad.jsonl"), dir.file("bad.jsonl")});
+  EXPECT_EQ(d.status(), 2) << describe(d);
+  EXPECT_THAT(d.err, ::testing::HasSubstr("bad.jsonl:2: not valid JSON"));
+}
+
+// ---- diff: the regression example -----------------------------------------
+
+#ifdef SYSPECT_HAVE_REGRESSION_EXAMPLE
+std::string record_release(const TempDir& dir, const std::string& version, int run) {
+  SpawnOptions so;
+  so.cwd = std::string(SYSPECT_REGRESSION_DIR) + "/" + version;
+  return record(dir, fmt::format("{}-{}.jsonl", version, run), {"./app"}, so);
+}
+
+TEST(Regression, ShowsExactlyWhatChanged) {
+  TempDir dir;
+  const std::vector<std::string> expected = {
+      fmt::format("-getuid() = {}", ::getuid()),
+      "+openat(AT_FDCWD, \"local.conf\", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)",
+  };
+  for (int run = 1; run <= 3; ++run) {
+    std::string v1 = record_release(dir, "v1", run);
+    std::string v2 = record_release(dir, "v2", run);
+    ProcResult d = run_cli({"diff", v1, v2});
+    EXPECT_EQ(d.status(), 1) << describe(d);
+    EXPECT_EQ(changes(d.out), expected) << d.out;
+    EXPECT_THAT(d.out, ::testing::ContainsRegex("getuid +1 +0 +-1"));
+    EXPECT_THAT(d.out, ::testing::ContainsRegex("openat +[0-9]+ +[0-9]+ +\\+1"));
+    EXPECT_THAT(d.out, ::testing::HasSubstr("@@ pid 1 (app)"));
+
+    ProcResult counts = run_cli({"diff", "--counts", v1, v2});
+    EXPECT_EQ(counts.status(), 1) << describe(counts);
+    EXPECT_THAT(counts.out, ::testing::ContainsRegex("getuid +1 +0 +-1"));
+    EXPECT_THAT(counts.out, ::testing::HasSubstr("+openat \"local.conf\"\n"));
+    EXPECT_EQ(changes(counts.out).size(), 1u) << counts.out;
+
+    ProcResult same = run_cli({"diff", "--counts", v1, record_release(dir, "v1", run + 10)});
+    EXPECT_EQ(same.status(), 0) << describe(same);
+  }
+}
+#endif
+
+
+// ---- policy -----------------------------------------------------------------
+
+namespace policy_tests {
+
+syspect::Trace trace_of(const std::vector<std::string>& names) {
+  std::vector<syspect::Event> events;
+  for (const auto& n : names) {
+    syspect::SyscallEvent e;
+    e.pid = e.tid = 100;
+    e.desc = syspect::find_syscall(syspect::Abi::x86_64, n);
+    EXPECT_NE(e.desc, nullptr) << n;
+    if (e.desc) e.nr = e.desc->nr;
+    events.emplace_back(e);
+  }
+  return syspect::Trace({"prog"}, std::move(events), {});
+}
+
+TEST(Policy, GroupsAWholeClassAndCountsEachEntry) {
+  // Every syscall of the smallest class of two or more, and one more.
+  std::vector<std::string> members;
+  std::string cls;
+  for (auto name : syspect::trace_class_names()) {
+    std::uint32_t bit = *syspect::trace_class_from_name(name);
+    std::vector<std::string> m;
+    for (const auto& d : syspect::syscall_table(syspect::Abi::x86_64))
+      if (d.classes & bit) m.emplace_back(d.name);
+    if (m.size() >= 2 && (members.empty() || m.size() < members.size())) {
+      members = m;
+      cls = std::string(name);
+    }
+  }
+  ASSERT_FALSE(members.empty());
+  std::vector<std::string> calls = members;
+  calls.push_back(members[0]);
+  calls.push_back("openat");
+  calls.push_back("openat");
+  calls.push_back("openat");
+  syspect::SyscallUsage usage;
+  usage.add(trace_of(calls), "t.jsonl");
+  std::string toml = syspect::policy_toml(usage);
+  EXPECT_THAT(toml, ::testing::ContainsRegex("  \"@" + cls + "\", +# " + std::to_string(members.size() + 1) +
+                                             " calls: " + members[0] + " 2, "));
+  EXPECT_THAT(toml, ::testing::ContainsRegex("  \"openat\", +# 3 calls\n"));
+  for (const auto& m : members)
+    EXPECT_THAT(toml, ::testing::Not(::testing::HasSubstr("\"" + m + "\",")));
+  EXPECT_THAT(toml, ::testing::HasSubstr("#   t.jsonl: prog\n"));
+}
+
+TEST(Policy, TomlRoundTripsThroughCheck) {
+  TempDir dir;
+  std::string random1 = record(dir, "r1.jsonl", {diff_target("diff_random")});
+  std::string random2 = record(dir, "r2.jsonl", {diff_target("diff_random")});
+  std::string p = dir.file("policy.toml");
+  ProcResult made = run_cli({"policy", random1, random2, "-o", p});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  std::string toml = read_file(p);
+  EXPECT_THAT(toml, ::testing::ContainsRegex("\"getrandom\", +# [0-9]+ calls?\n"));
+  EXPECT_THAT(toml, ::testing::Not(::testing::HasSubstr("\"clone")));
+  // The run it came from, live and recorded, passes.
+  ProcResult live = run_cli({"check", p, "--", diff_target("diff_random")});
+  EXPECT_EQ(live.status(), 0) << describe(live) << toml;
+  ProcResult recorded = run_cli({"check", p, "--trace", random1});
+  EXPECT_EQ(recorded.status(), 0) << describe(recorded);
+  // A program that forks does what this policy does not allow.
+  ProcResult other = run_cli({"check", p, "--", diff_target("diff_forks")});
+  EXPECT_EQ(other.status(), 1) << describe(other);
+  // stdout by default; a bad trace is a usage error.
+  ProcResult out = run_cli({"policy", random1});
+  EXPECT_EQ(out.status(), 0);
+  EXPECT_THAT(out.out, ::testing::StartsWith("# The syscalls these traces made"));
+  write_file(dir.file("bad.jsonl"), "{\"syspect\":1,\"command\":[]}\n");
+  ProcResult bad = run_cli({"policy", dir.file("bad.jsonl")});
+  EXPECT_EQ(bad.status(), 2) << describe(bad);
+  EXPECT_THAT(bad.err, ::testing::HasSubstr("bad.jsonl:1: the trace stops before its \"end\" line"));
+}
+
+// Runs `argv` in a child under the seccomp profile, built with libseccomp
+// the way an OCI runtime builds it; returns the wait status.
+int run_under_profile(const json& profile, const std::vector<std::string>& argv,
+                      const std::string& leave_out = "") {
+  EXPECT_EQ(profile.value("defaultAction", ""), "SCMP_ACT_ERRNO");
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(profile.value("defaultErrnoRet", 1)));
+  EXPECT_NE(ctx, nullptr);
+  for (const auto& arch : profile["architectures"]) {
+    std::string a = arch.get<std::string>();
+    std::uint32_t token = a == "SCMP_ARCH_X86_64" ? SCMP_ARCH_X86_64
+                          : a == "SCMP_ARCH_X86"  ? SCMP_ARCH_X86
+                                                  : SCMP_ARCH_X32;
+    if (seccomp_arch_exist(ctx, token) != 0) {
+      EXPECT_EQ(seccomp_arch_add(ctx, token), 0) << a;
+    }
+  }
+  for (const auto& rule : profile["syscalls"]) {
+    EXPECT_EQ(rule.value("action", ""), "SCMP_ACT_ALLOW");
+    for (const auto& n : rule["names"]) {
+      std::string name = n.get<std::string>();
+      if (name == leave_out) continue;
+      int nr = seccomp_syscall_resolve_name(name.c_str());
+      if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture, as runc skips it
+      EXPECT_EQ(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0), 0) << name;
+    }
+  }
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    if (seccomp_load(ctx) != 0) ::_exit(98);
+    ::execv(args[0], args.data());
+    ::_exit(97);
+  }
+  seccomp_release(ctx);
+  int status = 0;
+  EXPECT_EQ(::waitpid(pid, &status, 0), pid);
+  return status;
+}
+
+TEST(Policy, SeccompProfileRunsTheProgramAndNothingLess) {
+  TempDir dir;
+  std::string prog = diff_target("diff_random");
+  std::string t = record(dir, "t.jsonl", {prog});
+  ProcResult made = run_cli({"policy", "--format", "seccomp", t});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  json profile = json::parse(made.out);
+  EXPECT_EQ(profile["architectures"], json::array({"SCMP_ARCH_X86_64"}));
+  auto names = profile["syscalls"][0]["names"];
+  EXPECT_NE(std::find(names.begin(), names.end(), "getrandom"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "execve"), names.end());
+
+  int ok = run_under_profile(profile, {prog});
+  EXPECT_TRUE(WIFEXITED(ok) && WEXITSTATUS(ok) == 0) << "status " << ok;
+  // Without a call it needs, the program fails: its write of "ok" gets EPERM.
+  int without_write = run_under_profile(profile, {prog}, "write");
+  EXPECT_TRUE(WIFEXITED(without_write) && WEXITSTATUS(without_write) == 1) << "status " << without_write;
+  int without_getrandom = run_under_profile(profile, {prog}, "getrandom");
+  EXPECT_TRUE(WIFEXITED(without_getrandom) && WEXITSTATUS(without_getrandom) == 99)
+      << "status " << without_getrandom;
+}
+
+}  // namespace policy_tests
+
+}  // namespace
