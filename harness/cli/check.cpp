@@ -17,6 +17,7 @@
 #include "syspect/spec_parser.hpp"
 #include "syspect/trace_file.hpp"
 #include "syspect/tracer.hpp"
+#include "tracing.hpp"
 
 extern char** environ;
 
@@ -119,7 +120,7 @@ int run_check(const CheckArgs& a) {
   if (a.report_file == "-") {
     out = stdout;
   } else if (!a.report_file.empty()) {
-    file.reset(std::fopen(a.report_file.c_str(), "w"));
+    file.reset(std::fopen(a.report_file.c_str(), "we"));  // not inherited by the target
     if (!file) return usage_error(fmt::format("cannot open '{}': {}", a.report_file, std::strerror(errno)));
     out = file.get();
   }
@@ -130,6 +131,8 @@ int run_check(const CheckArgs& a) {
   } else {
     Tracer tracer(options);
     tracer.add_sink(&checker);
+    // Interrupted, the tree is killed and the report still printed.
+    install_stop_handlers();
     auto result = tracer.run(argv);
     if (!result) {
       std::fprintf(stderr, "syspect: check: cannot trace '%s': %s\n", argv[0].c_str(),

@@ -16,6 +16,7 @@
 #include "syspect/trace_diff.hpp"
 #include "syspect/trace_file.hpp"
 #include "syspect/tracer.hpp"
+#include "tracing.hpp"
 
 namespace syspect {
 namespace {
@@ -42,16 +43,6 @@ bool is_trace_file(const std::string& path) {
   char start[12] = {};
   in.read(start, sizeof start - 1);
   return std::string_view(start).starts_with("{\"syspect\"");
-}
-
-int exit_code_for(StartError e) {
-  switch (e) {
-    case StartError::NotFound: return kExitNotFound;
-    case StartError::NotExecutable: return kExitNotExecutable;
-    case StartError::NotPermitted:
-    case StartError::Other: break;
-  }
-  return kExitCannotTrace;
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 // The `syspect` command line.
 
-#include <signal.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -24,34 +22,11 @@
 #include "syspect/filter.hpp"
 #include "syspect/sinks.hpp"
 #include "syspect/tracer.hpp"
+#include "tracing.hpp"
 
 namespace {
 
 using namespace syspect;
-
-void on_stop_signal(int) {
-  Tracer::request_stop();
-  // Keep interrupting the tracer's wait until it has noticed: a signal that
-  // lands just before it blocks would otherwise go unseen.
-  itimerval again{};
-  again.it_value.tv_usec = 50'000;
-  again.it_interval.tv_usec = 50'000;
-  ::setitimer(ITIMER_REAL, &again, nullptr);
-}
-
-void on_alarm(int) {}
-
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: interrupt waitpid
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-  ::sigaction(SIGHUP, &sa, nullptr);
-  sa.sa_handler = on_alarm;
-  ::sigaction(SIGALRM, &sa, nullptr);
-}
 
 [[noreturn]] void fail(int code, const std::string& message) {
   std::fprintf(stderr, "syspect: %s\n", message.c_str());
@@ -71,16 +46,6 @@ struct TraceArgs {
   bool no_seccomp = false;
   std::vector<std::string> command;
 };
-
-int exit_code_for(StartError e) {
-  switch (e) {
-    case StartError::NotFound: return kExitNotFound;
-    case StartError::NotExecutable: return kExitNotExecutable;
-    case StartError::NotPermitted:
-    case StartError::Other: break;
-  }
-  return kExitCannotTrace;
-}
 
 int run_trace(const TraceArgs& a) {
   if (a.pid == 0 && a.command.empty())

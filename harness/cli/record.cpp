@@ -1,7 +1,5 @@
 #include "record.hpp"
 
-#include <signal.h>
-#include <sys/time.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include "syspect/duration.hpp"
 #include "syspect/sinks.hpp"
 #include "syspect/tracer.hpp"
+#include "tracing.hpp"
 
 namespace syspect {
 namespace {
@@ -21,40 +20,6 @@ namespace {
 int fail(int code, const std::string& message) {
   std::fprintf(stderr, "syspect: record: %s\n", message.c_str());
   return code;
-}
-
-void on_stop_signal(int) {
-  Tracer::request_stop();
-  // Keep interrupting the tracer's wait until it has noticed.
-  itimerval again{};
-  again.it_value.tv_usec = 50'000;
-  again.it_interval.tv_usec = 50'000;
-  ::setitimer(ITIMER_REAL, &again, nullptr);
-}
-
-void on_alarm(int) {}
-
-// An interrupted recording still ends with its "end" line, so that the file
-// reads back whole.
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-  ::sigaction(SIGHUP, &sa, nullptr);
-  sa.sa_handler = on_alarm;
-  ::sigaction(SIGALRM, &sa, nullptr);
-}
-
-int exit_code_for(StartError e) {
-  switch (e) {
-    case StartError::NotFound: return kExitNotFound;
-    case StartError::NotExecutable: return kExitNotExecutable;
-    case StartError::NotPermitted:
-    case StartError::Other: break;
-  }
-  return kExitCannotTrace;
 }
 
 }  // namespace
