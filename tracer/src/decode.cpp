@@ -11,6 +11,8 @@
 namespace syspect::detail {
 namespace {
 
+}  // namespace
+
 void decode_number(const ArgDesc& d, ArgValue& v) {
   v.form = ArgValue::Form::Number;
   switch (d.kind) {
@@ -28,6 +30,8 @@ void decode_number(const ArgDesc& d, ArgValue& v) {
       break;
   }
 }
+
+namespace {
 
 void decode_pointer(ArgValue& v) {
   v.form = v.raw == 0 ? ArgValue::Form::Null : ArgValue::Form::Pointer;

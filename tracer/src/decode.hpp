@@ -17,6 +17,10 @@ struct DecodeLimits {
   std::size_t max_argv = 4096;
 };
 
+// A numeric argument's value from its raw register, as wide and as signed
+// as its kind says.
+void decode_number(const ArgDesc& d, ArgValue& v);
+
 // Fill `e.args` from the raw registers; read what the call takes as input.
 // `e.abi`, `e.nr` and `e.desc` are set by the caller.
 void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6],

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "decode.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect {
@@ -154,25 +155,6 @@ const SyscallDesc* desc_for(Abi abi, long nr, const std::string& name) {
   return d;
 }
 
-void number_from_raw(const ArgDesc* d, ArgValue& v) {
-  v.form = ArgValue::Form::Number;
-  ArgKind k = d ? d->kind : ArgKind::Long;
-  switch (k) {
-    case ArgKind::Int:
-    case ArgKind::Fd:
-    case ArgKind::DirFd:
-    case ArgKind::Signal:
-      v.num = static_cast<std::int32_t>(v.raw);
-      break;
-    case ArgKind::Uint:
-      v.num = static_cast<std::uint32_t>(v.raw);
-      break;
-    default:
-      v.num = static_cast<std::int64_t>(v.raw);
-      break;
-  }
-}
-
 class Reader {
  public:
   RecordedTrace out;
@@ -242,7 +224,12 @@ class Reader {
     if (val.is_null()) {
       v.form = ArgValue::Form::Null;
     } else if (val.is_number()) {
-      number_from_raw(d, v);
+      if (d != nullptr) {
+        detail::decode_number(*d, v);
+      } else {
+        v.form = ArgValue::Form::Number;
+        v.num = static_cast<std::int64_t>(v.raw);
+      }
     } else if (val.is_object() && val.contains("struct")) {
       v.form = ArgValue::Form::Struct;
       const json& text = val["struct"];
