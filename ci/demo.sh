@@ -8,5 +8,9 @@ bash ci/setup.sh
 bash ci/build.sh build -DSYSPECT_BUILD_TESTS=OFF
 
 echo
-echo "== syspect trace -e trace=@file,read,write -- build/examples/greet examples/greet/greet.conf"
-build/harness/cli/syspect trace -e trace=@file,read,write -- build/examples/greet examples/greet/greet.conf
+echo "== syspect trace -e trace=openat,read,write,close -- build/examples/greet examples/greet/greet.conf"
+build/harness/cli/syspect trace -e trace=openat,read,write,close -- build/examples/greet examples/greet/greet.conf
+
+echo
+echo "== syspect check examples/greet/greet.toml -- build/examples/greet examples/greet/greet.conf"
+build/harness/cli/syspect check examples/greet/greet.toml -- build/examples/greet examples/greet/greet.conf
