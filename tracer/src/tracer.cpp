@@ -523,7 +523,6 @@ struct Tracer::Impl {
       // A new tracee whose creator's event has not arrived yet.
       pid_t tgid = tgid_of(tid);
       if (tgid == 0) tgid = tid;
-      it = threads.find(tid);
       add_thread(tid, tgid, exe_for(tgid));
       it = threads.find(tid);
     }
