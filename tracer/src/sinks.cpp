@@ -158,7 +158,11 @@ void json_value(std::string& out, const ArgValue& v, const ArgDesc* d) {
       out += ",\"fields\":{";
       for (std::size_t i = 0; i < v.fields.size(); ++i) {
         if (i) out += ',';
-        fmt::format_to(std::back_inserter(out), "\"{}\":{}", v.fields[i].name, v.fields[i].value);
+        fmt::format_to(std::back_inserter(out), "\"{}\":", v.fields[i].name);
+        if (v.fields[i].is_text)
+          json_string(out, v.fields[i].str);
+        else
+          fmt::format_to(std::back_inserter(out), "{}", v.fields[i].value);
       }
       out += "}}";
       return;

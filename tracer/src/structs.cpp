@@ -225,8 +225,10 @@ bool decode_sockaddr(pid_t tid, const SyscallEvent& e, ArgValue& v) {
       std::string_view abstract(un->sun_path + 1, path_len - 1);
       v.text = fmt::format("{{sa_family={}, sun_path=@{}}}", fam,
                            quote_string(abstract, abstract.size() + 1));
+      v.fields.push_back({"sun_path", "@" + std::string(abstract)});
     } else {
       v.text = fmt::format("{{sa_family={}, sun_path={}}}", fam, quote_string(path, path.size() + 1));
+      v.fields.push_back({"sun_path", std::string(path)});
     }
   } else if (ss.ss_family == AF_INET && n >= sizeof(sockaddr_in)) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
@@ -235,6 +237,7 @@ bool decode_sockaddr(pid_t tid, const SyscallEvent& e, ArgValue& v) {
     v.text = fmt::format("{{sa_family={}, sin_port=htons({}), sin_addr=inet_addr(\"{}\")}}", fam,
                          ntohs(in->sin_port), addr);
     v.fields.push_back({"sin_port", ntohs(in->sin_port)});
+    v.fields.push_back({"sin_addr", addr});
   } else if (ss.ss_family == AF_INET6 && n >= sizeof(sockaddr_in6)) {
     const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
     char addr[INET6_ADDRSTRLEN];
@@ -244,6 +247,7 @@ bool decode_sockaddr(pid_t tid, const SyscallEvent& e, ArgValue& v) {
         "&sin6_addr), sin6_scope_id={}}}",
         fam, ntohs(in6->sin6_port), ntohl(in6->sin6_flowinfo), fam, addr, in6->sin6_scope_id);
     v.fields.push_back({"sin6_port", ntohs(in6->sin6_port)});
+    v.fields.push_back({"sin6_addr", addr});
   } else {
     v.text = fmt::format("{{sa_family={}, sa_data=...}}", fam);
   }

@@ -237,8 +237,12 @@ class Reader {
       v.text = text.get<std::string>();
       if (auto f = val.find("fields"); f != val.end() && f->is_object()) {
         for (const auto& [name, value] : f->items()) {
-          if (!value.is_number_integer()) bad(fmt::format("struct field \"{}\" is not an integer", name));
-          v.fields.push_back({field_name(name), value.get<std::int64_t>()});
+          if (value.is_string())
+            v.fields.push_back({field_name(name), value.get<std::string>()});
+          else if (value.is_number_integer())
+            v.fields.push_back({field_name(name), value.get<std::int64_t>()});
+          else
+            bad(fmt::format("struct field \"{}\" is neither an integer nor a string", name));
         }
       }
     } else if (val.is_object() && val.contains("ptr")) {

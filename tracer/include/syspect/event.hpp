@@ -15,10 +15,18 @@
 
 namespace syspect {
 
-// A numeric member of a decoded struct, by its C name.
+// A member of a decoded struct, by its C name: a number (st_size, sin_port),
+// or text when the member is not a number (sin_addr "127.0.0.1", sun_path).
+// Members of nested structs are named with a dot ("it_value.tv_sec").
 struct StructField {
+  StructField(const char* field, std::int64_t number) : name(field), value(number) {}
+  StructField(const char* field, std::string text)
+      : name(field), str(std::move(text)), is_text(true) {}
+
   const char* name;
-  std::int64_t value;
+  std::int64_t value = 0;  // a number
+  std::string str;         // text, when is_text
+  bool is_text = false;
 };
 
 // One decoded argument. `raw` is always the register value; the rest depends
