@@ -221,7 +221,11 @@ struct Checker::Impl {
       switch (r.kind) {
         case RuleKind::Expect: expect(r, s, e, exe, ctx); break;
         case RuleKind::Forbid:
-          if (match_pattern(r.pattern, e, ctx, false).matched) {
+          // A call whose path changed while it ran breaks every forbid rule
+          // about its path: what it really opened is not what was checked.
+          if (match_pattern(r.pattern, e, ctx, false).matched ||
+              (!e.opened_path.empty() && r.pattern.selector.matches(e) &&
+               r.pattern.checks_path_of(e))) {
             ++s.count;
             offend(s.offences, e, exe);
           }
@@ -415,6 +419,26 @@ Interest Checker::interest() const {
     if (spec.policy->has_allow) in.add(static_cast<long>(Interest::kNumbers), result);
   }
   return in;
+}
+
+TraceOptions::Strict strict_allowances(const Spec& spec) {
+  TraceOptions::Strict strict;
+  if (!spec.policy) return strict;
+  constexpr long kX32Bit = 0x40000000;
+  SyscallEvent probe;
+  probe.abi = Abi::i386;
+  for (const SyscallDesc& d : syscall_table(Abi::i386)) {
+    probe.nr = d.nr;
+    probe.desc = &d;
+    if (!spec.policy->violates(probe)) strict.allow_i386.push_back(d.nr);
+  }
+  probe.abi = Abi::x32;
+  for (const SyscallDesc& d : syscall_table(Abi::x86_64)) {
+    probe.nr = d.nr | kX32Bit;
+    probe.desc = &d;
+    if (!spec.policy->violates(probe)) strict.allow_x32.push_back(d.nr | kX32Bit);
+  }
+  return strict;
 }
 
 Verdict Checker::on_entry(const SyscallEvent& e) { return impl_->entry(e); }

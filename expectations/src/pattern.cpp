@@ -84,6 +84,15 @@ bool CallPattern::decidable_at_entry() const {
   return true;
 }
 
+bool CallPattern::checks_path_of(const SyscallEvent& e) const {
+  if (!has_args || e.desc == nullptr) return false;
+  auto it = args.find({e.abi, e.desc->nr});
+  if (it == args.end()) return false;
+  for (const auto& c : it->second)
+    if (c.index < e.desc->nargs && e.desc->args[c.index].kind == ArgKind::Path) return true;
+  return false;
+}
+
 bool CallPattern::uses_fd_path() const {
   for (const auto& [key, checks] : args)
     for (const auto& c : checks)
@@ -110,6 +119,18 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
     if (it == p.args.end()) return m;  // its arguments do not fit this syscall
     for (const auto& check : it->second) {
       const ArgValue& v = e.args[static_cast<std::size_t>(check.index)];
+      // The path changed while the call ran: what was decoded is not what
+      // was opened, and no path check may pass on it.
+      bool swapped = !e.opened_path.empty() && check.index < e.nargs &&
+                     e.desc->args[check.index].kind == ArgKind::Path;
+      if (swapped) {
+        ok = false;
+        if (!explain) return m;
+        m.mismatches.push_back(fmt::format(
+            "{} was {}, but the file opened was {} (the path changed during the call)", check.name,
+            quote_string(v.bytes, 256), quote_string(e.opened_path, 256)));
+        continue;
+      }
       if (check.index < e.nargs && check.matcher->matches(v, ctx)) {
         ++m.passed;
         continue;

@@ -76,6 +76,9 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
   c->add_option("--report-file", a.report_file, "Write the report to FILE ('-' for stdout; default stderr)");
   c->add_option("--trace", a.trace, "Check a trace saved by 'syspect record' instead of running a command");
   c->add_option("command", a.command, "The command to run, after -- (overrides [run] command)");
+  c->add_flag("--strict", a.strict,
+              "Also install a seccomp filter that kills the target at any i386 or x32 call "
+              "the [policy] does not allow (fails closed without the tracer)");
   c->footer(
       "Exit status: 0 every rule held; 1 some rule failed; 2 bad usage or a bad spec;\n"
       "3 the target could not be traced.");
@@ -114,6 +117,10 @@ int run_check(const CheckArgs& a) {
   options.timeout = spec.run.timeout;
   if (!spec.run.env.empty()) options.env = environment_with(spec.run.env);
   if (spec.run.cwd) options.cwd = from_spec_dir(spec, *spec.run.cwd);
+  if (a.strict) {
+    if (recorded) return usage_error("--strict applies to a run, not to a recorded --trace");
+    options.strict = strict_allowances(spec);
+  }
 
   std::FILE* out = stderr;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);

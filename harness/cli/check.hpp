@@ -14,6 +14,7 @@ struct CheckArgs {
   std::string report_file;
   std::string trace;  // check a recorded trace instead of running anything
   std::vector<std::string> command;
+  bool strict = false;  // the --strict seccomp backstop
 };
 
 // Registers the subcommand on `app`; `args` receives its options.

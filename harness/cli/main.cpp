@@ -44,6 +44,7 @@ struct TraceArgs {
   std::string timeout;
   std::string cpu = "auto";
   bool no_seccomp = false;
+  bool strict = false;
   std::vector<std::string> command;
 };
 
@@ -71,6 +72,10 @@ int run_trace(const TraceArgs& a) {
   TraceOptions options;
   options.follow = !a.no_follow;
   options.seccomp = !a.no_seccomp;
+  if (a.strict) {
+    if (a.pid != 0) fail(kExitUsage, "trace: --strict applies to a command syspect starts, not to -p");
+    options.strict = TraceOptions::Strict{};
+  }
   options.cpu = a.cpu == "same"   ? CpuPlacement::Same
                 : a.cpu == "none" ? CpuPlacement::None
                                   : CpuPlacement::Auto;
@@ -135,7 +140,7 @@ int command_start(const CLI::App& sub, int argc, char** argv, int from) {
     std::string name = long_form ? std::string(a.substr(0, eq)) : std::string(a.substr(0, 2));
     bool value_attached = long_form ? eq != std::string_view::npos : a.size() > 2;
     const CLI::Option* opt = sub.get_option_no_throw(name);
-    if (opt != nullptr && opt->get_type_size() != 0 && !value_attached) ++i;
+    if (opt != nullptr && opt->get_expected_min() > 0 && !value_attached) ++i;
   }
   return argc;
 }
@@ -168,6 +173,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "same", "none"}));
   trace->add_flag("--no-seccomp", ta.no_seccomp,
                   "Stop at every syscall even with -e trace=SET (no seccomp-bpf filter)");
+  trace->add_flag("--strict", ta.strict,
+                  "Also install a seccomp filter that kills the target at any i386 (int $0x80) "
+                  "or x32 call, even one the tracer could miss");
   trace->footer(
       "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
       "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found.");

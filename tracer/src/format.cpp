@@ -339,6 +339,11 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
     out += " = ";
   }
   out += format_result(e);
+  // What strace has no notation for: marks that only an attack produces.
+  if (!e.opened_path.empty())
+    out += fmt::format(" /* the path changed during the call: opened {} */",
+                       quote_string(e.opened_path, e.opened_path.size() + 1));
+  if (e.untraced_child_killed) out += " /* the child escaped tracing and was killed */";
   return out;
 }
 

@@ -27,7 +27,13 @@ struct SeccompProgram {
 // A program that traps every x86_64 call `interest` needs (with its Need as
 // the trace data) and every call through another ABI (i386, x32), and allows
 // the rest.
-Result<SeccompProgram, std::string> build_seccomp_program(const Interest& interest);
+// With `follow`, a clone with CLONE_UNTRACED in its flags also stops at its
+// entry (the tracer clears the flag there).
+Result<SeccompProgram, std::string> build_seccomp_program(const Interest& interest, bool follow);
+
+// The --strict backstop: kill the process at any call through the i386 ABI
+// or with the x32 bit, except the listed numbers.
+Result<SeccompProgram, std::string> build_strict_program(const TraceOptions::Strict& strict);
 
 // In the child, between fork and exec: install `program`. Sets
 // no_new_privs first when the caller lacks CAP_SYS_ADMIN. Returns 0 or an

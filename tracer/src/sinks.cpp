@@ -235,6 +235,11 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
   }
   fmt::format_to(std::back_inserter(line_), ",\"finished\":{}", e.finished ? "true" : "false");
   if (e.exec_old_tid) fmt::format_to(std::back_inserter(line_), ",\"exec_old_tid\":{}", e.exec_old_tid);
+  if (!e.opened_path.empty()) {
+    line_ += ",\"opened_path\":";
+    json_string(line_, e.opened_path);
+  }
+  if (e.untraced_child_killed) line_ += ",\"untraced_child_killed\":true";
   json_exe(line_, e.exe);
   line_ += ",\"text\":";
   FormatOptions plain = options_;

@@ -321,6 +321,8 @@ class Reader {
       arg(args[i], d, e, e.args[i]);
     }
     e.exec_old_tid = static_cast<pid_t>(opt_field<std::int64_t>(o, "exec_old_tid", 0));
+    e.opened_path = opt_field<std::string>(o, "opened_path", "");
+    e.untraced_child_killed = opt_field<bool>(o, "untraced_child_killed", false);
     e.exe = exe_of(o);
 
     // restart_syscall resumes the call the same thread had interrupted.

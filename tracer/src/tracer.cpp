@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <condition_variable>
@@ -135,12 +137,29 @@ struct ThreadState {
   SyscallEvent pending;
   const SyscallDesc* interrupted = nullptr;  // last call ended by a restart errno
   int inject_errno = 0;  // a Fail verdict: set this errno at the exit stop
+  pid_t announced_child = 0;  // the last child a fork/clone event reported
+  bool strict_kill = false;   // the --strict filter kills the process at this call
+  bool strict_reported = false;  // ...and that call has been reported
 };
 
 struct ProcessState {
   ExePath exe;
   int threads = 0;
+  // The process installed a seccomp filter of its own: its verdicts (errno,
+  // kill, user notification) take precedence over the tracer's trap, so
+  // under a filter its calls could go unseen. Its threads stop at every
+  // syscall entry and exit, which ptrace reports before any filter runs.
+  bool full_stop = false;
 };
+
+bool named(const SyscallDesc* desc, const char* name) {
+  return desc != nullptr && std::strcmp(desc->name, name) == 0;
+}
+
+bool is_open_call(const SyscallDesc* desc) {
+  return named(desc, "openat") || named(desc, "open") || named(desc, "openat2") ||
+         named(desc, "creat");
+}
 
 }  // namespace
 
@@ -162,6 +181,9 @@ struct Tracer::Impl {
   // and stop only at PTRACE_EVENT_SECCOMP (plus the exit stop of a call
   // whose result is needed).
   bool filtered = false;
+  // Some process installed its own seccomp filter: new processes whose
+  // parent is not known yet stop at every call too.
+  bool any_full_stop = false;
 
   // The watchdog (--timeout) kills every live thread group from its own
   // thread; it needs only the set of tgids, guarded by a mutex.
@@ -178,6 +200,7 @@ struct Tracer::Impl {
   unsigned ptrace_options() const {
     unsigned o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
     if (filtered) o |= PTRACE_O_TRACESECCOMP;
+    if (options.strict) o |= PTRACE_O_TRACEEXIT;  // see on_exit_event
     if (options.follow) o |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
     return o;
   }
@@ -191,6 +214,7 @@ struct Tracer::Impl {
     ProcessState& p = processes[tgid];
     if (p.threads++ == 0) {
       p.exe = exe ? std::move(exe) : exe_of(tgid);
+      p.full_stop = any_full_stop;
       std::lock_guard lock(live_mutex);
       live_tgids.insert(tgid);
     }
@@ -239,10 +263,16 @@ struct Tracer::Impl {
 
   // ---- resuming ----
 
+  bool full_stop(const ThreadState& t) const {
+    if (!any_full_stop) return false;
+    auto p = processes.find(t.tgid);
+    return p != processes.end() && p->second.full_stop;
+  }
+
   void resume(const ThreadState& t, int sig = 0) {
     // Under a filter, a thread stops at syscalls only where the filter says,
     // except for the exit of a call it is watching.
-    int request = !filtered || t.in_syscall ? PTRACE_SYSCALL : PTRACE_CONT;
+    int request = !filtered || t.in_syscall || full_stop(t) ? PTRACE_SYSCALL : PTRACE_CONT;
     // Gone: the thread died; waitpid will say so.
     (void)ptrace_checked(request, t.tid, 0, static_cast<std::uintptr_t>(sig));
   }
@@ -268,6 +298,9 @@ struct Tracer::Impl {
                        reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok)
       return;
     if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) return;
+    // A process on full stopping had its syscall-entry stop for this call
+    // already (ptrace reports it before any filter runs).
+    if (t.in_syscall) return;
     on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args);
     // Only the verdict was wanted, and the call runs: let it run unwatched.
     if (info.seccomp.ret_data == static_cast<std::uint16_t>(detail::TraceData::Entry) &&
@@ -276,7 +309,7 @@ struct Tracer::Impl {
   }
 
   void on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t raw_nr,
-                const std::uint64_t (&args)[6]) {
+                const std::uint64_t (&args)[6], bool verdict = true) {
     SyscallEvent& e = t.pending;
     e = SyscallEvent{};
     e.pid = t.tgid;
@@ -296,10 +329,161 @@ struct Tracer::Impl {
     detail::decode_entry(t.tid, e, raw, limits);
     if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) e.resumed = t.interrupted;
     t.in_syscall = true;
-    if (!t.awaiting_exec) {
+    t.strict_kill = killed_by_strict(e);
+    if (!t.awaiting_exec && verdict) {
       e.exe = exe_for(e.pid);
       apply_verdict(t);
+      if (options.follow && !e.blocked) keep_children_traced(t);
     }
+  }
+
+  // Whether the --strict filter kills the process at this call (after this
+  // entry stop, which ptrace reports before any filter runs).
+  bool killed_by_strict(const SyscallEvent& e) const {
+    if (!options.strict || e.abi == Abi::x86_64) return false;
+    const auto& allowed = e.abi == Abi::i386 ? options.strict->allow_i386 : options.strict->allow_x32;
+    return std::find(allowed.begin(), allowed.end(), e.nr) == allowed.end();
+  }
+
+  // PTRACE_EVENT_EXIT (asked for with --strict only). Under a filter a call
+  // the --strict filter kills never stops the tracee (the kill outranks the
+  // trap), so the call is recovered here from the rolled-back registers and
+  // reported, unfinished, before the process's death.
+  void on_exit_event(ThreadState& t) {
+    unsigned long status = 0;
+    if (ptrace_checked(PTRACE_GETEVENTMSG, t.tid, 0, reinterpret_cast<std::uintptr_t>(&status)) !=
+        PtraceStatus::Ok)
+      return;
+    int st = static_cast<int>(status);
+    if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGSYS || t.in_syscall || t.strict_reported ||
+        t.awaiting_exec)
+      return;
+    __ptrace_syscall_info info{};
+    user_regs_struct regs{};
+    if (ptrace_checked(PTRACE_GET_SYSCALL_INFO, t.tid, sizeof info,
+                       reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok ||
+        ptrace_checked(PTRACE_GETREGS, t.tid, 0, reinterpret_cast<std::uintptr_t>(&regs)) !=
+            PtraceStatus::Ok)
+      return;
+    bool i386 = info.arch == AUDIT_ARCH_I386;
+    std::uint64_t args[6] = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
+    if (i386) {
+      std::uint64_t a[6] = {regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp};
+      std::copy(std::begin(a), std::end(a), std::begin(args));
+    }
+    on_entry(t, info.arch, regs.orig_rax, args, /*verdict=*/false);
+    if (!t.strict_kill) {  // not a call the filter kills: some other SIGSYS
+      t.in_syscall = false;
+      return;
+    }
+    t.strict_kill = false;
+    t.strict_reported = true;
+    t.in_syscall = false;
+    t.pending.finished = false;
+    t.pending.blocked = true;
+    emit(t.pending);
+  }
+
+  // clone(CLONE_UNTRACED) would start a child the kernel does not attach:
+  // the flag is cleared before the call runs (the event still shows what
+  // the program asked for).
+  void keep_children_traced(ThreadState& t) {
+    const SyscallEvent& e = t.pending;
+    if (named(e.desc, "clone")) {
+      std::uint64_t flags = e.args[0].raw;
+      if (e.abi == Abi::i386) flags &= 0xffffffffu;
+      if (!(flags & CLONE_UNTRACED)) return;
+      std::size_t reg = e.abi == Abi::i386 ? offsetof(user_regs_struct, rbx)
+                                           : offsetof(user_regs_struct, rdi);
+      (void)ptrace_checked(PTRACE_POKEUSER, t.tid, reg,
+                           static_cast<std::uintptr_t>(flags & ~std::uint64_t{CLONE_UNTRACED}));
+    } else if (named(e.desc, "clone3") && e.args[1].raw >= sizeof(std::uint64_t)) {
+      // struct clone_args starts with its 64-bit flags.
+      std::uint64_t flags = 0;
+      if (!detail::read_exact(t.tid, detail::RemotePtr{e.args[0].raw}, &flags, sizeof flags)) return;
+      if (!(flags & CLONE_UNTRACED)) return;
+      (void)ptrace_checked(PTRACE_POKEDATA, t.tid, e.args[0].raw,
+                           static_cast<std::uintptr_t>(flags & ~std::uint64_t{CLONE_UNTRACED}));
+    }
+  }
+
+  // At the exit of a call that created a process or thread: the kernel
+  // announced the child with a ptrace event before this stop. A child it
+  // did not announce escaped tracing (clone3's flags changed by another
+  // thread after the entry check): it is killed, never left running unseen.
+  void check_child_announced(ThreadState& t) {
+    SyscallEvent& e = t.pending;
+    if (!options.follow || e.err || e.result <= 0) return;
+    if (!(named(e.desc, "clone") || named(e.desc, "clone3") || named(e.desc, "fork") ||
+          named(e.desc, "vfork")))
+      return;
+    pid_t child = static_cast<pid_t>(e.result);
+    if (t.announced_child == child || threads.count(child)) return;
+    ::kill(child, SIGKILL);
+    e.untraced_child_killed = true;
+  }
+
+  // A seccomp filter installed by the tracee itself: see ProcessState.
+  void note_tracee_filter(const ThreadState& t) {
+    const SyscallEvent& e = t.pending;
+    if (e.err || e.result < 0) return;
+    bool installs = (named(e.desc, "seccomp") && e.args[0].raw == SECCOMP_SET_MODE_FILTER) ||
+                    (named(e.desc, "prctl") && e.args[0].raw == PR_SET_SECCOMP &&
+                     e.args[1].raw == SECCOMP_MODE_FILTER);
+    if (!installs) return;
+    any_full_stop = true;
+    auto p = processes.find(t.tgid);
+    if (p != processes.end()) p->second.full_stop = true;
+    // The process's other threads run under PTRACE_CONT: stop them once so
+    // that they are resumed with PTRACE_SYSCALL (the filter may be synced to
+    // them with SECCOMP_FILTER_FLAG_TSYNC).
+    for (const auto& [tid, other] : threads)
+      if (other.tgid == t.tgid && tid != t.tid) (void)ptrace_checked(PTRACE_INTERRUPT, tid, 0, 0);
+  }
+
+  // The descriptor an open returned against the path decoded at its entry:
+  // the same file (device and inode), or SyscallEvent::opened_path is set.
+  void check_opened_path(ThreadState& t) {
+    SyscallEvent& e = t.pending;
+    if (!options.check_opened_paths || e.err || e.result < 0 || !is_open_call(e.desc)) return;
+    bool has_dirfd = named(e.desc, "openat") || named(e.desc, "openat2");
+    const ArgValue& path = e.args[has_dirfd ? 1 : 0];
+    if (path.form != ArgValue::Form::String || path.truncated || path.bytes.empty()) return;
+    std::uint64_t flags = 0;
+    if (named(e.desc, "openat")) {
+      flags = e.args[2].raw;
+    } else if (named(e.desc, "open")) {
+      flags = e.args[1].raw;
+    } else if (named(e.desc, "openat2")) {
+      (void)detail::read_exact(t.tid, detail::RemotePtr{e.args[2].raw}, &flags, sizeof flags);
+    }
+    if ((flags & O_TMPFILE) == O_TMPFILE) return;  // an unnamed file in that directory
+    // Names that resolve differently for the tracer (/proc/self is the
+    // reader) are left alone.
+    for (std::string_view magic : {"/proc/", "/dev/fd/", "/dev/std"})
+      if (path.bytes.starts_with(magic)) return;
+    std::string where;
+    if (path.bytes[0] == '/') {
+      where = fmt::format("/proc/{}/root{}", t.tid, path.bytes);
+    } else if (!has_dirfd || static_cast<int>(e.args[0].raw) == AT_FDCWD) {
+      where = fmt::format("/proc/{}/cwd/{}", t.tid, path.bytes);
+    } else {
+      where = fmt::format("/proc/{}/fd/{}/{}", t.tid, static_cast<int>(e.args[0].raw), path.bytes);
+    }
+    std::string fd_link = fmt::format("/proc/{}/fd/{}", t.tid, e.result);
+    struct stat named_file {}, opened {};
+    int nofollow = (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0;
+    if (::stat(fd_link.c_str(), &opened) != 0) return;  // the descriptor is gone already
+    if (::fstatat(AT_FDCWD, where.c_str(), &named_file, nofollow) == 0) {
+      // A device may hand out another node of the same device (/dev/ptmx
+      // opens /dev/pts/ptmx): devices compare by device number.
+      bool device = S_ISCHR(opened.st_mode) || S_ISBLK(opened.st_mode);
+      if (device ? named_file.st_rdev == opened.st_rdev
+                 : named_file.st_dev == opened.st_dev && named_file.st_ino == opened.st_ino)
+        return;
+    }
+    std::string target = read_link(fd_link);
+    e.opened_path = target.empty() ? std::string(1, '?') : std::move(target);
   }
 
   void apply_verdict(ThreadState& t) {
@@ -336,7 +520,22 @@ struct Tracer::Impl {
       (void)ptrace_checked(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax),
                            static_cast<std::uintptr_t>(rval));
     }
+    if (t.strict_kill) {
+      // The filter skipped the call and the process dies by SIGSYS; the
+      // registers were rolled back, there is no result.
+      t.strict_kill = false;
+      t.strict_reported = true;
+      e.finished = false;
+      e.blocked = true;
+      emit(e);
+      return;
+    }
     detail::decode_exit(t.tid, e, rval, is_error, limits);
+    if (!t.awaiting_exec) {
+      check_child_announced(t);
+      note_tracee_filter(t);
+      check_opened_path(t);
+    }
     if (e.err && is_restart_errno(e.err)) {
       t.interrupted = e.resumed ? e.resumed : e.desc;
     }
@@ -363,6 +562,7 @@ struct Tracer::Impl {
                        reinterpret_cast<std::uintptr_t>(&msg)) != PtraceStatus::Ok)
       return;
     pid_t child = static_cast<pid_t>(msg);
+    parent.announced_child = child;
     pid_t tgid = child;
     if (event == PTRACE_EVENT_CLONE) {
       std::uint64_t flags = 0;
@@ -384,6 +584,10 @@ struct Tracer::Impl {
       return;
     }
     add_thread(child, tgid, exe_for(parent.tgid));
+    if (tgid != parent.tgid) {
+      auto p = processes.find(parent.tgid);
+      if (p != processes.end() && p->second.full_stop) processes[tgid].full_stop = true;
+    }
   }
 
   void on_exec(ThreadState& t) {
@@ -566,6 +770,10 @@ struct Tracer::Impl {
         on_exec(t);
         resume(threads[tid]);
         return;
+      case PTRACE_EVENT_EXIT:
+        on_exit_event(t);
+        resume(t);
+        return;
       case PTRACE_EVENT_STOP:
         if (is_group_stop_signal(sig)) {
           on_group_stop(t, sig);
@@ -678,15 +886,30 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
   Interest wanted = Interest::none();
   for (Sink* s : im.sinks) wanted.merge(s->interest());
   wanted.add(SYS_execve, Interest::Need::Result).add(SYS_execveat, Interest::Need::Result);
+  // ...and what keeps the trace whole: a tracee that installs a seccomp
+  // filter of its own (its processes then stop at every call), calls
+  // ptrace, or creates a child with clone3 (CLONE_UNTRACED is cleared at
+  // entry; an unannounced child is caught at exit).
+  wanted.add(SYS_seccomp, Interest::Need::Result)
+      .add(SYS_prctl, Interest::Need::Result)
+      .add(SYS_ptrace, Interest::Need::Result);
+  if (im.options.follow) wanted.add(SYS_clone3, Interest::Need::Result);
   detail::SeccompProgram program;
   im.filtered = false;
   if (im.options.seccomp && !wanted.is_all()) {
-    auto built = detail::build_seccomp_program(wanted);
+    auto built = detail::build_seccomp_program(wanted, im.options.follow);
     if (!built)
       return unexpected(TraceError{StartError::Other,
                                    fmt::format("cannot build the seccomp filter: {}", built.error())});
     program = std::move(*built);
     im.filtered = true;
+  }
+  detail::SeccompProgram strict;
+  if (im.options.strict) {
+    auto built = detail::build_strict_program(*im.options.strict);
+    if (!built)
+      return unexpected(TraceError{StartError::Other, built.error()});
+    strict = std::move(*built);
   }
   CpuPin pin(im.options.cpu, im.filtered);
 
@@ -727,8 +950,9 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
       ::kill(::getpid(), SIGSTOP);  // wait here to be seized
       // The filter goes in once seized (with PTRACE_O_TRACESECCOMP), so that
       // it cannot trap the stop above; the first call it sees is execve.
-      if (!program.code.empty()) {
-        if (int err = detail::install_seccomp_program(program); err != 0) {
+      for (const detail::SeccompProgram* p : {&strict, &program}) {
+        if (p->code.empty()) continue;
+        if (int err = detail::install_seccomp_program(*p); err != 0) {
           int report[2] = {3, err};
           (void)!::write(errpipe[1], report, sizeof report);
           ::_exit(127);

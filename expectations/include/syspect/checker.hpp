@@ -37,6 +37,10 @@ struct CheckerLimits {
   std::size_t groups = 20;    // (syscall, executable) groups kept per rule
 };
 
+// What `--strict` lets through of the i386 and x32 ABIs: the calls the
+// spec's [policy] does not forbid (none without a policy).
+TraceOptions::Strict strict_allowances(const Spec& spec);
+
 class Checker : public Sink {
  public:
   explicit Checker(const Spec& spec, ProcessInfo info = {}, CheckerLimits limits = {});

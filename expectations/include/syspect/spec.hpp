@@ -56,6 +56,8 @@ struct CallPattern {
   // Decided from the call's entry alone (no result, errno or output args).
   bool decidable_at_entry() const;
   bool uses_fd_path() const;
+  // Whether it checks a path argument of `e`'s syscall.
+  bool checks_path_of(const SyscallEvent& e) const;
   std::string describe() const;  // "openat with pathname ..., returning >= 0"
 };
 

@@ -83,6 +83,13 @@ struct SyscallEvent {
   pid_t exec_old_tid = 0;
   // The resumed call for restart_syscall ("read").
   const SyscallDesc* resumed = nullptr;
+  // open/openat/openat2/creat: the file the returned descriptor refers to,
+  // set only when it is not the file the decoded path names (the path was
+  // changed by another thread while the call ran). Empty otherwise.
+  std::string opened_path;
+  // clone/clone3/fork/vfork: the child was not announced to the tracer (it
+  // escaped tracing) and was killed.
+  bool untraced_child_killed = false;
   ExePath exe;
 
   std::string name() const;  // "openat", "syscall_0x3e8"

@@ -125,6 +125,20 @@ struct TraceOptions {
   bool seccomp = true;
   // Where the tracer and the traced tree run.
   CpuPlacement cpu = CpuPlacement::Auto;
+  // At the exit of a successful open/openat/openat2/creat, check that the
+  // descriptor refers to the file the decoded path names (another thread may
+  // have changed the path between the decode and the kernel's own read);
+  // when it does not, SyscallEvent::opened_path says what was opened.
+  bool check_opened_paths = true;
+  // The --strict backstop: a second seccomp filter, installed before exec,
+  // that kills the process at any call made through the i386 ABI or with
+  // the x32 bit, except the numbers listed here. It does not depend on
+  // ptrace: whatever the tracer could miss fails closed.
+  struct Strict {
+    std::vector<long> allow_i386;  // i386 numbers
+    std::vector<long> allow_x32;   // x32 numbers, with the 0x40000000 bit
+  };
+  std::optional<Strict> strict;
 };
 
 // What failed before any tracing could happen.

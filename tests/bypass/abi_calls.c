@@ -1,0 +1,32 @@
+/* abi_calls: system calls through the ABIs other than x86_64.
+ *
+ * Usage: abi_calls x32 | ptrace
+ *
+ * x32: getpid with the x32 bit (0x40000000 | 39). Kernels built without
+ *   x32 support fail it with ENOSYS; either way it enters the kernel.
+ *   Prints "x32 RESULT ERRNO", then makes one ordinary getppid.
+ * ptrace: PTRACE_TRACEME (fails with EPERM under a tracer), then one
+ *   getppid; prints "ptrace RESULT ERRNO".
+ */
+#include "../targets/common.h"
+
+#include <sys/ptrace.h>
+
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "x32") == 0) {
+    errno = 0;
+    long r = syscall(0x40000000L | SYS_getpid);
+    say("x32 %ld %d\n", r, r < 0 ? errno : 0);
+    syscall(SYS_getppid);
+    return 0;
+  }
+  if (argc == 2 && strcmp(argv[1], "ptrace") == 0) {
+    errno = 0;
+    long r = ptrace(PTRACE_TRACEME, 0, 0, 0);
+    say("ptrace %ld %d\n", r, r < 0 ? errno : 0);
+    syscall(SYS_getppid);
+    return 0;
+  }
+  say_fd(2, "usage: abi_calls x32|ptrace\n");
+  return 2;
+}
