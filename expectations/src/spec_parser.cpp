@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <cctype>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -854,6 +855,8 @@ class Parser {
           auto inner = compile_value(v, &path_desc, dg);
           if (inner) m = matchers::fd_path(inner);
         }
+      } else if (kind == ArgKind::Struct) {
+        m = compile_field(std::string(key), v, dg);
       } else {
         dg.error(pos_of(k), fmt::format("unknown matcher '{}'{}", key, did_you_mean(key, keys)));
       }
@@ -862,6 +865,59 @@ class Parser {
     }
     if (!ok) return nullptr;
     return matchers::all_of(std::move(parts));
+  }
+
+  // A member of a struct argument: `{ addr = { sin_port = 8080 } }`,
+  // `{ statbuf = { st_size = ">= 1" } }`; a table of members nests
+  // (`it_value = { tv_sec = 1 }` is the member "it_value.tv_sec"). The
+  // value is compiled both as a number and as text, and the member's own
+  // form picks one when the call is matched.
+  ValueMatcherPtr compile_field(const std::string& name, const toml::node& v, Diagnostics& dg) {
+    if (const toml::table* t = v.as_table(); t && !t->empty()) {
+      bool nested = true;
+      for (auto&& [k, unused] : *t)
+        for (std::string_view mk : kMatcherKeys) nested = nested && k.str() != mk;
+      if (nested) {
+        std::vector<ValueMatcherPtr> parts;
+        bool ok = true;
+        for (auto&& [k, sub] : *t) {
+          auto m = compile_field(name + "." + std::string(k.str()), sub, dg);
+          if (m) parts.push_back(m);
+          else ok = false;
+        }
+        return ok ? matchers::all_of(std::move(parts)) : nullptr;
+      }
+    }
+    // Members whose values have names.
+    static const std::pair<std::string_view, std::string_view> families[] = {
+        {"sa_family", "address_families"}, {"nl_family", "address_families"}};
+    const Xlat* xlat = nullptr;
+    for (auto [member, family] : families)
+      if (name == member) xlat = find_xlat(family);
+    const ArgDesc number_desc{name.c_str(), xlat ? ArgKind::Enum : ArgKind::Long, ArgDir::In, kLenNone,
+                              xlat, nullptr};
+    const ArgDesc text_desc{name.c_str(), ArgKind::Str, ArgDir::In, kLenNone, nullptr, nullptr};
+    Diagnostics as_number, as_text;
+    ValueMatcherPtr number = v.is_string() && !looks_numeric(*v.value<std::string>()) && !xlat
+                                 ? nullptr
+                                 : compile_value(v, &number_desc, as_number);
+    ValueMatcherPtr text = v.is_integer() ? nullptr : compile_value(v, &text_desc, as_text);
+    if (!number && !text) {
+      dg.append(v.is_string() || v.is_table() ? (as_text.empty() ? as_number : as_text) : as_number);
+      if (as_number.empty() && as_text.empty())
+        dg.error(pos_of(v), fmt::format("struct member '{}' cannot be matched against {}", name,
+                                        type_name(v)));
+      return nullptr;
+    }
+    return matchers::field(name, number, text);
+  }
+
+  // "8080", ">= 1", "1..3", "-1": a string that reads as a number matcher.
+  static bool looks_numeric(std::string_view s) {
+    s = trim(s);
+    while (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '=' || s[0] == '!' || s[0] == ' '))
+      s.remove_prefix(1);
+    return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-');
   }
 
   std::string file_;

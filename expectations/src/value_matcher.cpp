@@ -236,6 +236,47 @@ ValueMatcherPtr string_array(std::vector<std::string> items) {
   return std::make_shared<ArrayMatcher>(std::move(items));
 }
 ValueMatcherPtr negate(ValueMatcherPtr inner) { return std::make_shared<NotMatcher>(std::move(inner)); }
+namespace {
+
+class FieldMatcher : public ValueMatcher {
+ public:
+  FieldMatcher(std::string name, ValueMatcherPtr number, ValueMatcherPtr text)
+      : name_(std::move(name)), number_(std::move(number)), text_(std::move(text)) {}
+  bool matches(const ArgValue& v, const MatchContext& ctx) const override {
+    if (v.form != ArgValue::Form::Struct) return false;
+    for (const StructField& f : v.fields) {
+      if (name_ != f.name) continue;
+      ArgValue member;
+      if (f.is_text) {
+        if (!text_) return false;
+        member.form = ArgValue::Form::String;
+        member.bytes = f.str;
+        return text_->matches(member, ctx);
+      }
+      if (!number_) return false;
+      member.form = ArgValue::Form::Number;
+      member.num = f.value;
+      member.raw = static_cast<std::uint64_t>(f.value);
+      return number_->matches(member, ctx);
+    }
+    return false;
+  }
+  std::string describe() const override {
+    const ValueMatcherPtr& inner = number_ ? number_ : text_;
+    return fmt::format("has {} that {}", name_, inner ? inner->describe() : "exists");
+  }
+
+ private:
+  std::string name_;
+  ValueMatcherPtr number_, text_;
+};
+
+}  // namespace
+
+ValueMatcherPtr field(std::string name, ValueMatcherPtr number, ValueMatcherPtr text) {
+  return std::make_shared<FieldMatcher>(std::move(name), std::move(number), std::move(text));
+}
+
 ValueMatcherPtr all_of(std::vector<ValueMatcherPtr> parts) {
   if (parts.size() == 1) return parts.front();
   return std::make_shared<AllMatcher>(std::move(parts));

@@ -170,6 +170,61 @@ TEST(Matchers, NearMissesSayWhichArgumentDiffered) {
   EXPECT_EQ(m.mismatches[0], "flags was O_RDONLY; wanted: has O_CLOEXEC");
 }
 
+// A hand-made connect(3, {AF_INET, 127.0.0.1:8080}, 16) and a newfstatat
+// with its stat struct: struct members as the decoder fills them.
+SyscallEvent struct_event(const char* name) {
+  SyscallEvent e;
+  e.pid = e.tid = 100;
+  e.desc = find_syscall(Abi::x86_64, name);
+  e.nr = e.desc->nr;
+  e.nargs = e.desc->nargs;
+  for (int i = 0; i < e.nargs; ++i) e.args[i].form = ArgValue::Form::Number;
+  ArgValue& s = e.args[std::string(name) == "connect" ? 1 : 2];
+  s.form = ArgValue::Form::Struct;
+  if (std::string(name) == "connect") {
+    s.fields.emplace_back("sa_family", 2);  // AF_INET
+    s.fields.emplace_back("sin_port", 8080);
+    s.fields.emplace_back("sin_addr", std::string("127.0.0.1"));
+  } else {
+    s.fields.emplace_back("st_size", 41687);
+    s.fields.emplace_back("it_value.tv_sec", 7);  // a nested member, by its dotted name
+  }
+  return e;
+}
+
+bool struct_matches(const char* name, const std::string& args, const SyscallEvent& e) {
+  Spec s = parse_ok(std::string("version = 1\n[[expect]]\nsyscall = \"") + name + "\"\nargs = " + args + "\n");
+  if (s.rules.empty()) return false;
+  return match_pattern(s.rules[0].pattern, e, {}, false).matched;
+}
+
+TEST(Matchers, StructMembersByName) {
+  auto c = struct_event("connect");
+  EXPECT_TRUE(struct_matches("connect", R"({ addr = { sin_port = 8080 } })", c));
+  EXPECT_FALSE(struct_matches("connect", R"({ addr = { sin_port = 80 } })", c));
+  EXPECT_TRUE(struct_matches("connect", R"({ addr = { sin_port = ">= 1024", sin_addr = "127.0.0.1" } })", c));
+  EXPECT_FALSE(struct_matches("connect", R"({ addr = { sin_addr = "10.0.0.1" } })", c));
+  EXPECT_TRUE(struct_matches("connect", R"({ addr = { sin_addr = { prefix = "127." } } })", c));
+  EXPECT_TRUE(struct_matches("connect", R"({ addr = { sa_family = "AF_INET" } })", c));
+  EXPECT_FALSE(struct_matches("connect", R"({ addr = { sa_family = "AF_INET6" } })", c));
+  EXPECT_FALSE(struct_matches("connect", R"({ addr = { sin6_port = 8080 } })", c)) << "no such member";
+  EXPECT_TRUE(struct_matches("connect", R"({ addr = { not = { sin_port = 80 } } })", c));
+  auto st = struct_event("newfstatat");
+  EXPECT_TRUE(struct_matches("newfstatat", R"({ statbuf = { st_size = 41687 } })", st));
+  EXPECT_TRUE(struct_matches("newfstatat", R"({ statbuf = { st_size = "> 4096" } })", st));
+  EXPECT_FALSE(struct_matches("newfstatat", R"({ statbuf = { st_size = "< 4096" } })", st));
+  EXPECT_TRUE(struct_matches("newfstatat", R"({ statbuf = { it_value = { tv_sec = 7 } } })", st));
+  // Not decoded (a pointer): no member matches.
+  auto raw = struct_event("newfstatat");
+  raw.args[2].form = ArgValue::Form::Pointer;
+  raw.args[2].fields.clear();
+  EXPECT_FALSE(struct_matches("newfstatat", R"({ statbuf = { st_size = 41687 } })", raw));
+  // A member of a non-struct argument is an unknown matcher.
+  auto bad = parse_spec("version = 1\n[[expect]]\nsyscall = \"connect\"\nargs = { sockfd = { st_size = 1 } }\n", "t.toml");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().format().find("t.toml:4:"), std::string::npos) << bad.error().format();
+}
+
 TEST(Selectors, AbisNamesAndClasses) {
   Spec s = parse_ok(
       "version = 1\n[policy]\nallow = [\"@file\", \"getpid\", \"i386:getppid\"]\n");

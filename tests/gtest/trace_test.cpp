@@ -100,6 +100,20 @@ TEST_F(TraceTest, EventDetails) {
   EXPECT_EQ(::testing::PrintToString(e), syspect::strace_text(e));
 }
 
+TEST_F(TraceTest, StructMembers) {
+  std::string file = write("eleven", "eleven byte");
+  syspect::Trace t = syspect::trace({"cat", file}, quiet());
+  // cat looks at the file's size with fstat (newfstatat on an fd).
+  EXPECT_THAT(t, Calls(Syscall("newfstatat", Arg("statbuf", Member("st_size", 11)))));
+  EXPECT_THAT(t, Calls(Syscall("newfstatat", Arg("statbuf", Member("st_size", Ge(11))))));
+  EXPECT_THAT(t, Never(Syscall("newfstatat", Arg("statbuf", Member("st_size", 12)))));
+  EXPECT_THAT(t, Never(Syscall("newfstatat", Arg("statbuf", Member("no_such_member", 11)))));
+  // A failing matcher says what the member was.
+  EXPECT_NONFATAL_FAILURE(
+      EXPECT_THAT(t, Calls(Syscall("newfstatat", Arg("statbuf", Member("st_size", 12))))),
+      "has member st_size that is equal to 12");
+}
+
 TEST_F(TraceTest, FailedCallsAndExitStatus) {
   syspect::Trace t = syspect::trace({"cat", (dir_ / "missing").string()}, quiet());
   EXPECT_EQ(t.exit_code(), 1);

@@ -55,6 +55,11 @@ ValueMatcherPtr flag(bool has, std::uint64_t value, std::uint64_t field_mask, st
 ValueMatcherPtr fd_path(ValueMatcherPtr path);
 // A string array (argv) equal item by item.
 ValueMatcherPtr string_array(std::vector<std::string> items);
+// A member of a decoded struct (`st_size`, `sin_port`, `it_value.tv_sec`),
+// matched by `number` when the member is a number and by `text` when it is
+// text (sin_addr, sun_path); either may be null when the value cannot
+// apply. A struct that was not decoded, or has no such member, fails.
+ValueMatcherPtr field(std::string name, ValueMatcherPtr number, ValueMatcherPtr text);
 ValueMatcherPtr negate(ValueMatcherPtr inner);
 ValueMatcherPtr all_of(std::vector<ValueMatcherPtr> parts);
 

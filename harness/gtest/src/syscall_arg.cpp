@@ -129,4 +129,11 @@ std::string strace_text(const SyscallEvent& call) {
 
 void PrintTo(const SyscallArg& arg, std::ostream* os) { *os << arg.text(); }
 
+void PrintTo(const StructMember& member, std::ostream* os) {
+  if (member.is_text())
+    *os << '"' << member.str() << '"';
+  else
+    *os << member.str();
+}
+
 }  // namespace syspect

@@ -171,6 +171,58 @@ CallMatcher Arg(int index, const M& m) {
   return Arg(std::to_string(index), m);
 }
 
+namespace detail {
+
+class MemberMatcher : public ::testing::MatcherInterface<const SyscallArg&> {
+ public:
+  MemberMatcher(std::string name, ::testing::Matcher<const StructMember&> inner)
+      : name_(std::move(name)), inner_(std::move(inner)) {}
+  bool MatchAndExplain(const SyscallArg& arg, ::testing::MatchResultListener* listener) const override {
+    for (const StructField& f : arg.value().fields) {
+      if (name_ != f.name) continue;
+      StructMember member(name_, &f);
+      *listener << name_ << " is " << ::testing::PrintToString(member);
+      return inner_.MatchAndExplain(member, listener);
+    }
+    *listener << (arg.value().form == ArgValue::Form::Struct ? "the struct has no member "
+                                                              : "not a decoded struct, so no member ")
+              << name_;
+    return false;
+  }
+  void DescribeTo(std::ostream* os) const override {
+    *os << "has member " << name_ << " that ";
+    inner_.DescribeTo(os);
+  }
+  void DescribeNegationTo(std::ostream* os) const override {
+    *os << "has no member " << name_ << " that ";
+    inner_.DescribeTo(os);
+  }
+
+ private:
+  std::string name_;
+  ::testing::Matcher<const StructMember&> inner_;
+};
+
+}  // namespace detail
+
+// A member of a decoded struct argument matches `m` (an integer, a string,
+// or a gmock matcher): Arg("addr", Member("sin_port", 8080)),
+// Arg("addr", Member("sin_addr", "127.0.0.1")), Arg("statbuf",
+// Member("st_size", Gt(0))). Nested members have dotted names.
+template <typename M>
+::testing::Matcher<const SyscallArg&> Member(std::string name, const M& m) {
+  ::testing::Matcher<const StructMember&> inner = [&]() -> ::testing::Matcher<const StructMember&> {
+    if constexpr (std::is_convertible_v<const M&, std::string_view>) {
+      return ::testing::Eq(std::string(std::string_view(m)));
+    } else if constexpr (std::is_integral_v<M>) {
+      return ::testing::Eq(static_cast<std::int64_t>(m));
+    } else {
+      return ::testing::MatcherCast<const StructMember&>(m);
+    }
+  }();
+  return ::testing::MakeMatcher(new detail::MemberMatcher(std::move(name), std::move(inner)));
+}
+
 // A flag argument has `flag` set (a name of the argument's own family:
 // "O_CLOEXEC" for open's flags, "O_RDONLY" for its access mode).
 ::testing::Matcher<const SyscallArg&> HasFlag(std::string flag);

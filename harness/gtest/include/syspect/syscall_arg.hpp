@@ -58,6 +58,41 @@ class SyscallArg {
   int index_;
 };
 
+// A member of a decoded struct argument ("st_size", "sin_port",
+// "sin_addr"): a number or text. What the matcher given to Member() sees.
+class StructMember {
+ public:
+  StructMember(std::string name, const StructField* field) : name_(std::move(name)), field_(field) {}
+  const std::string& name() const { return name_; }
+  bool is_text() const { return field_ != nullptr && field_->is_text; }
+  // The number (0 for text).
+  std::int64_t number() const { return field_ != nullptr && !field_->is_text ? field_->value : 0; }
+  // The text, or the number in decimal.
+  std::string str() const {
+    if (field_ == nullptr) return {};
+    return field_->is_text ? field_->str : std::to_string(field_->value);
+  }
+
+  operator std::string() const { return str(); }  // NOLINT(google-explicit-constructor)
+  friend bool operator==(const StructMember& a, std::string_view s) { return a.str() == s; }
+  template <std::integral I>
+  friend bool operator==(const StructMember& a, I v) {
+    return !a.is_text() && std::cmp_equal(a.number(), v);
+  }
+  template <std::integral I>
+  friend std::strong_ordering operator<=>(const StructMember& a, I v) {
+    if (std::cmp_less(a.number(), v)) return std::strong_ordering::less;
+    if (std::cmp_equal(a.number(), v)) return std::strong_ordering::equal;
+    return std::strong_ordering::greater;
+  }
+
+ private:
+  std::string name_;
+  const StructField* field_;
+};
+
+void PrintTo(const StructMember& member, std::ostream* os);
+
 // The argument named `name` ("pathname", or its position "0".."5"), or
 // nothing when the call has no such argument.
 std::optional<SyscallArg> find_arg(const SyscallEvent& call, std::string_view name);
