@@ -1,7 +1,9 @@
 /* nondumpable: a program that makes itself non-dumpable, then opens a path.
  *
- * prctl(PR_SET_DUMPABLE, 0) forbids process_vm_readv on it to a tracer
- * without CAP_SYS_PTRACE: a tracer must still read its strings. Opens
+ * After prctl(PR_SET_DUMPABLE, 0) only a tracer with CAP_SYS_PTRACE may read
+ * its memory (process_vm_readv and PTRACE_PEEKDATA alike): such a tracer
+ * must still read its strings; one without shows their addresses, as strace
+ * does. Opens
  *
  *   /nonexistent/syspect-nondumpable/<200 times 'p'>
  *
