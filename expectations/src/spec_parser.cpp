@@ -73,6 +73,31 @@ std::optional<std::int64_t> parse_integer(std::string_view s) {
   return v;
 }
 
+// A back-reference (\N) or repetition count ({N,M}) of more than 9 digits
+// in a regex, if there is one. libstdc++ reads these numbers without a bound
+// check (a signed overflow); no pattern needs one that large.
+std::optional<std::string_view> oversized_regex_number(std::string_view re) {
+  bool in_braces = false;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    bool counted = in_braces;
+    if (re[i] == '\\' && i + 1 < re.size()) {
+      counted = true;
+      ++i;
+    } else if (re[i] == '{') {
+      in_braces = true;
+      continue;
+    } else if (re[i] == '}') {
+      in_braces = false;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < re.size() && re[end] >= '0' && re[end] <= '9') ++end;
+    if (counted && end - i > 9) return re.substr(i, end - i);
+    if (end > i) i = end - 1;
+  }
+  return std::nullopt;
+}
+
 bool is_string_kind(ArgKind k) {
   return k == ArgKind::Path || k == ArgKind::Str || k == ArgKind::Buf;
 }
@@ -733,6 +758,10 @@ class Parser {
       return nullptr;
     }
     if (op == StrOp::Regex) {
+      if (auto bad = oversized_regex_number(*s)) {
+        dg.error(pos_of(n), fmt::format("invalid regex {}: the number {} is too large", q(*s), *bad));
+        return nullptr;
+      }
       try {
         std::regex re(*s, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {

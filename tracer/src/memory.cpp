@@ -60,11 +60,9 @@ std::optional<RemoteString> read_string(pid_t tid, RemotePtr from, std::size_t l
     std::size_t chunk = kPage - (addr % kPage);
     chunk = std::min(chunk, limit - s.bytes.size());
     long n = read_memory(tid, RemotePtr{addr}, buf, chunk);
-    if (n <= 0) {
-      if (s.bytes.empty()) return std::nullopt;
-      s.truncated = true;
-      return s;
-    }
+    // A fault before the NUL makes the whole string unreadable, as in
+    // strace (and as for the kernel, which fails the call with EFAULT).
+    if (n <= 0) return std::nullopt;
     const void* nul = std::memchr(buf, '\0', static_cast<std::size_t>(n));
     if (nul != nullptr) {
       s.bytes.append(buf, static_cast<const char*>(nul) - buf);
@@ -72,10 +70,7 @@ std::optional<RemoteString> read_string(pid_t tid, RemotePtr from, std::size_t l
     }
     s.bytes.append(buf, static_cast<std::size_t>(n));
     addr += static_cast<std::uint64_t>(n);
-    if (static_cast<std::size_t>(n) < chunk) {
-      s.truncated = true;
-      return s;
-    }
+    if (static_cast<std::size_t>(n) < chunk) return std::nullopt;
   }
   s.truncated = true;
   return s;

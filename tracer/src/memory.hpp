@@ -30,9 +30,9 @@ struct RemoteString {
   bool truncated = false;  // no NUL within `limit` bytes
 };
 
-// A NUL-terminated string of at most `limit` bytes; nothing when the first
-// byte cannot be read. A string that runs into an unmapped page before its
-// NUL is returned as far as it could be read, marked truncated.
+// A NUL-terminated string of at most `limit` bytes, marked truncated when it
+// has no NUL within them; nothing when a byte before its NUL (or before
+// `limit`) cannot be read, e.g. it runs into an unmapped page.
 std::optional<RemoteString> read_string(pid_t tid, RemotePtr from, std::size_t limit);
 
 }  // namespace syspect::detail

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <type_traits>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -44,6 +45,10 @@ template <typename T>
 T opt_field(const json& o, const char* key, T fallback) {
   auto it = o.find(key);
   if (it == o.end() || it->is_null()) return fallback;
+  // A float read as an integer is undefined behaviour once out of range.
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (!it->is_number_integer()) bad(fmt::format("\"{}\" is not an integer", key));
+  }
   try {
     return it->get<T>();
   } catch (const json::exception&) {
@@ -310,6 +315,9 @@ class Reader {
     const json& args = field(o, "args");
     if (!args.is_array()) bad("\"args\" is not an array");
     if (args.size() > 6) bad("more than 6 arguments");
+    // Printing a known call reads its table entry for each argument.
+    if (e.desc && args.size() != e.desc->nargs)
+      bad(fmt::format("{} takes {} arguments, not {}", e.desc->name, e.desc->nargs, args.size()));
     e.nargs = static_cast<std::uint8_t>(args.size());
     // Raw values first: a buffer takes its length from a later argument.
     for (std::size_t i = 0; i < args.size(); ++i) {
