@@ -44,6 +44,8 @@ struct TraceArgs {
   std::string timeout;
   std::string cpu = "auto";
   bool no_seccomp = false;
+  bool decode_fds = false;
+  std::string xlat = "abbrev";
   std::vector<std::string> command;
 };
 
@@ -71,6 +73,8 @@ int run_trace(const TraceArgs& a) {
   TraceOptions options;
   options.follow = !a.no_follow;
   options.seccomp = !a.no_seccomp;
+  options.decode_fds = a.decode_fds;
+  options.xlat_style = parse_xlat_style(a.xlat).value_or(XlatStyle::Abbrev);
   options.cpu = a.cpu == "same"   ? CpuPlacement::Same
                 : a.cpu == "none" ? CpuPlacement::None
                                   : CpuPlacement::Auto;
@@ -94,6 +98,7 @@ int run_trace(const TraceArgs& a) {
 
   FormatOptions fmt_options;
   fmt_options.string_limit = a.string_limit;
+  fmt_options.xlat_style = options.xlat_style;
   std::unique_ptr<Sink> sink;
   std::vector<std::string> command = a.command;
   if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};
@@ -135,7 +140,7 @@ int command_start(const CLI::App& sub, int argc, char** argv, int from) {
     std::string name = long_form ? std::string(a.substr(0, eq)) : std::string(a.substr(0, 2));
     bool value_attached = long_form ? eq != std::string_view::npos : a.size() > 2;
     const CLI::Option* opt = sub.get_option_no_throw(name);
-    if (opt != nullptr && opt->get_type_size() != 0 && !value_attached) ++i;
+    if (opt != nullptr && opt->get_expected_min() > 0 && !value_attached) ++i;
   }
   return argc;
 }
@@ -168,6 +173,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "same", "none"}));
   trace->add_flag("--no-seccomp", ta.no_seccomp,
                   "Stop at every syscall even with -e trace=SET (no seccomp-bpf filter)");
+  trace->add_flag("-y,--decode-fds", ta.decode_fds,
+                  "Print the path each fd argument and fd result refers to: 3</etc/hostname>");
+  trace->add_option("-X", ta.xlat,
+                    "How constants print: abbrev (names, the default), raw (numbers), "
+                    "verbose (numbers and names)")
+      ->check(CLI::IsMember({"abbrev", "raw", "verbose"}));
   trace->footer(
       "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
       "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found.");

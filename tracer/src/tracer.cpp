@@ -173,6 +173,8 @@ struct Tracer::Impl {
     limits.max_string = options.max_string;
     limits.max_buffer = options.max_buffer;
     limits.max_argv = options.max_argv;
+    limits.fd_paths = options.decode_fds;
+    limits.xlat_style = options.xlat_style;
   }
 
   unsigned ptrace_options() const {
@@ -255,7 +257,7 @@ struct Tracer::Impl {
                        reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok)
       return;
     if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-      on_entry(t, info.arch, info.entry.nr, info.entry.args);
+      on_entry(t, info.arch, info.entry.nr, info.entry.args, info.stack_pointer);
     } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
       on_exit_stop(t, info);
     }
@@ -268,7 +270,7 @@ struct Tracer::Impl {
                        reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok)
       return;
     if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) return;
-    on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args);
+    on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args, info.stack_pointer);
     // Only the verdict was wanted, and the call runs: let it run unwatched.
     if (info.seccomp.ret_data == static_cast<std::uint16_t>(detail::TraceData::Entry) &&
         !t.pending.blocked && !t.awaiting_exec)
@@ -276,7 +278,7 @@ struct Tracer::Impl {
   }
 
   void on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t raw_nr,
-                const std::uint64_t (&args)[6]) {
+                const std::uint64_t (&args)[6], std::uint64_t sp) {
     SyscallEvent& e = t.pending;
     e = SyscallEvent{};
     e.pid = t.tgid;
@@ -293,7 +295,7 @@ struct Tracer::Impl {
                                : lookup_syscall(e.abi, nr);
     std::uint64_t raw[6];
     for (int i = 0; i < 6; ++i) raw[i] = args[i];
-    detail::decode_entry(t.tid, e, raw, limits);
+    detail::decode_entry(t.tid, e, raw, sp, limits);
     if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) e.resumed = t.interrupted;
     t.in_syscall = true;
     if (!t.awaiting_exec) {

@@ -57,6 +57,11 @@ struct ArgValue {
   std::vector<std::string> items;
   std::string text;                 // Struct: "{st_mode=S_IFREG|0644, st_size=5, ...}"
   std::vector<StructField> fields;  // Struct: st_size, sin_port, ...
+  // With fd paths on (-y): what the fd argument referred to when the call
+  // was made ("/etc/hostname", "pipe:[1234]", "socket:[5678]"); for a Pair,
+  // fd_path2 is the second fd's. Empty when off or when it is not an open fd.
+  std::string fd_path;
+  std::string fd_path2;
 };
 
 // The executable of a process at the time of an event.
@@ -83,6 +88,8 @@ struct SyscallEvent {
   pid_t exec_old_tid = 0;
   // The resumed call for restart_syscall ("read").
   const SyscallDesc* resumed = nullptr;
+  // With fd paths on (-y): what a returned fd refers to ("/tmp/x").
+  std::string fd_path;
   ExePath exe;
 
   std::string name() const;  // "openat", "syscall_0x3e8"
