@@ -45,6 +45,8 @@ struct TraceArgs {
   std::string cpu = "auto";
   bool no_seccomp = false;
   bool strict = false;
+  bool decode_fds = false;
+  std::string xlat = "abbrev";
   std::vector<std::string> command;
 };
 
@@ -76,6 +78,8 @@ int run_trace(const TraceArgs& a) {
     if (a.pid != 0) fail(kExitUsage, "trace: --strict applies to a command syspect starts, not to -p");
     options.strict = TraceOptions::Strict{};
   }
+  options.decode_fds = a.decode_fds;
+  options.xlat_style = parse_xlat_style(a.xlat).value_or(XlatStyle::Abbrev);
   options.cpu = a.cpu == "same"   ? CpuPlacement::Same
                 : a.cpu == "none" ? CpuPlacement::None
                                   : CpuPlacement::Auto;
@@ -99,6 +103,7 @@ int run_trace(const TraceArgs& a) {
 
   FormatOptions fmt_options;
   fmt_options.string_limit = a.string_limit;
+  fmt_options.xlat_style = options.xlat_style;
   std::unique_ptr<Sink> sink;
   std::vector<std::string> command = a.command;
   if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};
@@ -176,6 +181,12 @@ int main(int argc, char** argv) {
   trace->add_flag("--strict", ta.strict,
                   "Also install a seccomp filter that kills the target at any i386 (int $0x80) "
                   "or x32 call, even one the tracer could miss");
+  trace->add_flag("-y,--decode-fds", ta.decode_fds,
+                  "Print the path each fd argument and fd result refers to: 3</etc/hostname>");
+  trace->add_option("-X", ta.xlat,
+                    "How constants print: abbrev (names, the default), raw (numbers), "
+                    "verbose (numbers and names)")
+      ->check(CLI::IsMember({"abbrev", "raw", "verbose"}));
   trace->footer(
       "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
       "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found.");

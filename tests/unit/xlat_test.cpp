@@ -89,11 +89,11 @@ TEST(XlatFormat, Enums) {
   EXPECT_EQ(r.kind, syspect::XlatKind::Enum);
   EXPECT_EQ(xlat_format(r, 3), "RLIMIT_STACK");
   EXPECT_EQ(xlat_format(r, 7), "RLIMIT_NOFILE");
-  EXPECT_EQ(xlat_format(r, 0x123), "0x123");  // #unknown hex
+  EXPECT_EQ(xlat_format(r, 0x123), "0x123 /* RLIMIT_??? */");  // as strace: hex, the prefix
   const auto& w = family("lseek_whence");
   EXPECT_EQ(xlat_format(w, 0), "SEEK_SET");
   EXPECT_EQ(xlat_format(w, 4), "SEEK_HOLE");
-  EXPECT_EQ(xlat_format(w, 42), "42");  // unknown: decimal
+  EXPECT_EQ(xlat_format(w, 42), "0x2a /* SEEK_??? */");
   EXPECT_EQ(xlat_format(family("arch_prctl_codes"), 0x1002), "ARCH_SET_FS");
   EXPECT_EQ(xlat_format(family("futex_ops"), 129), "FUTEX_WAKE_PRIVATE");
   EXPECT_EQ(xlat_format(family("fcntl_cmds"), 1030), "F_DUPFD_CLOEXEC");

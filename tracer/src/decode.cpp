@@ -1,5 +1,9 @@
 #include "decode.hpp"
 
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+
 #include <cstring>
 
 #include <fmt/format.h>
@@ -9,9 +13,16 @@
 #include "structs.hpp"
 
 namespace syspect::detail {
-namespace {
 
-}  // namespace
+std::string fd_path(pid_t tid, std::int64_t fd) {
+  if (fd < 0 && fd != AT_FDCWD) return {};
+  std::string link = fd == AT_FDCWD ? fmt::format("/proc/{}/cwd", tid)
+                                    : fmt::format("/proc/{}/fd/{}", tid, fd);
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
+  if (n <= 0) return {};
+  return std::string(buf, static_cast<std::size_t>(n));
+}
 
 void decode_number(const ArgDesc& d, ArgValue& v) {
   v.form = ArgValue::Form::Number;
@@ -117,7 +128,7 @@ void decode_string_array(pid_t tid, ArgValue& v, Abi abi, const DecodeLimits& li
   if (keep < ptrs.size()) v.truncated = true;
 }
 
-void decode_fd_pair(pid_t tid, ArgValue& v) {
+void decode_fd_pair(pid_t tid, ArgValue& v, const DecodeLimits& limits) {
   int fds[2];
   if (v.raw == 0 || !read_exact(tid, RemotePtr{v.raw}, fds, sizeof fds)) {
     decode_pointer(v);
@@ -127,6 +138,10 @@ void decode_fd_pair(pid_t tid, ArgValue& v) {
   v.form = ArgValue::Form::Pair;
   v.num = fds[0];
   v.num2 = fds[1];
+  if (limits.fd_paths) {
+    v.fd_path = fd_path(tid, fds[0]);
+    v.fd_path2 = fd_path(tid, fds[1]);
+  }
 }
 
 std::uint64_t length_of(const SyscallEvent& e, const ArgDesc& d) {
@@ -152,13 +167,18 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
       decode_string_array(tid, v, e.abi, limits, true);
       break;
     case ArgKind::FdPair:
-      decode_fd_pair(tid, v);
+      decode_fd_pair(tid, v, limits);
       break;
     case ArgKind::Struct:
-      if (!decode_struct(tid, e, d, v, false)) decode_pointer(v);
+      if (!decode_struct(tid, e, d, v, false, limits)) decode_pointer(v);
       break;
     case ArgKind::Ptr:
       decode_pointer(v);
+      break;
+    case ArgKind::Fd:
+    case ArgKind::DirFd:
+      decode_number(d, v);
+      if (limits.fd_paths) v.fd_path = fd_path(tid, v.num);
       break;
     default:
       decode_number(d, v);
@@ -168,7 +188,7 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
 
 }  // namespace
 
-void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6],
+void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::uint64_t sp,
                   const DecodeLimits& limits) {
   const bool narrow = e.abi == Abi::i386;
   if (e.desc == nullptr) {
@@ -182,6 +202,12 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6],
     return;
   }
   e.nargs = e.desc->nargs;
+  if (e.nargs == 0 && e.abi == Abi::x86_64 && std::strcmp(e.desc->name, "rt_sigreturn") == 0) {
+    // strace shows the mask the signal frame restores as if it were an
+    // argument; it is kept in args[0] with nargs still 0.
+    decode_sigreturn(tid, sp, e.args[0], limits);
+    return;
+  }
   // The i386 ABI passes 32-bit values; whatever is in the upper half of a
   // 64-bit register is not part of the call. All raw values first: a buffer
   // takes its length from a later argument.
@@ -195,7 +221,7 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6],
       // In/out structs may need their value before the call (socklen_t).
       if (d.dir == ArgDir::InOut && d.kind == ArgKind::Struct && d.struct_name != nullptr &&
           std::strcmp(d.struct_name, "socklen_t") == 0)
-        decode_struct(tid, e, d, v, true);
+        decode_struct(tid, e, d, v, true, limits);
       decode_pointer(v);  // until the call returns
       if (d.kind != ArgKind::Ptr && d.kind != ArgKind::Struct && d.kind != ArgKind::Buf &&
           d.kind != ArgKind::FdPair && d.kind != ArgKind::Path && d.kind != ArgKind::Str)
@@ -223,6 +249,8 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     }
     return;
   }
+  if (limits.fd_paths && e.desc->ret == RetKind::Fd && rval >= 0)
+    e.fd_path = fd_path(tid, rval);
   for (int i = 0; i < e.nargs; ++i) {
     const ArgDesc& d = e.desc->args[i];
     if (d.dir == ArgDir::In) continue;

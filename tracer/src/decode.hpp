@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "syspect/event.hpp"
+#include "syspect/xlat.hpp"
 
 namespace syspect::detail {
 
@@ -15,15 +16,24 @@ struct DecodeLimits {
   std::size_t max_string = 4096;
   std::size_t max_buffer = 4096;
   std::size_t max_argv = 4096;
+  // -y: read what each fd argument and fd result refers to.
+  bool fd_paths = false;
+  // -X: how constants inside structs are rendered.
+  XlatStyle xlat_style = XlatStyle::Abbrev;
 };
+
+// What `fd` of thread `tid` refers to now ("/etc/hostname", "pipe:[123]"),
+// the cwd for AT_FDCWD; empty when it is not open.
+std::string fd_path(pid_t tid, std::int64_t fd);
 
 // A numeric argument's value from its raw register, as wide and as signed
 // as its kind says.
 void decode_number(const ArgDesc& d, ArgValue& v);
 
 // Fill `e.args` from the raw registers; read what the call takes as input.
-// `e.abi`, `e.nr` and `e.desc` are set by the caller.
-void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6],
+// `e.abi`, `e.nr` and `e.desc` are set by the caller. `sp` is the stack
+// pointer at entry (rt_sigreturn reads its signal frame there).
+void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::uint64_t sp,
                   const DecodeLimits& limits);
 
 // Set the result and read what the call wrote. `rval` is the kernel's

@@ -48,13 +48,14 @@ void append_string_array(std::string& out, const ArgValue& v, std::size_t limit)
   out += ']';
 }
 
-bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i);
+bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
+                          const FormatOptions& options);
 
 void append_arg(std::string& out, const SyscallEvent& e, int i,
                 const FormatOptions& options) {
   const ArgValue& v = e.args[i];
   const ArgDesc* d = e.desc ? &e.desc->args[i] : nullptr;
-  if (append_dependent_arg(out, e, i)) return;
+  if (append_dependent_arg(out, e, i, options)) return;
   if (d == nullptr) {  // unknown syscall: every argument in hex
     append_hex(out, v.raw);
     return;
@@ -86,7 +87,8 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       }
       return;
     case ArgValue::Form::Pair:
-      fmt::format_to(std::back_inserter(out), "[{}, {}]", v.num, v.num2);
+      fmt::format_to(std::back_inserter(out), "[{}, {}]", format_fd(v.num, v.fd_path),
+                     format_fd(v.num2, v.fd_path2));
       return;
     case ArgValue::Form::Struct:
       out += v.text;
@@ -102,22 +104,26 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       fmt::format_to(std::back_inserter(out), "0{:02o}", v.raw);
       break;
     case ArgKind::DirFd:
-      if (v.num == -100) {
-        out += "AT_FDCWD";
+      if (v.num == AT_FDCWD) {
+        out += xlat_styled("-100", "AT_FDCWD", options.xlat_style);
+        if (!v.fd_path.empty()) out += format_fd(v.num, v.fd_path).substr(4);
       } else {
-        fmt::format_to(std::back_inserter(out), "{}", v.num);
+        out += format_fd(v.num, v.fd_path);
       }
+      break;
+    case ArgKind::Fd:
+      out += format_fd(v.num, v.fd_path);
       break;
     case ArgKind::Flags:
     case ArgKind::Enum:
       if (d->xlat) {
-        out += xlat_format(*d->xlat, v.raw);
+        out += xlat_format(*d->xlat, v.raw, options.xlat_style);
       } else {
         append_hex(out, v.raw);
       }
       break;
     case ArgKind::Signal: {
-      out += signal_name(static_cast<int>(v.num));
+      out += signal_format(static_cast<int>(v.num), options.xlat_style);
       break;
     }
     case ArgKind::Ptr:
@@ -135,14 +141,16 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
 
 }  // namespace
 
-std::string quote_string(std::string_view bytes, std::size_t limit, bool truncated) {
-  std::string out;
-  std::size_t n = std::min(bytes.size(), limit);
-  out.reserve(n + 8);
-  out += '"';
+namespace {
+
+// The body of a quoted string; `octal` are printable bytes that are escaped
+// in octal all the same.
+void append_escaped(std::string& out, std::string_view bytes, std::size_t n,
+                    std::string_view octal) {
   for (std::size_t i = 0; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(bytes[i]);
-    switch (c) {
+    bool force_octal = octal.find(static_cast<char>(c)) != std::string_view::npos;
+    if (!force_octal) switch (c) {
       case '"': out += "\\\""; continue;
       case '\\': out += "\\\\"; continue;
       case '\t': out += "\\t"; continue;
@@ -152,7 +160,7 @@ std::string quote_string(std::string_view bytes, std::size_t limit, bool truncat
       case '\r': out += "\\r"; continue;
       default: break;
     }
-    if (c >= 0x20 && c < 0x7f) {
+    if (c >= 0x20 && c < 0x7f && !force_octal) {
       out += static_cast<char>(c);
       continue;
     }
@@ -165,8 +173,27 @@ std::string quote_string(std::string_view bytes, std::size_t limit, bool truncat
       fmt::format_to(std::back_inserter(out), "\\{:o}", c);
     }
   }
+}
+
+}  // namespace
+
+std::string quote_string(std::string_view bytes, std::size_t limit, bool truncated) {
+  std::string out;
+  std::size_t n = std::min(bytes.size(), limit);
+  out.reserve(n + 8);
+  out += '"';
+  append_escaped(out, bytes, n, {});
   out += '"';
   if (truncated || bytes.size() > limit) out += "...";
+  return out;
+}
+
+std::string format_fd(std::int64_t fd, std::string_view path) {
+  std::string out = fmt::format("{}", fd);
+  if (path.empty()) return out;
+  out += '<';
+  append_escaped(out, path, path.size(), "<>");
+  out += '>';
   return out;
 }
 
@@ -197,7 +224,8 @@ int shown_args(const SyscallEvent& e) {
 }
 
 // Arguments whose meaning depends on another one, shown as strace does.
-bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i) {
+bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
+                          const FormatOptions& options) {
   if (e.desc == nullptr) return false;
   std::string_view name = e.desc->name;
   const ArgValue& v = e.args[i];
@@ -212,14 +240,14 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i) {
       default: return false;
     }
     if (family == nullptr) return false;
-    out += xlat_format(*family, v.raw);
+    out += xlat_format(*family, v.raw, options.xlat_style);
     return true;
   }
   if (name == "socket" && i == 2) {
     int domain = static_cast<int>(e.args[0].raw);
     const Xlat* protocols = find_xlat("ip_protocols");
     if ((domain == AF_INET || domain == AF_INET6) && protocols != nullptr) {
-      out += xlat_format(*protocols, v.raw);
+      out += xlat_format(*protocols, v.raw, options.xlat_style);
       return true;
     }
   }
@@ -230,18 +258,21 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i) {
 
 // clone's arguments as strace names them: child_stack, flags (with the exit
 // signal in the low byte), and the pointers its flags make meaningful.
-std::string format_clone_args(const SyscallEvent& e) {
+std::string format_clone_args(const SyscallEvent& e, XlatStyle style) {
   std::uint64_t flags = e.args[0].raw;
   std::string out = "child_stack=";
   append_pointer(out, e.args[1].raw);
   out += ", flags=";
   std::string names;
+  if (style == XlatStyle::Raw) names = fmt::format("{:#x}", flags);
   if (const Xlat* x = find_xlat("clone_flags"); x != nullptr && (flags & ~0xffull) != 0)
     names = xlat_format(*x, flags & ~0xffull);
-  if (flags & 0xff) {
+  if ((flags & 0xff) && style != XlatStyle::Raw) {
     if (!names.empty()) names += '|';
     names += signal_name(static_cast<int>(flags & 0xff));
   }
+  if (style == XlatStyle::Verbose && !names.empty())
+    names = fmt::format("{:#x} /* {} */", flags, names);
   out += names.empty() ? "0" : names;
   if (flags & CLONE_PARENT_SETTID) {
     out += ", parent_tid=";
@@ -262,12 +293,15 @@ std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
   std::string out;
   if (e.abi == Abi::x86_64 && e.desc != nullptr && e.nargs == 5 &&
       std::string_view(e.desc->name) == "clone")
-    return format_clone_args(e);
+    return format_clone_args(e, options.xlat_style);
   if (e.resumed != nullptr) {
     fmt::format_to(std::back_inserter(out), "<... resuming interrupted {} ...>",
                    e.resumed->name);
     return out;
   }
+  if (e.nargs == 0 && e.desc != nullptr && e.args[0].form == ArgValue::Form::Struct &&
+      std::string_view(e.desc->name) == "rt_sigreturn")
+    return e.args[0].text;  // the mask its signal frame restores
   const int n = shown_args(e);
   for (int i = 0; i < n; ++i) {
     if (i) out += ", ";
@@ -276,7 +310,7 @@ std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
   return out;
 }
 
-std::string format_result(const SyscallEvent& e) {
+std::string format_result(const SyscallEvent& e, XlatStyle style) {
   if (!e.finished || e.no_return) return "?";
   if (e.err != 0) {
     const char* name = errno_name(e.err);
@@ -290,7 +324,8 @@ std::string format_result(const SyscallEvent& e) {
                          : cmd == F_GETFD ? find_xlat("fd_flags")
                                           : nullptr;
     if (family != nullptr && e.result != 0)
-      return fmt::format("{:#x} (flags {})", e.result, xlat_format(*family, static_cast<std::uint64_t>(e.result)));
+      return fmt::format("{:#x} (flags {})", e.result,
+                         xlat_format(*family, static_cast<std::uint64_t>(e.result), style));
   }
   RetKind kind = e.desc ? e.desc->ret : RetKind::Int;
   switch (kind) {
@@ -300,6 +335,8 @@ std::string format_result(const SyscallEvent& e) {
       return "?";
     case RetKind::Octal:
       return fmt::format("0{:02o}", e.result);
+    case RetKind::Fd:
+      return format_fd(e.result, e.fd_path);
     default:
       return fmt::format("{}", e.result);
   }
@@ -344,6 +381,7 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
     out += fmt::format(" /* the path changed during the call: opened {} */",
                        quote_string(e.opened_path, e.opened_path.size() + 1));
   if (e.untraced_child_killed) out += " /* the child escaped tracing and was killed */";
+  out += format_result(e, options.xlat_style);
   return out;
 }
 

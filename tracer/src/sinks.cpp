@@ -218,6 +218,14 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
     json_value(line_, e.args[i], d);
     if (e.args[i].unreadable) line_ += ",\"unreadable\":true";
     if (e.args[i].truncated) line_ += ",\"truncated\":true";
+    if (!e.args[i].fd_path.empty()) {
+      line_ += ",\"fd_path\":";
+      json_bytes(line_, e.args[i].fd_path);
+    }
+    if (!e.args[i].fd_path2.empty()) {
+      line_ += ",\"fd_path2\":";
+      json_bytes(line_, e.args[i].fd_path2);
+    }
     line_ += '}';
   }
   line_ += "],\"result\":";
@@ -232,6 +240,16 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
     json_string(line_, name ? name : fmt::format("{}", e.err));
   } else {
     line_ += "null";
+  }
+  if (!e.fd_path.empty()) {
+    line_ += ",\"fd_path\":";
+    json_bytes(line_, e.fd_path);
+  }
+  if (e.nargs == 0 && e.args[0].form == ArgValue::Form::Struct) {
+    // rt_sigreturn: the signal frame's mask, which strace shows as its argument.
+    fmt::format_to(std::back_inserter(line_), ",\"frame\":{{\"raw\":{},\"value\":", e.args[0].raw);
+    json_value(line_, e.args[0], nullptr);
+    line_ += '}';
   }
   fmt::format_to(std::back_inserter(line_), ",\"finished\":{}", e.finished ? "true" : "false");
   if (e.exec_old_tid) fmt::format_to(std::back_inserter(line_), ",\"exec_old_tid\":{}", e.exec_old_tid);

@@ -51,12 +51,12 @@ const Xlat& family(const char* name) {
   return x ? *x : empty;
 }
 
-std::string file_mode(std::uint32_t mode) {
+std::string file_mode(std::uint32_t mode, XlatStyle style) {
   std::string out = xlat_format(family("file_modes"), mode & ~0777u);
   if (out == "0") out.clear();
   if (!out.empty()) out += '|';
   out += fmt::format("{:#03o}", mode & 0777u);
-  return out;
+  return xlat_styled(fmt::format("{:#o}", mode), out, style);
 }
 
 std::string makedev(std::uint64_t dev) {
@@ -67,7 +67,7 @@ std::string makedev(std::uint64_t dev) {
 
 bool is_device(std::uint32_t mode) { return S_ISCHR(mode) || S_ISBLK(mode); }
 
-bool decode_stat(pid_t tid, ArgValue& v) {
+bool decode_stat(pid_t tid, ArgValue& v, XlatStyle style) {
   KernelStat st;
   if (!read_exact(tid, RemotePtr{v.raw}, &st, sizeof st)) return false;
   Out o{v};
@@ -77,7 +77,7 @@ bool decode_stat(pid_t tid, ArgValue& v) {
   o.field("st_gid", st.st_gid);
   o.field("st_ino", static_cast<std::int64_t>(st.st_ino));
   o.field("st_nlink", static_cast<std::int64_t>(st.st_nlink));
-  v.text = fmt::format("{{st_mode={}, ", file_mode(st.st_mode));
+  v.text = fmt::format("{{st_mode={}, ", file_mode(st.st_mode, style));
   if (is_device(st.st_mode)) {
     v.text += fmt::format("st_rdev={}, ...}}", makedev(st.st_rdev));
   } else {
@@ -86,7 +86,7 @@ bool decode_stat(pid_t tid, ArgValue& v) {
   return true;
 }
 
-bool decode_statx(pid_t tid, ArgValue& v) {
+bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style) {
   struct statx st;
   if (!read_exact(tid, RemotePtr{v.raw}, &st, sizeof st)) return false;
   Out o{v};
@@ -96,10 +96,10 @@ bool decode_statx(pid_t tid, ArgValue& v) {
   o.field("stx_uid", st.stx_uid);
   o.field("stx_gid", st.stx_gid);
   v.text = fmt::format("{{stx_mask={}, stx_attributes={}, stx_mode={}, ",
-                       xlat_format(family("statx_mask"), st.stx_mask),
+                       xlat_format(family("statx_mask"), st.stx_mask, style),
                        st.stx_attributes == 0 ? std::string("0")
                                               : fmt::format("{:#x}", st.stx_attributes),
-                       file_mode(st.stx_mode));
+                       file_mode(st.stx_mode, style));
   if (is_device(st.stx_mode)) {
     v.text += fmt::format("stx_rdev_major={}, stx_rdev_minor={}, ...}}", st.stx_rdev_major,
                           st.stx_rdev_minor);
@@ -111,7 +111,7 @@ bool decode_statx(pid_t tid, ArgValue& v) {
 
 // "[CHLD]", "~[RTMIN RT_1]": strace lists the members, or the complement
 // when more than half of the signals are in the set.
-std::string sigset_text(std::uint64_t set, unsigned nsig) {
+std::string sigset_text(std::uint64_t set, unsigned nsig, XlatStyle style) {
   std::string out;
   bool invert = static_cast<unsigned>(std::popcount(set)) * 2 > nsig;
   if (invert) {
@@ -126,13 +126,14 @@ std::string sigset_text(std::uint64_t set, unsigned nsig) {
     if (!first) out += ' ';
     first = false;
     std::string name = signal_name(static_cast<int>(sig));
-    out += name.rfind("SIG", 0) == 0 ? name.substr(3) : name;
+    if (name.rfind("SIG", 0) == 0) name = name.substr(3);
+    out += xlat_styled(std::to_string(sig), name, style);
   }
   out += ']';
   return out;
 }
 
-bool decode_sigset(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+bool decode_sigset(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyle style) {
   std::uint64_t size = 8;
   if (e.desc) {
     int at = find_arg(*e.desc, "sigsetsize");
@@ -141,19 +142,20 @@ bool decode_sigset(pid_t tid, const SyscallEvent& e, ArgValue& v) {
   if (size == 0 || size > 8) return false;
   std::uint64_t set = 0;
   if (!read_exact(tid, RemotePtr{v.raw}, &set, size)) return false;
-  v.text = sigset_text(set, static_cast<unsigned>(size * 8));
+  v.text = sigset_text(set, static_cast<unsigned>(size * 8), style);
   v.fields.push_back({"mask", static_cast<std::int64_t>(set)});
   return true;
 }
 
-bool decode_sigaction(pid_t tid, ArgValue& v) {
+bool decode_sigaction(pid_t tid, ArgValue& v, XlatStyle style) {
   KernelSigaction sa;
   if (!read_exact(tid, RemotePtr{v.raw}, &sa, sizeof sa)) return false;
-  std::string handler = sa.handler == 0   ? "SIG_DFL"
-                        : sa.handler == 1 ? "SIG_IGN"
+  std::string handler = sa.handler == 0   ? xlat_styled("0", "SIG_DFL", style)
+                        : sa.handler == 1 ? xlat_styled("0x1", "SIG_IGN", style)
                                           : fmt::format("{:#x}", sa.handler);
   v.text = fmt::format("{{sa_handler={}, sa_mask={}, sa_flags={}", handler,
-                       sigset_text(sa.mask, 64), xlat_format(family("sa_flags"), sa.flags));
+                       sigset_text(sa.mask, 64, style),
+                       xlat_format(family("sa_flags"), sa.flags, style));
   constexpr std::uint64_t kSaRestorer = 0x04000000;
   if (sa.flags & kSaRestorer) v.text += fmt::format(", sa_restorer={:#x}", sa.restorer);
   v.text += '}';
@@ -162,16 +164,19 @@ bool decode_sigaction(pid_t tid, ArgValue& v) {
   return true;
 }
 
-std::string rlim_text(std::uint64_t value) {
-  if (value == ~std::uint64_t{0}) return "RLIM64_INFINITY";
-  if (value > 0 && value % 1024 == 0) return fmt::format("{}*1024", value / 1024);
-  return fmt::format("{}", value);
+std::string rlim_text(std::uint64_t value, XlatStyle style) {
+  std::string number = fmt::format("{}", value);
+  if (value == ~std::uint64_t{0}) return xlat_styled(number, "RLIM64_INFINITY", style);
+  if (value > 0 && value % 1024 == 0)
+    return xlat_styled(number, fmt::format("{}*1024", value / 1024), style);
+  return number;
 }
 
-bool decode_rlimit(pid_t tid, ArgValue& v) {
+bool decode_rlimit(pid_t tid, ArgValue& v, XlatStyle style) {
   std::uint64_t lim[2];
   if (!read_exact(tid, RemotePtr{v.raw}, lim, sizeof lim)) return false;
-  v.text = fmt::format("{{rlim_cur={}, rlim_max={}}}", rlim_text(lim[0]), rlim_text(lim[1]));
+  v.text = fmt::format("{{rlim_cur={}, rlim_max={}}}", rlim_text(lim[0], style),
+                       rlim_text(lim[1], style));
   v.fields.push_back({"rlim_cur", static_cast<std::int64_t>(lim[0])});
   v.fields.push_back({"rlim_max", static_cast<std::int64_t>(lim[1])});
   return true;
@@ -207,14 +212,14 @@ std::optional<std::uint64_t> sockaddr_len(pid_t tid, const SyscallEvent& e) {
   return len;
 }
 
-bool decode_sockaddr(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+bool decode_sockaddr(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyle style) {
   auto len = sockaddr_len(tid, e);
   if (!len || *len < 2) return false;
   sockaddr_storage ss{};
   std::size_t n = std::min<std::size_t>(*len, sizeof ss);
   if (!read_exact(tid, RemotePtr{v.raw}, &ss, n)) return false;
   const Xlat& families = family("address_families");
-  std::string fam = xlat_format(families, ss.ss_family);
+  std::string fam = xlat_format(families, ss.ss_family, style);
   v.fields.push_back({"sa_family", ss.ss_family});
   if (ss.ss_family == AF_UNIX) {
     const auto* un = reinterpret_cast<const sockaddr_un*>(&ss);
@@ -309,28 +314,45 @@ bool decode_wait_status(pid_t tid, ArgValue& v) {
 
 }  // namespace
 
-bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v, bool at_entry) {
+bool decode_sigreturn(pid_t tid, std::uint64_t sp, ArgValue& v, const DecodeLimits& limits) {
+  // At rt_sigreturn's entry the handler's `ret` has popped the frame's
+  // return address: the rt_sigframe starts at sp - 8, and its ucontext's
+  // uc_sigmask lies after uc_flags, uc_link, uc_stack (24 bytes) and the
+  // 256-byte sigcontext.
+  constexpr std::uint64_t kMaskOffset = 8 + 8 + 8 + 24 + 256;
+  std::uint64_t mask = 0;
+  if (sp < 8 || !read_exact(tid, RemotePtr{sp - 8 + kMaskOffset}, &mask, sizeof mask)) return false;
+  v.raw = sp;
+  v.form = ArgValue::Form::Struct;
+  v.text = "{mask=" + sigset_text(mask, 64, limits.xlat_style) + "}";
+  v.fields.push_back({"mask", static_cast<std::int64_t>(mask)});
+  return true;
+}
+
+bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v, bool at_entry,
+                   const DecodeLimits& limits) {
+  const XlatStyle style = limits.xlat_style;
   if (v.raw == 0 || d.struct_name == nullptr || e.abi != Abi::x86_64) return false;
   std::string_view name = d.struct_name;
   bool ok = false;
   if (name == "socklen_t") {
     ok = decode_socklen(tid, v, at_entry);
   } else if (name == "stat") {
-    ok = decode_stat(tid, v);
+    ok = decode_stat(tid, v, style);
   } else if (name == "statx") {
-    ok = decode_statx(tid, v);
+    ok = decode_statx(tid, v, style);
   } else if (name == "sigset") {
-    ok = decode_sigset(tid, e, v);
+    ok = decode_sigset(tid, e, v, style);
   } else if (name == "sigaction") {
-    ok = decode_sigaction(tid, v);
+    ok = decode_sigaction(tid, v, style);
   } else if (name == "rlimit64" || name == "rlimit") {
-    ok = decode_rlimit(tid, v);
+    ok = decode_rlimit(tid, v, style);
   } else if (name == "timespec") {
     ok = decode_timespec(tid, v);
   } else if (name == "utsname") {
     ok = decode_utsname(tid, v);
   } else if (name == "sockaddr") {
-    ok = decode_sockaddr(tid, e, v);
+    ok = decode_sockaddr(tid, e, v, style);
   } else if (name == "linux_dirent64") {
     ok = decode_dirents(tid, e, v);
   } else if (name == "wait_status") {

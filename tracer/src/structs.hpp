@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include "decode.hpp"
 #include "syspect/event.hpp"
 
 namespace syspect::detail {
@@ -11,6 +12,11 @@ namespace syspect::detail {
 // known, the pointer is NULL, or the memory cannot be read: the argument
 // then stays a pointer. `at_entry` is true for the read at syscall entry of
 // an in/out argument (whose text is made at exit).
-bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v, bool at_entry);
+bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v, bool at_entry,
+                   const DecodeLimits& limits);
+
+// rt_sigreturn's argument, as strace shows it: the signal mask that the
+// signal frame at `sp` restores, "{mask=[USR2]}". False when unreadable.
+bool decode_sigreturn(pid_t tid, std::uint64_t sp, ArgValue& v, const DecodeLimits& limits);
 
 }  // namespace syspect::detail

@@ -224,6 +224,8 @@ class Reader {
     v.raw = raw_of(field(a, "raw"));
     v.unreadable = opt_field<bool>(a, "unreadable", false);
     v.truncated = opt_field<bool>(a, "truncated", false);
+    if (auto p = a.find("fd_path"); p != a.end()) v.fd_path = bytes_of(*p);
+    if (auto p = a.find("fd_path2"); p != a.end()) v.fd_path2 = bytes_of(*p);
     const json& val = field(a, "value");
     ArgKind kind = d ? d->kind : ArgKind::Long;
     if (val.is_null()) {
@@ -297,6 +299,7 @@ class Reader {
 
     // The result first: a buffer's length may be the result.
     e.finished = opt_field<bool>(o, "finished", true);
+    if (auto p = o.find("fd_path"); p != o.end()) e.fd_path = bytes_of(*p);
     const json& errno_v = field(o, "errno");
     const json& result = field(o, "result");
     if (!errno_v.is_null()) {
@@ -328,6 +331,7 @@ class Reader {
       const ArgDesc* d = e.desc && i < e.desc->nargs ? &e.desc->args[i] : nullptr;
       arg(args[i], d, e, e.args[i]);
     }
+    if (auto f = o.find("frame"); f != o.end() && args.empty()) arg(*f, nullptr, e, e.args[0]);
     e.exec_old_tid = static_cast<pid_t>(opt_field<std::int64_t>(o, "exec_old_tid", 0));
     e.opened_path = opt_field<std::string>(o, "opened_path", "");
     e.untraced_child_killed = opt_field<bool>(o, "untraced_child_killed", false);

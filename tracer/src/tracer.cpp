@@ -195,6 +195,8 @@ struct Tracer::Impl {
     limits.max_string = options.max_string;
     limits.max_buffer = options.max_buffer;
     limits.max_argv = options.max_argv;
+    limits.fd_paths = options.decode_fds;
+    limits.xlat_style = options.xlat_style;
   }
 
   unsigned ptrace_options() const {
@@ -285,7 +287,7 @@ struct Tracer::Impl {
                        reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok)
       return;
     if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-      on_entry(t, info.arch, info.entry.nr, info.entry.args);
+      on_entry(t, info.arch, info.entry.nr, info.entry.args, info.stack_pointer);
     } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
       on_exit_stop(t, info);
     }
@@ -301,7 +303,7 @@ struct Tracer::Impl {
     // A process on full stopping had its syscall-entry stop for this call
     // already (ptrace reports it before any filter runs).
     if (t.in_syscall) return;
-    on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args);
+    on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args, info.stack_pointer);
     // Only the verdict was wanted, and the call runs: let it run unwatched.
     if (info.seccomp.ret_data == static_cast<std::uint16_t>(detail::TraceData::Entry) &&
         !t.pending.blocked && !t.awaiting_exec)
@@ -309,7 +311,7 @@ struct Tracer::Impl {
   }
 
   void on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t raw_nr,
-                const std::uint64_t (&args)[6], bool verdict = true) {
+                const std::uint64_t (&args)[6], std::uint64_t sp, bool verdict = true) {
     SyscallEvent& e = t.pending;
     e = SyscallEvent{};
     e.pid = t.tgid;
@@ -326,7 +328,7 @@ struct Tracer::Impl {
                                : lookup_syscall(e.abi, nr);
     std::uint64_t raw[6];
     for (int i = 0; i < 6; ++i) raw[i] = args[i];
-    detail::decode_entry(t.tid, e, raw, limits);
+    detail::decode_entry(t.tid, e, raw, sp, limits);
     if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) e.resumed = t.interrupted;
     t.in_syscall = true;
     t.strict_kill = killed_by_strict(e);
@@ -371,7 +373,7 @@ struct Tracer::Impl {
       std::uint64_t a[6] = {regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp};
       std::copy(std::begin(a), std::end(a), std::begin(args));
     }
-    on_entry(t, info.arch, regs.orig_rax, args, /*verdict=*/false);
+    on_entry(t, info.arch, regs.orig_rax, args, regs.rsp, /*verdict=*/false);
     if (!t.strict_kill) {  // not a call the filter kills: some other SIGSYS
       t.in_syscall = false;
       return;

@@ -56,10 +56,58 @@ std::optional<std::uint64_t> xlat_value(const Xlat& xlat, std::string_view name)
   return std::nullopt;
 }
 
-std::string xlat_format(const Xlat& xlat, std::uint64_t value) {
+std::optional<XlatStyle> parse_xlat_style(std::string_view word) {
+  if (word == "abbrev") return XlatStyle::Abbrev;
+  if (word == "raw") return XlatStyle::Raw;
+  if (word == "verbose") return XlatStyle::Verbose;
+  return std::nullopt;
+}
+
+std::string xlat_styled(std::string_view number, std::string_view name, XlatStyle style) {
+  switch (style) {
+    case XlatStyle::Raw:
+      return std::string(number);
+    case XlatStyle::Verbose:
+      if (name == number) return std::string(number);
+      return std::string(number) + " /* " + std::string(name) + " */";
+    case XlatStyle::Abbrev:
+      break;
+  }
+  return std::string(name);
+}
+
+namespace {
+
+// What strace prints for a value an enum family does not name: the number
+// in hex, and the family's prefix with "???" ("0xa /* SEEK_??? */").
+std::string unknown_enum(const Xlat& xlat, std::uint64_t value) {
+  if (xlat.entries.empty() || !xlat.unknown_hex) return dec(value);
+  std::string_view first = xlat.entries.front().name;
+  std::size_t cut = first.find('_');
+  if (cut == std::string_view::npos || std::string_view(xlat.family) == "ioctl_cmds")
+    return hex(value);
+  return hex(value) + " /* " + std::string(first.substr(0, cut + 1)) + "??? */";
+}
+
+std::string abbrev(const Xlat& xlat, std::uint64_t value);
+
+}  // namespace
+
+std::string xlat_format(const Xlat& xlat, std::uint64_t value, XlatStyle style) {
+  if (style == XlatStyle::Abbrev) return abbrev(xlat, value);
+  const bool named = xlat.kind == XlatKind::Flags || xlat_name(xlat, value) != nullptr;
+  std::string number = value == 0 ? std::string("0") : hex(value);
+  if (xlat.kind == XlatKind::Enum && !xlat.unknown_hex && !named) number = dec(value);
+  if (style == XlatStyle::Raw || !named) return style == XlatStyle::Raw ? number : abbrev(xlat, value);
+  return xlat_styled(number, abbrev(xlat, value), style);
+}
+
+namespace {
+
+std::string abbrev(const Xlat& xlat, std::uint64_t value) {
   if (xlat.kind == XlatKind::Enum) {
     if (const char* name = xlat_name(xlat, value)) return name;
-    return xlat.unknown_hex ? hex(value) : dec(value);
+    return unknown_enum(xlat, value);
   }
 
   if (value == 0) {
@@ -97,6 +145,8 @@ std::string xlat_format(const Xlat& xlat, std::uint64_t value) {
   return out;
 }
 
+}  // namespace
+
 const Xlat& errno_names() { return gen::kXlat_errnos; }
 const Xlat& signal_names() { return gen::kXlat_signals; }
 
@@ -131,6 +181,10 @@ std::string errno_message(int err) {
   }
 #endif
   return "Unknown error " + std::to_string(err);
+}
+
+std::string signal_format(int sig, XlatStyle style) {
+  return xlat_styled(std::to_string(sig), signal_name(sig), style);
 }
 
 std::string signal_name(int sig) {

@@ -57,6 +57,11 @@ struct ArgValue {
   std::vector<std::string> items;
   std::string text;                 // Struct: "{st_mode=S_IFREG|0644, st_size=5, ...}"
   std::vector<StructField> fields;  // Struct: st_size, sin_port, ...
+  // With fd paths on (-y): what the fd argument referred to when the call
+  // was made ("/etc/hostname", "pipe:[1234]", "socket:[5678]"); for a Pair,
+  // fd_path2 is the second fd's. Empty when off or when it is not an open fd.
+  std::string fd_path;
+  std::string fd_path2;
 };
 
 // The executable of a process at the time of an event.
@@ -90,6 +95,8 @@ struct SyscallEvent {
   // clone/clone3/fork/vfork: the child was not announced to the tracer (it
   // escaped tracing) and was killed.
   bool untraced_child_killed = false;
+  // With fd paths on (-y): what a returned fd refers to ("/tmp/x").
+  std::string fd_path;
   ExePath exe;
 
   std::string name() const;  // "openat", "syscall_0x3e8"

@@ -6,12 +6,17 @@
 #include <string_view>
 
 #include "syspect/event.hpp"
+#include "syspect/xlat.hpp"
 
 namespace syspect {
 
 struct FormatOptions {
   std::size_t string_limit = 32;  // -s: strings and buffers shown up to this
   bool align = true;              // pad " = " to column 40 as strace does
+  // -X: constants by name (abbrev), as numbers (raw), or both (verbose).
+  // Struct contents are rendered when decoded, with the tracer's own style
+  // (TraceOptions::xlat_style).
+  XlatStyle xlat_style = XlatStyle::Abbrev;
 };
 
 // The call as strace prints it, without a pid prefix: `openat(AT_FDCWD,
@@ -22,7 +27,12 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
 
 // Just the arguments and result parts.
 std::string format_args(const SyscallEvent& e, const FormatOptions& options);
-std::string format_result(const SyscallEvent& e);
+std::string format_result(const SyscallEvent& e,
+                          XlatStyle style = XlatStyle::Abbrev);
+
+// An fd as strace -y prints it: "3</etc/hostname>", or "3" without a path.
+// The path is escaped as a string is, with '<' and '>' in octal.
+std::string format_fd(std::int64_t fd, std::string_view path);
 
 // `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---`
 std::string format_signal(const SignalEvent& e);

@@ -14,6 +14,7 @@
 
 #include "syspect/event.hpp"
 #include "syspect/result.hpp"
+#include "syspect/xlat.hpp"
 
 namespace syspect {
 
@@ -113,6 +114,11 @@ struct TraceOptions {
   std::size_t max_buffer = 4096;
   // argv items kept.
   std::size_t max_argv = 4096;
+  // strace -y: read what each fd argument and fd result refers to
+  // (ArgValue::fd_path, SyscallEvent::fd_path); one readlink per fd.
+  bool decode_fds = false;
+  // strace -X: how constants inside decoded structs are rendered.
+  XlatStyle xlat_style = XlatStyle::Abbrev;
   std::optional<std::chrono::milliseconds> timeout;
   // Set the environment of the spawned command (else inherit).
   std::optional<std::vector<std::string>> env;

@@ -42,9 +42,24 @@ const char* xlat_name(const Xlat& xlat, std::uint64_t value);
 // The value of a name in a family, or nothing.
 std::optional<std::uint64_t> xlat_value(const Xlat& xlat, std::string_view name);
 
+// How constants print, as strace's -X: names (abbrev, the default), numbers
+// only (raw), or numbers followed by the names in a comment (verbose).
+enum class XlatStyle : std::uint8_t { Abbrev, Raw, Verbose };
+
+// "abbrev", "raw", "verbose"; nothing for another word.
+std::optional<XlatStyle> parse_xlat_style(std::string_view word);
+
 // Render as strace does: "O_RDONLY|O_CLOEXEC", "O_RDONLY|0x40000000",
-// "PROT_NONE" for a zero flag set when the family names 0, else "0".
-std::string xlat_format(const Xlat& xlat, std::uint64_t value);
+// "PROT_NONE" for a zero flag set when the family names 0, else "0"; an
+// unknown enum value as "0xa /* SEEK_??? */". Raw: "0x80000"; verbose:
+// "0x80000 /* O_RDONLY|O_CLOEXEC */".
+std::string xlat_format(const Xlat& xlat, std::uint64_t value,
+                        XlatStyle style = XlatStyle::Abbrev);
+
+// A number and its name in `style`: the name (abbrev), the number (raw), or
+// "number /* name */" (verbose). For constants outside the families, such as
+// AT_FDCWD and signal numbers.
+std::string xlat_styled(std::string_view number, std::string_view name, XlatStyle style);
 
 // Well-known families used by the decoder directly.
 const Xlat& errno_names();   // ENOENT ... plus ERESTARTSYS and friends
@@ -57,5 +72,7 @@ const char* errno_name(int err);
 std::string errno_message(int err);
 // "SIGCHLD", "SIGRTMIN", "SIGRT_3"; a number when out of range.
 std::string signal_name(int sig);
+// The signal as strace's -X style prints it: "SIGCHLD", "17", "17 /* SIGCHLD */".
+std::string signal_format(int sig, XlatStyle style);
 
 }  // namespace syspect
