@@ -375,13 +375,12 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
   } else {
     out += " = ";
   }
-  out += format_result(e);
+  out += format_result(e, options.xlat_style);
   // What strace has no notation for: marks that only an attack produces.
   if (!e.opened_path.empty())
     out += fmt::format(" /* the path changed during the call: opened {} */",
                        quote_string(e.opened_path, e.opened_path.size() + 1));
   if (e.untraced_child_killed) out += " /* the child escaped tracing and was killed */";
-  out += format_result(e, options.xlat_style);
   return out;
 }
 
