@@ -95,13 +95,13 @@ TEST(TraceFile, LoadedEventsFormatAsRecorded) {
     std::vector<json> recorded;
     for (const auto& e : raw.events)
       if (e.value("type", "") != "exec") recorded.push_back(e);
-    std::vector<const syspect::Event*> mine;
+    std::vector<syspect::Event> mine;
     for (const auto& e : events)
-      if (!std::holds_alternative<syspect::ExecEvent>(e)) mine.push_back(&e);
+      if (!std::holds_alternative<syspect::ExecEvent>(e)) mine.push_back(e);
     ASSERT_EQ(mine.size(), recorded.size());
     ASSERT_GT(mine.size(), 3u);
     for (std::size_t i = 0; i < mine.size(); ++i)
-      EXPECT_EQ(event_text_of(*mine[i]), recorded[i].value("text", "")) << "event " << i;
+      EXPECT_EQ(event_text_of(mine[i]), recorded[i].value("text", "")) << "event " << i;
     EXPECT_EQ(loaded->trace.command(), cmd);
     EXPECT_EQ(loaded->trace.status(), raw.end.value("status", -1));
   }

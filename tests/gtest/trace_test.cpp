@@ -16,6 +16,8 @@
 #include <gtest/gtest.h>
 
 #include "syspect/gtest.hpp"
+#include "syspect/sinks.hpp"
+#include "syspect/trace.hpp"
 
 namespace {
 
@@ -112,6 +114,78 @@ TEST_F(TraceTest, StructMembers) {
   EXPECT_NONFATAL_FAILURE(
       EXPECT_THAT(t, Calls(Syscall("newfstatat", Arg("statbuf", Member("st_size", 12))))),
       "has member st_size that is equal to 12");
+}
+
+// A Trace keeps its events encoded; what comes back out is what went in,
+// member for member (compared as JSON Lines, which has every member), for
+// a run with threads, processes, execs, signals and strings of all kinds.
+TEST_F(TraceTest, EventsComeBackAsTheyWereRecorded) {
+  syspect::Tracer tracer(quiet());
+  syspect::MemorySink plain;
+  syspect::TraceSink compact({"sh"});
+  tracer.add_sink(&plain);
+  tracer.add_sink(&compact);
+  std::string script = "ls -la /usr/bin /nonexistent; cat /etc/passwd | wc -l; kill -USR1 $$ 2>/dev/null";
+  auto r = tracer.run({"/bin/sh", "-c", "trap 'echo usr1' USR1; " + script});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(compact.trace.events().size(), plain.events.size());
+  ASSERT_GT(plain.events.size(), 100u);
+  auto jsonl = [](const auto& events) {
+    char* buf = nullptr;
+    std::size_t len = 0;
+    std::FILE* f = ::open_memstream(&buf, &len);
+    {
+      syspect::JsonlSink sink(f, {"sh"}, {});
+      for (const syspect::Event& e : events)
+        std::visit(
+            [&](const auto& ev) {
+              using T = std::decay_t<decltype(ev)>;
+              if constexpr (std::is_same_v<T, syspect::SyscallEvent>) sink.on_syscall(ev);
+              else if constexpr (std::is_same_v<T, syspect::SignalEvent>) sink.on_signal(ev);
+              else if constexpr (std::is_same_v<T, syspect::ExecEvent>) sink.on_exec(ev);
+              else sink.on_exit(ev);
+            },
+            e);
+    }
+    std::fclose(f);
+    std::string out(buf, len);
+    std::free(buf);
+    return out;
+  };
+  EXPECT_EQ(jsonl(compact.trace.events()), jsonl(plain.events));
+  for (std::size_t i = 0; i < plain.events.size(); ++i) {
+    const auto* a = std::get_if<syspect::SyscallEvent>(&plain.events[i]);
+    if (!a) continue;
+    auto b = std::get<syspect::SyscallEvent>(compact.trace.events()[i]);
+    ASSERT_EQ(a->desc, b.desc) << i;
+    ASSERT_EQ(a->nargs, b.nargs) << i;
+    for (int k = 0; k < 6; ++k) {
+      ASSERT_EQ(a->args[k].raw, b.args[k].raw) << i;
+      ASSERT_EQ(a->args[k].num, b.args[k].num) << i;
+      ASSERT_EQ(a->args[k].fields.size(), b.args[k].fields.size()) << i;
+    }
+  }
+}
+
+// An in-memory trace costs at most 100 bytes per event beyond the bytes of
+// its strings (docs/performance.md).
+TEST_F(TraceTest, ATraceCostsAtMost100BytesPerEventPlusStrings) {
+  syspect::Trace t = syspect::trace(
+      {"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=50000", "status=none"}, quiet());
+  ASSERT_EQ(t.exit_code(), 0);
+  std::size_t events = t.events().size(), strings = 0;
+  ASSERT_GT(events, 100000u);
+  for (const syspect::Event& e : t.events()) {
+    const auto* s = std::get_if<syspect::SyscallEvent>(&e);
+    if (!s) continue;
+    for (const auto& a : s->args) {
+      strings += a.bytes.size() + a.text.size();
+      for (const auto& item : a.items) strings += item.size();
+    }
+  }
+  EXPECT_LE(t.bytes_used(), 100 * events + strings)
+      << t.bytes_used() << " bytes for " << events << " events with " << strings
+      << " bytes of strings: " << (t.bytes_used() - strings) / events << " per event";
 }
 
 TEST_F(TraceTest, FailedCallsAndExitStatus) {

@@ -11,6 +11,12 @@ pid_t pid_of(const Event& e) {
 
 }  // namespace
 
+Trace::Trace(std::vector<std::string> command, const std::vector<Event>& events, TraceResult result)
+    : command_(std::move(command)), result_(result) {
+  for (const Event& e : events) events_.push_back(e);
+  events_.shrink_to_fit();
+}
+
 std::vector<SyscallEvent> Trace::syscalls() const {
   std::vector<SyscallEvent> out;
   for (const Event& e : events_)
@@ -35,10 +41,12 @@ std::vector<pid_t> Trace::pids() const {
 }
 
 Trace Trace::process(pid_t pid) const {
-  std::vector<Event> mine;
+  Trace mine(command_);
+  mine.set_result(result_);
   for (const Event& e : events_)
-    if (pid_of(e) == pid) mine.push_back(e);
-  return Trace(command_, std::move(mine), result_);
+    if (pid_of(e) == pid) mine.append(e);
+  mine.shrink_to_fit();
+  return mine;
 }
 
 }  // namespace syspect

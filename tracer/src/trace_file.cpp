@@ -163,7 +163,7 @@ const SyscallDesc* desc_for(Abi abi, long nr, const std::string& name) {
 class Reader {
  public:
   RecordedTrace out;
-  std::vector<Event> events;
+  Trace trace;  // built as the lines are read
   std::vector<std::string> command;
   TraceResult result;
   bool ended = false;
@@ -180,6 +180,7 @@ class Reader {
     if (!c.is_array()) bad("\"command\" is not an array");
     for (const json& a : c) command.push_back(bytes_of(a));
     out.start = opt_field<std::string>(h, "start", "");
+    trace = Trace(command);
   }
 
   void event(const json& o) {
@@ -188,13 +189,13 @@ class Reader {
     if (!t.is_string()) bad("\"type\" is not a string");
     const std::string& type = t.get_ref<const std::string&>();
     if (type == "syscall") {
-      events.emplace_back(syscall(o));
+      trace.append(syscall(o));
     } else if (type == "signal") {
-      events.emplace_back(signal(o));
+      trace.append(signal(o));
     } else if (type == "exec") {
-      events.emplace_back(exec(o));
+      trace.append(exec(o));
     } else if (type == "exit") {
-      events.emplace_back(exit(o));
+      trace.append(exit(o));
     } else if (type == "end") {
       end(o);
     } else {
@@ -403,7 +404,7 @@ class Reader {
 
   void end(const json& o) {
     ended = true;
-    result.started = !events.empty();
+    result.started = !trace.events().empty();
     result.exit_code = static_cast<int>(opt_field<std::int64_t>(o, "exit_code", 0));
     if (auto s = o.find("signal"); s != o.end() && s->is_string()) {
       result.signaled = true;
@@ -472,7 +473,9 @@ Result<RecordedTrace, TraceFileError> read_trace(std::istream& in, const std::st
                 "recording was interrupted");
   }
   RecordedTrace out = std::move(reader.out);
-  out.trace = Trace(std::move(reader.command), std::move(reader.events), reader.result);
+  reader.trace.set_result(reader.result);
+  reader.trace.shrink_to_fit();
+  out.trace = std::move(reader.trace);
   return out;
 }
 

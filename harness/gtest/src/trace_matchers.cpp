@@ -21,12 +21,22 @@ namespace {
 constexpr std::size_t kNearest = 3;  // near misses named in an explanation
 constexpr std::size_t kListed = 5;   // calls listed before "..."
 
-std::vector<const SyscallEvent*> calls_of(const Trace& t) {
-  std::vector<const SyscallEvent*> out;
-  for (const Event& e : t.events())
-    if (const auto* s = std::get_if<SyscallEvent>(&e)) out.push_back(s);
-  return out;
-}
+// A trace's calls, decoded once, as pointers (what the helpers below
+// take); the list owns the events they point to.
+struct OwnedCalls {
+  std::vector<SyscallEvent> events;
+};
+class CallList : private OwnedCalls, public std::vector<const SyscallEvent*> {
+ public:
+  explicit CallList(const Trace& t) : OwnedCalls{t.syscalls()} {
+    reserve(events.size());
+    for (const SyscallEvent& e : events) push_back(&e);
+  }
+  CallList(const CallList&) = delete;
+  CallList& operator=(const CallList&) = delete;
+};
+
+CallList calls_of(const Trace& t) { return CallList(t); }
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);

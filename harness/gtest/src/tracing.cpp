@@ -10,11 +10,12 @@ TraceStartError::TraceStartError(TraceError error)
 Result<Trace, TraceError> try_trace(const std::vector<std::string>& argv,
                                     const TraceOptions& options) {
   Tracer tracer(options);
-  MemorySink sink;
+  TraceSink sink(argv);
   tracer.add_sink(&sink);
   auto result = tracer.run(argv);
   if (!result) return unexpected(result.error());
-  return Trace(argv, std::move(sink.events), *result);
+  sink.trace.set_result(*result);
+  return std::move(sink.trace);
 }
 
 Trace trace(const std::vector<std::string>& argv, const TraceOptions& options) {

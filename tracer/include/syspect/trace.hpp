@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "syspect/event.hpp"
+#include "syspect/event_store.hpp"
 #include "syspect/sinks.hpp"
 #include "syspect/tracer.hpp"
 
@@ -16,11 +17,14 @@ namespace syspect {
 class Trace {
  public:
   Trace() = default;
-  Trace(std::vector<std::string> command, std::vector<Event> events, TraceResult result)
-      : command_(std::move(command)), events_(std::move(events)), result_(result) {}
+  Trace(std::vector<std::string> command, const std::vector<Event>& events, TraceResult result);
+  // An empty trace of `command`, for append().
+  explicit Trace(std::vector<std::string> command) : command_(std::move(command)) {}
 
   const std::vector<std::string>& command() const { return command_; }
-  const std::vector<Event>& events() const { return events_; }
+  // Every event in order. Events are kept encoded (see EventStore) and
+  // decoded when read: iterating gives each event by value.
+  const EventStore& events() const { return events_; }
   const TraceResult& result() const { return result_; }
 
   int exit_code() const { return result_.exit_code; }
@@ -37,10 +41,33 @@ class Trace {
   // The events of one process (thread group), in order.
   Trace process(pid_t pid) const;
 
+  // Building a trace event by event.
+  void append(const Event& e) { events_.push_back(e); }
+  void set_result(const TraceResult& r) { result_ = r; }
+  // Gives back spare capacity once the trace is complete.
+  void shrink_to_fit() { events_.shrink_to_fit(); }
+  // The memory the events take.
+  std::size_t bytes_used() const { return events_.bytes_used(); }
+
  private:
   std::vector<std::string> command_;
-  std::vector<Event> events_;
+  EventStore events_;
   TraceResult result_;
+};
+
+// A sink that builds a Trace as the events arrive.
+class TraceSink : public Sink {
+ public:
+  explicit TraceSink(std::vector<std::string> command) : trace(std::move(command)) {}
+  void on_syscall(const SyscallEvent& e) override { trace.append(e); }
+  void on_signal(const SignalEvent& e) override { trace.append(e); }
+  void on_exec(const ExecEvent& e) override { trace.append(e); }
+  void on_exit(const ExitEvent& e) override { trace.append(e); }
+  void on_finish(const TraceResult& r) override {
+    trace.set_result(r);
+    trace.shrink_to_fit();
+  }
+  Trace trace;
 };
 
 }  // namespace syspect
