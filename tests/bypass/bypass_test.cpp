@@ -192,6 +192,31 @@ TEST_P(Bypass, X32CallsAreTheirOwnAbiAndNeverMatchX86_64Entries) {
   EXPECT_TRUE(x32_spec->policy->violates(plain));
 }
 
+// ---- io_uring ---------------------------------------------------------------
+
+TEST_P(Bypass, IoUringSetupIsACallAPolicyMustAllow) {
+  // A checker whose policy names io_uring_setup: under the filter, that is
+  // the one call that stops.
+  auto deny = syspect::parse_spec("version = 1\n[policy]\ndeny = [\"io_uring_setup\"]\n", "deny.toml");
+  ASSERT_TRUE(deny.has_value()) << deny.error().format();
+  syspect::Checker checker(*deny);
+  Recorder rec(GetParam(), {SYS_getppid});
+  TracedRun r = run_traced({bypass("abi_calls"), "io_uring"}, rec, {&checker});
+  ASSERT_TRUE(r.ok) << r.dump();
+  auto setup = r.calls("io_uring_setup");
+  ASSERT_EQ(setup.size(), 1u) << r.dump();
+  EXPECT_FALSE(checker.report().passed()) << r.dump();
+  // Allowing whole classes of file and memory calls does not allow it.
+  auto broad = syspect::parse_spec(
+      "version = 1\n[policy]\nallow = [\"@file\", \"@memory\", \"@process\", \"@signal\"]\n",
+      "inline.toml");
+  ASSERT_TRUE(broad.has_value()) << broad.error().format();
+  EXPECT_TRUE(broad->policy->violates(setup[0]));
+  auto named = syspect::parse_spec("version = 1\n[policy]\nallow = [\"io_uring_setup\"]\n", "inline.toml");
+  ASSERT_TRUE(named.has_value());
+  EXPECT_FALSE(named->policy->violates(setup[0]));
+}
+
 // ---- a path changed between the decode and the kernel's read --------------
 
 // Plays the racing thread: when openat(..., `from`, ...) stops at its entry
