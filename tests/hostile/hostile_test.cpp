@@ -600,9 +600,11 @@ TEST(Hostile, SigkillTracerMidTraceLeavesNoTracee) {
     EXPECT_EQ(tids.size(), 4u) << "pid " << p;
     for (pid_t tid : tids) threads.emplace_back(p, tid);
   }
-  for (auto [p, tid] : threads)
+  for (const auto& thread : threads) {
+    pid_t p = thread.first, tid = thread.second;
     ASSERT_TRUE(eventually([&] { return tracer_pid(p, tid) == tracer.pid(); }))
         << "thread " << tid << " of " << p << " is not traced";
+  }
   // It is mid-trace: the trace file grows.
   auto size = [&] { return std::filesystem::file_size(dir.file("t.txt")); };
   auto before = size();
