@@ -253,7 +253,11 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     }
     return;
   }
-  if (limits.fd_paths && e.desc->ret == RetKind::Fd && rval >= 0)
+  const std::string_view name = e.desc->name;
+  // fcntl's F_DUPFD and F_DUPFD_CLOEXEC return an fd too.
+  const bool dup_fcntl = name == "fcntl" && e.nargs >= 2 &&
+                         (e.args[1].raw == F_DUPFD || e.args[1].raw == F_DUPFD_CLOEXEC);
+  if (limits.fd_paths && (e.desc->ret == RetKind::Fd || dup_fcntl) && rval >= 0)
     e.fd_path = fd_path(tid, rval);
   for (int i = 0; i < e.nargs; ++i) {
     const ArgDesc& d = e.desc->args[i];
@@ -261,7 +265,6 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     decode_one(tid, e, d, e.args[i], limits);
   }
   // ppoll and pselect6 write the time left back into their timeout.
-  const std::string_view name = e.desc->name;
   if ((name == "ppoll" && e.nargs >= 3) || (name == "pselect6" && e.nargs >= 5)) {
     ArgValue& t = e.args[name == "ppoll" ? 2 : 4];
     std::int64_t ts[2];

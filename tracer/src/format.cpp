@@ -375,6 +375,18 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
     if (v.truncated || v.bytes.size() > n) out += "...";
     return true;
   }
+  if ((name == "socket" || name == "socketpair") && i == 1 &&
+      options.xlat_style != XlatStyle::Abbrev) {
+    // strace -X raw|verbose: the type and its flags apart, "0x1|0x80000".
+    const Xlat* types = find_xlat("socket_types");
+    const std::uint64_t type = v.raw & 0xf, flags = v.raw & ~0xfull;
+    if (types == nullptr) return false;
+    out += xlat_styled(type == 0 ? "0" : fmt::format("{:#x}", type), xlat_format(*types, type),
+                       options.xlat_style);
+    if (flags != 0)
+      out += "|" + xlat_styled(fmt::format("{:#x}", flags), xlat_format(*types, flags), options.xlat_style);
+    return true;
+  }
   if (name == "futex" && i >= 1) {
     append_futex_arg(out, e, i, options);
     return true;
@@ -406,15 +418,13 @@ std::string format_clone_args(const SyscallEvent& e, XlatStyle style) {
   append_pointer(out, e.args[1].raw);
   out += ", flags=";
   std::string names;
-  if (style == XlatStyle::Raw) names = fmt::format("{:#x}", flags);
+  // The flags and the exit signal each in the -X style: "0x1200000|17" raw.
   if (const Xlat* x = find_xlat("clone_flags"); x != nullptr && (flags & ~0xffull) != 0)
-    names = xlat_format(*x, flags & ~0xffull);
-  if ((flags & 0xff) && style != XlatStyle::Raw) {
+    names = xlat_styled(fmt::format("{:#x}", flags & ~0xffull), xlat_format(*x, flags & ~0xffull), style);
+  if (flags & 0xff) {
     if (!names.empty()) names += '|';
-    names += signal_name(static_cast<int>(flags & 0xff));
+    names += signal_format(static_cast<int>(flags & 0xff), style);
   }
-  if (style == XlatStyle::Verbose && !names.empty())
-    names = fmt::format("{:#x} /* {} */", flags, names);
   out += names.empty() ? "0" : names;
   if (flags & CLONE_PARENT_SETTID) {
     out += ", parent_tid=";
@@ -490,6 +500,7 @@ std::string format_result(const SyscallEvent& e, XlatStyle style) {
       return fmt::format("{:#x} (flags {})", e.result,
                          xlat_format(*family, static_cast<std::uint64_t>(e.result), style));
   }
+  if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path);
   if (std::string note = result_note(e); !note.empty())
     return fmt::format("{} ({})", e.result, note);
   RetKind kind = e.desc ? e.desc->ret : RetKind::Int;

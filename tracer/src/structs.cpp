@@ -89,9 +89,14 @@ bool decode_stat(pid_t tid, ArgValue& v, XlatStyle style) {
   o.field("st_gid", st.st_gid);
   o.field("st_ino", static_cast<std::int64_t>(st.st_ino));
   o.field("st_nlink", static_cast<std::int64_t>(st.st_nlink));
+  o.field("st_dev", static_cast<std::int64_t>(st.st_dev));
+  o.field("st_rdev", static_cast<std::int64_t>(st.st_rdev));
+  o.field("st_blksize", st.st_blksize);
+  o.field("st_blocks", st.st_blocks);
   v.text = fmt::format("{{st_mode={}, ", file_mode(st.st_mode, style));
   if (is_device(st.st_mode)) {
-    v.text += fmt::format("st_rdev={}, ...}}", makedev(st.st_rdev));
+    v.text += fmt::format("st_rdev={}, ...}}",
+                          xlat_styled(fmt::format("{:#x}", st.st_rdev), makedev(st.st_rdev), style));
   } else {
     v.text += fmt::format("st_size={}, ...}}", st.st_size);
   }
@@ -107,6 +112,12 @@ bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style) {
   o.field("stx_size", static_cast<std::int64_t>(st.stx_size));
   o.field("stx_uid", st.stx_uid);
   o.field("stx_gid", st.stx_gid);
+  o.field("stx_attributes", static_cast<std::int64_t>(st.stx_attributes));
+  o.field("stx_ino", static_cast<std::int64_t>(st.stx_ino));
+  o.field("stx_nlink", st.stx_nlink);
+  o.field("stx_blocks", static_cast<std::int64_t>(st.stx_blocks));
+  o.field("stx_rdev_major", st.stx_rdev_major);
+  o.field("stx_rdev_minor", st.stx_rdev_minor);
   v.text = fmt::format("{{stx_mask={}, stx_attributes={}, stx_mode={}, ",
                        xlat_format(family("statx_mask"), st.stx_mask, style),
                        st.stx_attributes == 0 ? std::string("0")
@@ -172,7 +183,9 @@ bool decode_sigaction(pid_t tid, ArgValue& v, XlatStyle style) {
   if (sa.flags & kSaRestorer) v.text += fmt::format(", sa_restorer={:#x}", sa.restorer);
   v.text += '}';
   v.fields.push_back({"sa_handler", static_cast<std::int64_t>(sa.handler)});
+  v.fields.push_back({"sa_mask", static_cast<std::int64_t>(sa.mask)});
   v.fields.push_back({"sa_flags", static_cast<std::int64_t>(sa.flags)});
+  if (sa.flags & kSaRestorer) v.fields.push_back({"sa_restorer", static_cast<std::int64_t>(sa.restorer)});
   return true;
 }
 
@@ -209,6 +222,11 @@ bool decode_utsname(pid_t tid, ArgValue& v) {
   auto field = [](const char* f) { return std::string_view(f, strnlen(f, sizeof u.sysname)); };
   v.text = fmt::format("{{sysname={}, nodename={}, ...}}",
                        quote_string(field(u.sysname), 65), quote_string(field(u.nodename), 65));
+  v.fields.push_back({"sysname", std::string(field(u.sysname))});
+  v.fields.push_back({"nodename", std::string(field(u.nodename))});
+  v.fields.push_back({"release", std::string(field(u.release))});
+  v.fields.push_back({"version", std::string(field(u.version))});
+  v.fields.push_back({"machine", std::string(field(u.machine))});
   return true;
 }
 
@@ -611,7 +629,9 @@ bool decode_sockaddr(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyle st
         "&sin6_addr), sin6_scope_id={}}}",
         fam, ntohs(in6->sin6_port), ntohl(in6->sin6_flowinfo), fam, addr, in6->sin6_scope_id);
     v.fields.push_back({"sin6_port", ntohs(in6->sin6_port)});
+    v.fields.push_back({"sin6_flowinfo", ntohl(in6->sin6_flowinfo)});
     v.fields.push_back({"sin6_addr", addr});
+    v.fields.push_back({"sin6_scope_id", in6->sin6_scope_id});
   } else if (ss.ss_family == AF_NETLINK && n >= sizeof(sockaddr_nl)) {
     const auto* nl = reinterpret_cast<const sockaddr_nl*>(&ss);
     v.text = fmt::format("{{sa_family={}, nl_pid={}, nl_groups={:08x}}}", fam, nl->nl_pid, nl->nl_groups);
