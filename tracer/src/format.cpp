@@ -360,8 +360,13 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
       case 0x5402: out += "SNDCTL_TMR_START or TCSETS"; return true;
       case 0x5403: out += "SNDCTL_TMR_STOP or TCSETSW"; return true;
       case 0x5404: out += "SNDCTL_TMR_CONTINUE or TCSETSF"; return true;
+      case 0x40049409: out += "BTRFS_IOC_CLONE or FICLONE"; return true;
       default: return false;
     }
+  }
+  if (name == "ioctl" && i == 2 && static_cast<std::uint32_t>(e.args[1].raw) == 0x40049409) {
+    out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path);  // FICLONE: the source fd
+    return true;
   }
   if (name == "getrandom" && i == 0 && v.form == ArgValue::Form::Bytes &&
       std::any_of(v.bytes.begin(), v.bytes.end(),
@@ -496,8 +501,8 @@ std::string format_result(const SyscallEvent& e, XlatStyle style) {
     const Xlat* family = cmd == F_GETFL ? find_xlat("open_flags")
                          : cmd == F_GETFD ? find_xlat("fd_flags")
                                           : nullptr;
-    if (family != nullptr && e.result != 0)
-      return fmt::format("{:#x} (flags {})", e.result,
+    if (family != nullptr && (e.result != 0 || cmd == F_GETFL))
+      return fmt::format("{} (flags {})", e.result == 0 ? std::string("0") : fmt::format("{:#x}", e.result),
                          xlat_format(*family, static_cast<std::uint64_t>(e.result), style));
   }
   if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path);

@@ -436,7 +436,9 @@ bool decode_clone_args(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_en
   if (ca.flags & CLONE_PARENT_SETTID) out += fmt::format(", parent_tid={:#x}", ca.parent_tid);
   out += fmt::format(", exit_signal={}", ca.exit_signal == 0 ? std::string("0")
                                           : signal_format(static_cast<int>(ca.exit_signal), style));
-  out += fmt::format(", stack={:#x}, stack_size={:#x}", ca.stack, ca.stack_size);
+  out += fmt::format(", stack={}, stack_size={}",
+                     ca.stack == 0 ? std::string("NULL") : fmt::format("{:#x}", ca.stack),
+                     ca.stack_size == 0 ? std::string("0") : fmt::format("{:#x}", ca.stack_size));
   if (ca.flags & CLONE_SETTLS) out += fmt::format(", tls={:#x}", ca.tls);
   v.text = out + "}";
   Out o{v};
@@ -589,11 +591,10 @@ std::optional<std::uint64_t> sockaddr_len(pid_t tid, const SyscallEvent& e) {
   return len;
 }
 
-bool decode_sockaddr(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyle style) {
-  auto len = sockaddr_len(tid, e);
-  if (!len || *len < 2) return false;
+bool decode_sockaddr_at(pid_t tid, ArgValue& v, std::uint64_t len, XlatStyle style) {
+  if (len < 2) return false;
   sockaddr_storage ss{};
-  std::size_t n = std::min<std::size_t>(*len, sizeof ss);
+  std::size_t n = std::min<std::size_t>(len, sizeof ss);
   if (!read_exact(tid, RemotePtr{v.raw}, &ss, n)) return false;
   const Xlat& families = family("address_families");
   std::string fam = xlat_format(families, ss.ss_family, style);
@@ -641,6 +642,185 @@ bool decode_sockaddr(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyle st
     v.text = fmt::format("{{sa_family={}, sa_data=...}}", fam);
   }
   return true;
+}
+
+// Strings inside structs (iov_base) are cut where strace's default -s cuts.
+constexpr std::size_t kStructStringLimit = 32;
+
+// An iovec array: "[{iov_base="ab", iov_len=2}, ...]". `budget` is how many
+// bytes the call transferred (the data shown stops there), or nothing for
+// an input.
+std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
+                       std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix) {
+  struct Iov {
+    std::uint64_t base, len;
+  };
+  std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(count, kMaxElements));
+  std::vector<Iov> iovs(n);
+  if (n > 0 && !read_exact(tid, RemotePtr{addr}, iovs.data(), n * sizeof(Iov))) return {};
+  std::string out = "[";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += ", ";
+    std::uint64_t want = iovs[i].len;
+    if (budget) {
+      want = std::min(want, *budget);
+      *budget -= want;
+    }
+    std::string data(static_cast<std::size_t>(std::min<std::uint64_t>(want, kStructStringLimit + 1)), '\0');
+    long got = data.empty() ? 0 : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
+    if (got < 0) {
+      out += fmt::format("{{iov_base={:#x}, iov_len={}}}", iovs[i].base, iovs[i].len);
+    } else {
+      data.resize(static_cast<std::size_t>(got));
+      out += fmt::format("{{iov_base={}, iov_len={}}}",
+                         quote_string(data, kStructStringLimit, want > kStructStringLimit), iovs[i].len);
+    }
+    v.fields.push_back({member_name(fmt::format("{}[{}].iov_len", prefix, i)),
+                        static_cast<std::int64_t>(iovs[i].len)});
+  }
+  if (count > n) out += ", ...";
+  return out + "]";
+}
+
+bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v) {
+  int self = -1;
+  for (int i = 0; i < e.nargs; ++i) {
+    if (&e.desc->args[i] == &d) self = i;
+  }
+  if (self < 0 || self + 1 >= e.nargs) return false;
+  std::optional<std::uint64_t> budget;
+  if (d.dir != ArgDir::In) {
+    if (e.err || e.result < 0) return false;
+    budget = static_cast<std::uint64_t>(e.result);
+  }
+  v.fields.clear();
+  v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "");
+  return !v.text.empty();
+}
+
+// sendmsg/recvmsg: struct msghdr, its data as iovecs.
+bool decode_msghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, XlatStyle style) {
+  struct {
+    std::uint64_t name;
+    std::uint32_t namelen, pad;
+    std::uint64_t iov, iovlen, control, controllen;
+    std::int32_t flags, pad2;
+  } m{};
+  const bool input = std::string_view(e.desc->name) == "sendmsg";
+  if (at_entry && !input) return false;  // recvmsg: shown when it returns
+  if (!input && (e.err || e.result < 0)) return false;
+  if (!read_exact(tid, RemotePtr{v.raw}, &m, sizeof m)) return false;
+  v.fields.clear();
+  std::string name = "NULL";
+  if (m.name != 0) {
+    ArgValue sa;
+    sa.raw = m.name;
+    name = decode_sockaddr_at(tid, sa, m.namelen, style) ? sa.text : fmt::format("{:#x}", m.name);
+    for (StructField& f : sa.fields) {
+      f.name = member_name(std::string("msg_name.") + f.name);
+      v.fields.push_back(std::move(f));
+    }
+  }
+  std::optional<std::uint64_t> budget;
+  if (!input) budget = static_cast<std::uint64_t>(e.result);
+  std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, "msg_iov");
+  if (iov.empty()) iov = fmt::format("{:#x}", m.iov);
+  v.text = fmt::format("{{msg_name={}, msg_namelen={}, msg_iov={}, msg_iovlen={}, ", name, m.namelen, iov,
+                       m.iovlen);
+  if (m.controllen != 0) v.text += fmt::format("msg_control={:#x}, ", m.control);
+  v.text += fmt::format("msg_controllen={}, msg_flags={}}}", m.controllen,
+                        xlat_format(family("msg_flags"), static_cast<std::uint32_t>(m.flags), style));
+  Out o{v};
+  o.field("msg_namelen", m.namelen);
+  o.field("msg_iovlen", static_cast<std::int64_t>(m.iovlen));
+  o.field("msg_controllen", static_cast<std::int64_t>(m.controllen));
+  o.field("msg_flags", m.flags);
+  return true;
+}
+
+// sched_getaffinity/sched_setaffinity: "[0 1]", the CPUs in the set.
+bool decode_cpu_set(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+  std::uint64_t size = e.args[1].raw;
+  if (std::string_view(e.desc->name) == "sched_getaffinity") {
+    if (e.err || e.result <= 0) return false;
+    size = static_cast<std::uint64_t>(e.result);
+  }
+  size = std::min<std::uint64_t>(size, 1024);
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
+  if (!bytes.empty() && !read_exact(tid, RemotePtr{v.raw}, bytes.data(), bytes.size())) return false;
+  std::string out = "[";
+  std::size_t count = 0;
+  for (std::size_t cpu = 0; cpu < bytes.size() * 8; ++cpu) {
+    if (!(bytes[cpu / 8] >> (cpu % 8) & 1)) continue;
+    if (count) out += ' ';
+    out += std::to_string(cpu);
+    v.fields.push_back({member_name(fmt::format("[{}]", count)), static_cast<std::int64_t>(cpu)});
+    ++count;
+  }
+  v.text = out + "]";
+  return true;
+}
+
+bool decode_stack_t(pid_t tid, ArgValue& v, XlatStyle style) {
+  struct {
+    std::uint64_t sp;
+    std::int32_t flags, pad;
+    std::uint64_t size;
+  } ss;
+  if (!read_exact(tid, RemotePtr{v.raw}, &ss, sizeof ss)) return false;
+  v.text = fmt::format("{{ss_sp={}, ss_flags={}, ss_size={}}}",
+                       ss.sp == 0 ? std::string("NULL") : fmt::format("{:#x}", ss.sp),
+                       xlat_format(family("sigaltstack_flags"), static_cast<std::uint32_t>(ss.flags), style),
+                       ss.size);
+  Out o{v};
+  o.field("ss_sp", static_cast<std::int64_t>(ss.sp));
+  o.field("ss_flags", ss.flags);
+  o.field("ss_size", static_cast<std::int64_t>(ss.size));
+  return true;
+}
+
+// struct rusage, abbreviated as strace does to the two times.
+bool decode_rusage(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+  if (e.err) return false;
+  std::int64_t ru[18];
+  if (!read_exact(tid, RemotePtr{v.raw}, ru, sizeof ru)) return false;
+  v.text = fmt::format("{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}, ...}}",
+                       ru[0], ru[1], ru[2], ru[3]);
+  static constexpr const char* kNames[] = {
+      "ru_utime.tv_sec", "ru_utime.tv_usec", "ru_stime.tv_sec", "ru_stime.tv_usec", "ru_maxrss",
+      "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt", "ru_nswap", "ru_inblock",
+      "ru_oublock", "ru_msgsnd", "ru_msgrcv", "ru_nsignals", "ru_nvcsw", "ru_nivcsw"};
+  for (std::size_t i = 0; i < 18; ++i) v.fields.push_back({kNames[i], ru[i]});
+  return true;
+}
+
+bool decode_sysinfo(pid_t tid, ArgValue& v) {
+  struct sysinfo_k {
+    std::int64_t uptime;
+    std::uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    std::uint16_t procs, pad;
+    std::uint32_t pad2;
+    std::uint64_t totalhigh, freehigh;
+    std::uint32_t mem_unit;
+  } si;
+  if (!read_exact(tid, RemotePtr{v.raw}, &si, sizeof si)) return false;
+  v.text = fmt::format(
+      "{{uptime={}, loads=[{}, {}, {}], totalram={}, freeram={}, sharedram={}, bufferram={}, "
+      "totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, mem_unit={}}}",
+      si.uptime, si.loads[0], si.loads[1], si.loads[2], si.totalram, si.freeram, si.sharedram,
+      si.bufferram, si.totalswap, si.freeswap, si.procs, si.totalhigh, si.freehigh, si.mem_unit);
+  Out o{v};
+  o.field("uptime", si.uptime);
+  o.field("totalram", static_cast<std::int64_t>(si.totalram));
+  o.field("freeram", static_cast<std::int64_t>(si.freeram));
+  o.field("procs", si.procs);
+  o.field("mem_unit", si.mem_unit);
+  return true;
+}
+
+bool decode_sockaddr(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyle style) {
+  auto len = sockaddr_len(tid, e);
+  return len && decode_sockaddr_at(tid, v, *len, style);
 }
 
 // socklen_t in/out: "[110]", or "[128 => 16]" when the call changed it.
@@ -761,6 +941,18 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
     ok = decode_ioctl_arg(tid, e, v, at_entry, style);
   } else if (name == "sockopt") {
     ok = decode_sockopt(tid, e, v);
+  } else if (name == "iovec") {
+    ok = decode_iovec(tid, e, d, v);
+  } else if (name == "msghdr") {
+    ok = decode_msghdr(tid, e, v, at_entry, style);
+  } else if (name == "cpu_set") {
+    ok = decode_cpu_set(tid, e, v);
+  } else if (name == "stack_t") {
+    ok = decode_stack_t(tid, v, style);
+  } else if (name == "rusage") {
+    ok = decode_rusage(tid, e, v);
+  } else if (name == "sysinfo") {
+    ok = decode_sysinfo(tid, v);
   }
   if (ok) v.form = ArgValue::Form::Struct;
   return ok;
