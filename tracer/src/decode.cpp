@@ -212,6 +212,13 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
   // 64-bit register is not part of the call. All raw values first: a buffer
   // takes its length from a later argument.
   for (int i = 0; i < e.nargs; ++i) e.args[i].raw = narrow ? (raw[i] & 0xffffffffu) : raw[i];
+  if (std::strcmp(e.desc->name, "prctl") == 0 && e.nargs >= 2 && e.args[0].raw == 15) {
+    // PR_SET_NAME: the name (16 bytes at most), shown as a string.
+    decode_number(e.desc->args[0], e.args[0]);
+    decode_string(tid, e.args[1], 16);
+    for (int i = 2; i < e.nargs; ++i) decode_number(e.desc->args[i], e.args[i]);
+    return;
+  }
   for (int i = 0; i < e.nargs; ++i) {
     ArgValue& v = e.args[i];
     const ArgDesc& d = e.desc->args[i];
@@ -264,6 +271,8 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     if (d.dir == ArgDir::In) continue;
     decode_one(tid, e, d, e.args[i], limits);
   }
+  // prctl(PR_GET_NAME) writes the thread's name.
+  if (name == "prctl" && e.nargs >= 2 && e.args[0].raw == 16) decode_string(tid, e.args[1], 16);
   // ppoll and pselect6 write the time left back into their timeout.
   if ((name == "ppoll" && e.nargs >= 3) || (name == "pselect6" && e.nargs >= 5)) {
     ArgValue& t = e.args[name == "ppoll" ? 2 : 4];

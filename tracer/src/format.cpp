@@ -310,6 +310,19 @@ int shown_args(const SyscallEvent& e) {
     // O_TMPFILE includes O_DIRECTORY's bit: it counts only whole.
     if ((flags & O_CREAT) == 0 && (flags & O_TMPFILE) != O_TMPFILE) return flags_at + 1;
   }
+  // mremap's new_address only with MREMAP_FIXED.
+  if (name == "mremap" && e.nargs == 5 && (e.args[3].raw & 2) == 0) return 4;
+  // prctl: the options whose arguments strace knows.
+  if (name == "prctl" && e.nargs == 5) {
+    switch (static_cast<int>(e.args[0].raw)) {
+      case 15: case 16:  // PR_SET_NAME, PR_GET_NAME
+        return 2;
+      case 3: case 21: case 39:  // PR_GET_DUMPABLE, PR_GET_SECCOMP, PR_GET_NO_NEW_PRIVS
+        return 1;
+      default:
+        break;
+    }
+  }
   // fcntl's third argument exists only for the commands that take one.
   if (name == "fcntl" && e.nargs == 3) {
     switch (static_cast<int>(e.args[1].raw)) {
@@ -506,6 +519,10 @@ std::string format_result(const SyscallEvent& e, XlatStyle style) {
                          xlat_format(*family, static_cast<std::uint64_t>(e.result), style));
   }
   if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path);
+  if (e.desc != nullptr && std::string_view(e.desc->name) == "sched_getscheduler" && e.result >= 0) {
+    if (const Xlat* policies = find_xlat("sched_policies"))
+      return fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result), style));
+  }
   if (std::string note = result_note(e); !note.empty())
     return fmt::format("{} ({})", e.result, note);
   RetKind kind = e.desc ? e.desc->ret : RetKind::Int;

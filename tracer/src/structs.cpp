@@ -823,6 +823,64 @@ bool decode_sockaddr(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyle st
   return len && decode_sockaddr_at(tid, v, *len, style);
 }
 
+bool decode_itimerval(pid_t tid, ArgValue& v) {
+  std::int64_t it[4];
+  if (!read_exact(tid, RemotePtr{v.raw}, it, sizeof it)) return false;
+  v.text = fmt::format("{{it_interval={{tv_sec={}, tv_usec={}}}, it_value={{tv_sec={}, tv_usec={}}}}}",
+                       it[0], it[1], it[2], it[3]);
+  v.fields.push_back({"it_interval.tv_sec", it[0]});
+  v.fields.push_back({"it_interval.tv_usec", it[1]});
+  v.fields.push_back({"it_value.tv_sec", it[2]});
+  v.fields.push_back({"it_value.tv_usec", it[3]});
+  return true;
+}
+
+// utimensat's two times: "[UTIME_NOW, UTIME_OMIT]" or "[{tv_sec=..}, ...]".
+bool decode_timespec_pair(pid_t tid, ArgValue& v) {
+  std::int64_t ts[4];
+  if (!read_exact(tid, RemotePtr{v.raw}, ts, sizeof ts)) return false;
+  auto one = [](const std::int64_t* t) -> std::string {
+    if (t[1] == UTIME_NOW) return "UTIME_NOW";
+    if (t[1] == UTIME_OMIT) return "UTIME_OMIT";
+    return fmt::format("{{tv_sec={}, tv_nsec={}}}", t[0], t[1]);
+  };
+  v.text = fmt::format("[{}, {}]", one(ts), one(ts + 2));
+  v.fields.push_back({"[0].tv_sec", ts[0]});
+  v.fields.push_back({"[0].tv_nsec", ts[1]});
+  v.fields.push_back({"[1].tv_sec", ts[2]});
+  v.fields.push_back({"[1].tv_nsec", ts[3]});
+  return true;
+}
+
+// getgroups/setgroups: "[0 4 27]"; getgroups' count is its result.
+bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+  std::uint64_t n = e.args[0].raw & 0xffffffffu;
+  if (std::string_view(e.desc->name) == "getgroups") {
+    if (e.err || e.result < 0 || n == 0) return false;
+    n = static_cast<std::uint64_t>(e.result);
+  }
+  std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(n, kMaxElements));
+  std::vector<std::uint32_t> gids(count);
+  if (count > 0 && !read_exact(tid, RemotePtr{v.raw}, gids.data(), count * sizeof(std::uint32_t))) return false;
+  std::string out = "[";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i) out += ", ";
+    out += std::to_string(gids[i]);
+    v.fields.push_back({member_name(fmt::format("[{}]", i)), gids[i]});
+  }
+  if (n > count) out += ", ...";
+  v.text = out + "]";
+  return true;
+}
+
+bool decode_sched_param(pid_t tid, ArgValue& v) {
+  int prio = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &prio, sizeof prio)) return false;
+  v.text = fmt::format("[{}]", prio);
+  v.fields.push_back({"sched_priority", prio});
+  return true;
+}
+
 // socklen_t in/out: "[110]", or "[128 => 16]" when the call changed it.
 bool decode_socklen(pid_t tid, ArgValue& v, bool at_entry) {
   std::uint32_t len = 0;
@@ -953,6 +1011,14 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
     ok = decode_rusage(tid, e, v);
   } else if (name == "sysinfo") {
     ok = decode_sysinfo(tid, v);
+  } else if (name == "itimerval") {
+    ok = decode_itimerval(tid, v);
+  } else if (name == "timespec_pair") {
+    ok = decode_timespec_pair(tid, v);
+  } else if (name == "gid_array") {
+    ok = decode_gid_array(tid, e, v);
+  } else if (name == "sched_param") {
+    ok = decode_sched_param(tid, v);
   }
   if (ok) v.form = ArgValue::Form::Struct;
   return ok;
