@@ -111,6 +111,9 @@ TEST(FdPaths, ArgumentsAndResultsAsStraceY) {
   EXPECT_EQ(text(open, XlatStyle::Verbose),
             R"(openat(-100 /* AT_FDCWD */</tmp/dp>, "/etc/hostname", 0 /* O_RDONLY */) = 3</etc/hostname>)");
 
+  // readlink's " (deleted)" goes after the brackets, as strace -y prints it.
+  EXPECT_EQ(format_fd(5, "/memfd:mf (deleted)"), "5</memfd:mf>(deleted)");
+
   auto close = call("close", {3});
   close.args[0].fd_path = "/etc/hostname";
   EXPECT_EQ(text(close), "close(3</etc/hostname>) = 0");

@@ -194,9 +194,14 @@ std::string quote_string(std::string_view bytes, std::size_t limit, bool truncat
 std::string format_fd(std::int64_t fd, std::string_view path) {
   std::string out = fmt::format("{}", fd);
   if (path.empty()) return out;
+  // A deleted file: strace puts readlink's " (deleted)" after the brackets.
+  constexpr std::string_view kDeleted = " (deleted)";
+  const bool deleted = path.size() > kDeleted.size() && path.substr(path.size() - kDeleted.size()) == kDeleted;
+  if (deleted) path.remove_suffix(kDeleted.size());
   out += '<';
   append_escaped(out, path, path.size(), "<>");
   out += '>';
+  if (deleted) out += "(deleted)";
   return out;
 }
 
@@ -521,7 +526,7 @@ std::string format_result(const SyscallEvent& e, XlatStyle style) {
   if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path);
   if (e.desc != nullptr && std::string_view(e.desc->name) == "sched_getscheduler" && e.result >= 0) {
     if (const Xlat* policies = find_xlat("sched_policies"))
-      return fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result), style));
+      return fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result)));
   }
   if (std::string note = result_note(e); !note.empty())
     return fmt::format("{} ({})", e.result, note);

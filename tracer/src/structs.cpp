@@ -617,18 +617,46 @@ bool decode_sockaddr_at(pid_t tid, ArgValue& v, std::uint64_t len, XlatStyle sty
     const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
     char addr[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &in->sin_addr, addr, sizeof addr);
-    v.text = fmt::format("{{sa_family={}, sin_port=htons({}), sin_addr=inet_addr(\"{}\")}}", fam,
-                         ntohs(in->sin_port), addr);
+    if (style == XlatStyle::Abbrev) {
+      v.text = fmt::format("{{sa_family={}, sin_port=htons({}), sin_addr=inet_addr(\"{}\")}}", fam,
+                           ntohs(in->sin_port), addr);
+    } else {
+      // -X raw|verbose: strace shows the bytes as they are in memory.
+      const auto* port = reinterpret_cast<const unsigned char*>(&in->sin_port);
+      const auto* ip = reinterpret_cast<const unsigned char*>(&in->sin_addr);
+      v.text = fmt::format("{{sa_family={}, sin_port={}, sin_addr={}}}", fam,
+                           xlat_styled(fmt::format("\"\\x{:02x}\\x{:02x}\"", port[0], port[1]),
+                                       fmt::format("htons({})", ntohs(in->sin_port)), style),
+                           xlat_styled(fmt::format("\"\\x{:02x}\\x{:02x}\\x{:02x}\\x{:02x}\"", ip[0],
+                                                   ip[1], ip[2], ip[3]),
+                                       fmt::format("inet_addr(\"{}\")", addr), style));
+    }
     v.fields.push_back({"sin_port", ntohs(in->sin_port)});
     v.fields.push_back({"sin_addr", addr});
   } else if (ss.ss_family == AF_INET6 && n >= sizeof(sockaddr_in6)) {
     const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
     char addr[INET6_ADDRSTRLEN];
     inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof addr);
-    v.text = fmt::format(
-        "{{sa_family={}, sin6_port=htons({}), sin6_flowinfo=htonl({}), inet_pton({}, \"{}\", "
-        "&sin6_addr), sin6_scope_id={}}}",
-        fam, ntohs(in6->sin6_port), ntohl(in6->sin6_flowinfo), fam, addr, in6->sin6_scope_id);
+    if (style == XlatStyle::Abbrev) {
+      v.text = fmt::format(
+          "{{sa_family={}, sin6_port=htons({}), sin6_flowinfo=htonl({}), inet_pton({}, \"{}\", "
+          "&sin6_addr), sin6_scope_id={}}}",
+          fam, ntohs(in6->sin6_port), ntohl(in6->sin6_flowinfo), fam, addr, in6->sin6_scope_id);
+    } else {
+      // -X raw|verbose: strace shows the bytes as they are in memory.
+      auto bytes = [](const void* p, std::size_t n) {
+        std::string out = "\"";
+        for (std::size_t i = 0; i < n; ++i)
+          out += fmt::format("\\x{:02x}", static_cast<const unsigned char*>(p)[i]);
+        return out + "\"";
+      };
+      v.text = fmt::format(
+          "{{sa_family={}, sin6_port={}, sin6_flowinfo={}, sin6_addr={}, sin6_scope_id={}}}", fam,
+          xlat_styled(bytes(&in6->sin6_port, 2), fmt::format("htons({})", ntohs(in6->sin6_port)), style),
+          xlat_styled(bytes(&in6->sin6_flowinfo, 4), fmt::format("htonl({})", ntohl(in6->sin6_flowinfo)), style),
+          xlat_styled(bytes(&in6->sin6_addr, 16), fmt::format("inet_pton(AF_INET6, \"{}\")", addr), style),
+          in6->sin6_scope_id);
+    }
     v.fields.push_back({"sin6_port", ntohs(in6->sin6_port)});
     v.fields.push_back({"sin6_flowinfo", ntohl(in6->sin6_flowinfo)});
     v.fields.push_back({"sin6_addr", addr});
@@ -836,13 +864,14 @@ bool decode_itimerval(pid_t tid, ArgValue& v) {
 }
 
 // utimensat's two times: "[UTIME_NOW, UTIME_OMIT]" or "[{tv_sec=..}, ...]".
-bool decode_timespec_pair(pid_t tid, ArgValue& v) {
+bool decode_timespec_pair(pid_t tid, ArgValue& v, XlatStyle style) {
   std::int64_t ts[4];
   if (!read_exact(tid, RemotePtr{v.raw}, ts, sizeof ts)) return false;
-  auto one = [](const std::int64_t* t) -> std::string {
-    if (t[1] == UTIME_NOW) return "UTIME_NOW";
-    if (t[1] == UTIME_OMIT) return "UTIME_OMIT";
-    return fmt::format("{{tv_sec={}, tv_nsec={}}}", t[0], t[1]);
+  auto one = [style](const std::int64_t* t) -> std::string {
+    std::string number = fmt::format("{{tv_sec={}, tv_nsec={}}}", t[0], t[1]);
+    if (t[1] == UTIME_NOW) return xlat_styled(number, "UTIME_NOW", style);
+    if (t[1] == UTIME_OMIT) return xlat_styled(number, "UTIME_OMIT", style);
+    return number;
   };
   v.text = fmt::format("[{}, {}]", one(ts), one(ts + 2));
   v.fields.push_back({"[0].tv_sec", ts[0]});
@@ -1014,7 +1043,7 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
   } else if (name == "itimerval") {
     ok = decode_itimerval(tid, v);
   } else if (name == "timespec_pair") {
-    ok = decode_timespec_pair(tid, v);
+    ok = decode_timespec_pair(tid, v, style);
   } else if (name == "gid_array") {
     ok = decode_gid_array(tid, e, v);
   } else if (name == "sched_param") {
