@@ -100,17 +100,17 @@ def run(cmd, cwd, env):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
-def trace_both(syspect, command, workdir, env):
+def trace_both(syspect, command, workdir, env, options):
     norm = "setarch x86_64 -R".split()
     with tempfile.TemporaryDirectory() as tmp:
         outs = []
         for i in range(2):
             f = os.path.join(tmp, f"strace{i}")
-            run(norm + ["strace", "-f", "-o", f, "--"] + command, workdir, env)
+            run(norm + ["strace", "-f"] + options + ["-o", f, "--"] + command, workdir, env)
             with open(f, errors="surrogateescape") as fh:
                 outs.append(normalise(merge_strace(fh.read().splitlines())))
         f = os.path.join(tmp, "syspect")
-        run(norm + [syspect, "trace", "-o", f, "--"] + command, workdir, env)
+        run(norm + [syspect, "trace"] + options + ["-o", f, "--"] + command, workdir, env)
         with open(f, errors="surrogateescape") as fh:
             ours = normalise(parse_ours(fh.read().splitlines()))
     return outs[0], outs[1], ours
@@ -146,6 +146,10 @@ def main():
     ap.add_argument("--threshold", type=float, default=98.0)
     ap.add_argument("--show", type=int, default=40, help="differing lines to print")
     ap.add_argument("--only", help="run only the corpus entries whose label contains this")
+    ap.add_argument("--only-labels", help="run only these corpus entries (labels, comma separated)")
+    ap.add_argument("--targets", help="the directory of syspect's own test targets (tests/targets)")
+    ap.add_argument("--option", action="append", default=[],
+                    help="an option given to both strace and syspect (-y, -X=raw); repeatable")
     args = ap.parse_args()
 
     wd = os.path.abspath(args.workdir)
@@ -175,13 +179,31 @@ def main():
         ("python", ["python3", "-S", "-c", "import os; print(os.listdir('/'))"]),
         ("tcp", ["python3", "-S", "-c", server]),
     ]
+    if args.targets:
+        t = os.path.abspath(args.targets)
+        corpus += [
+            ("t-signal", [os.path.join(t, "signal_handler")]),
+            ("t-restart", [os.path.join(t, "restart")]),
+            ("t-efault", [os.path.join(t, "efault")]),
+            ("t-strange", [os.path.join(t, "strange_path")]),
+            ("t-unknown", [os.path.join(t, "unknown_syscall")]),
+            ("t-exit", [os.path.join(t, "exit_code"), "3"]),
+            ("t-fork", [os.path.join(t, "fork_exec"), "fork", "/bin/true"]),
+            ("t-vfork", [os.path.join(t, "fork_exec"), "vfork", "/bin/true"]),
+            ("t-int80", [os.path.join(t, "int80")]),
+        ]
+    options = []
+    for o in args.option:
+        options += o.split("=", 1)
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LC_ALL": "C", "HOME": wd}
     total = collections.defaultdict(lambda: [0, 0])
     shown = 0
     for label, command in corpus:
         if args.only and args.only not in label:
             continue
-        a, b, ours = trace_both(args.syspect, command, wd, env)
+        if args.only_labels and label not in args.only_labels.split(","):
+            continue
+        a, b, ours = trace_both(args.syspect, command, wd, env, options)
         stats, missing = compare(a, b, ours)
         same = sum(s[0] for s in stats.values())
         count = sum(s[1] for s in stats.values())

@@ -212,16 +212,26 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
   // 64-bit register is not part of the call. All raw values first: a buffer
   // takes its length from a later argument.
   for (int i = 0; i < e.nargs; ++i) e.args[i].raw = narrow ? (raw[i] & 0xffffffffu) : raw[i];
+  if (std::strcmp(e.desc->name, "prctl") == 0 && e.nargs >= 2 && e.args[0].raw == 15) {
+    // PR_SET_NAME: the name (16 bytes at most), shown as a string.
+    decode_number(e.desc->args[0], e.args[0]);
+    decode_string(tid, e.args[1], 16);
+    for (int i = 2; i < e.nargs; ++i) decode_number(e.desc->args[i], e.args[i]);
+    return;
+  }
   for (int i = 0; i < e.nargs; ++i) {
     ArgValue& v = e.args[i];
     const ArgDesc& d = e.desc->args[i];
     if (d.dir == ArgDir::In) {
       decode_one(tid, e, d, v, limits);
     } else {
-      // In/out structs may need their value before the call (socklen_t).
+      // In/out structs are shown as they were before the call (pollfd,
+      // fd_set), or keep their value for the exit (socklen_t).
       if (d.dir == ArgDir::InOut && d.kind == ArgKind::Struct && d.struct_name != nullptr &&
-          std::strcmp(d.struct_name, "socklen_t") == 0)
-        decode_struct(tid, e, d, v, true, limits);
+          decode_struct(tid, e, d, v, true, limits)) {
+        v.form = ArgValue::Form::Struct;
+        continue;
+      }
       decode_pointer(v);  // until the call returns
       if (d.kind != ArgKind::Ptr && d.kind != ArgKind::Struct && d.kind != ArgKind::Buf &&
           d.kind != ArgKind::FdPair && d.kind != ArgKind::Path && d.kind != ArgKind::Str)
@@ -241,20 +251,34 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     // still shown, as strace does: getpeername(3, 0x7ffc..., [16]).
     for (int i = 0; i < e.nargs; ++i) {
       ArgValue& v = e.args[i];
-      if (e.desc->args[i].dir == ArgDir::InOut && !v.fields.empty() &&
-          e.desc->args[i].kind == ArgKind::Struct) {
+      const ArgDesc& d = e.desc->args[i];
+      if (d.dir == ArgDir::InOut && !v.fields.empty() && d.kind == ArgKind::Struct &&
+          std::strcmp(d.struct_name, "socklen_t") == 0) {
         v.form = ArgValue::Form::Struct;
         v.text = fmt::format("[{}]", v.num);
       }
     }
     return;
   }
-  if (limits.fd_paths && e.desc->ret == RetKind::Fd && rval >= 0)
+  const std::string_view name = e.desc->name;
+  // fcntl's F_DUPFD and F_DUPFD_CLOEXEC return an fd too.
+  const bool dup_fcntl = name == "fcntl" && e.nargs >= 2 &&
+                         (e.args[1].raw == F_DUPFD || e.args[1].raw == F_DUPFD_CLOEXEC);
+  if (limits.fd_paths && (e.desc->ret == RetKind::Fd || dup_fcntl) && rval >= 0)
     e.fd_path = fd_path(tid, rval);
   for (int i = 0; i < e.nargs; ++i) {
     const ArgDesc& d = e.desc->args[i];
     if (d.dir == ArgDir::In) continue;
     decode_one(tid, e, d, e.args[i], limits);
+  }
+  // prctl(PR_GET_NAME) writes the thread's name.
+  if (name == "prctl" && e.nargs >= 2 && e.args[0].raw == 16) decode_string(tid, e.args[1], 16);
+  // ppoll and pselect6 write the time left back into their timeout.
+  if ((name == "ppoll" && e.nargs >= 3) || (name == "pselect6" && e.nargs >= 5)) {
+    ArgValue& t = e.args[name == "ppoll" ? 2 : 4];
+    std::int64_t ts[2];
+    if (t.form == ArgValue::Form::Struct && read_exact(tid, RemotePtr{t.raw}, ts, sizeof ts))
+      t.text_out = fmt::format("left {{tv_sec={}, tv_nsec={}}}", ts[0], ts[1]);
   }
 }
 

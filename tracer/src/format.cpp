@@ -2,8 +2,11 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <signal.h>
+
+#include <algorithm>
 
 #include <fmt/format.h>
 
@@ -191,24 +194,139 @@ std::string quote_string(std::string_view bytes, std::size_t limit, bool truncat
 std::string format_fd(std::int64_t fd, std::string_view path) {
   std::string out = fmt::format("{}", fd);
   if (path.empty()) return out;
+  // A deleted file: strace puts readlink's " (deleted)" after the brackets.
+  constexpr std::string_view kDeleted = " (deleted)";
+  const bool deleted = path.size() > kDeleted.size() && path.substr(path.size() - kDeleted.size()) == kDeleted;
+  if (deleted) path.remove_suffix(kDeleted.size());
   out += '<';
   append_escaped(out, path, path.size(), "<>");
   out += '>';
+  if (deleted) out += "(deleted)";
   return out;
 }
 
 namespace {
+
+constexpr std::uint32_t kFutexPrivate = 128;
+constexpr std::uint32_t kFutexClockRealtime = 256;
+
+// How many of futex's arguments strace shows for an operation.
+int futex_shown_args(std::uint32_t op) {
+  switch (op & ~(kFutexPrivate | kFutexClockRealtime)) {
+    case 0:  // FUTEX_WAIT
+      return 4;
+    case 1: case 2:  // FUTEX_WAKE, FUTEX_FD
+      return 3;
+    case 3:  // FUTEX_REQUEUE
+      return 5;
+    case 4: case 5: case 12:  // FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP, FUTEX_CMP_REQUEUE_PI
+      return 6;
+    case 6: case 13:  // FUTEX_LOCK_PI, FUTEX_LOCK_PI2
+      return 3;
+    case 7: case 8:  // FUTEX_UNLOCK_PI, FUTEX_TRYLOCK_PI
+      return 2;
+    case 9:  // FUTEX_WAIT_BITSET: uaddr2 is not used
+      return 5;
+    case 10:  // FUTEX_WAKE_BITSET
+      return 4;
+    case 11:  // FUTEX_WAIT_REQUEUE_PI
+      return 5;
+    default:
+      return 6;
+  }
+}
+
+std::string futex_bitset(std::uint32_t bits, XlatStyle style) {
+  std::string number = fmt::format("{:#x}", bits);
+  return bits == 0xffffffffu ? xlat_styled(number, "FUTEX_BITSET_MATCH_ANY", style) : number;
+}
+
+// FUTEX_WAKE_OP's val3: FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_EQ<<24|0.
+std::string futex_wake_op(std::uint32_t v, XlatStyle style) {
+  static constexpr const char* kOps[] = {"FUTEX_OP_SET", "FUTEX_OP_ADD", "FUTEX_OP_OR",
+                                         "FUTEX_OP_ANDN", "FUTEX_OP_XOR"};
+  static constexpr const char* kCmps[] = {"FUTEX_OP_CMP_EQ", "FUTEX_OP_CMP_NE", "FUTEX_OP_CMP_LT",
+                                          "FUTEX_OP_CMP_LE", "FUTEX_OP_CMP_GT", "FUTEX_OP_CMP_GE"};
+  const unsigned op = (v >> 28) & 7, cmp = (v >> 24) & 15;
+  std::string out;
+  if (v >> 28 & 8) out += xlat_styled("8", "FUTEX_OP_OPARG_SHIFT", style) + "<<28|";
+  std::string n = std::to_string(op);
+  out += (op < 5 ? xlat_styled(n, kOps[op], style) : n + " /* FUTEX_OP_??? */") + "<<28|";
+  out += fmt::format("{}<<12|", (v >> 12) & 0xfff);
+  n = std::to_string(cmp);
+  out += (cmp < 6 ? xlat_styled(n, kCmps[cmp], style) : n + " /* FUTEX_OP_CMP_??? */") + "<<24|";
+  out += fmt::format("{}", v & 0xfff);
+  return out;
+}
+
+// futex's arguments after uaddr: the operation (FUTEX_CLOCK_REALTIME apart),
+// then what that operation makes of the rest.
+void append_futex_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
+  const ArgValue& v = e.args[i];
+  const auto op = static_cast<std::uint32_t>(e.args[1].raw);
+  const std::uint32_t cmd = op & ~(kFutexPrivate | kFutexClockRealtime);
+  const XlatStyle style = options.xlat_style;
+  switch (i) {
+    case 1: {
+      const Xlat* ops = find_xlat("futex_ops");
+      std::string names = ops ? xlat_format(*ops, op & ~kFutexClockRealtime) : std::to_string(op);
+      if (op & kFutexClockRealtime) names += "|FUTEX_CLOCK_REALTIME";
+      out += xlat_styled(fmt::format("{:#x}", op), names, style);
+      return;
+    }
+    case 2:
+      fmt::format_to(std::back_inserter(out), "{}", static_cast<std::uint32_t>(v.raw));
+      return;
+    case 3:
+      if (cmd == 0 || cmd == 6 || cmd == 9 || cmd == 11 || cmd == 13) {
+        out += v.form == ArgValue::Form::Struct ? v.text : v.raw == 0 ? "NULL" : fmt::format("{:#x}", v.raw);
+      } else if (cmd == 10) {
+        out += futex_bitset(static_cast<std::uint32_t>(e.args[5].raw), style);
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::uint32_t>(v.raw));
+      }
+      return;
+    case 4:
+      if (cmd == 9) {
+        out += futex_bitset(static_cast<std::uint32_t>(e.args[5].raw), style);
+      } else {
+        out += v.raw == 0 ? "NULL" : fmt::format("{:#x}", v.raw);
+      }
+      return;
+    default:
+      if (cmd == 5) {
+        out += futex_wake_op(static_cast<std::uint32_t>(v.raw), style);
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::uint32_t>(v.raw));
+      }
+      return;
+  }
+}
 
 // How many arguments strace shows: open and openat take a mode only with
 // O_CREAT or O_TMPFILE, and strace leaves it out otherwise.
 int shown_args(const SyscallEvent& e) {
   if (e.desc == nullptr) return e.nargs;
   std::string_view name = e.desc->name;
+  if (name == "futex" && e.nargs == 6) return futex_shown_args(static_cast<std::uint32_t>(e.args[1].raw));
   int flags_at = name == "open" ? 1 : name == "openat" ? 2 : -1;
   if (flags_at >= 0 && flags_at + 1 < e.nargs) {
     std::uint64_t flags = e.args[flags_at].raw;
     // O_TMPFILE includes O_DIRECTORY's bit: it counts only whole.
     if ((flags & O_CREAT) == 0 && (flags & O_TMPFILE) != O_TMPFILE) return flags_at + 1;
+  }
+  // mremap's new_address only with MREMAP_FIXED.
+  if (name == "mremap" && e.nargs == 5 && (e.args[3].raw & 2) == 0) return 4;
+  // prctl: the options whose arguments strace knows.
+  if (name == "prctl" && e.nargs == 5) {
+    switch (static_cast<int>(e.args[0].raw)) {
+      case 15: case 16:  // PR_SET_NAME, PR_GET_NAME
+        return 2;
+      case 3: case 21: case 39:  // PR_GET_DUMPABLE, PR_GET_SECCOMP, PR_GET_NO_NEW_PRIVS
+        return 1;
+      default:
+        break;
+    }
   }
   // fcntl's third argument exists only for the commands that take one.
   if (name == "fcntl" && e.nargs == 3) {
@@ -243,6 +361,65 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
     out += xlat_format(*family, v.raw, options.xlat_style);
     return true;
   }
+  if ((name == "setsockopt" || name == "getsockopt") && i == 2) {
+    const Xlat* names = nullptr;
+    switch (static_cast<int>(e.args[1].raw)) {
+      case SOL_SOCKET: names = find_xlat("socket_options"); break;
+      case IPPROTO_TCP: names = find_xlat("tcp_options"); break;
+      default: break;
+    }
+    if (names == nullptr) return false;
+    out += xlat_format(*names, static_cast<std::uint32_t>(v.raw), options.xlat_style);
+    return true;
+  }
+  if (name == "ioctl" && i == 1 && options.xlat_style == XlatStyle::Abbrev) {
+    // strace names these by both of the requests that share the number.
+    switch (static_cast<std::uint32_t>(v.raw)) {
+      case 0x5402: out += "SNDCTL_TMR_START or TCSETS"; return true;
+      case 0x5403: out += "SNDCTL_TMR_STOP or TCSETSW"; return true;
+      case 0x5404: out += "SNDCTL_TMR_CONTINUE or TCSETSF"; return true;
+      case 0x40049409: out += "BTRFS_IOC_CLONE or FICLONE"; return true;
+      default: return false;
+    }
+  }
+  if (name == "ioctl" && i == 2 && static_cast<std::uint32_t>(e.args[1].raw) == 0x40049409) {
+    out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path);  // FICLONE: the source fd
+    return true;
+  }
+  if (name == "getrandom" && i == 0 && v.form == ArgValue::Form::Bytes &&
+      std::any_of(v.bytes.begin(), v.bytes.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f; })) {
+    // Random bytes: strace shows every byte in hex.
+    out += '"';
+    std::size_t n = std::min(v.bytes.size(), options.string_limit);
+    for (std::size_t k = 0; k < n; ++k)
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", static_cast<unsigned char>(v.bytes[k]));
+    out += '"';
+    if (v.truncated || v.bytes.size() > n) out += "...";
+    return true;
+  }
+  if ((name == "socket" || name == "socketpair") && i == 1 &&
+      options.xlat_style != XlatStyle::Abbrev) {
+    // strace -X raw|verbose: the type and its flags apart, "0x1|0x80000".
+    const Xlat* types = find_xlat("socket_types");
+    const std::uint64_t type = v.raw & 0xf, flags = v.raw & ~0xfull;
+    if (types == nullptr) return false;
+    out += xlat_styled(type == 0 ? "0" : fmt::format("{:#x}", type), xlat_format(*types, type),
+                       options.xlat_style);
+    if (flags != 0)
+      out += "|" + xlat_styled(fmt::format("{:#x}", flags), xlat_format(*types, flags), options.xlat_style);
+    return true;
+  }
+  if (name == "futex" && i >= 1) {
+    append_futex_arg(out, e, i, options);
+    return true;
+  }
+  if (name == "socket" && i == 2 && static_cast<int>(e.args[0].raw) == AF_NETLINK) {
+    if (const Xlat* x = find_xlat("netlink_protocols")) {
+      out += xlat_format(*x, v.raw, options.xlat_style);
+      return true;
+    }
+  }
   if (name == "socket" && i == 2) {
     int domain = static_cast<int>(e.args[0].raw);
     const Xlat* protocols = find_xlat("ip_protocols");
@@ -264,15 +441,13 @@ std::string format_clone_args(const SyscallEvent& e, XlatStyle style) {
   append_pointer(out, e.args[1].raw);
   out += ", flags=";
   std::string names;
-  if (style == XlatStyle::Raw) names = fmt::format("{:#x}", flags);
+  // The flags and the exit signal each in the -X style: "0x1200000|17" raw.
   if (const Xlat* x = find_xlat("clone_flags"); x != nullptr && (flags & ~0xffull) != 0)
-    names = xlat_format(*x, flags & ~0xffull);
-  if ((flags & 0xff) && style != XlatStyle::Raw) {
+    names = xlat_styled(fmt::format("{:#x}", flags & ~0xffull), xlat_format(*x, flags & ~0xffull), style);
+  if (flags & 0xff) {
     if (!names.empty()) names += '|';
-    names += signal_name(static_cast<int>(flags & 0xff));
+    names += signal_format(static_cast<int>(flags & 0xff), style);
   }
-  if (style == XlatStyle::Verbose && !names.empty())
-    names = fmt::format("{:#x} /* {} */", flags, names);
   out += names.empty() ? "0" : names;
   if (flags & CLONE_PARENT_SETTID) {
     out += ", parent_tid=";
@@ -310,6 +485,27 @@ std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
   return out;
 }
 
+namespace {
+
+// What strace adds after a successful result: what poll and select found,
+// the time they had left, or "Timeout".
+std::string result_note(const SyscallEvent& e) {
+  if (e.desc == nullptr) return {};
+  std::string_view name = e.desc->name;
+  const bool is_poll = name == "poll" || name == "ppoll";
+  if (!is_poll && name != "select" && name != "pselect6") return {};
+  if (e.result == 0) return "Timeout";
+  std::string out;
+  for (int i = 0; i < e.nargs; ++i) {
+    if (e.args[i].text_out.empty()) continue;
+    if (!out.empty()) out += ", ";
+    out += e.args[i].text_out;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string format_result(const SyscallEvent& e, XlatStyle style) {
   if (!e.finished || e.no_return) return "?";
   if (e.err != 0) {
@@ -323,10 +519,17 @@ std::string format_result(const SyscallEvent& e, XlatStyle style) {
     const Xlat* family = cmd == F_GETFL ? find_xlat("open_flags")
                          : cmd == F_GETFD ? find_xlat("fd_flags")
                                           : nullptr;
-    if (family != nullptr && e.result != 0)
-      return fmt::format("{:#x} (flags {})", e.result,
+    if (family != nullptr && (e.result != 0 || cmd == F_GETFL))
+      return fmt::format("{} (flags {})", e.result == 0 ? std::string("0") : fmt::format("{:#x}", e.result),
                          xlat_format(*family, static_cast<std::uint64_t>(e.result), style));
   }
+  if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path);
+  if (e.desc != nullptr && std::string_view(e.desc->name) == "sched_getscheduler" && e.result >= 0) {
+    if (const Xlat* policies = find_xlat("sched_policies"))
+      return fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result)));
+  }
+  if (std::string note = result_note(e); !note.empty())
+    return fmt::format("{} ({})", e.result, note);
   RetKind kind = e.desc ? e.desc->ret : RetKind::Int;
   switch (kind) {
     case RetKind::Hex:
@@ -350,7 +553,8 @@ std::string format_unfinished_args(const SyscallEvent& e, const FormatOptions& o
   std::string out;
   if (e.resumed != nullptr) return format_args(e, options) + " <unfinished ...>";
   for (int i = 0, n = shown_args(e); i < n; ++i) {
-    if (e.desc != nullptr && e.desc->args[i].dir != ArgDir::In) {
+    if (e.desc != nullptr && e.desc->args[i].dir != ArgDir::In &&
+        !(e.desc->args[i].dir == ArgDir::InOut && e.args[i].form == ArgValue::Form::Struct)) {
       if (i) out += ", ";
       break;
     }

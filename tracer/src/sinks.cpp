@@ -222,6 +222,10 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
       line_ += ",\"fd_path\":";
       json_bytes(line_, e.args[i].fd_path);
     }
+    if (!e.args[i].text_out.empty()) {
+      line_ += ",\"text_out\":";
+      json_string(line_, e.args[i].text_out);
+    }
     if (!e.args[i].fd_path2.empty()) {
       line_ += ",\"fd_path2\":";
       json_bytes(line_, e.args[i].fd_path2);

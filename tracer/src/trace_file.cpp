@@ -227,6 +227,7 @@ class Reader {
     v.truncated = opt_field<bool>(a, "truncated", false);
     if (auto p = a.find("fd_path"); p != a.end()) v.fd_path = bytes_of(*p);
     if (auto p = a.find("fd_path2"); p != a.end()) v.fd_path2 = bytes_of(*p);
+    if (auto p = a.find("text_out"); p != a.end() && p->is_string()) v.text_out = p->get<std::string>();
     const json& val = field(a, "value");
     ArgKind kind = d ? d->kind : ArgKind::Long;
     if (val.is_null()) {

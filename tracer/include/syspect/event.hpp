@@ -57,6 +57,9 @@ struct ArgValue {
   std::vector<std::string> items;
   std::string text;                 // Struct: "{st_mode=S_IFREG|0644, st_size=5, ...}"
   std::vector<StructField> fields;  // Struct: st_size, sin_port, ...
+  // Struct, in/out: what the call wrote back where strace shows it after the
+  // result ("[{fd=3, revents=POLLIN}]", "in [3]", "left {tv_sec=0, ...}").
+  std::string text_out;
   // With fd paths on (-y): what the fd argument referred to when the call
   // was made ("/etc/hostname", "pipe:[1234]", "socket:[5678]"); for a Pair,
   // fd_path2 is the second fd's. Empty when off or when it is not an open fd.

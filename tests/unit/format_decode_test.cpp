@@ -1,0 +1,181 @@
+// The strace notation for what depends on more than one argument or on an
+// option: futex by operation, poll/select results, -y fd paths, -X styles,
+// rt_sigreturn's mask. Every expected string is what strace 6.1 prints.
+
+#include <fcntl.h>
+#include <linux/futex.h>
+
+#include <gtest/gtest.h>
+
+#include "syspect/format.hpp"
+#include "syspect/syscall_table.hpp"
+
+namespace syspect {
+namespace {
+
+SyscallEvent call(const char* name, std::initializer_list<std::uint64_t> raw, std::int64_t result = 0,
+                  int err = 0) {
+  SyscallEvent e;
+  e.desc = find_syscall(Abi::x86_64, name);
+  EXPECT_NE(e.desc, nullptr) << name;
+  e.nr = e.desc ? e.desc->nr : -1;
+  e.nargs = e.desc ? e.desc->nargs : 0;
+  int i = 0;
+  for (std::uint64_t r : raw) {
+    ArgValue& v = e.args[i];
+    v.raw = r;
+    v.num = static_cast<std::int32_t>(r);
+    const ArgKind kind = e.desc ? e.desc->args[i].kind : ArgKind::Int;
+    if (kind == ArgKind::Ptr || kind == ArgKind::Struct)
+      v.form = r ? ArgValue::Form::Pointer : ArgValue::Form::Null;
+    ++i;
+  }
+  e.result = err ? -err : result;
+  e.err = err;
+  return e;
+}
+
+void set_struct(SyscallEvent& e, int i, std::string text, std::string text_out = {}) {
+  e.args[i].form = ArgValue::Form::Struct;
+  e.args[i].text = std::move(text);
+  e.args[i].text_out = std::move(text_out);
+}
+
+std::string text(const SyscallEvent& e, XlatStyle style = XlatStyle::Abbrev) {
+  FormatOptions o;
+  o.align = false;
+  o.xlat_style = style;
+  return format_syscall(e, o);
+}
+
+constexpr std::uint64_t kAddr = 0x7ffcfc450c7c;
+
+TEST(Futex, ArgumentsDependOnTheOperation) {
+  EXPECT_EQ(text(call("futex", {kAddr, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0})),
+            "futex(0x7ffcfc450c7c, FUTEX_WAKE_PRIVATE, 1) = 0");
+  auto wait = call("futex", {kAddr, FUTEX_WAIT_PRIVATE, 1, 0x1000, 0, 0}, 0, 11);
+  set_struct(wait, 3, "{tv_sec=0, tv_nsec=999999024}");
+  EXPECT_EQ(text(wait), "futex(0x7ffcfc450c7c, FUTEX_WAIT_PRIVATE, 1, {tv_sec=0, tv_nsec=999999024}) = "
+                        "-1 EAGAIN (Resource temporarily unavailable)");
+  auto wait_forever = call("futex", {kAddr, FUTEX_WAIT_PRIVATE, 2, 0, 0, 0});
+  EXPECT_EQ(text(wait_forever), "futex(0x7ffcfc450c7c, FUTEX_WAIT_PRIVATE, 2, NULL) = 0");
+  auto bitset = call("futex", {kAddr, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, 1, 0x1000, 0,
+                               FUTEX_BITSET_MATCH_ANY}, 0, 11);
+  set_struct(bitset, 3, "{tv_sec=0, tv_nsec=5}");
+  EXPECT_EQ(text(bitset),
+            "futex(0x7ffcfc450c7c, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME, 1, {tv_sec=0, tv_nsec=5}, "
+            "FUTEX_BITSET_MATCH_ANY) = -1 EAGAIN (Resource temporarily unavailable)");
+  EXPECT_EQ(text(bitset, XlatStyle::Raw),
+            "futex(0x7ffcfc450c7c, 0x109, 1, {tv_sec=0, tv_nsec=5}, 0xffffffff) = -1 EAGAIN "
+            "(Resource temporarily unavailable)");
+  EXPECT_EQ(text(call("futex", {kAddr, FUTEX_WAKE_OP, 1, 0, kAddr, 0})),
+            "futex(0x7ffcfc450c7c, FUTEX_WAKE_OP, 1, 0, 0x7ffcfc450c7c, "
+            "FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_EQ<<24|0) = 0");
+  EXPECT_EQ(text(call("futex", {kAddr, FUTEX_CMP_REQUEUE, 1, 2, kAddr, 0})),
+            "futex(0x7ffcfc450c7c, FUTEX_CMP_REQUEUE, 1, 2, 0x7ffcfc450c7c, 0) = 0");
+  EXPECT_EQ(text(call("futex", {kAddr, FUTEX_UNLOCK_PI_PRIVATE, 0, 0, 0, 0})),
+            "futex(0x7ffcfc450c7c, FUTEX_UNLOCK_PI_PRIVATE) = 0");
+}
+
+TEST(PollAndSelect, WhatWasFoundFollowsTheResult) {
+  auto p = call("poll", {0x1000, 2, 0}, 2);
+  set_struct(p, 0, "[{fd=3, events=POLLIN}, {fd=4, events=POLLPRI|POLLOUT}]",
+             "[{fd=3, revents=POLLIN}, {fd=4, revents=POLLOUT}]");
+  EXPECT_EQ(text(p), "poll([{fd=3, events=POLLIN}, {fd=4, events=POLLPRI|POLLOUT}], 2, 0) = 2 "
+                     "([{fd=3, revents=POLLIN}, {fd=4, revents=POLLOUT}])");
+  auto timeout = call("poll", {0x1000, 1, 0}, 0);
+  set_struct(timeout, 0, "[{fd=0, events=POLLIN}]", "[]");
+  EXPECT_EQ(text(timeout), "poll([{fd=0, events=POLLIN}], 1, 0) = 0 (Timeout)");
+  auto s = call("pselect6", {5, 0x1000, 0x2000, 0, 0x3000, 0}, 3);
+  set_struct(s, 1, "[0 3]", "in [0 3]");
+  set_struct(s, 2, "[4]", "out [4]");
+  set_struct(s, 4, "{tv_sec=0, tv_nsec=100000}", "left {tv_sec=0, tv_nsec=97917}");
+  EXPECT_EQ(text(s), "pselect6(5, [0 3], [4], NULL, {tv_sec=0, tv_nsec=100000}, NULL) = 3 "
+                     "(in [0 3], out [4], left {tv_sec=0, tv_nsec=97917})");
+}
+
+TEST(FdPaths, ArgumentsAndResultsAsStraceY) {
+  EXPECT_EQ(format_fd(3, "/etc/hostname"), "3</etc/hostname>");
+  EXPECT_EQ(format_fd(3, ""), "3");
+  EXPECT_EQ(format_fd(7, "socket:[561734]"), "7<socket:[561734]>");
+  // '<' and '>' and bytes outside ASCII in octal, quotes and backslashes escaped.
+  EXPECT_EQ(format_fd(3, "/tmp/a>b\nc\"d\\e \xc3\xa9"), R"(3</tmp/a\76b\nc\"d\\e \303\251>)");
+
+  auto open = call("openat", {static_cast<std::uint64_t>(AT_FDCWD), 0x1000, O_RDONLY}, 3);
+  open.args[1].form = ArgValue::Form::String;
+  open.args[1].bytes = "/etc/hostname";
+  open.args[0].fd_path = "/tmp/dp";
+  open.fd_path = "/etc/hostname";
+  EXPECT_EQ(text(open), R"(openat(AT_FDCWD</tmp/dp>, "/etc/hostname", O_RDONLY) = 3</etc/hostname>)");
+  EXPECT_EQ(text(open, XlatStyle::Raw), R"(openat(-100</tmp/dp>, "/etc/hostname", 0) = 3</etc/hostname>)");
+  EXPECT_EQ(text(open, XlatStyle::Verbose),
+            R"(openat(-100 /* AT_FDCWD */</tmp/dp>, "/etc/hostname", 0 /* O_RDONLY */) = 3</etc/hostname>)");
+
+  // readlink's " (deleted)" goes after the brackets, as strace -y prints it.
+  EXPECT_EQ(format_fd(5, "/memfd:mf (deleted)"), "5</memfd:mf>(deleted)");
+
+  auto close = call("close", {3});
+  close.args[0].fd_path = "/etc/hostname";
+  EXPECT_EQ(text(close), "close(3</etc/hostname>) = 0");
+
+  auto pipe = call("pipe2", {0x1000, 0});
+  pipe.args[0].form = ArgValue::Form::Pair;
+  pipe.args[0].num = 3;
+  pipe.args[0].num2 = 4;
+  pipe.args[0].fd_path = "pipe:[561728]";
+  pipe.args[0].fd_path2 = "pipe:[561728]";
+  EXPECT_EQ(text(pipe), "pipe2([3<pipe:[561728]>, 4<pipe:[561728]>], 0) = 0");
+}
+
+TEST(XStyles, ArgumentsAsStraceX) {
+  auto mmap = call("mmap", {0, 4096, 1, 0x22, static_cast<std::uint64_t>(-1), 0}, 0x7f16c2f2a000);
+  EXPECT_EQ(text(mmap, XlatStyle::Raw), "mmap(NULL, 4096, 0x1, 0x22, -1, 0) = 0x7f16c2f2a000");
+  EXPECT_EQ(text(mmap, XlatStyle::Verbose),
+            "mmap(NULL, 4096, 0x1 /* PROT_READ */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0) = "
+            "0x7f16c2f2a000");
+  auto kill = call("tgkill", {5, 5, 10});
+  EXPECT_EQ(text(kill), "tgkill(5, 5, SIGUSR1) = 0");
+  EXPECT_EQ(text(kill, XlatStyle::Raw), "tgkill(5, 5, 10) = 0");
+  EXPECT_EQ(text(kill, XlatStyle::Verbose), "tgkill(5, 5, 10 /* SIGUSR1 */) = 0");
+  auto sock = call("socket", {2, 0x80001, 6}, 4);
+  EXPECT_EQ(text(sock), "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 4");
+  EXPECT_EQ(text(sock, XlatStyle::Raw), "socket(0x2, 0x1|0x80000, 0x6) = 4");
+  EXPECT_EQ(text(sock, XlatStyle::Verbose),
+            "socket(0x2 /* AF_INET */, 0x1 /* SOCK_STREAM */|0x80000 /* SOCK_CLOEXEC */, "
+            "0x6 /* IPPROTO_TCP */) = 4");
+  auto clone = call("clone", {0x1200011, 0, 0, 0x7ffff7dd0a10, 0}, 42);
+  EXPECT_EQ(text(clone, XlatStyle::Raw),
+            "clone(child_stack=NULL, flags=0x1200000|17, child_tidptr=0x7ffff7dd0a10) = 42");
+  EXPECT_EQ(text(clone, XlatStyle::Verbose),
+            "clone(child_stack=NULL, flags=0x1200000 /* CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID */|"
+            "17 /* SIGCHLD */, child_tidptr=0x7ffff7dd0a10) = 42");
+}
+
+TEST(RtSigreturn, ShowsTheMaskItsFrameRestores) {
+  auto e = call("rt_sigreturn", {});
+  EXPECT_EQ(text(e), "rt_sigreturn() = 0");  // the frame could not be read
+  set_struct(e, 0, "{mask=[USR2]}");
+  EXPECT_EQ(e.nargs, 0);
+  EXPECT_EQ(text(e), "rt_sigreturn({mask=[USR2]}) = 0");
+}
+
+TEST(Sockopt, NamesByLevel) {
+  auto so = call("setsockopt", {7, 1, 2, 0x1000, 4});
+  set_struct(so, 3, "[1]");
+  EXPECT_EQ(text(so), "setsockopt(7, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0");
+  auto tcp = call("setsockopt", {7, 6, 1, 0x1000, 4});
+  set_struct(tcp, 3, "[1]");
+  EXPECT_EQ(text(tcp), "setsockopt(7, SOL_TCP, TCP_NODELAY, [1], 4) = 0");
+  EXPECT_EQ(text(tcp, XlatStyle::Raw), "setsockopt(7, 0x6, 0x1, [1], 4) = 0");
+}
+
+TEST(Ioctl, TerminalRequestsByStraceName) {
+  auto set = call("ioctl", {0, 0x5402, 0x1000});
+  set_struct(set, 2, "{c_iflag=ICRNL|IXON, ...}");
+  EXPECT_EQ(text(set), "ioctl(0, SNDCTL_TMR_START or TCSETS, {c_iflag=ICRNL|IXON, ...}) = 0");
+  auto get = call("ioctl", {0, 0x5401, 0x7ffcfc450c90}, 0, 25);
+  EXPECT_EQ(text(get), "ioctl(0, TCGETS, 0x7ffcfc450c90) = -1 ENOTTY (Inappropriate ioctl for device)");
+}
+
+}  // namespace
+}  // namespace syspect
