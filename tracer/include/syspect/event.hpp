@@ -30,7 +30,8 @@ struct StructField {
 };
 
 // One decoded argument. `raw` is always the register value; the rest depends
-// on the argument's kind.
+// on the argument's kind. (A member added here, or to the events below, must
+// also be encoded by EventStore: tracer/src/event_store.cpp checks the sizes.)
 struct ArgValue {
   enum class Form : std::uint8_t {
     Number,       // `num` holds the value (ints, fds, flags, enums, signals)
