@@ -108,15 +108,22 @@ CallConditionPtr to_name_condition(const N& n) {
   }
 }
 
-template <typename M>
-::testing::Matcher<const SyscallArg&> to_arg_matcher(const M& m) {
+// A string or an integer compares equal; anything else is a gmock matcher
+// of a string or a number. For an argument (SyscallArg) or a struct member.
+template <typename Value, typename M>
+::testing::Matcher<const Value&> to_value_matcher(const M& m) {
   if constexpr (std::is_convertible_v<const M&, std::string_view>) {
     return ::testing::Eq(std::string(std::string_view(m)));
   } else if constexpr (std::is_integral_v<M>) {
     return ::testing::Eq(static_cast<std::int64_t>(m));
   } else {
-    return ::testing::MatcherCast<const SyscallArg&>(m);
+    return ::testing::MatcherCast<const Value&>(m);
   }
+}
+
+template <typename M>
+::testing::Matcher<const SyscallArg&> to_arg_matcher(const M& m) {
+  return to_value_matcher<SyscallArg>(m);
 }
 
 template <typename M>
@@ -211,16 +218,8 @@ class MemberMatcher : public ::testing::MatcherInterface<const SyscallArg&> {
 // Member("st_size", Gt(0))). Nested members have dotted names.
 template <typename M>
 ::testing::Matcher<const SyscallArg&> Member(std::string name, const M& m) {
-  ::testing::Matcher<const StructMember&> inner = [&]() -> ::testing::Matcher<const StructMember&> {
-    if constexpr (std::is_convertible_v<const M&, std::string_view>) {
-      return ::testing::Eq(std::string(std::string_view(m)));
-    } else if constexpr (std::is_integral_v<M>) {
-      return ::testing::Eq(static_cast<std::int64_t>(m));
-    } else {
-      return ::testing::MatcherCast<const StructMember&>(m);
-    }
-  }();
-  return ::testing::MakeMatcher(new detail::MemberMatcher(std::move(name), std::move(inner)));
+  return ::testing::MakeMatcher(
+      new detail::MemberMatcher(std::move(name), detail::to_value_matcher<StructMember>(m)));
 }
 
 // A flag argument has `flag` set (a name of the argument's own family:

@@ -15,7 +15,30 @@
 
 namespace syspect {
 
-class SyscallArg {
+// So that gmock's string matchers (HasSubstr, StartsWith, MatchesRegex)
+// and comparisons (Eq, Ge, Lt) apply to a value directly: `D` has str(),
+// number() and is_number() (whether integers may equal it).
+template <typename D>
+class ValueComparisons {
+ public:
+  operator std::string() const { return self().str(); }  // NOLINT(google-explicit-constructor)
+  friend bool operator==(const D& a, std::string_view s) { return a.str() == s; }
+  template <std::integral I>
+  friend bool operator==(const D& a, I v) {
+    return a.is_number() && std::cmp_equal(a.number(), v);
+  }
+  template <std::integral I>
+  friend std::strong_ordering operator<=>(const D& a, I v) {
+    if (std::cmp_less(a.number(), v)) return std::strong_ordering::less;
+    if (std::cmp_equal(a.number(), v)) return std::strong_ordering::equal;
+    return std::strong_ordering::greater;
+  }
+
+ private:
+  const D& self() const { return static_cast<const D&>(*this); }
+};
+
+class SyscallArg : public ValueComparisons<SyscallArg> {
  public:
   SyscallArg(const SyscallEvent& call, int index) : call_(&call), index_(index) {}
 
@@ -38,20 +61,7 @@ class SyscallArg {
   // flags) is set; nothing when the argument has no such flag.
   std::optional<bool> has_flag(std::string_view flag) const;
 
-  // So that gmock's string matchers (HasSubstr, StartsWith, MatchesRegex)
-  // and comparisons (Eq, Ge, Lt) apply to an argument directly.
-  operator std::string() const { return str(); }  // NOLINT(google-explicit-constructor)
-  friend bool operator==(const SyscallArg& a, std::string_view s) { return a.str() == s; }
-  template <std::integral I>
-  friend bool operator==(const SyscallArg& a, I v) {
-    return std::cmp_equal(a.number(), v);
-  }
-  template <std::integral I>
-  friend std::strong_ordering operator<=>(const SyscallArg& a, I v) {
-    if (std::cmp_less(a.number(), v)) return std::strong_ordering::less;
-    if (std::cmp_equal(a.number(), v)) return std::strong_ordering::equal;
-    return std::strong_ordering::greater;
-  }
+  bool is_number() const { return true; }  // for ValueComparisons
 
  private:
   const SyscallEvent* call_;
@@ -60,7 +70,7 @@ class SyscallArg {
 
 // A member of a decoded struct argument ("st_size", "sin_port",
 // "sin_addr"): a number or text. What the matcher given to Member() sees.
-class StructMember {
+class StructMember : public ValueComparisons<StructMember> {
  public:
   StructMember(std::string name, const StructField* field) : name_(std::move(name)), field_(field) {}
   const std::string& name() const { return name_; }
@@ -72,19 +82,7 @@ class StructMember {
     if (field_ == nullptr) return {};
     return field_->is_text ? field_->str : std::to_string(field_->value);
   }
-
-  operator std::string() const { return str(); }  // NOLINT(google-explicit-constructor)
-  friend bool operator==(const StructMember& a, std::string_view s) { return a.str() == s; }
-  template <std::integral I>
-  friend bool operator==(const StructMember& a, I v) {
-    return !a.is_text() && std::cmp_equal(a.number(), v);
-  }
-  template <std::integral I>
-  friend std::strong_ordering operator<=>(const StructMember& a, I v) {
-    if (std::cmp_less(a.number(), v)) return std::strong_ordering::less;
-    if (std::cmp_equal(a.number(), v)) return std::strong_ordering::equal;
-    return std::strong_ordering::greater;
-  }
+  bool is_number() const { return field_ != nullptr && !field_->is_text; }
 
  private:
   std::string name_;
