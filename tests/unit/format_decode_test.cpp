@@ -151,6 +151,18 @@ TEST(XStyles, ArgumentsAsStraceX) {
             "17 /* SIGCHLD */, child_tidptr=0x7ffff7dd0a10) = 42");
 }
 
+TEST(XStyles, SignalsAsStraceX) {
+  SignalEvent e;
+  e.signo = 10;
+  e.code = -6;  // SI_TKILL
+  e.sender_pid = 42;
+  EXPECT_EQ(format_signal(e), "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=42, si_uid=0} ---");
+  EXPECT_EQ(format_signal(e, XlatStyle::Raw),
+            "--- SIGUSR1 {si_signo=10, si_code=0xfffffffa, si_pid=42, si_uid=0} ---");
+  EXPECT_EQ(format_signal(e, XlatStyle::Verbose),
+            "--- SIGUSR1 {si_signo=10 /* SIGUSR1 */, si_code=0xfffffffa /* SI_TKILL */, si_pid=42, si_uid=0} ---");
+}
+
 TEST(RtSigreturn, ShowsTheMaskItsFrameRestores) {
   auto e = call("rt_sigreturn", {});
   EXPECT_EQ(text(e), "rt_sigreturn() = 0");  // the frame could not be read

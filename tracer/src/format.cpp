@@ -641,12 +641,13 @@ const char* si_code_name(int signo, int code) {
 
 }  // namespace
 
-std::string format_signal(const SignalEvent& e) {
+std::string format_signal(const SignalEvent& e, XlatStyle style) {
   std::string sig = signal_name(e.signo);
   if (e.stopped) return fmt::format("--- stopped by {} ---", sig);
-  std::string out = fmt::format("--- {} {{si_signo={}, si_code=", sig, sig);
+  std::string out = fmt::format("--- {} {{si_signo={}, si_code=", sig, signal_format(e.signo, style));
   if (const char* code = si_code_name(e.signo, e.code)) {
-    out += code;
+    out += xlat_styled(e.code == 0 ? std::string("0") : fmt::format("{:#x}", static_cast<std::uint32_t>(e.code)),
+                       code, style);
   } else {
     fmt::format_to(std::back_inserter(out), "{}", e.code);
   }
@@ -656,7 +657,7 @@ std::string format_signal(const SignalEvent& e) {
     std::string status = fmt::format("{}", e.status);
     if (e.code == CLD_KILLED || e.code == CLD_DUMPED || e.code == CLD_STOPPED ||
         e.code == CLD_TRAPPED || e.code == CLD_CONTINUED)
-      status = signal_name(e.status);
+      status = signal_format(e.status, style);
     fmt::format_to(std::back_inserter(out),
                    ", si_pid={}, si_uid={}, si_status={}, si_utime={}, si_stime={}",
                    e.sender_pid, e.sender_uid, status, e.utime, e.stime);

@@ -35,7 +35,8 @@ std::string format_result(const SyscallEvent& e,
 std::string format_fd(std::int64_t fd, std::string_view path);
 
 // `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---`
-std::string format_signal(const SignalEvent& e);
+// -X raw|verbose style the members as they do arguments.
+std::string format_signal(const SignalEvent& e, XlatStyle style = XlatStyle::Abbrev);
 
 // `+++ exited with 0 +++`, `+++ killed by SIGKILL +++`
 std::string format_exit(const ExitEvent& e);
