@@ -27,8 +27,7 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
 
 // Just the arguments and result parts.
 std::string format_args(const SyscallEvent& e, const FormatOptions& options);
-std::string format_result(const SyscallEvent& e,
-                          XlatStyle style = XlatStyle::Abbrev);
+std::string format_result(const SyscallEvent& e);
 
 // An fd as strace -y prints it: "3</etc/hostname>", or "3" without a path.
 // The path is escaped as a string is, with '<' and '>' in octal.
