@@ -151,6 +151,41 @@ TEST(XStyles, ArgumentsAsStraceX) {
             "17 /* SIGCHLD */, child_tidptr=0x7ffff7dd0a10) = 42");
 }
 
+TEST(XStyles, StraceOwnForms) {
+  // statx: the sync type apart; raw leaves a zero one out.
+  auto sx = call("statx", {static_cast<std::uint64_t>(AT_FDCWD), 0x1000, 0x900, 0x25e, 0});
+  sx.args[1].form = ArgValue::Form::String;
+  sx.args[1].bytes = "/usr/bin";
+  sx.args[4].form = ArgValue::Form::Pointer;
+  sx.args[4].raw = 0x7ffc0000;
+  EXPECT_EQ(text(sx), R"(statx(AT_FDCWD, "/usr/bin", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW|AT_NO_AUTOMOUNT, )"
+                      R"(STATX_MODE|STATX_NLINK|STATX_UID|STATX_GID|STATX_MTIME|STATX_SIZE, 0x7ffc0000) = 0)");
+  EXPECT_EQ(text(sx, XlatStyle::Raw), R"(statx(-100, "/usr/bin", |0x900, 0x25e, 0x7ffc0000) = 0)");
+  EXPECT_EQ(text(sx, XlatStyle::Verbose),
+            R"(statx(-100 /* AT_FDCWD */, "/usr/bin", 0 /* AT_STATX_SYNC_AS_STAT */|0x900 /* )"
+            R"(AT_SYMLINK_NOFOLLOW|AT_NO_AUTOMOUNT */, 0x25e /* STATX_MODE|STATX_NLINK|STATX_UID|)"
+            R"(STATX_GID|STATX_MTIME|STATX_SIZE */, 0x7ffc0000) = 0)");
+  // fcntl: F_GETFL's flags are named in every style, F_GETFD's follow it.
+  EXPECT_EQ(text(call("fcntl", {5, F_GETFL, 0}, 0x28800), XlatStyle::Raw),
+            "fcntl(5, 0x3) = 0x28800 (flags O_RDONLY|O_NONBLOCK|O_LARGEFILE|O_NOFOLLOW)");
+  EXPECT_EQ(text(call("fcntl", {3, F_GETFD, 0}, 1), XlatStyle::Raw), "fcntl(3, 0x1) = 0x1 (flags 0x1)");
+  EXPECT_EQ(text(call("fcntl", {3, F_GETFD, 0}, 1), XlatStyle::Verbose),
+            "fcntl(3, 0x1 /* F_GETFD */) = 0x1 (flags 0x1 /* FD_CLOEXEC */)");
+  EXPECT_EQ(text(call("fcntl", {3, F_GETFL, 0}, 0)), "fcntl(3, F_GETFL) = 0 (flags O_RDONLY)");
+}
+
+TEST(XStyles, SignalsAsStraceX) {
+  SignalEvent e;
+  e.signo = 10;
+  e.code = -6;  // SI_TKILL
+  e.sender_pid = 42;
+  EXPECT_EQ(format_signal(e), "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=42, si_uid=0} ---");
+  EXPECT_EQ(format_signal(e, XlatStyle::Raw),
+            "--- SIGUSR1 {si_signo=10, si_code=0xfffffffa, si_pid=42, si_uid=0} ---");
+  EXPECT_EQ(format_signal(e, XlatStyle::Verbose),
+            "--- SIGUSR1 {si_signo=10 /* SIGUSR1 */, si_code=0xfffffffa /* SI_TKILL */, si_pid=42, si_uid=0} ---");
+}
+
 TEST(RtSigreturn, ShowsTheMaskItsFrameRestores) {
   auto e = call("rt_sigreturn", {});
   EXPECT_EQ(text(e), "rt_sigreturn() = 0");  // the frame could not be read

@@ -410,6 +410,22 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
       out += "|" + xlat_styled(fmt::format("{:#x}", flags), xlat_format(*types, flags), options.xlat_style);
     return true;
   }
+  if (name == "statx" && i == 2 && options.xlat_style != XlatStyle::Abbrev) {
+    // strace -X raw|verbose: the sync type (an enum field) apart from the
+    // other flags: "0 /* AT_STATX_SYNC_AS_STAT */|0x900 /* ... */", and
+    // raw leaves a zero sync type empty: "|0x900".
+    const Xlat* flags = find_xlat("statx_flags");
+    const Xlat* at_flags = find_xlat("at_flags");
+    if (flags == nullptr || at_flags == nullptr) return false;
+    constexpr std::uint64_t kSyncType = 0x6000;
+    const std::uint64_t sync = v.raw & kSyncType, rest = v.raw & ~kSyncType;
+    if (options.xlat_style == XlatStyle::Verbose || sync != 0)
+      out += xlat_styled(sync == 0 ? "0" : fmt::format("{:#x}", sync), xlat_format(*flags, sync),
+                         options.xlat_style);
+    if (rest != 0)
+      out += "|" + xlat_styled(fmt::format("{:#x}", rest), xlat_format(*at_flags, rest), options.xlat_style);
+    return true;
+  }
   if (name == "futex" && i >= 1) {
     append_futex_arg(out, e, i, options);
     return true;
@@ -506,7 +522,9 @@ std::string result_note(const SyscallEvent& e) {
 
 }  // namespace
 
-std::string format_result(const SyscallEvent& e, XlatStyle style) {
+namespace {
+
+std::string result_text(const SyscallEvent& e, XlatStyle style) {
   if (!e.finished || e.no_return) return "?";
   if (e.err != 0) {
     const char* name = errno_name(e.err);
@@ -519,9 +537,11 @@ std::string format_result(const SyscallEvent& e, XlatStyle style) {
     const Xlat* family = cmd == F_GETFL ? find_xlat("open_flags")
                          : cmd == F_GETFD ? find_xlat("fd_flags")
                                           : nullptr;
+    // strace names F_GETFL's flags in every -X style, F_GETFD's in its own.
     if (family != nullptr && (e.result != 0 || cmd == F_GETFL))
       return fmt::format("{} (flags {})", e.result == 0 ? std::string("0") : fmt::format("{:#x}", e.result),
-                         xlat_format(*family, static_cast<std::uint64_t>(e.result), style));
+                         xlat_format(*family, static_cast<std::uint64_t>(e.result),
+                                     cmd == F_GETFL ? XlatStyle::Abbrev : style));
   }
   if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path);
   if (e.desc != nullptr && std::string_view(e.desc->name) == "sched_getscheduler" && e.result >= 0) {
@@ -544,6 +564,10 @@ std::string format_result(const SyscallEvent& e, XlatStyle style) {
       return fmt::format("{}", e.result);
   }
 }
+
+}  // namespace
+
+std::string format_result(const SyscallEvent& e) { return result_text(e, XlatStyle::Abbrev); }
 
 namespace {
 
@@ -579,7 +603,7 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
   } else {
     out += " = ";
   }
-  out += format_result(e, options.xlat_style);
+  out += result_text(e, options.xlat_style);
   // What strace has no notation for: marks that only an attack produces.
   if (!e.opened_path.empty())
     out += fmt::format(" /* the path changed during the call: opened {} */",
@@ -646,12 +670,13 @@ const char* si_code_name(int signo, int code) {
 
 }  // namespace
 
-std::string format_signal(const SignalEvent& e) {
+std::string format_signal(const SignalEvent& e, XlatStyle style) {
   std::string sig = signal_name(e.signo);
   if (e.stopped) return fmt::format("--- stopped by {} ---", sig);
-  std::string out = fmt::format("--- {} {{si_signo={}, si_code=", sig, sig);
+  std::string out = fmt::format("--- {} {{si_signo={}, si_code=", sig, signal_format(e.signo, style));
   if (const char* code = si_code_name(e.signo, e.code)) {
-    out += code;
+    out += xlat_styled(e.code == 0 ? std::string("0") : fmt::format("{:#x}", static_cast<std::uint32_t>(e.code)),
+                       code, style);
   } else {
     fmt::format_to(std::back_inserter(out), "{}", e.code);
   }
@@ -661,7 +686,7 @@ std::string format_signal(const SignalEvent& e) {
     std::string status = fmt::format("{}", e.status);
     if (e.code == CLD_KILLED || e.code == CLD_DUMPED || e.code == CLD_STOPPED ||
         e.code == CLD_TRAPPED || e.code == CLD_CONTINUED)
-      status = signal_name(e.status);
+      status = signal_format(e.status, style);
     fmt::format_to(std::back_inserter(out),
                    ", si_pid={}, si_uid={}, si_status={}, si_utime={}, si_stime={}",
                    e.sender_pid, e.sender_uid, status, e.utime, e.stime);

@@ -53,7 +53,7 @@ void TextSink::on_syscall(const SyscallEvent& e) {
 
 void TextSink::on_signal(const SignalEvent& e) {
   start_line(e.tid);
-  line_ += format_signal(e);
+  line_ += format_signal(e, options_.xlat_style);
   end_line();
 }
 

@@ -726,43 +726,79 @@ bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& 
   return !v.text.empty();
 }
 
-// sendmsg/recvmsg: struct msghdr, its data as iovecs.
-bool decode_msghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, XlatStyle style) {
-  struct {
-    std::uint64_t name;
-    std::uint32_t namelen, pad;
-    std::uint64_t iov, iovlen, control, controllen;
-    std::int32_t flags, pad2;
-  } m{};
-  const bool input = std::string_view(e.desc->name) == "sendmsg";
-  if (at_entry && !input) return false;  // recvmsg: shown when it returns
-  if (!input && (e.err || e.result < 0)) return false;
-  if (!read_exact(tid, RemotePtr{v.raw}, &m, sizeof m)) return false;
-  v.fields.clear();
+struct KernelMsghdr {
+  std::uint64_t name;
+  std::uint32_t namelen, pad;
+  std::uint64_t iov, iovlen, control, controllen;
+  std::int32_t flags, pad2;
+};
+
+// A struct msghdr as strace shows it, its data as iovecs up to `budget`
+// bytes; its members go to `v.fields` under `prefix`.
+std::string msghdr_text(pid_t tid, const KernelMsghdr& m, std::optional<std::uint64_t> budget,
+                        ArgValue& v, const std::string& prefix, XlatStyle style) {
   std::string name = "NULL";
   if (m.name != 0) {
     ArgValue sa;
     sa.raw = m.name;
     name = decode_sockaddr_at(tid, sa, m.namelen, style) ? sa.text : fmt::format("{:#x}", m.name);
     for (StructField& f : sa.fields) {
-      f.name = member_name(std::string("msg_name.") + f.name);
+      f.name = member_name(prefix + "msg_name." + f.name);
       v.fields.push_back(std::move(f));
     }
   }
+  std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, prefix + "msg_iov");
+  if (iov.empty()) iov = fmt::format("{:#x}", m.iov);
+  std::string out = fmt::format("{{msg_name={}, msg_namelen={}, msg_iov={}, msg_iovlen={}, ", name,
+                                m.namelen, iov, m.iovlen);
+  if (m.controllen != 0) out += fmt::format("msg_control={:#x}, ", m.control);
+  out += fmt::format("msg_controllen={}, msg_flags={}}}", m.controllen,
+                     xlat_format(family("msg_flags"), static_cast<std::uint32_t>(m.flags), style));
+  v.fields.push_back({member_name(prefix + "msg_namelen"), m.namelen});
+  v.fields.push_back({member_name(prefix + "msg_iovlen"), static_cast<std::int64_t>(m.iovlen)});
+  v.fields.push_back({member_name(prefix + "msg_controllen"), static_cast<std::int64_t>(m.controllen)});
+  v.fields.push_back({member_name(prefix + "msg_flags"), m.flags});
+  return out;
+}
+
+// sendmsg/recvmsg: struct msghdr, its data as iovecs.
+bool decode_msghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, XlatStyle style) {
+  KernelMsghdr m{};
+  const bool input = std::string_view(e.desc->name) == "sendmsg";
+  if (at_entry && !input) return false;  // recvmsg: shown when it returns
+  if (!input && (e.err || e.result < 0)) return false;
+  if (!read_exact(tid, RemotePtr{v.raw}, &m, sizeof m)) return false;
+  v.fields.clear();
   std::optional<std::uint64_t> budget;
   if (!input) budget = static_cast<std::uint64_t>(e.result);
-  std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, "msg_iov");
-  if (iov.empty()) iov = fmt::format("{:#x}", m.iov);
-  v.text = fmt::format("{{msg_name={}, msg_namelen={}, msg_iov={}, msg_iovlen={}, ", name, m.namelen, iov,
-                       m.iovlen);
-  if (m.controllen != 0) v.text += fmt::format("msg_control={:#x}, ", m.control);
-  v.text += fmt::format("msg_controllen={}, msg_flags={}}}", m.controllen,
-                        xlat_format(family("msg_flags"), static_cast<std::uint32_t>(m.flags), style));
-  Out o{v};
-  o.field("msg_namelen", m.namelen);
-  o.field("msg_iovlen", static_cast<std::int64_t>(m.iovlen));
-  o.field("msg_controllen", static_cast<std::int64_t>(m.controllen));
-  o.field("msg_flags", m.flags);
+  v.text = msghdr_text(tid, m, budget, v, "", style);
+  return true;
+}
+
+// sendmmsg/recvmmsg: the messages the call handled, each with its msg_len,
+// shown when it returns.
+bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, XlatStyle style) {
+  struct Mmsghdr {
+    KernelMsghdr hdr;
+    std::uint32_t len, pad;
+  };
+  if (at_entry || e.err || e.result < 0) return false;
+  const bool input = std::string_view(e.desc->name) == "sendmmsg";
+  std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(e.result, kMaxElements));
+  std::vector<Mmsghdr> msgs(n);
+  if (n > 0 && !read_exact(tid, RemotePtr{v.raw}, msgs.data(), n * sizeof(Mmsghdr))) return false;
+  v.fields.clear();
+  std::string out = "[";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += ", ";
+    std::string prefix = fmt::format("[{}].msg_hdr.", i);
+    std::optional<std::uint64_t> budget;
+    if (!input) budget = msgs[i].len;
+    out += fmt::format("{{msg_hdr={}, msg_len={}}}", msghdr_text(tid, msgs[i].hdr, budget, v, prefix, style),
+                       msgs[i].len);
+    v.fields.push_back({member_name(fmt::format("[{}].msg_len", i)), msgs[i].len});
+  }
+  v.text = out + "]";
   return true;
 }
 
@@ -1032,6 +1068,8 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
     ok = decode_iovec(tid, e, d, v);
   } else if (name == "msghdr") {
     ok = decode_msghdr(tid, e, v, at_entry, style);
+  } else if (name == "mmsghdr") {
+    ok = decode_mmsghdr(tid, e, v, at_entry, style);
   } else if (name == "cpu_set") {
     ok = decode_cpu_set(tid, e, v);
   } else if (name == "stack_t") {

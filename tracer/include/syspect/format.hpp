@@ -27,15 +27,15 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
 
 // Just the arguments and result parts.
 std::string format_args(const SyscallEvent& e, const FormatOptions& options);
-std::string format_result(const SyscallEvent& e,
-                          XlatStyle style = XlatStyle::Abbrev);
+std::string format_result(const SyscallEvent& e);
 
 // An fd as strace -y prints it: "3</etc/hostname>", or "3" without a path.
 // The path is escaped as a string is, with '<' and '>' in octal.
 std::string format_fd(std::int64_t fd, std::string_view path);
 
 // `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---`
-std::string format_signal(const SignalEvent& e);
+// -X raw|verbose style the members as they do arguments.
+std::string format_signal(const SignalEvent& e, XlatStyle style = XlatStyle::Abbrev);
 
 // `+++ exited with 0 +++`, `+++ killed by SIGKILL +++`
 std::string format_exit(const ExitEvent& e);
