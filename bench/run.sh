@@ -53,6 +53,15 @@ allow = ["@file", "@desc", "@memory", "@process", "@signal", "@stat", "@lstat", 
          "sysinfo", "uname", "getpgrp", "setpgid", "getpid", "getcwd", "wait4", "brk", "mprotect"]
 TOML
 
+# A spec about openat only (it never fails): what "filtered" checks.
+cat >"$work/openat.toml" <<'TOML'
+version = 1
+[[forbid]]
+name = "never opens this"
+syscall = "openat"
+args = { pathname = "/nonexistent/syspect-bench" }
+TOML
+
 # run VARIANT_CMD: prints "SECONDS KIB"
 run_one() {
   "$b/rss_of" sh -c "$1" || true
@@ -115,12 +124,13 @@ for mode in $modes; do
           strace="strace -f -o /dev/null ${workload[$w]}" -- syspect/strace
       done ;;
     filtered)
-      echo "## filtered on openat: syspect trace -e trace=openat vs strace -f --seccomp-bpf -e trace=openat"
+      echo "## filtered on openat: syspect trace -e trace=openat, and syspect check of a spec about openat only, vs strace -f --seccomp-bpf -e trace=openat"
       for w in "${order[@]}"; do
         bench "$w" untraced="${workload[$w]}" \
           syspect="$syspect trace -e trace=openat -o /dev/null -- ${workload[$w]}" \
+          spec="$syspect check $work/openat.toml -- ${workload[$w]}" \
           strace="strace -f --seccomp-bpf -e trace=openat -o /dev/null ${workload[$w]}" \
-          -- syspect/untraced strace/untraced syspect/strace
+          -- syspect/untraced spec/untraced strace/untraced syspect/strace
       done ;;
     allowlist)
       echo "## allowlist check, no violations: syspect check vs untraced; 'none' = trace -e trace=none (the filter's floor)"

@@ -142,8 +142,12 @@ int run_check(const CheckArgs& a) {
     install_stop_handlers();
     auto result = tracer.run(argv);
     if (!result) {
-      std::fprintf(stderr, "syspect: check: cannot trace '%s': %s\n", argv[0].c_str(),
-                   result.error().message.c_str());
+      // The tracer's message names the program when it is about it.
+      const std::string& why = result.error().message;
+      if (why.find("'" + argv[0] + "'") != std::string::npos)
+        std::fprintf(stderr, "syspect: check: %s\n", why.c_str());
+      else
+        std::fprintf(stderr, "syspect: check: cannot trace '%s': %s\n", argv[0].c_str(), why.c_str());
       return kCheckCannotTrace;
     }
   }
