@@ -538,7 +538,8 @@ TEST(Library, UnreadablePathIsShownAsAddress) {
   ASSERT_TRUE(t.ok) << t.error.message;
   EXPECT_TRUE(contains(t.out, "errno EFAULT")) << t.out;
   const SyscallEvent* open = nullptr;
-  for (const auto& e : t.syscalls_named("openat"))
+  auto opens = t.syscalls_named("openat");
+  for (const auto& e : opens)
     if (e.args[1].raw == 1) open = &e;
   ASSERT_NE(open, nullptr) << dump(t);
   EXPECT_TRUE(open->args[1].unreadable);
@@ -643,7 +644,8 @@ TEST(Library, UnknownSyscallNumber) {
   auto t = trace_lib({target("unknown_syscall")});
   ASSERT_TRUE(t.ok) << t.error.message;
   const SyscallEvent* u = nullptr;
-  for (const auto& e : t.syscalls())
+  auto calls = t.syscalls();
+  for (const auto& e : calls)
     if (e.nr == 1000) u = &e;
   ASSERT_NE(u, nullptr) << dump(t);
   EXPECT_EQ(u->desc, nullptr);

@@ -810,7 +810,8 @@ struct Tracer::Impl {
     std::thread watchdog;
     if (options.timeout) {
       auto deadline = std::chrono::steady_clock::now() + *options.timeout;
-      watchdog = std::thread([&] {
+      // `deadline` by value: this block ends long before the thread does.
+      watchdog = std::thread([&, deadline] {
         std::unique_lock lk(m);
         if (cv.wait_until(lk, deadline, [&] { return done; })) return;
         timed_out = true;
