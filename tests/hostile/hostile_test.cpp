@@ -166,9 +166,12 @@ struct GetppidCounter : syspect::Sink {
     return i;
   }
   void on_syscall(const SyscallEvent& e) override {
-    if (e.name() == "getppid") ++per_tid[e.tid];
+    std::string name = e.name();
+    if (name == "getppid") ++per_tid[e.tid];
+    else if (name == "clone3") ++clone3;  // the tracer watches every clone3 (SECURITY.md)
     else ++others;
   }
+  int clone3 = 0;
   std::map<pid_t, int> per_tid;  // only the tracer's thread touches these
   int others = 0;
 };
@@ -196,6 +199,7 @@ TEST(Hostile, SixtyFourThreadsCountedExactlyThroughTheSeccompFilter) {
   // other calls (clone, mmap, rseq, futex, exit, ...), about a thousand in
   // all; the tracer may still report the few it stops at for itself.
   EXPECT_LT(counter.others, 64) << "the filter did not keep the other calls away";
+  EXPECT_EQ(counter.clone3, 64) << "one clone3 a thread";
 }
 
 TEST(Hostile, TenThousandShortLivedChildren) {
