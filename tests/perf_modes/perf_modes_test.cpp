@@ -7,6 +7,11 @@
 // outcome; a signal delivered, by number; an exec; an exit by how it ended. The sets
 // leave out calls whose number depends on timing (futex, /proc polling).
 
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -194,6 +199,48 @@ TEST(EntryInterest, SeesEveryEntryAndCarriesOutAFailVerdict) {
   EXPECT_EQ(status[1], 1);
   EXPECT_GT(entries[1], 1);
   EXPECT_EQ(entries[0], entries[1]);
+}
+
+// CpuPlacement::Auto under a filter: a tree that stops often (here 300
+// openat calls, each watched) is moved onto one CPU with the tracer; a tree
+// that never stops keeps every CPU it had. The tracer gets its own mask back.
+class OnlyCalls : public Sink {
+ public:
+  explicit OnlyCalls(long nr) : nr_(nr) {}
+  Interest interest() const override { return Interest::none().add(nr_, Interest::Need::Result); }
+
+ private:
+  long nr_;
+};
+
+std::string run_capturing(const std::vector<std::string>& argv, long watched) {
+  int out = ::memfd_create("placement-stdout", 0);
+  TraceOptions options;
+  options.before_exec = [out] { ::dup2(out, 1); };
+  Tracer tracer(options);
+  OnlyCalls sink(watched);
+  tracer.add_sink(&sink);
+  auto r = tracer.run(argv);
+  EXPECT_TRUE(r.has_value());
+  std::string text(64, '\0');
+  ssize_t n = ::pread(out, text.data(), text.size(), 0);
+  ::close(out);
+  text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return text;
+}
+
+TEST(AutoPlacement, PinsATreeThatStopsOftenAndNoOther) {
+  cpu_set_t mine;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof mine, &mine), 0);
+  int cpus = CPU_COUNT(&mine);
+  if (cpus < 2) GTEST_SKIP() << "one CPU: nothing to pin";
+  const std::vector<std::string> argv = {
+      "/bin/sh", "-c", "i=0; while [ $i -lt 300 ]; do : < /dev/null; i=$((i+1)); done; nproc"};
+  EXPECT_EQ(run_capturing(argv, SYS_openat), "1\n");
+  EXPECT_EQ(run_capturing(argv, SYS_getuid), std::to_string(cpus) + "\n");
+  cpu_set_t after;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof after, &after), 0);
+  EXPECT_TRUE(CPU_EQUAL(&mine, &after)) << "the tracer's own mask is back";
 }
 
 }  // namespace

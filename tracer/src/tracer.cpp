@@ -75,25 +75,26 @@ bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
 class CpuPin {
  public:
   CpuPin(CpuPlacement placement, bool filtered) {
-    bool pin = placement == CpuPlacement::Same ||
-               (placement == CpuPlacement::Auto && !filtered);
-    if (!pin || ::sched_getaffinity(0, sizeof saved_, &saved_) != 0) return;
+    if (placement == CpuPlacement::None || ::sched_getaffinity(0, sizeof saved_, &saved_) != 0)
+      return;
+    restore_ = true;  // Auto under a filter may still pin later (count_filter_stop)
+    if (placement == CpuPlacement::Auto && filtered) return;
     int cpu = ::sched_getcpu();
     if (cpu < 0 || !CPU_ISSET(cpu, &saved_)) return;
     cpu_set_t one;
     CPU_ZERO(&one);
     CPU_SET(cpu, &one);
-    active_ = ::sched_setaffinity(0, sizeof one, &one) == 0;
+    (void)::sched_setaffinity(0, sizeof one, &one);
   }
   ~CpuPin() {
-    if (active_) ::sched_setaffinity(0, sizeof saved_, &saved_);
+    if (restore_) ::sched_setaffinity(0, sizeof saved_, &saved_);
   }
   CpuPin(const CpuPin&) = delete;
   CpuPin& operator=(const CpuPin&) = delete;
 
  private:
   cpu_set_t saved_{};
-  bool active_ = false;
+  bool restore_ = false;
 };
 
 // Where a program named on the command line lives, as execvp would find it.
@@ -181,6 +182,13 @@ struct Tracer::Impl {
   // and stop only at PTRACE_EVENT_SECCOMP (plus the exit stop of a call
   // whose result is needed).
   bool filtered = false;
+  // CpuPlacement::Auto under a filter: the tree runs where the scheduler
+  // puts it until it has stopped kPinAfterStops times; a tree that stops
+  // that often is then moved, with the tracer, onto the tracer's CPU (a
+  // stop across two CPUs costs many times one on a shared CPU).
+  static constexpr std::uint64_t kPinAfterStops = 256;
+  std::uint64_t filter_stops = 0;
+  int pinned_cpu = -1;
   // Some process installed its own seccomp filter: new processes whose
   // parent is not known yet stop at every call too.
   bool any_full_stop = false;
@@ -294,7 +302,33 @@ struct Tracer::Impl {
   }
 
   // PTRACE_EVENT_SECCOMP: the filter trapped a call at its entry.
+  // Auto placement: see kPinAfterStops. The tracer's own mask is put back
+  // by the CpuPin in run().
+  void count_filter_stop() {
+    if (pinned_cpu >= 0 || options.cpu != CpuPlacement::Auto || ++filter_stops < kPinAfterStops)
+      return;
+    int cpu = ::sched_getcpu();
+    if (cpu < 0) return;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (::sched_setaffinity(0, sizeof one, &one) != 0) return;
+    pinned_cpu = cpu;
+    for (const auto& [tid, t] : threads) (void)::sched_setaffinity(tid, sizeof one, &one);
+  }
+
+  // A thread created after the tree was pinned inherits the mask of its
+  // creator, unless the creator was mid-clone when the tree moved.
+  void pin_new_thread(pid_t tid) const {
+    if (pinned_cpu < 0) return;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(pinned_cpu, &one);
+    (void)::sched_setaffinity(tid, sizeof one, &one);
+  }
+
   void on_seccomp_stop(ThreadState& t) {
+    count_filter_stop();
     __ptrace_syscall_info info{};
     if (ptrace_checked(PTRACE_GET_SYSCALL_INFO, t.tid, sizeof info,
                        reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok)
@@ -586,6 +620,7 @@ struct Tracer::Impl {
       return;
     }
     add_thread(child, tgid, exe_for(parent.tgid));
+    pin_new_thread(child);
     if (tgid != parent.tgid) {
       auto p = processes.find(parent.tgid);
       if (p != processes.end() && p->second.full_stop) processes[tgid].full_stop = true;
@@ -730,6 +765,7 @@ struct Tracer::Impl {
       pid_t tgid = tgid_of(tid);
       if (tgid == 0) tgid = tid;
       add_thread(tid, tgid, exe_for(tgid));
+      pin_new_thread(tid);
       it = threads.find(tid);
     }
     ThreadState& t = it->second;
