@@ -255,37 +255,6 @@ TEST(Library, ExecFromNonLeaderThread) {
   EXPECT_EQ(exits.back().code, 0);
 }
 
-// A pipe whose ends are close-on-exec in this process.
-struct Pipe {
-  int r = -1, w = -1;
-  Pipe() {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0) throw std::runtime_error("pipe2");
-    r = p[0];
-    w = p[1];
-  }
-  ~Pipe() {
-    if (r >= 0) ::close(r);
-    if (w >= 0) ::close(w);
-  }
-};
-
-std::optional<std::string> read_line_fd(int fd, std::chrono::milliseconds limit) {
-  std::string line;
-  auto deadline = Clock::now() + limit;
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return std::nullopt;
-    struct pollfd p = {fd, POLLIN, 0};
-    int n = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return std::nullopt;
-    char c;
-    if (::read(fd, &c, 1) != 1) return std::nullopt;
-    if (c == '\n') return line;
-    line += c;
-  }
-}
 
 // Counts the threads that the tracer reported in a group-stop, as it
 // happens (the sink is called on the tracer's thread).
