@@ -7,39 +7,15 @@
 
 #include <gtest/gtest.h>
 
+#include "hand_made.hpp"
 #include "syspect/format.hpp"
 #include "syspect/syscall_table.hpp"
 
 namespace syspect {
 namespace {
 
-SyscallEvent call(const char* name, std::initializer_list<std::uint64_t> raw, std::int64_t result = 0,
-                  int err = 0) {
-  SyscallEvent e;
-  e.desc = find_syscall(Abi::x86_64, name);
-  EXPECT_NE(e.desc, nullptr) << name;
-  e.nr = e.desc ? e.desc->nr : -1;
-  e.nargs = e.desc ? e.desc->nargs : 0;
-  int i = 0;
-  for (std::uint64_t r : raw) {
-    ArgValue& v = e.args[i];
-    v.raw = r;
-    v.num = static_cast<std::int32_t>(r);
-    const ArgKind kind = e.desc ? e.desc->args[i].kind : ArgKind::Int;
-    if (kind == ArgKind::Ptr || kind == ArgKind::Struct)
-      v.form = r ? ArgValue::Form::Pointer : ArgValue::Form::Null;
-    ++i;
-  }
-  e.result = err ? -err : result;
-  e.err = err;
-  return e;
-}
-
-void set_struct(SyscallEvent& e, int i, std::string text, std::string text_out = {}) {
-  e.args[i].form = ArgValue::Form::Struct;
-  e.args[i].text = std::move(text);
-  e.args[i].text_out = std::move(text_out);
-}
+using testing_events::call;
+using testing_events::set_struct;
 
 std::string text(const SyscallEvent& e, XlatStyle style = XlatStyle::Abbrev) {
   FormatOptions o;

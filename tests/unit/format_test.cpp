@@ -8,39 +8,15 @@
 
 #include <gtest/gtest.h>
 
+#include "hand_made.hpp"
 #include "syspect/format.hpp"
 #include "syspect/syscall_table.hpp"
 
 namespace syspect {
 namespace {
 
-// An x86_64 event for `name` with numeric arguments; strings are set after.
-SyscallEvent call(const char* name, std::initializer_list<std::uint64_t> raw,
-                  std::int64_t result = 0, int err = 0) {
-  SyscallEvent e;
-  e.desc = find_syscall(Abi::x86_64, name);
-  EXPECT_NE(e.desc, nullptr) << name;
-  e.nr = e.desc ? e.desc->nr : -1;
-  e.nargs = e.desc ? e.desc->nargs : 0;
-  int i = 0;
-  for (std::uint64_t r : raw) {
-    ArgValue& v = e.args[i++];
-    v.raw = r;
-    v.num = static_cast<std::int64_t>(r);
-    if (e.desc && e.desc->args[i - 1].kind == ArgKind::Int) v.num = static_cast<std::int32_t>(r);
-    if (e.desc && (e.desc->args[i - 1].kind == ArgKind::Ptr)) {
-      v.form = r ? ArgValue::Form::Pointer : ArgValue::Form::Null;
-    }
-  }
-  e.result = err ? -err : result;
-  e.err = err;
-  return e;
-}
-
-void set_string(SyscallEvent& e, int i, std::string s) {
-  e.args[i].form = ArgValue::Form::String;
-  e.args[i].bytes = std::move(s);
-}
+using testing_events::call;
+using testing_events::set_string;
 
 std::string text(const SyscallEvent& e) {
   FormatOptions o;
