@@ -54,6 +54,18 @@ static inline _Noreturn void die(const char *what) {
 
 static inline pid_t sys_gettid(void) { return (pid_t)syscall(SYS_gettid); }
 
+/* One byte from fd (a pipe used as a go signal), read again when a signal
+ * interrupts; anything else than one byte ends the program. */
+static inline char read_byte_or_die(int fd, const char *what) {
+  char c;
+  ssize_t n;
+  do {
+    n = read(fd, &c, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n != 1) die(what);
+  return c;
+}
+
 /* Read a small /proc file whole into buf (NUL-terminated). Returns the length
  * or -1. */
 static inline ssize_t read_small_file(const char *path, char *buf, size_t size) {

@@ -24,12 +24,7 @@ static int go_pipe[2];     /* one byte per thread and process: start spinning */
 static int ready_pipe[2];  /* one byte per child: it has printed */
 
 static void wait_for_go(void) {
-  char c;
-  ssize_t n;
-  do {
-    n = read(go_pipe[0], &c, 1);
-  } while (n < 0 && errno == EINTR);
-  if (n != 1) die("read go");
+  read_byte_or_die(go_pipe[0], "read go");
 }
 
 static void *spin(void *arg) {

@@ -25,12 +25,7 @@ static int work_pipe[2];
 static void *worker(void *arg) {
   (void)arg;
   for (int i = 0; i < NCALLS; ++i) syscall(SYS_getppid);
-  char c;
-  ssize_t n;
-  do {
-    n = read(work_pipe[0], &c, 1);
-  } while (n < 0 && errno == EINTR);
-  if (n != 1) die("worker read");
+  read_byte_or_die(work_pipe[0], "worker read");
   return NULL;
 }
 
