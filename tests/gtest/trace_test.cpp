@@ -4,12 +4,16 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest-spi.h>
@@ -197,6 +201,69 @@ TEST_F(TraceTest, FailedCallsAndExitStatus) {
   EXPECT_EQ(t.exit_code(), 1);
   EXPECT_THAT(t, Calls(Syscall("openat", Arg("pathname", HasSubstr("missing")), FailsWith("ENOENT"))));
   EXPECT_THAT(t, Never(Syscall("openat", Arg("pathname", HasSubstr("missing")), Returns(Ge(0)))));
+}
+
+// A child the test started for itself, which ends while a trace runs,
+// stays the test's to wait for: the trace does not reap it.
+TEST_F(TraceTest, LeavesTheTestsOwnChildrenAlone) {
+  int go[2];
+  ASSERT_EQ(::pipe(go), 0);  // no O_CLOEXEC: the traced shell writes the go byte
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    char c;
+    (void)!::read(go[0], &c, 1);
+    ::_exit(7);
+  }
+  ::close(go[0]);
+  // The traced shell lets the child end, then waits until it is a zombie
+  // (or gone, should the trace have reaped it).
+  std::string script = "echo x >&" + std::to_string(go[1]) + "; until [ ! -e /proc/" +
+                       std::to_string(child) + " ] || grep -q ') Z' /proc/" +
+                       std::to_string(child) + "/stat; do :; done";
+  syspect::Trace t = syspect::trace({"sh", "-c", script}, quiet());
+  ::close(go[1]);
+  EXPECT_EQ(t.exit_code(), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child) << "the trace reaped the test's own child";
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 7);
+}
+
+// Traces run from several threads at once each see their own command, all
+// of it, and nothing of the others'.
+TEST_F(TraceTest, TracesFromSeveralThreadsAtOnce) {
+  constexpr int kThreads = 4;
+  std::vector<std::string> files;
+  for (int i = 0; i < kThreads; ++i)
+    files.push_back(write("file" + std::to_string(i), "text " + std::to_string(i) + "\n"));
+  std::vector<std::optional<syspect::Trace>> traces(kThreads);
+  syspect::TraceOptions options = quiet();
+  // A stop taken by the wrong thread would leave a tracee stopped for good.
+  options.timeout = std::chrono::seconds(60);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] {
+      traces[i] = syspect::trace({"sh", "-c", "cat " + files[i] + "; cat " + files[i] + " " + files[i]},
+                                 options);
+    });
+  for (auto& th : threads) th.join();
+  for (int i = 0; i < kThreads; ++i) {
+    SCOPED_TRACE("thread " + std::to_string(i));
+    ASSERT_TRUE(traces[i]);
+    const syspect::Trace& t = *traces[i];
+    EXPECT_FALSE(t.result().timed_out);
+    EXPECT_EQ(t.exit_code(), 0);
+    EXPECT_THAT(t.pids(), SizeIs(3));
+    EXPECT_THAT(t.syscalls("execve"), SizeIs(3));
+    EXPECT_THAT(t, CallsTimes(Syscall("openat", Arg("pathname", files[i]), Returns(Ge(0))), 3));
+    EXPECT_THAT(t, CallsTimes(Syscall("write", Arg("buf", "text " + std::to_string(i) + "\n")), 3));
+    for (int j = 0; j < kThreads; ++j) {
+      if (j != i) {
+        EXPECT_THAT(t, Never(Syscall("openat", Arg("pathname", files[j]))));
+      }
+    }
+  }
 }
 
 TEST_F(TraceTest, KilledBySignal) {

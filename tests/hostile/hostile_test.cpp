@@ -171,6 +171,40 @@ TEST(Hostile, SixtyFourThreadsCountedExactlyThroughTheSeccompFilter) {
   EXPECT_EQ(counter.clone3, 64) << "one clone3 a thread";
 }
 
+// Counts calls by name and thread, and keeps nothing else: a tracer that
+// starves the worker would otherwise leave a million events in memory.
+struct CallCounter : syspect::Sink {
+  void on_syscall(const SyscallEvent& e) override { ++calls[e.name()][e.tid]; }
+  std::map<std::string, std::map<pid_t, int>> calls;
+};
+
+// Every ready tracee gets its turn: a worker among 8 threads that stop again
+// as soon as they are resumed finishes its 3000 calls while each spinner
+// makes about as many, not hundreds of times more.
+TEST(Hostile, BusyThreadsDoNotStarveTheOthers) {
+  for (const char* cpu : {"auto", "none"}) {
+    SCOPED_TRACE(std::string("--cpu=") + cpu);
+    syspect::TraceOptions options;
+    options.cpu = std::string(cpu) == "auto" ? syspect::CpuPlacement::Auto : syspect::CpuPlacement::None;
+    syspect::Tracer tracer(options);
+    CallCounter counter;
+    tracer.add_sink(&counter);
+    auto r = tracer.run({target("late_worker")});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    EXPECT_EQ(r.value().status(), 0);
+    const auto& worker = counter.calls["getpid"];
+    ASSERT_EQ(worker.size(), 1u);
+    EXPECT_EQ(worker.begin()->second, 3000);
+    const auto& spinners = counter.calls["getppid"];
+    EXPECT_EQ(spinners.size(), 8u);
+    int spins = 0;
+    for (const auto& [tid, n] : spinners) spins += n;
+    // Served in turn, the spinners make about 8 x 3000 calls together (the
+    // bound leaves room for a loaded machine); served first, 1.5 million.
+    EXPECT_LE(spins, 8 * 8 * 3000) << "the spinners were served far more often than the worker";
+  }
+}
+
 TEST(Hostile, TenThousandShortLivedChildren) {
   constexpr int kChildren = 10000;
   auto t = trace_lib({target("many_children"), std::to_string(kChildren)});

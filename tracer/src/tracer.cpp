@@ -839,6 +839,9 @@ struct Tracer::Impl {
     for (pid_t tgid : live_tgids) ::kill(tgid, SIGKILL);
   }
 
+  // The stops one round of the loop collected, in the order reported.
+  std::vector<std::pair<pid_t, int>> ready;
+
   void loop() {
     std::mutex m;
     std::condition_variable cv;
@@ -871,13 +874,28 @@ struct Tracer::Impl {
           kill_all();
         }
       }
+      // __WNOTHREAD: only this thread's children and tracees. Another
+      // thread of the host may have children of its own, or run a trace
+      // of its own; neither is ours to reap.
       int status = 0;
-      pid_t tid = ::waitpid(-1, &status, __WALL);
+      pid_t tid = ::waitpid(-1, &status, __WALL | __WNOTHREAD);
       if (tid < 0) {
         if (errno == EINTR) continue;
         break;  // ECHILD: nothing left to wait for
       }
-      handle(tid, status);
+      if (threads.size() <= 1) {
+        handle(tid, status);
+        continue;
+      }
+      // Every tracee that is ready is served before any is served twice.
+      // waitpid reports the first ready tracee it finds, always in the same
+      // order: one that stops again as soon as it is resumed would be
+      // served again and again while the others wait behind it.
+      ready.clear();
+      ready.emplace_back(tid, status);
+      while ((tid = ::waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG)) > 0)
+        ready.emplace_back(tid, status);
+      for (const auto& [t, st] : ready) handle(t, st);
     }
 
     if (watchdog.joinable()) {

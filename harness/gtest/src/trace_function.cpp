@@ -24,6 +24,8 @@
 #include "syspect/sinks.hpp"
 #include "syspect/tracing.hpp"
 
+#include "own_thread.hpp"
+
 namespace syspect {
 namespace {
 
@@ -136,7 +138,7 @@ FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions
   Tracer tracer(options);
   MemorySink sink;
   tracer.add_sink(&sink);
-  auto result = tracer.attach(pid);
+  auto result = detail::on_own_thread([&] { return tracer.attach(pid); });
   done = true;
   releaser.join();
   if (!result) {

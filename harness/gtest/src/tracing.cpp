@@ -2,6 +2,8 @@
 
 #include "syspect/sinks.hpp"
 
+#include "own_thread.hpp"
+
 namespace syspect {
 
 TraceStartError::TraceStartError(TraceError error)
@@ -12,7 +14,7 @@ Result<Trace, TraceError> try_trace(const std::vector<std::string>& argv,
   Tracer tracer(options);
   TraceSink sink(argv);
   tracer.add_sink(&sink);
-  auto result = tracer.run(argv);
+  auto result = detail::on_own_thread([&] { return tracer.run(argv); });
   if (!result) return unexpected(result.error());
   sink.trace.set_result(*result);
   return std::move(sink.trace);
