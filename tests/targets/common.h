@@ -144,6 +144,36 @@ static inline void await_state(pid_t pid, pid_t tid, const char *states) {
   }
 }
 
+/* Whether signal `sig` is pending for thread `tid` of `pid`, on the thread
+ * or on its process (SigPnd and ShdPnd in /proc/PID/task/TID/status). */
+static inline int signal_pending(pid_t pid, pid_t tid, int sig) {
+  char path[96], buf[4096];
+  snprintf(path, sizeof path, "/proc/%d/task/%d/status", (int)pid, (int)tid);
+  if (read_small_file(path, buf, sizeof buf) < 0) return 0;
+  unsigned long long bit = 1ULL << (sig - 1);
+  for (const char *key = "SigPnd:"; key; key = strcmp(key, "SigPnd:") == 0 ? "ShdPnd:" : NULL) {
+    const char *p = strstr(buf, key);
+    if (p && (strtoull(p + strlen(key), NULL, 16) & bit)) return 1;
+  }
+  return 0;
+}
+
+/* Wait until thread `tid` of `pid` has taken `sig` (a stop signal) and
+ * stopped. A traced thread shows 't' at any ptrace stop, the exit of an
+ * interrupted call included, while the signal may still be pending: a
+ * SIGCONT sent then would discard it. */
+static inline void await_stopped_by(pid_t pid, pid_t tid, int sig) {
+  unsigned round = 0;
+  for (;;) {
+    char s = thread_state(pid, tid);
+    if (s && strchr("tT", s) && !signal_pending(pid, tid, sig)) return;
+    if (!wait_step(&round)) {
+      say_fd(2, "target: %d/%d never stopped by signal %d\n", (int)pid, (int)tid, sig);
+      _exit(TARGET_BROKEN);
+    }
+  }
+}
+
 /* Wait until process `pid` has ended: gone, or a zombie its parent has not
  * reaped yet. */
 static inline void await_gone(pid_t pid) {

@@ -11,6 +11,8 @@
  *    read ends with ERESTARTSYS at syscall exit and the program sees EINTR
  *    (rt_sigreturn returns -1 EINTR).
  * 3. poll(C, no timeout) interrupted by SIGSTOP, then continued by SIGCONT
+ *    once the parent has taken the SIGSTOP (a SIGCONT sent while it is still
+ *    pending would discard it) and stopped
  *    (neither has a handler): the poll ends with ERESTART_RESTARTBLOCK and is
  *    resumed through restart_syscall, which the child lets finish by writing
  *    one byte to C once /proc shows the parent in restart_syscall.
@@ -55,7 +57,7 @@ static void child(pid_t parent) {
   if (kill(parent, SIGUSR2) != 0) die("kill SIGUSR2");
   await_syscall(parent, parent, SYS_poll, -1);
   if (kill(parent, SIGSTOP) != 0) die("kill SIGSTOP");
-  await_state(parent, parent, "tT");
+  await_stopped_by(parent, parent, SIGSTOP);
   if (kill(parent, SIGCONT) != 0) die("kill SIGCONT");
   await_syscall(parent, parent, SYS_restart_syscall, -1);
   char c = 'c';
