@@ -171,6 +171,12 @@ class Tracer {
 
   // Run `argv` (argv[0] looked up in PATH) under the tracer until the last
   // tracee is gone.
+  //
+  // run() and attach() wait only for the calling thread's children and
+  // tracees (waitpid with __WNOTHREAD): call them from a thread that has
+  // not started children of its own, and other threads' children, or
+  // other Tracers running on other threads, are left alone. The tracer
+  // is that thread: /proc's TracerPid shows its tid.
   Result<TraceResult, TraceError> run(const std::vector<std::string>& argv);
 
   // Attach to every thread of `pid` (and, when following, its future
