@@ -188,5 +188,56 @@ TEST(Ioctl, TerminalRequestsByStraceName) {
   EXPECT_EQ(text(get), "ioctl(0, TCGETS, 0x7ffcfc450c90) = -1 ENOTTY (Inappropriate ioctl for device)");
 }
 
+TEST(Prctl, OptionsStraceDecodes) {
+  // PR_SET_DUMPABLE's argument and PR_GET_DUMPABLE's result by name.
+  EXPECT_EQ(text(call("prctl", {4, 0, 0, 0, 0})), "prctl(PR_SET_DUMPABLE, SUID_DUMP_DISABLE) = 0");
+  EXPECT_EQ(text(call("prctl", {4, 1, 0, 0, 0})), "prctl(PR_SET_DUMPABLE, SUID_DUMP_USER) = 0");
+  EXPECT_EQ(text(call("prctl", {4, 2, 0, 0, 0}, 0, 22)),
+            "prctl(PR_SET_DUMPABLE, SUID_DUMP_ROOT) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {4, 7, 0, 0, 0}, 0, 22)),
+            "prctl(PR_SET_DUMPABLE, 0x7 /* SUID_DUMP_??? */) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {3, 0, 0, 0, 0}, 0)), "prctl(PR_GET_DUMPABLE) = 0 (SUID_DUMP_DISABLE)");
+  EXPECT_EQ(text(call("prctl", {3, 0, 0, 0, 0}, 1)), "prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)");
+  // The parent-death signal, capabilities, plain numbers.
+  EXPECT_EQ(text(call("prctl", {1, 15, 0, 0, 0})), "prctl(PR_SET_PDEATHSIG, SIGTERM) = 0");
+  EXPECT_EQ(text(call("prctl", {1, 0, 0, 0, 0})), "prctl(PR_SET_PDEATHSIG, 0) = 0");
+  EXPECT_EQ(text(call("prctl", {1, 40, 0, 0, 0})), "prctl(PR_SET_PDEATHSIG, SIGRT_8) = 0");
+  auto deathsig = call("prctl", {2, 0x7ffcfc450c7c, 0, 0, 0});
+  set_struct(deathsig, 1, "[0]");
+  EXPECT_EQ(text(deathsig), "prctl(PR_GET_PDEATHSIG, [0]) = 0");
+  EXPECT_EQ(text(call("prctl", {23, 21, 0, 0, 0}, 1)), "prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN) = 1");
+  EXPECT_EQ(text(call("prctl", {23, 99, 0, 0, 0}, 0, 22)),
+            "prctl(PR_CAPBSET_READ, 0x63 /* CAP_??? */) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {24, 99, 0, 0, 0}, 0, 22)),
+            "prctl(PR_CAPBSET_DROP, 0x63 /* CAP_??? */) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {39, 0, 0, 0, 0})), "prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) = 0");
+  EXPECT_EQ(text(call("prctl", {38, 1, 0, 0, 0})), "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = 0");
+  EXPECT_EQ(text(call("prctl", {7, 0, 0, 0, 0})), "prctl(PR_GET_KEEPCAPS) = 0");
+  EXPECT_EQ(text(call("prctl", {8, 1, 0, 0, 0})), "prctl(PR_SET_KEEPCAPS, 1) = 0");
+  EXPECT_EQ(text(call("prctl", {29, 50000, 0, 0, 0})), "prctl(PR_SET_TIMERSLACK, 50000) = 0");
+  EXPECT_EQ(text(call("prctl", {30, 0, 0, 0, 0}, 50000)), "prctl(PR_GET_TIMERSLACK) = 50000");
+  EXPECT_EQ(text(call("prctl", {36, 1, 0, 0, 0})), "prctl(PR_SET_CHILD_SUBREAPER, 1) = 0");
+  EXPECT_EQ(text(call("prctl", {0x59616d61, 0xffffffffffffffff, 0, 0, 0}, 0, 22)),
+            "prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {0x59616d61, 0, 0, 0, 0}, 0, 22)),
+            "prctl(PR_SET_PTRACER, 0) = -1 EINVAL (Invalid argument)");
+  // Seccomp: the mode, and the filter program for SECCOMP_MODE_FILTER.
+  EXPECT_EQ(text(call("prctl", {21, 0, 0, 0, 0})), "prctl(PR_GET_SECCOMP) = 0");
+  EXPECT_EQ(text(call("prctl", {22, 1, 0, 0, 0})), "prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) = 0");
+  auto filter = call("prctl", {22, 2, 0x7ffc539a3278, 0, 0});
+  set_struct(filter, 2, "{len=1, filter=0x7ffc539a3288}");
+  EXPECT_EQ(text(filter), "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=1, filter=0x7ffc539a3288}) = 0");
+  EXPECT_EQ(text(call("prctl", {22, 2, 0, 0, 0}, 0, 14)),
+            "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL) = -1 EFAULT (Bad address)");
+  EXPECT_EQ(text(call("prctl", {22, 99, 0, 0x7fdacbfbc45d, 0}, 0, 22)),
+            "prctl(PR_SET_SECCOMP, 0x63 /* SECCOMP_MODE_??? */, 0, 0x7fdacbfbc45d, 0) = -1 EINVAL "
+            "(Invalid argument)");
+  // The thread's name: strace shows at most 15 bytes of it.
+  auto name = call("prctl", {15, 0x1000, 0, 0, 0});
+  testing_events::set_string(name, 1, "worker-thread-l");
+  name.args[1].truncated = true;
+  EXPECT_EQ(text(name), "prctl(PR_SET_NAME, \"worker-thread-l\"...) = 0");
+}
+
 }  // namespace
 }  // namespace syspect
