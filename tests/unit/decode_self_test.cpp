@@ -2,6 +2,7 @@
 // tracee with process_vm_readv, which reads the caller's memory as well.
 // Every expected string is what strace 6.1 prints for the same call.
 
+#include <signal.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -63,6 +64,27 @@ TEST(DecodeIovec, ReadDataStopsAtTheResult) {
   EXPECT_EQ(iovecs("readv", in, 45, 50),
             fmt::format("[{{iov_base=\"{}\", iov_len=40}}, {{iov_base=\"xxxxx\", iov_len=40}}]",
                         std::string(40, 'x')));
+}
+
+// pselect6's sixth argument.
+std::string pselect_sigmask(const void* pack) {
+  SyscallEvent e = call("pselect6", {1, 0, 0, 0, 0, address(pack)});
+  detail::DecodeLimits limits;
+  ArgValue& v = e.args[5];
+  EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[5], v, true, limits));
+  return v.text;
+}
+
+TEST(DecodePselect6, PackedSigmask) {
+  std::uint64_t mask = (1u << (SIGINT - 1)) | (1u << (SIGTERM - 1));
+  struct {
+    std::uint64_t ss, ss_len;
+  } pack{address(&mask), 8};
+  EXPECT_EQ(pselect_sigmask(&pack), "{sigmask=[INT TERM], sigsetsize=8}");
+  pack.ss_len = 3;  // not the kernel's size: the address
+  EXPECT_EQ(pselect_sigmask(&pack), fmt::format("{{sigmask={:#x}, sigsetsize=3}}", address(&mask)));
+  pack = {0, 8};
+  EXPECT_EQ(pselect_sigmask(&pack), "{sigmask=NULL, sigsetsize=8}");
 }
 
 }  // namespace

@@ -239,5 +239,19 @@ TEST(Prctl, OptionsStraceDecodes) {
   EXPECT_EQ(text(name), "prctl(PR_SET_NAME, \"worker-thread-l\"...) = 0");
 }
 
+TEST(PollAndSelect, PselectSigmask) {
+  auto s = call("pselect6", {1, 0x1000, 0, 0, 0x3000, 0x4000}, 1);
+  set_struct(s, 1, "[0]", "in [0]");
+  set_struct(s, 4, "{tv_sec=1, tv_nsec=0}", "left {tv_sec=0, tv_nsec=999998878}");
+  set_struct(s, 5, "{sigmask=NULL, sigsetsize=8}");
+  EXPECT_EQ(text(s), "pselect6(1, [0], NULL, NULL, {tv_sec=1, tv_nsec=0}, {sigmask=NULL, sigsetsize=8}) = 1 "
+                     "(in [0], left {tv_sec=0, tv_nsec=999998878})");
+  auto p = call("ppoll", {0x1000, 1, 0x2000, 0, 8}, 1);
+  set_struct(p, 0, "[{fd=0, events=POLLIN}]", "[{fd=0, revents=POLLIN}]");
+  set_struct(p, 2, "{tv_sec=1, tv_nsec=0}", "left {tv_sec=0, tv_nsec=999170000}");
+  EXPECT_EQ(text(p), "ppoll([{fd=0, events=POLLIN}], 1, {tv_sec=1, tv_nsec=0}, NULL, 8) = 1 "
+                     "([{fd=0, revents=POLLIN}], left {tv_sec=0, tv_nsec=999170000})");
+}
+
 }  // namespace
 }  // namespace syspect

@@ -132,6 +132,29 @@ bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style) {
   return true;
 }
 
+std::string sigset_text(std::uint64_t set, unsigned nsig, XlatStyle style);
+
+// pselect6's last argument: the mask and its size, packed together,
+// "{sigmask=[INT TERM], sigsetsize=8}"; a mask of another size than the
+// kernel's is shown as its address, as strace does.
+bool decode_sigset_pack(pid_t tid, ArgValue& v, XlatStyle style) {
+  struct {
+    std::uint64_t ss, ss_len;
+  } pack{};
+  if (!read_exact(tid, RemotePtr{v.raw}, &pack, sizeof pack)) return false;
+  std::string mask = "NULL";
+  std::uint64_t set = 0;
+  if (pack.ss != 0) {
+    mask = fmt::format("{:#x}", pack.ss);
+    if (pack.ss_len == 8 && read_exact(tid, RemotePtr{pack.ss}, &set, 8))
+      mask = sigset_text(set, 64, style);
+  }
+  v.text = fmt::format("{{sigmask={}, sigsetsize={}}}", mask, pack.ss_len);
+  v.fields.push_back({"sigmask", static_cast<std::int64_t>(set)});
+  v.fields.push_back({"sigsetsize", static_cast<std::int64_t>(pack.ss_len)});
+  return true;
+}
+
 // "[CHLD]", "~[RTMIN RT_1]": strace lists the members, or the complement
 // when more than half of the signals are in the set.
 std::string sigset_text(std::uint64_t set, unsigned nsig, XlatStyle style) {
@@ -1032,6 +1055,8 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
     ok = decode_statx(tid, v, style);
   } else if (name == "sigset") {
     ok = decode_sigset(tid, e, v, style);
+  } else if (name == "sigset_pack") {
+    ok = decode_sigset_pack(tid, v, style);
   } else if (name == "sigaction") {
     ok = decode_sigaction(tid, v, style);
   } else if (name == "rlimit64" || name == "rlimit") {
