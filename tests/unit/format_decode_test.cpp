@@ -221,6 +221,18 @@ TEST(Prctl, OptionsStraceDecodes) {
             "prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY) = -1 EINVAL (Invalid argument)");
   EXPECT_EQ(text(call("prctl", {0x59616d61, 0, 0, 0, 0}, 0, 22)),
             "prctl(PR_SET_PTRACER, 0) = -1 EINVAL (Invalid argument)");
+  // Ambient capabilities: the operation, and the capability it is about.
+  EXPECT_EQ(text(call("prctl", {47, 4, 0, 0, 0})), "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) = 0");
+  EXPECT_EQ(text(call("prctl", {47, 3, 21, 0, 0})),
+            "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, CAP_SYS_ADMIN, 0, 0) = 0");
+  EXPECT_EQ(text(call("prctl", {47, 2, 99, 0, 0}, 0, 22)),
+            "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, 0x63 /* CAP_??? */, 0, 0) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {47, 99, 0, 0, 0}, 0, 22)),
+            "prctl(PR_CAP_AMBIENT, 0x63 /* PR_CAP_AMBIENT_??? */, 0, 0, 0) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {47, 4, 5, 0, 0}, 0, 22)),
+            "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0x5, 0, 0) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {47, 3, 21, 0, 0}), XlatStyle::Verbose),
+            "prctl(0x2f /* PR_CAP_AMBIENT */, 0x3 /* PR_CAP_AMBIENT_LOWER */, 0x15 /* CAP_SYS_ADMIN */, 0, 0) = 0");
   // Seccomp: the mode, and the filter program for SECCOMP_MODE_FILTER.
   EXPECT_EQ(text(call("prctl", {21, 0, 0, 0, 0})), "prctl(PR_GET_SECCOMP) = 0");
   EXPECT_EQ(text(call("prctl", {22, 1, 0, 0, 0})), "prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) = 0");

@@ -392,6 +392,16 @@ bool append_prctl_arg(std::string& out, const SyscallEvent& e, int i, XlatStyle 
       if (i != 1) return false;
       append_pointer(out, arg);
       return true;
+    case PR_CAP_AMBIENT:
+      if (i == 1) {
+        out += enum_text("cap_ambient_ops", arg, "PR_CAP_AMBIENT_???", style);
+        return true;
+      }
+      if (i == 2 && e.args[1].raw >= PR_CAP_AMBIENT_IS_SET && e.args[1].raw <= PR_CAP_AMBIENT_LOWER) {
+        out += enum_text("capabilities", arg, "CAP_???", style);
+        return true;
+      }
+      return false;
     case PR_SET_SECCOMP:
       if (i == 1) {
         out += enum_text("seccomp_modes", arg, "SECCOMP_MODE_???", style);
