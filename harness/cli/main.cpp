@@ -80,6 +80,7 @@ int run_trace(const TraceArgs& a) {
   }
   options.decode_fds = a.decode_fds;
   options.xlat_style = parse_xlat_style(a.xlat).value_or(XlatStyle::Abbrev);
+  options.struct_string_limit = a.string_limit;
   options.cpu = a.cpu == "same"   ? CpuPlacement::Same
                 : a.cpu == "none" ? CpuPlacement::None
                                   : CpuPlacement::Auto;

@@ -41,6 +41,7 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
 
 int run_record(const RecordArgs& a) {
   TraceOptions options;
+  options.struct_string_limit = a.string_limit;
   if (!a.timeout.empty()) {
     auto d = parse_duration(a.timeout);
     if (!d) return fail(kExitUsage, fmt::format("--timeout {}: {}", a.timeout, d.error()));

@@ -168,6 +168,17 @@ def main():
               "if os.fork()==0:\n"
               "  c=socket.create_connection(('127.0.0.1',p)); c.sendall(b'ping'); c.close(); os._exit(0)\n"
               "a,_=s.accept(); print(a.recv(4)); a.close(); os.wait()\n")
+    # Vector I/O (iov_base cut at -s, readv's data up to its result) and the
+    # prctl options programs use.
+    vectors = ("import os,ctypes\n"
+               "r,w=os.pipe(); os.writev(w,[b'a'*50,b'b'*10,b'c'])\n"
+               "os.readv(r,[bytearray(40),bytearray(40)])\n"
+               "os.write(w,b'xyz'); os.readv(r,[bytearray(40),bytearray(40)])\n"
+               "libc=ctypes.CDLL(None); p=libc.prctl; i=ctypes.c_int()\n"
+               "p(4,0,0,0,0); p(3,0,0,0,0); p(4,1,0,0,0); p(3,0,0,0,0); p(4,7,0,0,0)\n"
+               "p(1,15,0,0,0); p(2,ctypes.byref(i),0,0,0); p(1,0,0,0,0)\n"
+               "p(23,21,0,0,0); p(23,99,0,0,0); p(39,0,0,0,0); p(21,0,0,0,0)\n"
+               "p(15,b'a-rather-long-thread-name',0,0,0); p(16,ctypes.create_string_buffer(16),0,0,0)\n")
     corpus = [
         ("cat", ["cat", os.path.join(tree, "f2.txt")]),
         ("ls", ["ls", "-la", "/usr/bin"]),
@@ -178,6 +189,7 @@ def main():
         ("find", ["find", tree]),
         ("python", ["python3", "-S", "-c", "import os; print(os.listdir('/'))"]),
         ("tcp", ["python3", "-S", "-c", server]),
+        ("vectors", ["python3", "-S", "-c", vectors]),
     ]
     if args.targets:
         t = os.path.abspath(args.targets)

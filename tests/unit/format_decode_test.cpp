@@ -188,5 +188,82 @@ TEST(Ioctl, TerminalRequestsByStraceName) {
   EXPECT_EQ(text(get), "ioctl(0, TCGETS, 0x7ffcfc450c90) = -1 ENOTTY (Inappropriate ioctl for device)");
 }
 
+TEST(Prctl, OptionsStraceDecodes) {
+  // PR_SET_DUMPABLE's argument and PR_GET_DUMPABLE's result by name.
+  EXPECT_EQ(text(call("prctl", {4, 0, 0, 0, 0})), "prctl(PR_SET_DUMPABLE, SUID_DUMP_DISABLE) = 0");
+  EXPECT_EQ(text(call("prctl", {4, 1, 0, 0, 0})), "prctl(PR_SET_DUMPABLE, SUID_DUMP_USER) = 0");
+  EXPECT_EQ(text(call("prctl", {4, 2, 0, 0, 0}, 0, 22)),
+            "prctl(PR_SET_DUMPABLE, SUID_DUMP_ROOT) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {4, 7, 0, 0, 0}, 0, 22)),
+            "prctl(PR_SET_DUMPABLE, 0x7 /* SUID_DUMP_??? */) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {3, 0, 0, 0, 0}, 0)), "prctl(PR_GET_DUMPABLE) = 0 (SUID_DUMP_DISABLE)");
+  EXPECT_EQ(text(call("prctl", {3, 0, 0, 0, 0}, 1)), "prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)");
+  // The parent-death signal, capabilities, plain numbers.
+  EXPECT_EQ(text(call("prctl", {1, 15, 0, 0, 0})), "prctl(PR_SET_PDEATHSIG, SIGTERM) = 0");
+  EXPECT_EQ(text(call("prctl", {1, 0, 0, 0, 0})), "prctl(PR_SET_PDEATHSIG, 0) = 0");
+  EXPECT_EQ(text(call("prctl", {1, 40, 0, 0, 0})), "prctl(PR_SET_PDEATHSIG, SIGRT_8) = 0");
+  auto deathsig = call("prctl", {2, 0x7ffcfc450c7c, 0, 0, 0});
+  set_struct(deathsig, 1, "[0]");
+  EXPECT_EQ(text(deathsig), "prctl(PR_GET_PDEATHSIG, [0]) = 0");
+  EXPECT_EQ(text(call("prctl", {23, 21, 0, 0, 0}, 1)), "prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN) = 1");
+  EXPECT_EQ(text(call("prctl", {23, 99, 0, 0, 0}, 0, 22)),
+            "prctl(PR_CAPBSET_READ, 0x63 /* CAP_??? */) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {24, 99, 0, 0, 0}, 0, 22)),
+            "prctl(PR_CAPBSET_DROP, 0x63 /* CAP_??? */) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {39, 0, 0, 0, 0})), "prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) = 0");
+  EXPECT_EQ(text(call("prctl", {38, 1, 0, 0, 0})), "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = 0");
+  EXPECT_EQ(text(call("prctl", {7, 0, 0, 0, 0})), "prctl(PR_GET_KEEPCAPS) = 0");
+  EXPECT_EQ(text(call("prctl", {8, 1, 0, 0, 0})), "prctl(PR_SET_KEEPCAPS, 1) = 0");
+  EXPECT_EQ(text(call("prctl", {29, 50000, 0, 0, 0})), "prctl(PR_SET_TIMERSLACK, 50000) = 0");
+  EXPECT_EQ(text(call("prctl", {30, 0, 0, 0, 0}, 50000)), "prctl(PR_GET_TIMERSLACK) = 50000");
+  EXPECT_EQ(text(call("prctl", {36, 1, 0, 0, 0})), "prctl(PR_SET_CHILD_SUBREAPER, 1) = 0");
+  EXPECT_EQ(text(call("prctl", {0x59616d61, 0xffffffffffffffff, 0, 0, 0}, 0, 22)),
+            "prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {0x59616d61, 0, 0, 0, 0}, 0, 22)),
+            "prctl(PR_SET_PTRACER, 0) = -1 EINVAL (Invalid argument)");
+  // Ambient capabilities: the operation, and the capability it is about.
+  EXPECT_EQ(text(call("prctl", {47, 4, 0, 0, 0})), "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) = 0");
+  EXPECT_EQ(text(call("prctl", {47, 3, 21, 0, 0})),
+            "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, CAP_SYS_ADMIN, 0, 0) = 0");
+  EXPECT_EQ(text(call("prctl", {47, 2, 99, 0, 0}, 0, 22)),
+            "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, 0x63 /* CAP_??? */, 0, 0) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {47, 99, 0, 0, 0}, 0, 22)),
+            "prctl(PR_CAP_AMBIENT, 0x63 /* PR_CAP_AMBIENT_??? */, 0, 0, 0) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {47, 4, 5, 0, 0}, 0, 22)),
+            "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0x5, 0, 0) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("prctl", {47, 3, 21, 0, 0}), XlatStyle::Verbose),
+            "prctl(0x2f /* PR_CAP_AMBIENT */, 0x3 /* PR_CAP_AMBIENT_LOWER */, 0x15 /* CAP_SYS_ADMIN */, 0, 0) = 0");
+  // Seccomp: the mode, and the filter program for SECCOMP_MODE_FILTER.
+  EXPECT_EQ(text(call("prctl", {21, 0, 0, 0, 0})), "prctl(PR_GET_SECCOMP) = 0");
+  EXPECT_EQ(text(call("prctl", {22, 1, 0, 0, 0})), "prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) = 0");
+  auto filter = call("prctl", {22, 2, 0x7ffc539a3278, 0, 0});
+  set_struct(filter, 2, "{len=1, filter=0x7ffc539a3288}");
+  EXPECT_EQ(text(filter), "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=1, filter=0x7ffc539a3288}) = 0");
+  EXPECT_EQ(text(call("prctl", {22, 2, 0, 0, 0}, 0, 14)),
+            "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL) = -1 EFAULT (Bad address)");
+  EXPECT_EQ(text(call("prctl", {22, 99, 0, 0x7fdacbfbc45d, 0}, 0, 22)),
+            "prctl(PR_SET_SECCOMP, 0x63 /* SECCOMP_MODE_??? */, 0, 0x7fdacbfbc45d, 0) = -1 EINVAL "
+            "(Invalid argument)");
+  // The thread's name: strace shows at most 15 bytes of it.
+  auto name = call("prctl", {15, 0x1000, 0, 0, 0});
+  testing_events::set_string(name, 1, "worker-thread-l");
+  name.args[1].truncated = true;
+  EXPECT_EQ(text(name), "prctl(PR_SET_NAME, \"worker-thread-l\"...) = 0");
+}
+
+TEST(PollAndSelect, PselectSigmask) {
+  auto s = call("pselect6", {1, 0x1000, 0, 0, 0x3000, 0x4000}, 1);
+  set_struct(s, 1, "[0]", "in [0]");
+  set_struct(s, 4, "{tv_sec=1, tv_nsec=0}", "left {tv_sec=0, tv_nsec=999998878}");
+  set_struct(s, 5, "{sigmask=NULL, sigsetsize=8}");
+  EXPECT_EQ(text(s), "pselect6(1, [0], NULL, NULL, {tv_sec=1, tv_nsec=0}, {sigmask=NULL, sigsetsize=8}) = 1 "
+                     "(in [0], left {tv_sec=0, tv_nsec=999998878})");
+  auto p = call("ppoll", {0x1000, 1, 0x2000, 0, 8}, 1);
+  set_struct(p, 0, "[{fd=0, events=POLLIN}]", "[{fd=0, revents=POLLIN}]");
+  set_struct(p, 2, "{tv_sec=1, tv_nsec=0}", "left {tv_sec=0, tv_nsec=999170000}");
+  EXPECT_EQ(text(p), "ppoll([{fd=0, events=POLLIN}], 1, {tv_sec=1, tv_nsec=0}, NULL, 8) = 1 "
+                     "([{fd=0, revents=POLLIN}], left {tv_sec=0, tv_nsec=999170000})");
+}
+
 }  // namespace
 }  // namespace syspect

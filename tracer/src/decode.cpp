@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -216,6 +218,12 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
     // PR_SET_NAME: the name (16 bytes at most), shown as a string.
     decode_number(e.desc->args[0], e.args[0]);
     decode_string(tid, e.args[1], 16);
+    // strace reads TASK_COMM_LEN bytes and shows at most 15 of them: a name
+    // with no NUL among them is cut there.
+    if (e.args[1].form == ArgValue::Form::String && e.args[1].bytes.size() >= 16) {
+      e.args[1].bytes.resize(15);
+      e.args[1].truncated = true;
+    }
     for (int i = 2; i < e.nargs; ++i) decode_number(e.desc->args[i], e.args[i]);
     return;
   }
@@ -236,6 +244,23 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
       if (d.kind != ArgKind::Ptr && d.kind != ArgKind::Struct && d.kind != ArgKind::Buf &&
           d.kind != ArgKind::FdPair && d.kind != ArgKind::Path && d.kind != ArgKind::Str)
         decode_number(d, v);
+    }
+  }
+  if (std::strcmp(e.desc->name, "prctl") == 0 && e.nargs >= 3 && e.abi == Abi::x86_64 &&
+      static_cast<std::uint32_t>(e.args[0].raw) == PR_SET_SECCOMP &&
+      e.args[1].raw == SECCOMP_MODE_FILTER && e.args[2].raw != 0) {
+    // The filter program (struct sock_fprog): its length and where its
+    // instructions are, "{len=1, filter=0x7ffc539a3288}".
+    struct {
+      std::uint16_t len;
+      std::uint64_t filter;
+    } prog{};
+    if (read_exact(tid, RemotePtr{e.args[2].raw}, &prog, sizeof prog)) {
+      ArgValue& v = e.args[2];
+      v.form = ArgValue::Form::Struct;
+      v.text = prog.filter == 0 ? fmt::format("{{len={}, filter=NULL}}", prog.len)
+                                : fmt::format("{{len={}, filter={:#x}}}", prog.len, prog.filter);
+      v.fields.push_back({"len", prog.len});
     }
   }
 }
@@ -273,6 +298,20 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
   }
   // prctl(PR_GET_NAME) writes the thread's name.
   if (name == "prctl" && e.nargs >= 2 && e.args[0].raw == 16) decode_string(tid, e.args[1], 16);
+  // PR_GET_PDEATHSIG and PR_GET_CHILD_SUBREAPER write an int: "[SIGTERM]", "[1]".
+  const auto prctl_option = static_cast<std::uint32_t>(e.args[0].raw);
+  if (name == "prctl" && e.nargs >= 2 && e.args[1].raw != 0 &&
+      (prctl_option == PR_GET_PDEATHSIG || prctl_option == PR_GET_CHILD_SUBREAPER)) {
+    std::int32_t value = 0;
+    if (read_exact(tid, RemotePtr{e.args[1].raw}, &value, sizeof value)) {
+      ArgValue& v = e.args[1];
+      v.form = ArgValue::Form::Struct;
+      v.text = fmt::format("[{}]", prctl_option == PR_GET_PDEATHSIG && value > 0 && value <= 64
+                                       ? signal_format(value, limits.xlat_style)
+                                       : std::to_string(value));
+      v.fields.push_back({"value", value});
+    }
+  }
   // ppoll and pselect6 write the time left back into their timeout.
   if ((name == "ppoll" && e.nargs >= 3) || (name == "pselect6" && e.nargs >= 5)) {
     ArgValue& t = e.args[name == "ppoll" ? 2 : 4];

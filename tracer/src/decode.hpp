@@ -16,6 +16,9 @@ struct DecodeLimits {
   std::size_t max_string = 4096;
   std::size_t max_buffer = 4096;
   std::size_t max_argv = 4096;
+  // -s: strings inside structs (iov_base) are cut here, and arrays of
+  // iovecs show at most this many elements, as strace does.
+  std::size_t struct_string = 32;
   // -y: read what each fd argument and fd result refers to.
   bool fd_paths = false;
   // -X: how constants inside structs are rendered.

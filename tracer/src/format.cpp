@@ -1,8 +1,10 @@
 #include "syspect/format.hpp"
 
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <signal.h>
 
@@ -319,11 +321,19 @@ int shown_args(const SyscallEvent& e) {
   if (name == "mremap" && e.nargs == 5 && (e.args[3].raw & 2) == 0) return 4;
   // prctl: the options whose arguments strace knows.
   if (name == "prctl" && e.nargs == 5) {
-    switch (static_cast<int>(e.args[0].raw)) {
-      case 15: case 16:  // PR_SET_NAME, PR_GET_NAME
+    switch (static_cast<std::uint32_t>(e.args[0].raw)) {
+      case PR_SET_PDEATHSIG: case PR_GET_PDEATHSIG: case PR_SET_DUMPABLE: case PR_SET_KEEPCAPS:
+      case PR_SET_NAME: case PR_GET_NAME: case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
+      case PR_SET_TIMERSLACK: case PR_SET_CHILD_SUBREAPER: case PR_GET_CHILD_SUBREAPER:
+      case PR_SET_PTRACER:
         return 2;
-      case 3: case 21: case 39:  // PR_GET_DUMPABLE, PR_GET_SECCOMP, PR_GET_NO_NEW_PRIVS
+      case PR_GET_DUMPABLE: case PR_GET_KEEPCAPS: case PR_GET_SECCOMP: case PR_GET_TIMERSLACK:
         return 1;
+      case PR_SET_SECCOMP:
+        // The strict mode takes nothing more, the filter mode its program.
+        if (e.args[1].raw == SECCOMP_MODE_STRICT) return 2;
+        if (e.args[1].raw == SECCOMP_MODE_FILTER) return 3;
+        break;
       default:
         break;
     }
@@ -341,12 +351,79 @@ int shown_args(const SyscallEvent& e) {
   return e.nargs;
 }
 
+// A value of an enum family, or for a value it does not name the number in
+// hex and `unknown` ("SUID_DUMP_???") in a comment, as strace does.
+std::string enum_text(const char* family, std::uint64_t value, const char* unknown, XlatStyle style) {
+  const Xlat* x = find_xlat(family);
+  if (x != nullptr && xlat_name(*x, value) != nullptr) return xlat_format(*x, value, style);
+  if (style == XlatStyle::Raw) return fmt::format("{:#x}", value);
+  return fmt::format("{:#x} /* {} */", value, unknown);
+}
+
+// prctl's second and third arguments for the options strace decodes.
+bool append_prctl_arg(std::string& out, const SyscallEvent& e, int i, XlatStyle style) {
+  const ArgValue& v = e.args[i];
+  if (v.form == ArgValue::Form::Struct || v.form == ArgValue::Form::String) return false;
+  const std::uint64_t arg = v.raw;
+  switch (static_cast<std::uint32_t>(e.args[0].raw)) {
+    case PR_SET_DUMPABLE:
+      if (i != 1) return false;
+      out += enum_text("suid_dump_modes", arg, "SUID_DUMP_???", style);
+      return true;
+    case PR_SET_PDEATHSIG:
+      if (i != 1) return false;
+      out += arg == 0 || arg > 64 ? std::to_string(arg) : signal_format(static_cast<int>(arg), style);
+      return true;
+    case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
+      if (i != 1) return false;
+      out += enum_text("capabilities", arg, "CAP_???", style);
+      return true;
+    case PR_SET_KEEPCAPS: case PR_SET_TIMERSLACK: case PR_SET_CHILD_SUBREAPER:
+    case PR_SET_NO_NEW_PRIVS: case PR_SET_THP_DISABLE:
+      if (i != 1) return false;
+      out += std::to_string(arg);
+      return true;
+    case PR_SET_PTRACER:
+      if (i != 1) return false;
+      out += static_cast<std::int32_t>(arg) == -1 ? std::string("PR_SET_PTRACER_ANY") : std::to_string(arg);
+      return true;
+    case PR_GET_PDEATHSIG: case PR_GET_CHILD_SUBREAPER:
+      // Where the value goes; "[SIGTERM]" when the call wrote it.
+      if (i != 1) return false;
+      append_pointer(out, arg);
+      return true;
+    case PR_CAP_AMBIENT:
+      if (i == 1) {
+        out += enum_text("cap_ambient_ops", arg, "PR_CAP_AMBIENT_???", style);
+        return true;
+      }
+      if (i == 2 && e.args[1].raw >= PR_CAP_AMBIENT_IS_SET && e.args[1].raw <= PR_CAP_AMBIENT_LOWER) {
+        out += enum_text("capabilities", arg, "CAP_???", style);
+        return true;
+      }
+      return false;
+    case PR_SET_SECCOMP:
+      if (i == 1) {
+        out += enum_text("seccomp_modes", arg, "SECCOMP_MODE_???", style);
+        return true;
+      }
+      if (i == 2 && e.args[1].raw == SECCOMP_MODE_FILTER) {
+        append_pointer(out, arg);  // the program, "{len=1, filter=0x...}" when read
+        return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
 // Arguments whose meaning depends on another one, shown as strace does.
 bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
                           const FormatOptions& options) {
   if (e.desc == nullptr) return false;
   std::string_view name = e.desc->name;
   const ArgValue& v = e.args[i];
+  if (name == "prctl" && i >= 1 && append_prctl_arg(out, e, i, options.xlat_style)) return true;
   if (name == "fcntl" && i == 2) {
     const Xlat* family = nullptr;
     switch (static_cast<int>(e.args[1].raw)) {
@@ -531,6 +608,12 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
     std::string n = name ? name : fmt::format("E??? ({})", e.err);
     if (is_restart_errno(e.err)) return fmt::format("? {} ({})", n, errno_message(e.err));
     return fmt::format("-1 {} ({})", n, errno_message(e.err));
+  }
+  if (e.desc != nullptr && std::string_view(e.desc->name) == "prctl" && e.nargs >= 1 &&
+      static_cast<std::uint32_t>(e.args[0].raw) == PR_GET_DUMPABLE && e.result >= 0) {
+    const Xlat* modes = find_xlat("suid_dump_modes");
+    if (const char* mode = modes ? xlat_name(*modes, static_cast<std::uint64_t>(e.result)) : nullptr)
+      return fmt::format("{} ({})", e.result, mode);
   }
   if (e.desc != nullptr && std::string_view(e.desc->name) == "fcntl" && e.nargs >= 2) {
     int cmd = static_cast<int>(e.args[1].raw);

@@ -132,6 +132,29 @@ bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style) {
   return true;
 }
 
+std::string sigset_text(std::uint64_t set, unsigned nsig, XlatStyle style);
+
+// pselect6's last argument: the mask and its size, packed together,
+// "{sigmask=[INT TERM], sigsetsize=8}"; a mask of another size than the
+// kernel's is shown as its address, as strace does.
+bool decode_sigset_pack(pid_t tid, ArgValue& v, XlatStyle style) {
+  struct {
+    std::uint64_t ss, ss_len;
+  } pack{};
+  if (!read_exact(tid, RemotePtr{v.raw}, &pack, sizeof pack)) return false;
+  std::string mask = "NULL";
+  std::uint64_t set = 0;
+  if (pack.ss != 0) {
+    mask = fmt::format("{:#x}", pack.ss);
+    if (pack.ss_len == 8 && read_exact(tid, RemotePtr{pack.ss}, &set, 8))
+      mask = sigset_text(set, 64, style);
+  }
+  v.text = fmt::format("{{sigmask={}, sigsetsize={}}}", mask, pack.ss_len);
+  v.fields.push_back({"sigmask", static_cast<std::int64_t>(set)});
+  v.fields.push_back({"sigsetsize", static_cast<std::int64_t>(pack.ss_len)});
+  return true;
+}
+
 // "[CHLD]", "~[RTMIN RT_1]": strace lists the members, or the complement
 // when more than half of the signals are in the set.
 std::string sigset_text(std::uint64_t set, unsigned nsig, XlatStyle style) {
@@ -672,18 +695,17 @@ bool decode_sockaddr_at(pid_t tid, ArgValue& v, std::uint64_t len, XlatStyle sty
   return true;
 }
 
-// Strings inside structs (iov_base) are cut where strace's default -s cuts.
-constexpr std::size_t kStructStringLimit = 32;
-
 // An iovec array: "[{iov_base="ab", iov_len=2}, ...]". `budget` is how many
 // bytes the call transferred (the data shown stops there), or nothing for
-// an input.
+// an input. Each iov_base is cut at `limit` bytes (-s), and at most `limit`
+// elements are shown, as strace does.
 std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
-                       std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix) {
+                       std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
+                       std::size_t limit) {
   struct Iov {
     std::uint64_t base, len;
   };
-  std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(count, kMaxElements));
+  std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(count, limit));
   std::vector<Iov> iovs(n);
   if (n > 0 && !read_exact(tid, RemotePtr{addr}, iovs.data(), n * sizeof(Iov))) return {};
   std::string out = "[";
@@ -694,23 +716,24 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
       want = std::min(want, *budget);
       *budget -= want;
     }
-    std::string data(static_cast<std::size_t>(std::min<std::uint64_t>(want, kStructStringLimit + 1)), '\0');
+    std::string data(static_cast<std::size_t>(std::min<std::uint64_t>(want, limit + 1)), '\0');
     long got = data.empty() ? 0 : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
     if (got < 0) {
       out += fmt::format("{{iov_base={:#x}, iov_len={}}}", iovs[i].base, iovs[i].len);
     } else {
       data.resize(static_cast<std::size_t>(got));
-      out += fmt::format("{{iov_base={}, iov_len={}}}",
-                         quote_string(data, kStructStringLimit, want > kStructStringLimit), iovs[i].len);
+      out += fmt::format("{{iov_base={}, iov_len={}}}", quote_string(data, limit, want > limit),
+                         iovs[i].len);
     }
     v.fields.push_back({member_name(fmt::format("{}[{}].iov_len", prefix, i)),
                         static_cast<std::int64_t>(iovs[i].len)});
   }
-  if (count > n) out += ", ...";
+  if (count > n) out += n ? ", ..." : "...";
   return out + "]";
 }
 
-bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v) {
+bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
+                  const DecodeLimits& limits) {
   int self = -1;
   for (int i = 0; i < e.nargs; ++i) {
     if (&e.desc->args[i] == &d) self = i;
@@ -722,7 +745,7 @@ bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& 
     budget = static_cast<std::uint64_t>(e.result);
   }
   v.fields.clear();
-  v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "");
+  v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "", limits.struct_string);
   return !v.text.empty();
 }
 
@@ -736,7 +759,8 @@ struct KernelMsghdr {
 // A struct msghdr as strace shows it, its data as iovecs up to `budget`
 // bytes; its members go to `v.fields` under `prefix`.
 std::string msghdr_text(pid_t tid, const KernelMsghdr& m, std::optional<std::uint64_t> budget,
-                        ArgValue& v, const std::string& prefix, XlatStyle style) {
+                        ArgValue& v, const std::string& prefix, const DecodeLimits& limits) {
+  const XlatStyle style = limits.xlat_style;
   std::string name = "NULL";
   if (m.name != 0) {
     ArgValue sa;
@@ -747,7 +771,7 @@ std::string msghdr_text(pid_t tid, const KernelMsghdr& m, std::optional<std::uin
       v.fields.push_back(std::move(f));
     }
   }
-  std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, prefix + "msg_iov");
+  std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, prefix + "msg_iov", limits.struct_string);
   if (iov.empty()) iov = fmt::format("{:#x}", m.iov);
   std::string out = fmt::format("{{msg_name={}, msg_namelen={}, msg_iov={}, msg_iovlen={}, ", name,
                                 m.namelen, iov, m.iovlen);
@@ -762,7 +786,7 @@ std::string msghdr_text(pid_t tid, const KernelMsghdr& m, std::optional<std::uin
 }
 
 // sendmsg/recvmsg: struct msghdr, its data as iovecs.
-bool decode_msghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, XlatStyle style) {
+bool decode_msghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, const DecodeLimits& limits) {
   KernelMsghdr m{};
   const bool input = std::string_view(e.desc->name) == "sendmsg";
   if (at_entry && !input) return false;  // recvmsg: shown when it returns
@@ -771,13 +795,14 @@ bool decode_msghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry,
   v.fields.clear();
   std::optional<std::uint64_t> budget;
   if (!input) budget = static_cast<std::uint64_t>(e.result);
-  v.text = msghdr_text(tid, m, budget, v, "", style);
+  v.text = msghdr_text(tid, m, budget, v, "", limits);
   return true;
 }
 
 // sendmmsg/recvmmsg: the messages the call handled, each with its msg_len,
 // shown when it returns.
-bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, XlatStyle style) {
+bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry,
+                    const DecodeLimits& limits) {
   struct Mmsghdr {
     KernelMsghdr hdr;
     std::uint32_t len, pad;
@@ -794,7 +819,7 @@ bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
     std::string prefix = fmt::format("[{}].msg_hdr.", i);
     std::optional<std::uint64_t> budget;
     if (!input) budget = msgs[i].len;
-    out += fmt::format("{{msg_hdr={}, msg_len={}}}", msghdr_text(tid, msgs[i].hdr, budget, v, prefix, style),
+    out += fmt::format("{{msg_hdr={}, msg_len={}}}", msghdr_text(tid, msgs[i].hdr, budget, v, prefix, limits),
                        msgs[i].len);
     v.fields.push_back({member_name(fmt::format("[{}].msg_len", i)), msgs[i].len});
   }
@@ -1030,6 +1055,8 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
     ok = decode_statx(tid, v, style);
   } else if (name == "sigset") {
     ok = decode_sigset(tid, e, v, style);
+  } else if (name == "sigset_pack") {
+    ok = decode_sigset_pack(tid, v, style);
   } else if (name == "sigaction") {
     ok = decode_sigaction(tid, v, style);
   } else if (name == "rlimit64" || name == "rlimit") {
@@ -1065,11 +1092,11 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
   } else if (name == "sockopt") {
     ok = decode_sockopt(tid, e, v);
   } else if (name == "iovec") {
-    ok = decode_iovec(tid, e, d, v);
+    ok = decode_iovec(tid, e, d, v, limits);
   } else if (name == "msghdr") {
-    ok = decode_msghdr(tid, e, v, at_entry, style);
+    ok = decode_msghdr(tid, e, v, at_entry, limits);
   } else if (name == "mmsghdr") {
-    ok = decode_mmsghdr(tid, e, v, at_entry, style);
+    ok = decode_mmsghdr(tid, e, v, at_entry, limits);
   } else if (name == "cpu_set") {
     ok = decode_cpu_set(tid, e, v);
   } else if (name == "stack_t") {

@@ -203,6 +203,7 @@ struct Tracer::Impl {
     limits.max_string = options.max_string;
     limits.max_buffer = options.max_buffer;
     limits.max_argv = options.max_argv;
+    limits.struct_string = options.struct_string_limit;
     limits.fd_paths = options.decode_fds;
     limits.xlat_style = options.xlat_style;
   }

@@ -114,6 +114,10 @@ struct TraceOptions {
   std::size_t max_buffer = 4096;
   // argv items kept.
   std::size_t max_argv = 4096;
+  // strace -s: the data inside decoded structs (an iovec's iov_base) is
+  // shown up to this many bytes, and an iovec array up to this many items.
+  // (Plain strings and buffers are kept whole and cut when formatted.)
+  std::size_t struct_string_limit = 32;
   // strace -y: read what each fd argument and fd result refers to
   // (ArgValue::fd_path, SyscallEvent::fd_path); one readlink per fd.
   bool decode_fds = false;
