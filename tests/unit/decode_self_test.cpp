@@ -2,12 +2,14 @@
 // tracee with process_vm_readv, which reads the caller's memory as well.
 // Every expected string is what strace 6.1 prints for the same call.
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -85,6 +87,70 @@ TEST(DecodePselect6, PackedSigmask) {
   EXPECT_EQ(pselect_sigmask(&pack), fmt::format("{{sigmask={:#x}, sigsetsize=3}}", address(&mask)));
   pack = {0, 8};
   EXPECT_EQ(pselect_sigmask(&pack), "{sigmask=NULL, sigsetsize=8}");
+}
+
+// poll's pollfd array at entry (text) and at exit (text_out), with -s
+// `limit`; `revents` is what the kernel would have written back.
+struct PollText {
+  std::string entry, exit;
+};
+PollText pollfds(std::vector<pollfd> fds, std::int64_t result, std::size_t limit) {
+  SyscallEvent e = call("poll", {address(fds.data()), fds.size(), 0}, result);
+  detail::DecodeLimits limits;
+  limits.struct_string = limit;
+  ArgValue& v = e.args[0];
+  std::vector<short> revents;
+  for (pollfd& p : fds) revents.push_back(std::exchange(p.revents, 0));
+  EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[0], v, true, limits));
+  for (std::size_t i = 0; i < fds.size(); ++i) fds[i].revents = revents[i];
+  EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[0], v, false, limits));
+  return {v.text, v.text_out};
+}
+
+TEST(DecodePollfds, NegativeFdsAndTheStringLimit) {
+  // Six entries, the first three with fd -1 (poll skips them), the last three
+  // ready: what strace 6.1 -s 2, -s 3 and -s 32 print for a real poll.
+  std::vector<pollfd> fds;
+  for (int i = 0; i < 6; ++i)
+    fds.push_back({i < 3 ? -1 : 1, POLLOUT, static_cast<short>(i < 3 ? 0 : POLLOUT)});
+  const std::string ready = "{fd=1, revents=POLLOUT}";
+  PollText s2 = pollfds(fds, 3, 2);
+  EXPECT_EQ(s2.entry, "[{fd=-1}, {fd=-1}, ...]");
+  // Every entry is looked at on return; -s of the ready ones are shown.
+  EXPECT_EQ(s2.exit, "[" + ready + ", " + ready + ", ...]");
+  PollText s3 = pollfds(fds, 3, 3);
+  EXPECT_EQ(s3.entry, "[{fd=-1}, {fd=-1}, {fd=-1}, ...]");
+  EXPECT_EQ(s3.exit, "[" + ready + ", " + ready + ", " + ready + "]");
+  PollText s32 = pollfds(fds, 3, 32);
+  EXPECT_EQ(s32.entry,
+            "[{fd=-1}, {fd=-1}, {fd=-1}, {fd=1, events=POLLOUT}, {fd=1, events=POLLOUT}, "
+            "{fd=1, events=POLLOUT}]");
+  EXPECT_EQ(s32.exit, s3.exit);
+  PollText s0 = pollfds(fds, 3, 0);
+  EXPECT_EQ(s0.entry, "[...]");
+  EXPECT_EQ(s0.exit, "[...]");
+}
+
+TEST(DecodePollfds, ReadyEntriesBeyondTheFirst32AreSeen) {
+  std::vector<pollfd> fds(40, pollfd{0, POLLIN, 0});
+  fds[35].revents = POLLIN;
+  EXPECT_EQ(pollfds(fds, 1, 32).exit, "[{fd=0, revents=POLLIN}]");
+}
+
+// getgroups/setgroups lists, cut at -s entries.
+TEST(DecodeGidArray, CutAtTheStringLimit) {
+  std::vector<std::uint32_t> gids = {1, 2, 3, 4, 5, 6};
+  auto text = [&](std::size_t limit) {
+    SyscallEvent e = call("setgroups", {gids.size(), address(gids.data())}, 0);
+    detail::DecodeLimits limits;
+    limits.struct_string = limit;
+    ArgValue& v = e.args[1];
+    EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[1], v, true, limits));
+    return v.text;
+  };
+  EXPECT_EQ(text(32), "[1, 2, 3, 4, 5, 6]");
+  EXPECT_EQ(text(3), "[1, 2, 3, ...]");
+  EXPECT_EQ(text(0), "[...]");
 }
 
 }  // namespace

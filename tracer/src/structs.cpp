@@ -262,20 +262,24 @@ const char* member_name(const std::string& name) {
   return names.insert(name).first->c_str();
 }
 
-// Arrays are shown and kept up to this many elements, as strace does (-s's
-// default also bounds its arrays).
-constexpr std::size_t kMaxElements = 32;
+// Arrays are shown and kept up to -s elements, as strace does (then "...").
+std::size_t max_elements(const DecodeLimits& limits) { return limits.struct_string; }
 
 std::string fd_text(pid_t tid, int fd, const DecodeLimits& limits) {
   return format_fd(fd, limits.fd_paths ? fd_path(tid, fd) : std::string());
 }
 
-// poll/ppoll: "[{fd=3, events=POLLIN}]" at entry; at exit the entries with
-// revents, "[{fd=3, revents=POLLIN}]", shown after the result.
+// poll/ppoll: "[{fd=3, events=POLLIN}]" at entry, cut at -s entries (a
+// negative fd, which poll skips, is "{fd=-1}"); at exit the entries with
+// revents, "[{fd=3, revents=POLLIN}]", shown after the result: every entry
+// is looked at, and -s of those with revents are shown.
+constexpr std::size_t kMaxPollFds = 4096;  // looked at, at exit
+
 bool decode_pollfds(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry,
                     const DecodeLimits& limits) {
   std::uint64_t nfds = e.args[1].raw & 0xffffffffu;
-  std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(nfds, kMaxElements));
+  std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(nfds, max_elements(limits)));
+  std::size_t n = at_entry ? shown : static_cast<std::size_t>(std::min<std::uint64_t>(nfds, kMaxPollFds));
   std::vector<pollfd> fds(n);
   if (n > 0 && !read_exact(tid, RemotePtr{v.raw}, fds.data(), n * sizeof(pollfd))) return false;
   const Xlat& events = family("poll_events");
@@ -284,21 +288,28 @@ bool decode_pollfds(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
     v.fields.clear();
     for (std::size_t i = 0; i < n; ++i) {
       if (i) out += ", ";
-      out += fmt::format("{{fd={}, events={}}}", fd_text(tid, fds[i].fd, limits),
-                         xlat_format(events, static_cast<std::uint16_t>(fds[i].events), limits.xlat_style));
       v.fields.push_back({member_name(fmt::format("[{}].fd", i)), fds[i].fd});
       v.fields.push_back({member_name(fmt::format("[{}].events", i)), fds[i].events});
+      if (fds[i].fd < 0) {
+        out += fmt::format("{{fd={}}}", fds[i].fd);
+        continue;
+      }
+      out += fmt::format("{{fd={}, events={}}}", fd_text(tid, fds[i].fd, limits),
+                         xlat_format(events, static_cast<std::uint16_t>(fds[i].events), limits.xlat_style));
     }
-    if (n < nfds) out += ", ...";
+    if (n < nfds) out += n ? ", ..." : "...";
     v.text = out + "]";
     return true;
   }
-  bool first = true;
+  std::size_t printed = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    v.fields.push_back({member_name(fmt::format("[{}].revents", i)), fds[i].revents});
+    if (i < shown) v.fields.push_back({member_name(fmt::format("[{}].revents", i)), fds[i].revents});
     if (fds[i].revents == 0) continue;
-    if (!first) out += ", ";
-    first = false;
+    if (printed == shown) {
+      out += printed ? ", ..." : "...";
+      break;
+    }
+    if (printed++) out += ", ";
     out += fmt::format("{{fd={}, revents={}}}", fds[i].fd,
                        xlat_format(events, static_cast<std::uint16_t>(fds[i].revents), limits.xlat_style));
   }
@@ -367,7 +378,8 @@ bool decode_itimerspec(pid_t tid, ArgValue& v) {
 
 // epoll_event, packed on x86_64: one for epoll_ctl, as many as the result
 // for epoll_wait and epoll_pwait.
-bool decode_epoll_events(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyle style) {
+bool decode_epoll_events(pid_t tid, const SyscallEvent& e, ArgValue& v, const DecodeLimits& limits) {
+  const XlatStyle style = limits.xlat_style;
   struct [[gnu::packed]] Event {
     std::uint32_t events;
     std::uint64_t data;
@@ -376,7 +388,7 @@ bool decode_epoll_events(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyl
   std::size_t n = 1;
   if (array) {
     if (e.err || e.result < 0) return false;
-    n = static_cast<std::size_t>(std::min<std::int64_t>(e.result, kMaxElements));
+    n = std::min(static_cast<std::size_t>(e.result), max_elements(limits));
   }
   std::vector<Event> evs(n);
   if (n > 0 && !read_exact(tid, RemotePtr{v.raw}, evs.data(), n * sizeof(Event))) return false;
@@ -392,7 +404,7 @@ bool decode_epoll_events(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyl
     v.fields.push_back({member_name(prefix + "events"), mask});
     v.fields.push_back({member_name(prefix + "data.u64"), static_cast<std::int64_t>(data)});
   }
-  if (array && static_cast<std::size_t>(e.result) > n) out += ", ...";
+  if (array && static_cast<std::size_t>(e.result) > n) out += n ? ", ..." : "...";
   v.text = array ? out + "]" : out;
   return true;
 }
@@ -809,7 +821,7 @@ bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
   };
   if (at_entry || e.err || e.result < 0) return false;
   const bool input = std::string_view(e.desc->name) == "sendmmsg";
-  std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(e.result, kMaxElements));
+  std::size_t n = std::min(static_cast<std::size_t>(e.result), max_elements(limits));
   std::vector<Mmsghdr> msgs(n);
   if (n > 0 && !read_exact(tid, RemotePtr{v.raw}, msgs.data(), n * sizeof(Mmsghdr))) return false;
   v.fields.clear();
@@ -823,6 +835,7 @@ bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
                        msgs[i].len);
     v.fields.push_back({member_name(fmt::format("[{}].msg_len", i)), msgs[i].len});
   }
+  if (static_cast<std::size_t>(e.result) > n) out += n ? ", ..." : "...";
   v.text = out + "]";
   return true;
 }
@@ -943,13 +956,13 @@ bool decode_timespec_pair(pid_t tid, ArgValue& v, XlatStyle style) {
 }
 
 // getgroups/setgroups: "[0 4 27]"; getgroups' count is its result.
-bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v, const DecodeLimits& limits) {
   std::uint64_t n = e.args[0].raw & 0xffffffffu;
   if (std::string_view(e.desc->name) == "getgroups") {
     if (e.err || e.result < 0 || n == 0) return false;
     n = static_cast<std::uint64_t>(e.result);
   }
-  std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(n, kMaxElements));
+  std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(n, max_elements(limits)));
   std::vector<std::uint32_t> gids(count);
   if (count > 0 && !read_exact(tid, RemotePtr{v.raw}, gids.data(), count * sizeof(std::uint32_t))) return false;
   std::string out = "[";
@@ -958,7 +971,7 @@ bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v) {
     out += std::to_string(gids[i]);
     v.fields.push_back({member_name(fmt::format("[{}]", i)), gids[i]});
   }
-  if (n > count) out += ", ...";
+  if (n > count) out += count ? ", ..." : "...";
   v.text = out + "]";
   return true;
 }
@@ -1080,7 +1093,7 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
   } else if (name == "itimerspec") {
     ok = decode_itimerspec(tid, v);
   } else if (name == "epoll_event") {
-    ok = decode_epoll_events(tid, e, v, style);
+    ok = decode_epoll_events(tid, e, v, limits);
   } else if (name == "statfs") {
     ok = decode_statfs(tid, v, style);
   } else if (name == "open_how") {
@@ -1110,7 +1123,7 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
   } else if (name == "timespec_pair") {
     ok = decode_timespec_pair(tid, v, style);
   } else if (name == "gid_array") {
-    ok = decode_gid_array(tid, e, v);
+    ok = decode_gid_array(tid, e, v, limits);
   } else if (name == "sched_param") {
     ok = decode_sched_param(tid, v);
   }
