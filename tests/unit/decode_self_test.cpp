@@ -5,8 +5,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -151,6 +153,40 @@ TEST(DecodeGidArray, CutAtTheStringLimit) {
   EXPECT_EQ(text(32), "[1, 2, 3, 4, 5, 6]");
   EXPECT_EQ(text(3), "[1, 2, 3, ...]");
   EXPECT_EQ(text(0), "[...]");
+}
+
+// getgroups shows as many groups as it returned, whatever its size
+// argument: getgroups(0, []) = 0, getgroups(0, [0, 0, 0]) = 3 (strace 6.1).
+TEST(DecodeGidArray, GetgroupsShowsWhatItReturned) {
+  std::vector<std::uint32_t> gids = {0, 0, 0};
+  for (std::int64_t returned : {0, 3}) {
+    SyscallEvent e = call("getgroups", {0, address(gids.data())}, returned);
+    detail::DecodeLimits limits;
+    ArgValue& v = e.args[1];
+    EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[1], v, false, limits));
+    EXPECT_EQ(v.text, returned ? "[0, 0, 0]" : "[]");
+  }
+}
+
+// The remaining time of nanosleep and clock_nanosleep: shown when a signal
+// interrupted the call, the address otherwise (strace 6.1).
+TEST(DecodeSleep, RemainingTimeOnlyWhenInterrupted) {
+  struct timespec remain = {3, 250};
+  const std::uint64_t rem = address(&remain);
+  auto exit_text = [&](std::uint64_t flags, std::int64_t rval) {
+    SyscallEvent e = call("clock_nanosleep", {CLOCK_REALTIME, flags, 0, rem});
+    detail::DecodeLimits limits;
+    detail::decode_exit(getpid(), e, rval, rval < 0, limits);
+    return e.args[3].form == ArgValue::Form::Struct ? e.args[3].text : "pointer";
+  };
+  constexpr std::int64_t kRestartBlock = -516;  // ERESTART_RESTARTBLOCK
+  EXPECT_EQ(exit_text(0, kRestartBlock), "{tv_sec=3, tv_nsec=250}");
+  EXPECT_EQ(exit_text(0, 0), "pointer");
+  EXPECT_EQ(exit_text(0, -EINVAL), "pointer");
+  EXPECT_EQ(exit_text(TIMER_ABSTIME, kRestartBlock), "pointer");
+  SyscallEvent e = call("nanosleep", {0, rem});
+  detail::decode_exit(getpid(), e, kRestartBlock, true, detail::DecodeLimits{});
+  EXPECT_EQ(e.args[1].text, "{tv_sec=3, tv_nsec=250}");
 }
 
 }  // namespace

@@ -83,6 +83,12 @@ const Case kCases[] = {
     {"lseek_whence", 10, "0xa /* SEEK_??? */", "0xa", "0xa /* SEEK_??? */"},
     {"sigprocmask_how", 0, "SIG_BLOCK", "0", "0 /* SIG_BLOCK */"},
     {"sa_flags", 0x14000000, "SA_RESTORER|SA_RESTART", "0x14000000", "0x14000000 /* SA_RESTORER|SA_RESTART */"},
+    // glibc's SIGSEGV handler as `grep` installs it, in strace 6.1's order;
+    // 0x400 and 0x800 have no names in strace 6.1.
+    {"sa_flags", 0x0c000004, "SA_RESTORER|SA_ONSTACK|SA_SIGINFO", "0xc000004",
+     "0xc000004 /* SA_RESTORER|SA_ONSTACK|SA_SIGINFO */"},
+    {"sa_flags", 0xdc000c07, "SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP|SA_NOCLDWAIT|0xc00",
+     "0xdc000c07", "0xdc000c07 /* SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP|SA_NOCLDWAIT|0xc00 */"},
     {"fs_magics", 0xef53, "EXT2_SUPER_MAGIC", "0xef53", "0xef53 /* EXT2_SUPER_MAGIC */"},
     {"fs_magics", 0x01021994, "TMPFS_MAGIC", "0x1021994", "0x1021994 /* TMPFS_MAGIC */"},
     {"statfs_flags", 0x1020, "ST_VALID|ST_RELATIME", "0x1020", "0x1020 /* ST_VALID|ST_RELATIME */"},

@@ -271,6 +271,14 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
   e.result = rval;
   e.err = is_error ? static_cast<int>(-rval) : 0;
   if (e.desc == nullptr) return;
+  const std::string_view name = e.desc->name;
+  // nanosleep and clock_nanosleep write the time that remains only when a
+  // signal interrupts them (and clock_nanosleep only for a relative time):
+  // strace shows it then, and the bare address otherwise.
+  const int remain = name == "nanosleep" ? 1 : name == "clock_nanosleep" ? 3 : -1;
+  const bool relative = remain != 3 || !(e.args[1].raw & TIMER_ABSTIME);
+  if (remain >= 0 && remain < e.nargs && relative && is_error && e.err >= 512 && e.err <= 516)
+    decode_one(tid, e, e.desc->args[remain], e.args[remain], limits);
   if (is_error) {
     // A failed call wrote nothing, but an in/out length read at entry is
     // still shown, as strace does: getpeername(3, 0x7ffc..., [16]).
@@ -285,7 +293,6 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     }
     return;
   }
-  const std::string_view name = e.desc->name;
   // fcntl's F_DUPFD and F_DUPFD_CLOEXEC return an fd too.
   const bool dup_fcntl = name == "fcntl" && e.nargs >= 2 &&
                          (e.args[1].raw == F_DUPFD || e.args[1].raw == F_DUPFD_CLOEXEC);
@@ -293,7 +300,7 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     e.fd_path = fd_path(tid, rval);
   for (int i = 0; i < e.nargs; ++i) {
     const ArgDesc& d = e.desc->args[i];
-    if (d.dir == ArgDir::In) continue;
+    if (d.dir == ArgDir::In || i == remain) continue;
     decode_one(tid, e, d, e.args[i], limits);
   }
   // prctl(PR_GET_NAME) writes the thread's name.

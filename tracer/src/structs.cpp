@@ -955,11 +955,13 @@ bool decode_timespec_pair(pid_t tid, ArgValue& v, XlatStyle style) {
   return true;
 }
 
-// getgroups/setgroups: "[0 4 27]"; getgroups' count is its result.
+// getgroups/setgroups: "[0, 4, 27]"; getgroups shows as many as it
+// returned, whatever its size argument (0 only asks for the count), as
+// strace does.
 bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v, const DecodeLimits& limits) {
   std::uint64_t n = e.args[0].raw & 0xffffffffu;
   if (std::string_view(e.desc->name) == "getgroups") {
-    if (e.err || e.result < 0 || n == 0) return false;
+    if (e.err || e.result < 0) return false;
     n = static_cast<std::uint64_t>(e.result);
   }
   std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(n, max_elements(limits)));
