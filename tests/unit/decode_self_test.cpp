@@ -2,8 +2,10 @@
 // tracee with process_vm_readv, which reads the caller's memory as well.
 // Every expected string is what strace 6.1 prints for the same call.
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -187,6 +189,20 @@ TEST(DecodeSleep, RemainingTimeOnlyWhenInterrupted) {
   SyscallEvent e = call("nanosleep", {0, rem});
   detail::decode_exit(getpid(), e, kRestartBlock, true, detail::DecodeLimits{});
   EXPECT_EQ(e.args[1].text, "{tv_sec=3, tv_nsec=250}");
+}
+
+// statx, abbreviated as strace 6.1 does: stx_size whatever the file type
+// (statx(AT_FDCWD, "/dev/null", ...) under `ls -la /dev/null`).
+TEST(DecodeStatx, SizeEvenForADevice) {
+  struct statx st {};
+  ASSERT_EQ(::statx(AT_FDCWD, "/dev/null", AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &st), 0);
+  st.stx_mask = STATX_BASIC_STATS;  // the kernel may add bits of its own (STATX_MNT_ID)
+  st.stx_attributes = 0;            // the family table test covers the names
+  SyscallEvent e = call("statx", {static_cast<std::uint64_t>(AT_FDCWD), 0, 0, 0, address(&st)});
+  ArgValue& v = e.args[4];
+  EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[4], v, false, detail::DecodeLimits{}));
+  EXPECT_EQ(v.text,
+            "{stx_mask=STATX_BASIC_STATS, stx_attributes=0, stx_mode=S_IFCHR|0666, stx_size=0, ...}");
 }
 
 }  // namespace

@@ -118,17 +118,12 @@ bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style) {
   o.field("stx_blocks", static_cast<std::int64_t>(st.stx_blocks));
   o.field("stx_rdev_major", st.stx_rdev_major);
   o.field("stx_rdev_minor", st.stx_rdev_minor);
-  v.text = fmt::format("{{stx_mask={}, stx_attributes={}, stx_mode={}, ",
+  // Abbreviated as strace does: stx_size whatever the file type (a device
+  // too, unlike stat's st_rdev).
+  v.text = fmt::format("{{stx_mask={}, stx_attributes={}, stx_mode={}, stx_size={}, ...}}",
                        xlat_format(family("statx_mask"), st.stx_mask, style),
-                       st.stx_attributes == 0 ? std::string("0")
-                                              : fmt::format("{:#x}", st.stx_attributes),
-                       file_mode(st.stx_mode, style));
-  if (is_device(st.stx_mode)) {
-    v.text += fmt::format("stx_rdev_major={}, stx_rdev_minor={}, ...}}", st.stx_rdev_major,
-                          st.stx_rdev_minor);
-  } else {
-    v.text += fmt::format("stx_size={}, ...}}", st.stx_size);
-  }
+                       xlat_format(family("statx_attrs"), st.stx_attributes, style),
+                       file_mode(st.stx_mode, style), st.stx_size);
   return true;
 }
 
