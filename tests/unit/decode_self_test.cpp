@@ -205,5 +205,42 @@ TEST(DecodeStatx, SizeEvenForADevice) {
             "{stx_mask=STATX_BASIC_STATS, stx_attributes=0, stx_mode=S_IFCHR|0666, stx_size=0, ...}");
 }
 
+// timer_create's struct sigevent and timer id, as strace 6.1 shows them.
+TEST(DecodeSigevent, EachNotification) {
+  auto text = [](const sigevent& sev) {
+    SyscallEvent e = call("timer_create", {CLOCK_MONOTONIC, address(&sev), 0});
+    ArgValue& v = e.args[1];
+    EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[1], v, true, detail::DecodeLimits{}));
+    return v.text;
+  };
+  sigevent sev{};
+  sev.sigev_notify = SIGEV_SIGNAL;
+  sev.sigev_signo = SIGALRM;
+  EXPECT_EQ(text(sev), "{sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}");
+  sev.sigev_value.sival_int = 42;
+  EXPECT_EQ(text(sev), "{sigev_value={sival_int=42, sival_ptr=0x2a}, sigev_signo=SIGALRM, "
+                       "sigev_notify=SIGEV_SIGNAL}");
+  sev = sigevent{};
+  sev.sigev_notify = SIGEV_NONE;
+  EXPECT_EQ(text(sev), "{sigev_signo=0, sigev_notify=SIGEV_NONE}");
+  sev.sigev_notify = SIGEV_THREAD_ID;
+  sev.sigev_signo = SIGUSR1;
+  sev._sigev_un._tid = 1234;
+  EXPECT_EQ(text(sev), "{sigev_signo=SIGUSR1, sigev_notify=SIGEV_THREAD_ID, sigev_notify_thread_id=1234}");
+  sev = sigevent{};
+  sev.sigev_notify = SIGEV_THREAD;
+  EXPECT_EQ(text(sev), "{sigev_signo=0, sigev_notify=SIGEV_THREAD, sigev_notify_function=NULL, "
+                       "sigev_notify_attributes=NULL}");
+  sev.sigev_notify = 77;
+  sev.sigev_signo = 12;
+  EXPECT_EQ(text(sev), "{sigev_signo=12, sigev_notify=0x4d /* SIGEV_??? */}");
+
+  int id = 6;
+  SyscallEvent e = call("timer_create", {CLOCK_MONOTONIC, 0, address(&id)});
+  ArgValue& v = e.args[2];
+  EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[2], v, false, detail::DecodeLimits{}));
+  EXPECT_EQ(v.text, "[6]");
+}
+
 }  // namespace
 }  // namespace syspect

@@ -91,6 +91,8 @@ const Case kCases[] = {
      "0xdc000c07", "0xdc000c07 /* SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP|SA_NOCLDWAIT|0xc00 */"},
     {"statx_attrs", 0x2000, "STATX_ATTR_MOUNT_ROOT", "0x2000", "0x2000 /* STATX_ATTR_MOUNT_ROOT */"},
     {"statx_attrs", 0, "0", "0", "0"},
+    {"sigev_notify", 0, "SIGEV_SIGNAL", "0", "0 /* SIGEV_SIGNAL */"},
+    {"sigev_notify", 77, "0x4d /* SIGEV_??? */", "0x4d", "0x4d /* SIGEV_??? */"},
     {"fs_magics", 0xef53, "EXT2_SUPER_MAGIC", "0xef53", "0xef53 /* EXT2_SUPER_MAGIC */"},
     {"fs_magics", 0x01021994, "TMPFS_MAGIC", "0x1021994", "0x1021994 /* TMPFS_MAGIC */"},
     {"statfs_flags", 0x1020, "ST_VALID|ST_RELATIME", "0x1020", "0x1020 /* ST_VALID|ST_RELATIME */"},

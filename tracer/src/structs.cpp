@@ -234,6 +234,51 @@ bool decode_timespec(pid_t tid, ArgValue& v) {
   return true;
 }
 
+// timer_create/mq_notify: struct sigevent, as strace shows it. The value
+// only when it is set; the signal by name when the notification is one.
+bool decode_sigevent(pid_t tid, ArgValue& v, XlatStyle style) {
+  struct {
+    std::uint64_t value;  // union sigval
+    std::int32_t signo;
+    std::int32_t notify;
+    std::uint64_t un[2];  // sigev_notify_thread_id, or function and attributes
+  } sev;
+  if (!read_exact(tid, RemotePtr{v.raw}, &sev, sizeof sev)) return false;
+  std::string out = "{";
+  if (sev.value != 0) {
+    out += fmt::format("sigev_value={{sival_int={}, sival_ptr={:#x}}}, ",
+                       static_cast<std::int32_t>(sev.value), sev.value);
+    v.fields.push_back({"sigev_value.sival_int", static_cast<std::int32_t>(sev.value)});
+  }
+  const bool signals = sev.notify == SIGEV_SIGNAL || sev.notify == SIGEV_THREAD ||
+                       sev.notify == SIGEV_THREAD_ID;
+  out += fmt::format("sigev_signo={}, sigev_notify={}",
+                     signals ? signal_format(sev.signo, style) : std::to_string(sev.signo),
+                     xlat_format(family("sigev_notify"), static_cast<std::uint32_t>(sev.notify), style));
+  v.fields.push_back({"sigev_signo", sev.signo});
+  v.fields.push_back({"sigev_notify", sev.notify});
+  if (sev.notify == SIGEV_THREAD_ID) {
+    const auto thread = static_cast<std::int32_t>(sev.un[0]);
+    out += fmt::format(", sigev_notify_thread_id={}", thread);
+    v.fields.push_back({"sigev_notify_thread_id", thread});
+  } else if (sev.notify == SIGEV_THREAD) {
+    out += fmt::format(", sigev_notify_function={}, sigev_notify_attributes={}",
+                       sev.un[0] ? fmt::format("{:#x}", sev.un[0]) : std::string("NULL"),
+                       sev.un[1] ? fmt::format("{:#x}", sev.un[1]) : std::string("NULL"));
+  }
+  v.text = out + "}";
+  return true;
+}
+
+// timer_create's result: the new timer's id, "[0]".
+bool decode_timer_id(pid_t tid, ArgValue& v) {
+  std::int32_t id = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &id, sizeof id)) return false;
+  v.text = fmt::format("[{}]", id);
+  v.fields.push_back({"value", id});
+  return true;
+}
+
 bool decode_utsname(pid_t tid, ArgValue& v) {
   struct utsname u;
   if (!read_exact(tid, RemotePtr{v.raw}, &u, sizeof u)) return false;
@@ -1073,6 +1118,10 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
     ok = decode_rlimit(tid, v, style);
   } else if (name == "timespec") {
     ok = decode_timespec(tid, v);
+  } else if (name == "sigevent") {
+    ok = decode_sigevent(tid, v, style);
+  } else if (name == "timer_t") {
+    ok = decode_timer_id(tid, v);
   } else if (name == "utsname") {
     ok = decode_utsname(tid, v);
   } else if (name == "sockaddr") {
