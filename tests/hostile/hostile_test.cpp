@@ -665,12 +665,6 @@ TEST(Hostile, SigkillTracerMidTraceLeavesNoTracee) {
   for (pid_t p : pids) EXPECT_TRUE(eventually([p] { return process_gone(p); }, 10s)) << "pid " << p << " survived";
 }
 
-long voluntary_switches(pid_t pid, pid_t tid) {
-  auto v = proc_status_field("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/status",
-                             "voluntary_ctxt_switches");
-  return v ? std::atol(v->c_str()) : -1;
-}
-
 // SIGINT to `syspect trace -p` while the target's threads hammer syscalls:
 // syspect detaches from every thread, the target runs on untraced and not
 // stopped, and ends normally when asked.
@@ -678,33 +672,22 @@ TEST(Hostile, SigintWhileAttachedToBusyThreadsDetaches) {
   SpawnOptions so;
   so.stdout_pipe = true;
   Child spinner({target("spinner")}, so);
-  auto ready = spinner.read_line(20s);
-  ASSERT_TRUE(ready);
-  auto pids = pids_after(*ready, "ready");
-  ASSERT_EQ(pids.size(), 1u);
-  pid_t pid = pids[0];
-  ASSERT_EQ(pid, spinner.pid());
+  pid_t pid = 0;
+  await_ready(spinner, &pid);
+  if (HasFatalFailure()) return;
   auto tids = threads_of(pid);
   ASSERT_EQ(tids.size(), 5u);
 
   TempDir dir;
   std::string out = dir.file("attach.jsonl");
-  Child tracer({cli(), "trace", "-p", std::to_string(pid), "--format", "jsonl", "-o", out});
+  // Every spinning thread (not the leader, which waits) has been through
+  // syscall stops under the tracer.
+  std::vector<pid_t> spinning;
   for (pid_t tid : tids)
-    ASSERT_TRUE(eventually([&] { return tracer_pid(pid, tid) == tracer.pid(); }))
-        << "thread " << tid << " never traced";
-  // Every spinning thread has been through syscall stops under the tracer.
-  std::map<pid_t, long> before;
-  for (pid_t tid : tids) before[tid] = voluntary_switches(pid, tid);
-  for (pid_t tid : tids) {
-    if (tid == pid) continue;
-    EXPECT_TRUE(eventually([&] { return voluntary_switches(pid, tid) >= before[tid] + 20; }));
-  }
-
-  ASSERT_EQ(::kill(tracer.pid(), SIGINT), 0);
-  auto r = tracer.wait(20s);
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status(), 0) << describe(r);
+    if (tid != pid) spinning.push_back(tid);
+  ProcResult r;
+  attach_then_sigint(pid, tids, spinning, 20, out, &r);
+  if (HasFatalFailure()) return;
 
   for (pid_t tid : tids) {
     EXPECT_EQ(tracer_pid(pid, tid), 0) << "thread " << tid << " is still traced";
@@ -714,10 +697,7 @@ TEST(Hostile, SigintWhileAttachedToBusyThreadsDetaches) {
   auto trace = read_jsonl(out);
   std::set<int> seen;
   for (const auto& e : trace.syscalls()) seen.insert(e.value("tid", 0));
-  for (pid_t tid : tids) {
-    if (tid == pid) continue;
-    EXPECT_EQ(seen.count(tid), 1u) << "no calls from thread " << tid;
-  }
+  for (pid_t tid : spinning) EXPECT_EQ(seen.count(tid), 1u) << "no calls from thread " << tid;
   ASSERT_TRUE(trace.end.is_object()) << trace.raw.substr(0, 2000);
   EXPECT_EQ(trace.end.value("detached", false), true) << trace.end.dump();
 

@@ -623,12 +623,6 @@ TEST(Cli, TraceesDieWithTheTracer) {
     if (!process_gone(p)) ::kill(p, SIGKILL);
 }
 
-long voluntary_switches(pid_t pid, pid_t tid) {
-  auto v = proc_status_field("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/status",
-                             "voluntary_ctxt_switches");
-  return v ? std::atol(v->c_str()) : -1;
-}
-
 // -p: attach to every thread, detach on SIGINT, the target runs on.
 TEST(Cli, AttachAndDetachOnSigint) {
   // Yama's "restricted" mode lets only an ancestor (or root) attach, and the
@@ -640,31 +634,18 @@ TEST(Cli, AttachAndDetachOnSigint) {
   SpawnOptions so;
   so.stdout_pipe = true;
   Child looper({target("looper")}, so);
-  auto ready = looper.read_line(20s);
-  ASSERT_TRUE(ready);
-  auto pids = pids_after(*ready, "ready");
-  ASSERT_EQ(pids.size(), 1u);
-  pid_t pid = pids[0];
-  ASSERT_EQ(pid, looper.pid());
+  pid_t pid = 0;
+  await_ready(looper, &pid);
+  if (HasFatalFailure()) return;
   auto tids = threads_of(pid);
   ASSERT_EQ(tids.size(), 2u);
 
   TempDir dir;
   std::string out = dir.file("attach.jsonl");
-  Child tracer_proc({cli(), "trace", "-p", std::to_string(pid), "--format", "jsonl", "-o", out});
-  for (pid_t tid : tids)
-    ASSERT_TRUE(eventually([&] { return tracer_pid(pid, tid) == tracer_proc.pid(); }))
-        << "thread " << tid << " never traced";
-  // Let both threads go round their loop a few times under the tracer.
-  std::map<pid_t, long> before;
-  for (pid_t tid : tids) before[tid] = voluntary_switches(pid, tid);
-  for (pid_t tid : tids)
-    EXPECT_TRUE(eventually([&] { return voluntary_switches(pid, tid) >= before[tid] + 6; }));
-
-  ASSERT_EQ(::kill(tracer_proc.pid(), SIGINT), 0);
-  auto r = tracer_proc.wait(20s);
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status(), 0) << describe(r);
+  // Both threads go round their loop a few times under the tracer.
+  ProcResult r;
+  attach_then_sigint(pid, tids, tids, 6, out, &r);
+  if (HasFatalFailure()) return;
 
   // Still alive, no longer traced, not left stopped, still running its loop.
   EXPECT_EQ(::kill(pid, 0), 0);

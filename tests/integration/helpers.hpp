@@ -433,6 +433,48 @@ class Child {
   std::string out_;      // handed out, plus the rest at the end
 };
 
+// Waits for the first line of `target` (started with stdout_pipe), "ready
+// PID" with its own pid: a target says so once it is running as a test
+// needs it. The pid goes to `*pid`; check HasFatalFailure() after.
+inline void await_ready(Child& target, pid_t* pid) {
+  auto ready = target.read_line(20s);
+  ASSERT_TRUE(ready) << "the target never said it was ready";
+  auto pids = pids_after(*ready, "ready");
+  ASSERT_EQ(pids.size(), 1u) << *ready;
+  ASSERT_EQ(pids[0], target.pid()) << *ready;
+  *pid = pids[0];
+}
+
+// Voluntary context switches of thread `tid` of `pid` so far (-1 when it is
+// gone): each blocking call or syscall stop of the thread adds one.
+inline long voluntary_switches(pid_t pid, pid_t tid) {
+  auto v = proc_status_field("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/status",
+                             "voluntary_ctxt_switches");
+  return v ? std::atol(v->c_str()) : -1;
+}
+
+// `syspect trace -p PID --format jsonl -o OUT`: attached to every thread in
+// `tids`, left while each thread in `busy` switches `switches` more times
+// under it (it stops at syscalls), then sent SIGINT, which detaches it.
+// `*ended` is how syspect ended (status 0 expected). Fatal failures stop
+// the caller: check HasFatalFailure() after.
+inline void attach_then_sigint(pid_t pid, const std::vector<pid_t>& tids, const std::vector<pid_t>& busy,
+                               long switches, const std::string& out, ProcResult* ended) {
+  Child tracer({cli(), "trace", "-p", std::to_string(pid), "--format", "jsonl", "-o", out});
+  for (pid_t tid : tids)
+    ASSERT_TRUE(eventually([&] { return tracer_pid(pid, tid) == tracer.pid(); }))
+        << "thread " << tid << " never traced";
+  std::map<pid_t, long> before;
+  for (pid_t tid : busy) before[tid] = voluntary_switches(pid, tid);
+  for (pid_t tid : busy)
+    EXPECT_TRUE(eventually([&] { return voluntary_switches(pid, tid) >= before[tid] + switches; }))
+        << "thread " << tid << " does not run under the tracer";
+  ASSERT_EQ(::kill(tracer.pid(), SIGINT), 0);
+  *ended = tracer.wait(20s);
+  EXPECT_FALSE(ended->timed_out);
+  EXPECT_EQ(ended->status(), 0) << describe(*ended);
+}
+
 // Run to completion (at most `limit`) and capture everything.
 inline ProcResult run(const std::vector<std::string>& argv, std::chrono::milliseconds limit = 60s,
                       const SpawnOptions& opts = {}) {
