@@ -324,7 +324,7 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     ArgValue& t = e.args[name == "ppoll" ? 2 : 4];
     std::int64_t ts[2];
     if (t.form == ArgValue::Form::Struct && read_exact(tid, RemotePtr{t.raw}, ts, sizeof ts))
-      t.text_out = fmt::format("left {{tv_sec={}, tv_nsec={}}}", ts[0], ts[1]);
+      t.text_out = "left " + timespec_text(ts);
   }
 }
 

@@ -35,6 +35,11 @@
 #include "syspect/xlat.hpp"
 
 namespace syspect::detail {
+
+std::string timespec_text(const std::int64_t ts[2]) {
+  return fmt::format("{{tv_sec={}, tv_nsec={}}}", ts[0], ts[1]);
+}
+
 namespace {
 
 // The kernel's struct stat on x86_64 (asm/stat.h), which glibc's differs from.
@@ -228,7 +233,7 @@ bool decode_rlimit(pid_t tid, ArgValue& v, XlatStyle style) {
 bool decode_timespec(pid_t tid, ArgValue& v) {
   std::int64_t ts[2];
   if (!read_exact(tid, RemotePtr{v.raw}, ts, sizeof ts)) return false;
-  v.text = fmt::format("{{tv_sec={}, tv_nsec={}}}", ts[0], ts[1]);
+  v.text = timespec_text(ts);
   v.fields.push_back({"tv_sec", ts[0]});
   v.fields.push_back({"tv_nsec", ts[1]});
   return true;
@@ -385,10 +390,6 @@ bool decode_fd_set(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
     v.text_out = fmt::format("{} {}", name == "readfds" ? "in" : name == "writefds" ? "out" : "except", list);
   }
   return true;
-}
-
-std::string timespec_text(const std::int64_t ts[2]) {
-  return fmt::format("{{tv_sec={}, tv_nsec={}}}", ts[0], ts[1]);
 }
 
 bool decode_timeval(pid_t tid, ArgValue& v, bool at_entry) {
@@ -982,7 +983,7 @@ bool decode_timespec_pair(pid_t tid, ArgValue& v, XlatStyle style) {
   std::int64_t ts[4];
   if (!read_exact(tid, RemotePtr{v.raw}, ts, sizeof ts)) return false;
   auto one = [style](const std::int64_t* t) -> std::string {
-    std::string number = fmt::format("{{tv_sec={}, tv_nsec={}}}", t[0], t[1]);
+    std::string number = timespec_text(t);
     if (t[1] == UTIME_NOW) return xlat_styled(number, "UTIME_NOW", style);
     if (t[1] == UTIME_OMIT) return xlat_styled(number, "UTIME_OMIT", style);
     return number;

@@ -19,4 +19,7 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
 // signal frame at `sp` restores, "{mask=[USR2]}". False when unreadable.
 bool decode_sigreturn(pid_t tid, std::uint64_t sp, ArgValue& v, const DecodeLimits& limits);
 
+// "{tv_sec=1, tv_nsec=500}", as strace shows a struct timespec.
+std::string timespec_text(const std::int64_t ts[2]);
+
 }  // namespace syspect::detail
