@@ -150,10 +150,11 @@ static inline int signal_pending(pid_t pid, pid_t tid, int sig) {
   char path[96], buf[4096];
   snprintf(path, sizeof path, "/proc/%d/task/%d/status", (int)pid, (int)tid);
   if (read_small_file(path, buf, sizeof buf) < 0) return 0;
+  static const char *const keys[] = {"SigPnd:", "ShdPnd:"};
   unsigned long long bit = 1ULL << (sig - 1);
-  for (const char *key = "SigPnd:"; key; key = strcmp(key, "SigPnd:") == 0 ? "ShdPnd:" : NULL) {
-    const char *p = strstr(buf, key);
-    if (p && (strtoull(p + strlen(key), NULL, 16) & bit)) return 1;
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; ++i) {
+    const char *p = strstr(buf, keys[i]);
+    if (p && (strtoull(p + strlen(keys[i]), NULL, 16) & bit)) return 1;
   }
   return 0;
 }
