@@ -3,6 +3,7 @@
 // their text checked).
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -342,6 +343,23 @@ TEST_F(TraceTest, SatisfiesSpec) {
                           "which breaks 1 of 1 rule:\nFAIL reads its config (" + bad + ":2, expect)");
   EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, SatisfiesSpec(broken)),
                           "which cannot be checked, for the file has problems:\n" + broken + ":3:");
+}
+
+// Whatever CPU the tracer shares with the traced program, the program
+// learns the CPUs it would have untraced, and so does the trace.
+TEST_F(TraceTest, TheProgramSeesItsOwnCpus) {
+  cpu_set_t mine;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof mine, &mine), 0);
+  std::string out = (dir_ / "nproc.out").string();
+  syspect::Trace t = syspect::trace({"/bin/sh", "-c", "nproc > " + out}, quiet());
+  std::ifstream in(out);
+  int printed = 0;
+  in >> printed;
+  EXPECT_EQ(printed, CPU_COUNT(&mine));
+  auto asked = t.syscalls("sched_getaffinity");
+  ASSERT_FALSE(asked.empty());
+  EXPECT_EQ(syspect::arg_of(asked.front(), "mask").value().fields.size(),
+            static_cast<std::size_t>(CPU_COUNT(&mine)));
 }
 
 }  // namespace

@@ -380,5 +380,16 @@ TEST(Differential, ShellPipeline) {
   differential({"sh -c 'echo hi | wc -c'", {"sh", "-c", "echo hi | wc -c"}, false, true});
 }
 
+// Programs that size themselves from their CPU set: nproc prints it, sort
+// sizes its buffers and threads from it. Under syspect they must learn what
+// they learn under strace (which does not move them), whatever CPU the
+// tracer placed them on.
+TEST(Differential, Nproc) { differential({"nproc", {"nproc"}}); }
+
+TEST(Differential, SortSizesItselfAsUnderStrace) {
+  differential({"sh -c 'printf ... | sort | tr a-z A-Z'",
+                {"sh", "-c", "printf 'b\\na\\nc\\n' | sort | tr a-z A-Z"}, false, true});
+}
+
 }  // namespace
 }  // namespace syspect_it

@@ -234,10 +234,20 @@ TEST(AutoPlacement, PinsATreeThatStopsOftenAndNoOther) {
   ASSERT_EQ(::sched_getaffinity(0, sizeof mine, &mine), 0);
   int cpus = CPU_COUNT(&mine);
   if (cpus < 2) GTEST_SKIP() << "one CPU: nothing to pin";
+  // nproc counts the CPUs the program is told it has (its own, always);
+  // /proc/self/status shows where it really runs.
   const std::vector<std::string> argv = {
-      "/bin/sh", "-c", "i=0; while [ $i -lt 300 ]; do : < /dev/null; i=$((i+1)); done; nproc"};
-  EXPECT_EQ(run_capturing(argv, SYS_openat), "1\n");
-  EXPECT_EQ(run_capturing(argv, SYS_getuid), std::to_string(cpus) + "\n");
+      "/bin/sh", "-c",
+      "i=0; while [ $i -lt 300 ]; do : < /dev/null; i=$((i+1)); done; nproc; "
+      "sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status"};
+  std::string often = run_capturing(argv, SYS_openat);
+  std::string rarely = run_capturing(argv, SYS_getuid);
+  std::string count = std::to_string(cpus) + "\n";
+  ASSERT_TRUE(often.starts_with(count)) << often;
+  ASSERT_TRUE(rarely.starts_with(count)) << rarely;
+  std::string held_often = often.substr(count.size()), held_rarely = rarely.substr(count.size());
+  EXPECT_EQ(held_often.find_first_of("-,"), std::string::npos) << "one CPU: " << often;
+  EXPECT_NE(held_rarely.find_first_of("-,"), std::string::npos) << "every CPU: " << rarely;
   cpu_set_t after;
   ASSERT_EQ(::sched_getaffinity(0, sizeof after, &after), 0);
   EXPECT_TRUE(CPU_EQUAL(&mine, &after)) << "the tracer's own mask is back";

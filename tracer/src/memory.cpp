@@ -3,6 +3,7 @@
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -32,7 +33,42 @@ long peek_memory(pid_t tid, RemotePtr from, void* to, std::size_t len) {
   return done == 0 ? -1 : static_cast<long>(done);
 }
 
+// Read-modify-write of the words that cover the range.
+bool poke_memory(pid_t tid, RemotePtr to, const void* from, std::size_t len) {
+  const auto* in = static_cast<const unsigned char*>(from);
+  std::size_t done = 0;
+  while (done < len) {
+    std::uint64_t addr = to.addr + done;
+    std::uint64_t aligned = addr & ~std::uint64_t{7};
+    std::size_t skip = addr - aligned;
+    std::size_t n = std::min<std::size_t>(8 - skip, len - done);
+    unsigned char bytes[8];
+    if (skip != 0 || n != 8) {
+      errno = 0;
+      long word = ptrace_raw(PTRACE_PEEKDATA, tid, aligned, 0);
+      if (word == -1 && errno != 0) return false;
+      std::memcpy(bytes, &word, 8);
+    }
+    std::memcpy(bytes + skip, in + done, n);
+    long word = 0;
+    std::memcpy(&word, bytes, 8);
+    if (ptrace_raw(PTRACE_POKEDATA, tid, aligned, static_cast<std::uintptr_t>(word)) != 0) return false;
+    done += n;
+  }
+  return true;
+}
+
 }  // namespace
+
+bool write_memory(pid_t tid, RemotePtr to, const void* from, std::size_t len) {
+  if (len == 0) return true;
+  iovec local{const_cast<void*>(from), len};
+  iovec remote{reinterpret_cast<void*>(to.addr), len};
+  ssize_t n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+  if (n == static_cast<ssize_t>(len)) return true;
+  if (n >= 0 || errno == EFAULT || errno == ESRCH) return false;
+  return poke_memory(tid, to, from, len);
+}
 
 long read_memory(pid_t tid, RemotePtr from, void* to, std::size_t len) {
   if (len == 0) return 0;

@@ -25,6 +25,10 @@ long read_memory(pid_t tid, RemotePtr from, void* to, std::size_t len);
 // Read exactly `len` bytes or fail.
 bool read_exact(pid_t tid, RemotePtr from, void* to, std::size_t len);
 
+// Write exactly `len` bytes into the tracee (process_vm_writev, or
+// PTRACE_POKEDATA word by word where that is not permitted).
+bool write_memory(pid_t tid, RemotePtr to, const void* from, std::size_t len);
+
 struct RemoteString {
   std::string bytes;
   bool truncated = false;  // no NUL within `limit` bytes

@@ -21,12 +21,14 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "cpu_placement.hpp"
 #include "decode.hpp"
 #include "memory.hpp"
 #include "ptrace.hpp"
@@ -69,33 +71,6 @@ bool is_group_stop_signal(int sig) {
 }
 
 bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
-
-// Pins the tracer (and so the tree it forks) to the CPU it runs on, for the
-// length of a run, when the placement asks for it; puts the old mask back.
-class CpuPin {
- public:
-  CpuPin(CpuPlacement placement, bool filtered) {
-    if (placement == CpuPlacement::None || ::sched_getaffinity(0, sizeof saved_, &saved_) != 0)
-      return;
-    restore_ = true;  // Auto under a filter may still pin later (count_filter_stop)
-    if (placement == CpuPlacement::Auto && filtered) return;
-    int cpu = ::sched_getcpu();
-    if (cpu < 0 || !CPU_ISSET(cpu, &saved_)) return;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
-    (void)::sched_setaffinity(0, sizeof one, &one);
-  }
-  ~CpuPin() {
-    if (restore_) ::sched_setaffinity(0, sizeof saved_, &saved_);
-  }
-  CpuPin(const CpuPin&) = delete;
-  CpuPin& operator=(const CpuPin&) = delete;
-
- private:
-  cpu_set_t saved_{};
-  bool restore_ = false;
-};
 
 // Where a program named on the command line lives, as execvp would find it.
 struct Resolved {
@@ -182,13 +157,9 @@ struct Tracer::Impl {
   // and stop only at PTRACE_EVENT_SECCOMP (plus the exit stop of a call
   // whose result is needed).
   bool filtered = false;
-  // CpuPlacement::Auto under a filter: the tree runs where the scheduler
-  // puts it until it has stopped kPinAfterStops times; a tree that stops
-  // that often is then moved, with the tracer, onto the tracer's CPU (a
-  // stop across two CPUs costs many times one on a shared CPU).
-  static constexpr std::uint64_t kPinAfterStops = 256;
-  std::uint64_t filter_stops = 0;
-  int pinned_cpu = -1;
+  // Where the tracer and the tree run, and the CPU masks the tree sees
+  // (present for the length of a run()).
+  std::optional<detail::CpuPlacer> placer;
   // Some process installed its own seccomp filter: new processes whose
   // parent is not known yet stop at every call too.
   bool any_full_stop = false;
@@ -237,6 +208,7 @@ struct Tracer::Impl {
     if (it == threads.end()) return;
     pid_t tgid = it->second.tgid;
     threads.erase(it);
+    if (placer) placer->on_thread_gone(tid);
     auto p = processes.find(tgid);
     if (p != processes.end() && --p->second.threads <= 0) {
       processes.erase(p);
@@ -302,31 +274,13 @@ struct Tracer::Impl {
     }
   }
 
-  // PTRACE_EVENT_SECCOMP: the filter trapped a call at its entry.
-  // Auto placement: see kPinAfterStops. The tracer's own mask is put back
-  // by the CpuPin in run().
+  // Auto placement under a filter: see CpuPlacer::count_filter_stop.
   void count_filter_stop() {
-    if (pinned_cpu >= 0 || options.cpu != CpuPlacement::Auto || ++filter_stops < kPinAfterStops)
-      return;
-    int cpu = ::sched_getcpu();
-    if (cpu < 0) return;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
-    if (::sched_setaffinity(0, sizeof one, &one) != 0) return;
-    pinned_cpu = cpu;
-    for (const auto& [tid, t] : threads) (void)::sched_setaffinity(tid, sizeof one, &one);
+    if (!placer || !placer->count_filter_stop()) return;
+    for (const auto& [tid, t] : threads) placer->place(tid);
   }
 
-  // A thread created after the tree was pinned inherits the mask of its
-  // creator, unless the creator was mid-clone when the tree moved.
-  void pin_new_thread(pid_t tid) const {
-    if (pinned_cpu < 0) return;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(pinned_cpu, &one);
-    (void)::sched_setaffinity(tid, sizeof one, &one);
-  }
+  bool traced(pid_t tid) const { return threads.count(tid) != 0; }
 
   void on_seccomp_stop(ThreadState& t) {
     count_filter_stop();
@@ -371,6 +325,7 @@ struct Tracer::Impl {
       e.exe = exe_for(e.pid);
       apply_verdict(t);
       if (options.follow && !e.blocked) keep_children_traced(t);
+      if (placer && !e.blocked) placer->on_entry(t.tid, e);
     }
   }
 
@@ -567,6 +522,8 @@ struct Tracer::Impl {
       emit(e);
       return;
     }
+    if (placer && !t.awaiting_exec)
+      placer->on_exit(t.tid, e, rval, is_error, [this](pid_t tid) { return traced(tid); });
     detail::decode_exit(t.tid, e, rval, is_error, limits);
     if (!t.awaiting_exec) {
       check_child_announced(t);
@@ -614,14 +571,15 @@ struct Tracer::Impl {
       }
       if (flags & CLONE_THREAD) tgid = parent.tgid;
     }
+    // The child has its creator's own CPU mask.
+    if (placer) placer->on_new_thread(child, parent.tid);
     auto it = threads.find(child);
     if (it != threads.end()) {
       // Its first stop came before this event and was filed under /proc's
-      // answer; that answer is the truth, nothing to do.
+      // answer; that answer is the truth, nothing more to do.
       return;
     }
     add_thread(child, tgid, exe_for(parent.tgid));
-    pin_new_thread(child);
     if (tgid != parent.tgid) {
       auto p = processes.find(parent.tgid);
       if (p != processes.end() && p->second.full_stop) processes[tgid].full_stop = true;
@@ -653,6 +611,7 @@ struct Tracer::Impl {
         ThreadState moved = std::move(old_it->second);
         threads.erase(old_it);
         moved.tid = leader;
+        if (placer) placer->on_tid_change(old_tid, leader);
         moved.pending.tid = leader;
         moved.pending.exec_old_tid = old_tid;
         lead = std::move(moved);
@@ -766,7 +725,7 @@ struct Tracer::Impl {
       pid_t tgid = tgid_of(tid);
       if (tgid == 0) tgid = tid;
       add_thread(tid, tgid, exe_for(tgid));
-      pin_new_thread(tid);
+      if (placer) placer->on_new_thread(tid, 0);  // its creator's event will say more
       it = threads.find(tid);
     }
     ThreadState& t = it->second;
@@ -952,6 +911,15 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
       .add(SYS_prctl, Interest::Need::Result)
       .add(SYS_ptrace, Interest::Need::Result);
   if (im.options.follow) wanted.add(SYS_clone3, Interest::Need::Result);
+  // ...and, when the tree may be moved onto one CPU, what keeps each
+  // thread's own CPU mask (detail::CpuPlacer): the calls that report or set
+  // a mask and, when children are not traced, the calls that make them.
+  if (im.options.cpu != CpuPlacement::None) {
+    wanted.add(SYS_sched_getaffinity, Interest::Need::Result)
+        .add(SYS_sched_setaffinity, Interest::Need::Result);
+    if (!im.options.follow)
+      for (long nr : {SYS_clone, SYS_clone3, SYS_fork, SYS_vfork}) wanted.add(nr, Interest::Need::Result);
+  }
   detail::SeccompProgram program;
   im.filtered = false;
   if (im.options.seccomp && !wanted.is_all()) {
@@ -969,7 +937,11 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
       return unexpected(TraceError{StartError::Other, built.error()});
     strict = std::move(*built);
   }
-  CpuPin pin(im.options.cpu, im.filtered);
+  im.placer.emplace(im.options.cpu, im.filtered, im.options.follow);
+  struct EndPlacement {
+    Impl& im;
+    ~EndPlacement() { im.placer.reset(); }  // puts the tracer's own mask back
+  } end_placement{im};
 
   // Everything the child needs is built before fork: after it, the child
   // only makes the calls it must.
