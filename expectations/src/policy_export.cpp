@@ -31,7 +31,7 @@ std::vector<std::pair<std::string, std::vector<std::string>>> whole_classes(cons
       if (!u.counts.count({Abi::x86_64, d.name})) all = false;
     }
     // A class of one is its syscall's name: no shorter, less plain.
-    if (all && members.size() >= 2) out.emplace_back("@" + std::string(names[bit]), std::move(members));
+    if (all && members.size() >= 2) out.emplace_back(fmt::format("@{}", names[bit]), std::move(members));
   }
   return out;
 }
