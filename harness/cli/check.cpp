@@ -139,7 +139,7 @@ int run_check(const CheckArgs& a) {
     Tracer tracer(options);
     tracer.add_sink(&checker);
     // Interrupted, the tree is killed and the report still printed.
-    install_stop_handlers();
+    StopOnSignals stop_on_signals(tracer);
     auto result = tracer.run(argv);
     if (!result) {
       // The tracer's message names the program when it is about it.

@@ -120,7 +120,7 @@ int run_trace(const TraceArgs& a) {
 
   Tracer tracer(options);
   tracer.add_sink(filter.selects_all() ? sink.get() : static_cast<Sink*>(&filtered));
-  install_stop_handlers();
+  StopOnSignals stop_on_signals(tracer);
   auto result = a.pid != 0 ? tracer.attach(a.pid) : tracer.run(a.command);
   std::fflush(out);
   if (!result) fail(exit_code_for(result.error().kind), result.error().message);

@@ -58,7 +58,7 @@ int run_record(const RecordArgs& a) {
   JsonlSink sink(file.get(), a.command, fmt_options);
   Tracer tracer(options);
   tracer.add_sink(&sink);
-  install_stop_handlers();
+  StopOnSignals stop_on_signals(tracer);
   auto result = tracer.run(a.command);
   if (!result) {
     file.reset();

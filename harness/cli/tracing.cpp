@@ -1,38 +1,39 @@
 #include "tracing.hpp"
 
 #include <signal.h>
-#include <sys/time.h>
+
+#include <atomic>
 
 #include "exit_codes.hpp"
 
 namespace syspect {
 namespace {
 
-void on_stop_signal(int) {
-  Tracer::request_stop();
-  // Keep interrupting the tracer's wait until it has noticed: a signal that
-  // lands just before it blocks would otherwise go unseen.
-  itimerval again{};
-  again.it_value.tv_usec = 50'000;
-  again.it_interval.tv_usec = 50'000;
-  ::setitimer(ITIMER_REAL, &again, nullptr);
-}
+std::atomic<Tracer*> g_tracer{nullptr};
 
-void on_alarm(int) {}
+void on_stop_signal(int) {
+  // The tracer wakes its own loop; nothing else here is interrupted.
+  if (Tracer* t = g_tracer.load()) t->request_stop();
+}
 
 }  // namespace
 
-void install_stop_handlers() {
+StopOnSignals::StopOnSignals(Tracer& tracer) {
+  g_tracer.store(&tracer);
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: interrupt waitpid
+  // SA_RESTART: a write that the signal lands in (the trace, a report)
+  // carries on rather than failing with EINTR.
+  sa.sa_flags = SA_RESTART;
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
   ::sigaction(SIGHUP, &sa, nullptr);
-  sa.sa_handler = on_alarm;
-  ::sigaction(SIGALRM, &sa, nullptr);
 }
+
+// The handlers stay (a late signal then does nothing rather than kill the
+// process mid-report); only the tracer they would stop is gone.
+StopOnSignals::~StopOnSignals() { g_tracer.store(nullptr); }
 
 int exit_code_for(StartError e) {
   switch (e) {

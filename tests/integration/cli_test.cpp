@@ -148,6 +148,22 @@ TEST(Cli, NonExecutableProgramIs126) {
   EXPECT_TRUE(contains(lines[0], path)) << r.err;
 }
 
+// Executable by its mode, but in no format the kernel runs (ENOEXEC): a
+// shell says 126 too, and so does `check`.
+TEST(Cli, NoExecutableFormatIs126) {
+  TempDir dir;
+  std::string path = dir.file("no-format");
+  write_file(path, "not a program\n");
+  ::chmod(path.c_str(), 0755);
+  auto r = run_cli({"trace", "--", path});
+  EXPECT_EQ(r.status(), 126) << describe(r);
+  EXPECT_TRUE(contains(r.err, "Exec format error")) << r.err;
+  std::string spec = dir.file("spec.toml");
+  write_file(spec, "version = 1\n[[forbid]]\nsyscall = \"connect\"\n");
+  auto c = run_cli({"check", spec, "--", path});
+  EXPECT_EQ(c.status(), 3) << describe(c);
+}
+
 TEST(Cli, BadUsageIs2) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"trace", "--no-such-option", "--", "true"},

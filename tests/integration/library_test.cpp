@@ -640,3 +640,82 @@ TEST(Library, SequenceNumbersIncrease) {
 
 }  // namespace
 }  // namespace syspect_it
+
+namespace syspect_it {
+namespace {
+
+// One Tracer, several runs: each starts from nothing. A second run of a
+// file that cannot be executed fails as it does from a fresh Tracer, and
+// event numbers start again at 0.
+TEST(Library, ATracerRunTwiceStartsEachRunFromNothing) {
+  TempDir dir;
+  std::string junk = dir.file("junk");
+  write_file(junk, "this is not a program\n");
+  ::chmod(junk.c_str(), 0755);
+
+  syspect::Tracer fresh;
+  auto alone = fresh.run({junk});
+  ASSERT_FALSE(alone.has_value()) << "exit " << alone->exit_code;
+
+  syspect::Tracer tracer;
+  syspect::MemorySink sink;
+  tracer.add_sink(&sink);
+  auto first = tracer.run({target("exit_code"), "0"});
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  auto second = tracer.run({junk});
+  ASSERT_FALSE(second.has_value()) << "the second run reads as a run that exited "
+                                   << second->exit_code;
+  EXPECT_EQ(second.error().message, alone.error().message);
+  sink.events.clear();
+  auto third = tracer.run({target("exit_code"), "3"});
+  ASSERT_TRUE(third.has_value()) << third.error().message;
+  EXPECT_EQ(third->exit_code, 3);
+  ASSERT_FALSE(sink.events.empty());
+  const auto* execve = std::get_if<SyscallEvent>(&sink.events.front());
+  ASSERT_NE(execve, nullptr);
+  EXPECT_EQ(execve->seq, 0u) << "event numbers start again";
+}
+
+// Counts a run's syscalls, for a test on another thread to watch.
+class Counting : public syspect::Sink {
+ public:
+  void on_syscall(const SyscallEvent&) override { calls.fetch_add(1); }
+  std::atomic<long> calls{0};
+};
+
+// request_stop() stops the Tracer it is asked of, and no other.
+TEST(Library, AStopRequestStopsOnlyItsOwnTracer) {
+  syspect::Tracer a, b;
+  Counting a_calls, b_calls;
+  a.add_sink(&a_calls);
+  b.add_sink(&b_calls);
+  std::atomic<bool> a_done{false}, b_done{false};
+  std::optional<syspect::Result<syspect::TraceResult, syspect::TraceError>> a_result, b_result;
+  std::thread ta([&] {
+    a_result = a.run({target("looper")});
+    a_done = true;
+  });
+  std::thread tb([&] {
+    b_result = b.run({target("looper")});
+    b_done = true;
+  });
+  ASSERT_TRUE(eventually([&] { return a_calls.calls > 10 && b_calls.calls > 10; }));
+  a.request_stop();
+  EXPECT_TRUE(eventually([&] { return a_done.load(); })) << "the stop did not reach its tracer";
+  ta.join();
+  // b runs on: its tracee keeps making calls after a has ended.
+  long seen = b_calls.calls;
+  EXPECT_TRUE(eventually([&] { return b_calls.calls > seen + 10 || b_done; }));
+  EXPECT_FALSE(b_done.load()) << "a stop asked of one tracer stopped another";
+  b.request_stop();
+  EXPECT_TRUE(eventually([&] { return b_done.load(); }));
+  tb.join();
+  ASSERT_TRUE(a_result && a_result->has_value());
+  EXPECT_TRUE((*a_result)->signaled);
+  EXPECT_EQ((*a_result)->term_signal, SIGKILL);
+  ASSERT_TRUE(b_result && b_result->has_value());
+  EXPECT_TRUE((*b_result)->signaled);
+}
+
+}  // namespace
+}  // namespace syspect_it

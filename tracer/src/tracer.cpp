@@ -33,6 +33,7 @@
 #include "memory.hpp"
 #include "ptrace.hpp"
 #include "seccomp_filter.hpp"
+#include "stop_request.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect {
@@ -40,8 +41,6 @@ namespace {
 
 using detail::PtraceStatus;
 using detail::ptrace_checked;
-
-std::atomic<bool> g_stop_requested{false};
 
 constexpr long kX32Bit = 0x40000000;
 
@@ -71,6 +70,16 @@ bool is_group_stop_signal(int sig) {
 }
 
 bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
+
+// The target's execve failed with `err`: which kind of start error that
+// is (as a shell sees it: not found 127, found but not executable 126).
+TraceError exec_failure(const std::string& program, int err) {
+  StartError kind = err == ENOENT                     ? StartError::NotFound
+                    : err == EACCES || err == ENOEXEC ? StartError::NotExecutable
+                    : err == EPERM                    ? StartError::NotPermitted
+                                                      : StartError::Other;
+  return TraceError{kind, fmt::format("cannot run '{}': {}", program, std::strerror(err))};
+}
 
 // Where a program named on the command line lives, as execvp would find it.
 struct Resolved {
@@ -139,11 +148,9 @@ bool is_open_call(const SyscallDesc* desc) {
 
 }  // namespace
 
-struct Tracer::Impl {
-  TraceOptions options;
-  detail::DecodeLimits limits;
-  std::vector<Sink*> sinks;
-
+// Everything one run() or attach() learns and decides. A Tracer starts each
+// run from a new RunState, so nothing of one run leaks into the next.
+struct RunState {
   std::unordered_map<pid_t, ThreadState> threads;
   std::unordered_map<pid_t, ProcessState> processes;
   std::uint64_t seq = 0;
@@ -157,18 +164,28 @@ struct Tracer::Impl {
   // and stop only at PTRACE_EVENT_SECCOMP (plus the exit stop of a call
   // whose result is needed).
   bool filtered = false;
-  // Where the tracer and the tree run, and the CPU masks the tree sees
-  // (present for the length of a run()).
-  std::optional<detail::CpuPlacer> placer;
   // Some process installed its own seccomp filter: new processes whose
   // parent is not known yet stop at every call too.
   bool any_full_stop = false;
-
   // The watchdog (--timeout) kills every live thread group from its own
-  // thread; it needs only the set of tgids, guarded by a mutex.
-  std::mutex live_mutex;
+  // thread; it needs only the set of tgids, guarded by Impl::live_mutex.
   std::set<pid_t> live_tgids;
+  // The stops one round of the loop collected, in the order reported.
+  std::vector<std::pair<pid_t, int>> ready;
+};
+
+struct Tracer::Impl : RunState {
+  TraceOptions options;
+  detail::DecodeLimits limits;
+  std::vector<Sink*> sinks;
+
+  // Where the tracer and the tree run, and the CPU masks the tree sees
+  // (present for the length of a run()).
+  std::optional<detail::CpuPlacer> placer;
+  std::mutex live_mutex;
   std::atomic<bool> timed_out{false};
+  // request_stop(): see StopRequest.
+  detail::StopRequest stop;
 
   explicit Impl(TraceOptions o) : options(std::move(o)) {
     limits.max_string = options.max_string;
@@ -177,6 +194,16 @@ struct Tracer::Impl {
     limits.struct_string = options.struct_string_limit;
     limits.fd_paths = options.decode_fds;
     limits.xlat_style = options.xlat_style;
+  }
+
+  // A run starts from nothing.
+  void begin_run() {
+    {
+      std::lock_guard lock(live_mutex);
+      static_cast<RunState&>(*this) = RunState{};
+    }
+    timed_out = false;
+    stop.reset();
   }
 
   unsigned ptrace_options() const {
@@ -799,10 +826,8 @@ struct Tracer::Impl {
     for (pid_t tgid : live_tgids) ::kill(tgid, SIGKILL);
   }
 
-  // The stops one round of the loop collected, in the order reported.
-  std::vector<std::pair<pid_t, int>> ready;
-
   void loop() {
+    (void)stop.begin_loop();  // without it, a stop is seen at the next tracee stop
     std::mutex m;
     std::condition_variable cv;
     bool done = false;
@@ -827,7 +852,8 @@ struct Tracer::Impl {
     }
 
     while (!threads.empty()) {
-      if (g_stop_requested.load(std::memory_order_relaxed) && !detaching && !killing) {
+      if (stop.requested() && !detaching && !killing) {
+        stop.disarm();
         if (attached) {
           begin_detach();
         } else {
@@ -866,6 +892,7 @@ struct Tracer::Impl {
       cv.notify_all();
       watchdog.join();
     }
+    stop.end_loop();
     result.timed_out = timed_out;
     result.detached = detaching;
   }
@@ -880,11 +907,11 @@ Tracer::~Tracer() = default;
 
 void Tracer::add_sink(Sink* sink) { impl_->sinks.push_back(sink); }
 
-void Tracer::request_stop() { g_stop_requested.store(true); }
+void Tracer::request_stop() { impl_->stop.request(); }
 
 Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv) {
   Impl& im = *impl_;
-  g_stop_requested = false;
+  im.begin_run();
   if (argv.empty()) return unexpected(TraceError{StartError::Other, "no command given"});
   Resolved prog = resolve_program(argv[0]);
   if (prog.path.empty()) {
@@ -1008,11 +1035,7 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
       return TraceError{StartError::Other,
                         fmt::format("cannot install the seccomp filter: {}",
                                     std::strerror(report[1]))};
-    StartError kind = report[1] == ENOENT   ? StartError::NotFound
-                      : report[1] == EACCES ? StartError::NotExecutable
-                      : report[1] == EPERM  ? StartError::NotPermitted
-                                            : StartError::Other;
-    return TraceError{kind, fmt::format("cannot run '{}': {}", argv[0], std::strerror(report[1]))};
+    return exec_failure(argv[0], report[1]);
   };
 
   int status = 0;
@@ -1046,10 +1069,7 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
   ::close(errpipe[0]);
   if (!im.result.started) {
     if (failure) return unexpected(*failure);
-    if (im.exec_errno)
-      return unexpected(TraceError{StartError::Other,
-                                   fmt::format("cannot run '{}': {}", argv[0],
-                                               std::strerror(im.exec_errno))});
+    if (im.exec_errno) return unexpected(exec_failure(argv[0], im.exec_errno));
     if (!im.result.timed_out)
       return unexpected(TraceError{StartError::Other, "the target ended before its execve"});
   }
@@ -1059,7 +1079,7 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
 
 Result<TraceResult, TraceError> Tracer::attach(pid_t pid) {
   Impl& im = *impl_;
-  g_stop_requested = false;
+  im.begin_run();
   im.attached = true;
   im.root = pid;
   if (::kill(pid, 0) != 0 && errno == ESRCH)

@@ -187,10 +187,17 @@ class Tracer {
   // children) until it exits or a stop is requested.
   Result<TraceResult, TraceError> attach(pid_t pid);
 
-  // Ask the loop to stop at the next opportunity: attached tracees are
-  // detached and keep running; spawned ones are killed. Safe to call from
-  // a signal handler.
-  static void request_stop();
+  // Ask this Tracer's run() or attach() to stop at the next opportunity:
+  // attached tracees are detached and keep running; spawned ones are
+  // killed. Other Tracers are not affected. Safe to call from any thread
+  // and from a signal handler. A request made while no run is under way is
+  // forgotten when the next one starts.
+  //
+  // While it waits for its tracees, the thread running the loop has
+  // SIGRTMAX-1 unblocked, and the tracer wakes it with that signal (sent
+  // to that thread only, with a handler that does nothing, installed where
+  // the signal still has its default action).
+  void request_stop();
 
  private:
   struct Impl;
