@@ -192,6 +192,20 @@ TEST(Cli, PtraceRefusedIs125) {
   EXPECT_TRUE(contains(lines[0], "ptrace: Operation not permitted")) << r.err;
 }
 
+// Under another tracer that follows children (strace -f, a debugger),
+// syspect's child is taken before syspect can seize it: the message says
+// who holds it, not that ptrace is forbidden.
+TEST(Cli, UnderAnotherTracerSaysWhoTracesIt) {
+  auto r = run({"strace", "-f", "-o", "/dev/null", cli(), "trace", "-o", "/dev/null", "--",
+                target("exit_code"), "0"});
+  EXPECT_EQ(r.status(), 125) << describe(r);
+  auto lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_TRUE(contains(lines[0], "already being traced by pid ")) << r.err;
+  EXPECT_TRUE(contains(lines[0], "(strace)")) << r.err;
+  EXPECT_FALSE(contains(lines[0], "ptrace_scope")) << r.err;
+}
+
 // ---- JSON Lines ----------------------------------------------------------
 
 TEST(Cli, JsonlHeaderEventsAndEnd) {

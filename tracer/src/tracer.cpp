@@ -55,14 +55,36 @@ ExePath exe_of(pid_t pid) {
   return std::make_shared<const std::string>(read_link(fmt::format("/proc/{}/exe", pid)));
 }
 
-// The thread group a thread belongs to, from /proc; 0 when it is gone.
-pid_t tgid_of(pid_t tid) {
+// A number field ("Tgid:", "TracerPid:") of /proc/TID/status; 0 when the
+// thread is gone.
+pid_t status_field(pid_t tid, std::string_view key) {
   std::ifstream in(fmt::format("/proc/{}/status", tid));
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("Tgid:", 0) == 0) return static_cast<pid_t>(std::stol(line.substr(5)));
+    if (line.starts_with(key)) return static_cast<pid_t>(std::stol(line.substr(key.size())));
   }
   return 0;
+}
+
+// The thread group a thread belongs to, from /proc; 0 when it is gone.
+pid_t tgid_of(pid_t tid) { return status_field(tid, "Tgid:"); }
+
+// Why PTRACE_SEIZE of `tid` failed with EPERM, in words a person can act
+// on: another tracer holds it (a process has one tracer at most; under
+// `strace -f` or a debugger that follows children, syspect's own child is
+// taken before syspect can seize it), or ptrace is not permitted.
+std::string eperm_reason(pid_t tid) {
+  pid_t other = status_field(tid, "TracerPid:");
+  if (other != 0 && other != ::getpid()) {
+    std::ifstream comm(fmt::format("/proc/{}/comm", other));
+    std::string name;
+    std::getline(comm, name);
+    return fmt::format("it is already being traced by pid {}{}, and a process can have only one "
+                       "tracer (run syspect outside that tracer)",
+                       other, name.empty() ? "" : fmt::format(" ({})", name));
+  }
+  return "ptrace: Operation not permitted (see /proc/sys/kernel/yama/ptrace_scope, or run with "
+         "CAP_SYS_PTRACE)";
 }
 
 bool is_group_stop_signal(int sig) {
@@ -1048,15 +1070,12 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
   }
   if (ptrace_checked(PTRACE_SEIZE, pid, 0, im.ptrace_options()) != PtraceStatus::Ok) {
     int err = errno;
+    std::string why = err == EPERM ? eperm_reason(pid) : fmt::format("ptrace: {}", std::strerror(err));
     ::kill(pid, SIGKILL);
     ::waitpid(pid, &status, 0);
     ::close(errpipe[0]);
-    return unexpected(TraceError{
-        err == EPERM ? StartError::NotPermitted : StartError::Other,
-        fmt::format("cannot trace '{}': ptrace: {}{}", argv[0], std::strerror(err),
-                    err == EPERM ? " (see /proc/sys/kernel/yama/ptrace_scope, or run "
-                                   "with CAP_SYS_PTRACE)"
-                                 : "")});
+    return unexpected(TraceError{err == EPERM ? StartError::NotPermitted : StartError::Other,
+                                 fmt::format("cannot trace '{}': {}", argv[0], why)});
   }
   im.root = pid;
   ThreadState& t = im.add_thread(pid, pid, nullptr);
@@ -1107,7 +1126,8 @@ Result<TraceResult, TraceError> Tracer::attach(pid_t pid) {
         for (pid_t s : seized) (void)ptrace_checked(PTRACE_DETACH, s, 0, 0);
         return unexpected(TraceError{
             err == EPERM ? StartError::NotPermitted : StartError::Other,
-            fmt::format("cannot attach to {}: ptrace: {}", tid, std::strerror(err))});
+            fmt::format("cannot attach to {}: {}", tid,
+                        err == EPERM ? eperm_reason(tid) : fmt::format("ptrace: {}", std::strerror(err)))});
       }
       (void)ptrace_checked(PTRACE_INTERRUPT, tid, 0, 0);
       seized.insert(tid);
