@@ -75,7 +75,8 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
       ->check(CLI::IsMember({"text", "json", "junit"}));
   c->add_option("--report-file", a.report_file, "Write the report to FILE ('-' for stdout; default stderr)");
   c->add_option("--trace", a.trace, "Check a trace saved by 'syspect record' instead of running a command");
-  c->add_option("command", a.command, "The command to run, after -- (overrides [run] command)");
+  c->add_option("command", a.command,
+                "The command to run, after SPEC and the options or after -- (overrides [run] command)");
   c->add_flag("--strict", a.strict,
               "Also install a seccomp filter that kills the target at any i386 or x32 call "
               "the [policy] does not allow (fails closed without the tracer)");

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -35,14 +37,17 @@ bool colour_for(std::FILE* f) {
   return ::isatty(::fileno(f)) != 0;
 }
 
-// CLI11 drops the `--`, so `diff OLD NEW` and `diff OLD -- CMD` look alike
-// once parsed: a lone argument that names a trace file is the new trace.
-bool is_trace_file(const std::string& path) {
-  if (path.ends_with(".jsonl")) return true;
+// Whether `path` looks like a trace file: its first bytes are a trace's
+// header. Says why not, for the message.
+std::string not_a_trace(const std::string& path) {
   std::ifstream in(path);
+  if (!in) return fmt::format("cannot open '{}': {}", path, std::strerror(errno));
   char start[12] = {};
   in.read(start, sizeof start - 1);
-  return std::string_view(start).starts_with("{\"syspect\"");
+  if (std::string_view(start).starts_with("{\"syspect\"")) return {};
+  return fmt::format("'{}' is not a trace file (no syspect header); to compare with a new run of a "
+                     "command, put the command after '--': syspect diff OLD.jsonl -- CMD [ARGS...]",
+                     path);
 }
 
 }  // namespace
@@ -50,7 +55,9 @@ bool is_trace_file(const std::string& path) {
 CLI::App* add_diff_command(CLI::App& app, DiffArgs& a) {
   CLI::App* d = app.add_subcommand("diff", "Compare two recorded traces, or a recorded trace with a new run");
   d->add_option("old", a.old_trace, "The trace recorded before (syspect record)")->required();
-  d->add_option("new", a.rest, "The trace to compare with it, or the command to run after --")->required();
+  d->add_option("new", a.rest, "The trace to compare with it (or, after --, a command to run)")
+      ->expected(0, 1);
+  d->add_option("-o,--output", a.output, "Write the diff to FILE instead of stdout");
   d->add_option("--normalize", a.normalize, "Also replace REGEX with REPLACEMENT in every line (repeatable)");
   d->add_option("--ignore", a.ignore, "Leave out these syscalls: names and @classes, comma separated");
   d->add_option("-U,--context", a.context, "Lines of context around each change (default 3)")
@@ -64,7 +71,8 @@ CLI::App* add_diff_command(CLI::App& app, DiffArgs& a) {
       "addresses become 0xADDR, time() results and random bytes (getrandom, /dev/urandom)\n"
       "are replaced, and futex calls are left out. Exit status: 0 the traces match;\n"
       "1 they differ; 2 bad usage or an unreadable trace; 125..127 the command could\n"
-      "not be traced.");
+      "not be traced. NEW is always a trace file; to compare with a new run, put the\n"
+      "command after '--' (and -o FILE keeps the diff apart from the command's output).");
   return d;
 }
 
@@ -72,7 +80,7 @@ int run_diff(const DiffArgs& a) {
   DiffOptions options;
   options.context = a.context;
   options.keep_futex = a.keep_futex;
-  options.colour = colour_for(stdout);
+  options.colour = (a.output.empty() || a.output == "-") && colour_for(stdout);
   for (const auto& n : a.normalize) {
     auto rule = parse_normalize_rule(n);
     if (!rule) return fail(kExitUsage, rule.error());
@@ -90,8 +98,16 @@ int run_diff(const DiffArgs& a) {
   if (!old_loaded) return fail(kExitUsage, old_loaded.error().format());
   options.old_name = a.old_trace;
 
+  // A second operand is a trace, never something to run: a command comes
+  // only after `--`.
+  if (a.command.empty() && a.rest.empty())
+    return fail(kExitUsage, "give the new trace, or a command to run after '--'");
+  if (!a.command.empty() && !a.rest.empty())
+    return fail(kExitUsage, fmt::format("give either a new trace ('{}') or a command after '--', not both",
+                                        a.rest[0]));
   Trace new_trace;
-  if (a.rest.size() == 1 && is_trace_file(a.rest[0])) {
+  if (!a.rest.empty()) {
+    if (std::string why = not_a_trace(a.rest[0]); !why.empty()) return fail(kExitUsage, why);
     auto loaded = load_trace(a.rest[0]);
     if (!loaded) return fail(kExitUsage, loaded.error().format());
     new_trace = std::move(loaded->trace);
@@ -111,10 +127,10 @@ int run_diff(const DiffArgs& a) {
     if (mem == nullptr) return fail(kExitCannotTrace, "cannot allocate the trace buffer");
     std::unique_ptr<char, decltype(&std::free)> owned(nullptr, &std::free);
     {
-      JsonlSink sink(mem, a.rest, FormatOptions{});
+      JsonlSink sink(mem, a.command, FormatOptions{});
       Tracer tracer(topts);
       tracer.add_sink(&sink);
-      auto result = tracer.run(a.rest);
+      auto result = tracer.run(a.command);
       std::fclose(mem);
       owned.reset(buffer);
       if (!result) return fail(exit_code_for(result.error().kind), result.error().message);
@@ -124,14 +140,22 @@ int run_diff(const DiffArgs& a) {
     if (!loaded) return fail(kExitCannotTrace, loaded.error().format());
     new_trace = std::move(loaded->trace);
     std::string shown;
-    for (const auto& w : a.rest) shown += (shown.empty() ? "" : " ") + w;
+    for (const auto& w : a.command) shown += (shown.empty() ? "" : " ") + w;
     options.new_name = "(run) " + shown;
   }
 
   DiffResult r = a.counts ? diff_counts(old_loaded->trace, new_trace, options)
                           : diff_traces(old_loaded->trace, new_trace, options);
-  std::fputs(r.text.c_str(), stdout);
-  std::fflush(stdout);
+  std::FILE* out = stdout;
+  std::unique_ptr<std::FILE, decltype(&std::fclose)> file(nullptr, &std::fclose);
+  if (!a.output.empty() && a.output != "-") {
+    file.reset(std::fopen(a.output.c_str(), "w"));
+    if (!file) return fail(kExitUsage, fmt::format("cannot write '{}': {}", a.output, std::strerror(errno)));
+    out = file.get();
+  }
+  std::fputs(r.text.c_str(), out);
+  if (std::fflush(out) != 0)
+    return fail(kExitUsage, fmt::format("cannot write '{}': {}", a.output, std::strerror(errno)));
   return r.equal ? kDiffEqual : kDiffDifferent;
 }
 

@@ -11,7 +11,9 @@ namespace syspect {
 
 struct DiffArgs {
   std::string old_trace;
-  std::vector<std::string> rest;  // NEW.jsonl, or the command after --
+  std::vector<std::string> rest;     // NEW.jsonl
+  std::vector<std::string> command;  // ...or the command after --
+  std::string output;                // -o: the diff goes here, not to stdout
   std::vector<std::string> normalize;
   std::vector<std::string> ignore;
   std::size_t context = 3;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "exit_codes.hpp"
 #include "policy.hpp"
 #include "record.hpp"
+#include "syspect/diagnostic.hpp"
 #include "syspect/duration.hpp"
 #include "syspect/filter.hpp"
 #include "syspect/sinks.hpp"
@@ -133,14 +135,30 @@ int run_trace(const TraceArgs& a) {
   return result->status();
 }
 
-// Where the traced command starts in `argv`: like strace, at the first
-// argument that is neither an option of `sub` nor an option's value, or
-// right after `--`. Returns argc when there is no command.
-int command_start(const CLI::App& sub, int argc, char** argv, int from) {
+// Where the command to run starts in `argv`, for a verb that runs one: like
+// strace, at the first argument that is neither an option of `sub`, nor an
+// option's value, nor one of the verb's first `operands` plain arguments
+// (check's SPEC); or right after `--`. When `after_dashdash_only`, plain
+// arguments are all operands (diff's NEW trace) and only `--` starts a
+// command. `start` is argc when there is no command.
+struct CommandSplit {
+  int start;
+  bool dashdash;  // the command came after `--`
+};
+
+CommandSplit command_start(const CLI::App& sub, int argc, char** argv, int from, int operands,
+                           bool after_dashdash_only) {
+  int seen = 0;
   for (int i = from; i < argc; ++i) {
     std::string_view a = argv[i];
-    if (a == "--") return i + 1;
-    if (a.size() < 2 || a[0] != '-') return i;
+    if (a == "--") return {i + 1, true};
+    if (a.size() < 2 || a[0] != '-') {
+      if (after_dashdash_only || seen < operands) {
+        ++seen;
+        continue;
+      }
+      return {i, false};
+    }
     bool long_form = a.substr(0, 2) == "--";
     std::size_t eq = a.find('=');
     std::string name = long_form ? std::string(a.substr(0, eq)) : std::string(a.substr(0, 2));
@@ -148,7 +166,7 @@ int command_start(const CLI::App& sub, int argc, char** argv, int from) {
     const CLI::Option* opt = sub.get_option_no_throw(name);
     if (opt != nullptr && opt->get_expected_min() > 0 && !value_attached) ++i;
   }
-  return argc;
+  return {argc, false};
 }
 
 }  // namespace
@@ -201,13 +219,40 @@ int main(int argc, char** argv) {
   PolicyArgs pa;
   CLI::App* policy = add_policy_command(app, pa);
 
-  // `trace` takes the command as everything from its name on, so that the
-  // command's own options are never read as syspect's.
+  // A verb that runs a command takes it as everything from where it starts,
+  // so that the command's own options are never read as syspect's; the
+  // command may follow the options without `--`, except in diff, whose
+  // second operand is a trace file unless `--` comes first.
+  struct Runs {
+    CLI::App* app;
+    int operands;
+    bool after_dashdash_only;
+    std::vector<std::string>* command;
+  };
+  const std::vector<std::pair<std::string_view, Runs>> runs = {
+      {"trace", {trace, 0, false, &ta.command}},
+      {"record", {record, 0, false, &ra.command}},
+      {"check", {check, 1, false, &ca.command}},
+      {"diff", {diff, 2, true, &da.command}},
+  };
+  std::vector<std::string_view> verbs;
+  for (const CLI::App* sub : app.get_subcommands({})) verbs.push_back(sub->get_name());
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::find(verbs.begin(), verbs.end(), std::string_view(argv[1])) == verbs.end()) {
+    std::string list;
+    for (std::string_view v : verbs) list += fmt::format("{}{}", list.empty() ? "" : ", ", v);
+    std::fprintf(stderr, "syspect: unknown command '%s'%s\n", argv[1],
+                 did_you_mean(argv[1], verbs).c_str());
+    std::fprintf(stderr, "syspect: the commands are %s; 'syspect --help' says more\n", list.c_str());
+    return kExitUsage;
+  }
   int parse_argc = argc;
-  if (argc > 1 && std::string_view(argv[1]) == "trace") {
-    int start = command_start(*trace, argc, argv, 2);
-    for (int i = start; i < argc; ++i) ta.command.emplace_back(argv[i]);
-    parse_argc = start > 2 && std::string_view(argv[start - 1]) == "--" ? start - 1 : start;
+  std::vector<std::string> command;
+  for (const auto& [name, verb] : runs) {
+    if (argc < 2 || std::string_view(argv[1]) != name) continue;
+    CommandSplit split = command_start(*verb.app, argc, argv, 2, verb.operands, verb.after_dashdash_only);
+    for (int i = split.start; i < argc; ++i) command.emplace_back(argv[i]);
+    parse_argc = split.dashdash ? split.start - 1 : split.start;
   }
 
   try {
@@ -223,6 +268,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "Run 'syspect --help' for usage.\n");
     return kExitUsage;
   }
+  // Set after parsing, which leaves the command alone.
+  for (const auto& [name, verb] : runs)
+    if (verb.app->parsed()) *verb.command = command;
   if (trace->parsed()) return run_trace(ta);
   if (check->parsed()) return run_check(ca);
   if (record->parsed()) return run_record(ra);

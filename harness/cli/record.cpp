@@ -31,7 +31,7 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
                 "Show at most N bytes of each string in the saved text (default 32)")
       ->check(CLI::NonNegativeNumber);
   r->add_option("--timeout", a.timeout, "Kill the whole traced tree after DURATION (10s, 500ms, 2m)");
-  r->add_option("command", a.command, "The command to run, after --")->required();
+  r->add_option("command", a.command, "The command to run (after the options, or after --)");
   r->footer(
       "The file can be checked (syspect check SPEC --trace FILE), compared (syspect diff)\n"
       "and turned into a policy (syspect policy). Exit status: the command's own; 2 for\n"
@@ -40,6 +40,7 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
 }
 
 int run_record(const RecordArgs& a) {
+  if (a.command.empty()) return fail(kExitUsage, "give the command to record after the options (or after '--')");
   TraceOptions options;
   options.struct_string_limit = a.string_limit;
   if (!a.timeout.empty()) {

@@ -206,6 +206,67 @@ TEST(Cli, UnderAnotherTracerSaysWhoTracesIt) {
   EXPECT_FALSE(contains(lines[0], "ptrace_scope")) << r.err;
 }
 
+// ---- verbs and where their command starts ---------------------------------
+
+TEST(Cli, UnknownVerbSaysWhichItMeant) {
+  auto r = run_cli({"tarce", "--", "true"});
+  EXPECT_EQ(r.status(), 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, "unknown command 'tarce'; did you mean 'trace'?")) << r.err;
+  EXPECT_TRUE(contains(r.err, "trace, check, record, diff, policy")) << r.err;
+}
+
+// As in trace (and strace), the command may follow the options without
+// `--` in every verb that runs one; its own options stay its own.
+TEST(Cli, EveryVerbTakesTheCommandAfterItsOptions) {
+  TempDir dir;
+  std::string listing = dir.file("listing");
+  std::filesystem::create_directory(listing);
+  write_file(listing + "/a.txt", "a");
+  std::string rec = dir.file("find.jsonl");
+  auto r = run_cli({"record", "-o", rec, "find", listing, "-type", "f"});
+  ASSERT_EQ(r.status(), 0) << describe(r);
+  EXPECT_EQ(r.out, listing + "/a.txt\n");
+  EXPECT_EQ(read_jsonl(rec).header.value("command", json()), json({"find", listing, "-type", "f"}));
+
+  std::string spec = dir.file("spec.toml");
+  write_file(spec, "version = 1\n[[expect]]\nsyscall = \"newfstatat\"\n");
+  auto c = run_cli({"check", spec, "--report", "text", "find", listing, "-type", "f"});
+  EXPECT_EQ(c.status(), 0) << describe(c);
+  EXPECT_EQ(c.out, listing + "/a.txt\n");
+
+  auto d = run_cli({"diff", "--counts", rec, "--", "find", listing, "-type", "f"});
+  EXPECT_EQ(d.status(), 0) << describe(d);
+
+  auto none = run_cli({"record", "-o", dir.file("none.jsonl")});
+  EXPECT_EQ(none.status(), 2) << describe(none);
+}
+
+// diff's second operand is a trace file and is never run: only a command
+// after `--` runs. -o keeps the diff apart from that command's output.
+TEST(Cli, DiffNeverRunsItsSecondOperand) {
+  TempDir dir;
+  std::string rec = dir.file("old.jsonl");
+  ASSERT_EQ(run_cli({"record", "-o", rec, "--", target("exit_code"), "0"}).status(), 0);
+  std::string marker = dir.file("ran");
+  std::string app = dir.file("app");
+  write_file(app, "#!/bin/sh\ntouch " + marker + "\necho from-app\n");
+  ::chmod(app.c_str(), 0755);
+  for (const std::string& second : {app, dir.file("git.sys")}) {
+    if (second != app) write_file(second, "not a trace\n");
+    auto r = run_cli({"diff", rec, second});
+    EXPECT_EQ(r.status(), 2) << describe(r);
+    EXPECT_TRUE(contains(r.err, "is not a trace file")) << r.err;
+    EXPECT_TRUE(contains(r.err, "-- CMD")) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(marker)) << second << " was run";
+  }
+  std::string out = dir.file("diff.txt");
+  auto live = run_cli({"diff", rec, "-o", out, "--", app});
+  EXPECT_EQ(live.status(), 1) << describe(live);
+  EXPECT_TRUE(std::filesystem::exists(marker));
+  EXPECT_EQ(live.out, "from-app\n") << "only the command's own output on stdout";
+  EXPECT_TRUE(contains(read_file(out), "+++ (run) " + app)) << read_file(out);
+}
+
 // ---- JSON Lines ----------------------------------------------------------
 
 TEST(Cli, JsonlHeaderEventsAndEnd) {
