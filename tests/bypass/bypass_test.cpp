@@ -311,6 +311,7 @@ INSTANTIATE_TEST_SUITE_P(Modes, Bypass, testing::Values(Mode::Full, Mode::Filter
 // ---- --strict ----------------------------------------------------------------
 
 TEST(Strict, TraceKillsTheTargetAtAnI386Call) {
+  SKIP_WITHOUT_IA32();
   for (std::vector<std::string> extra : {std::vector<std::string>{}, {"-e", "trace=getpid"}}) {
     std::vector<std::string> opts = {"--strict"};
     opts.insert(opts.end(), extra.begin(), extra.end());
@@ -334,6 +335,7 @@ TEST(Strict, TraceKillsTheTargetAtAnX32Call) {
 }
 
 TEST(Strict, CheckLetsThroughWhatThePolicyAllows) {
+  SKIP_WITHOUT_IA32();
   TempDir dir;
   std::string lenient = dir.file("lenient.toml"), strict = dir.file("strict.toml");
   write_file(lenient, "version = 1\n[policy]\ndeny = [\"i386:open\"]\n");

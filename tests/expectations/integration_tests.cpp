@@ -335,6 +335,7 @@ deny = ["getppid"]
 }
 
 TEST(CheckLib, OtherAbiNeverMatchesAnX86_64AllowEntry) {
+  SKIP_WITHOUT_IA32();
   // Allow everything the program does through the x86_64 ABI.
   auto t = trace_lib({syscaller(), "getpid"});
   std::set<std::string> names;

@@ -449,6 +449,7 @@ TEST(Cli, DoubleForkDaemon) {
 
 // 7. int $0x80.
 TEST(Cli, Int80) {
+  SKIP_WITHOUT_IA32();
   auto t = cli_trace({}, {target("int80")});
   EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
   auto pids = pids_after(t.proc.out, "getpid");

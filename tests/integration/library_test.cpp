@@ -452,6 +452,7 @@ TEST(Library, DoubleForkDaemonGrandchildIsFollowed) {
 
 // 7. int $0x80 from a 64-bit program.
 TEST(Library, Int80IsDecodedAsI386) {
+  SKIP_WITHOUT_IA32();
   auto t = trace_lib({target("int80")});
   ASSERT_TRUE(t.ok) << t.error.message;
   EXPECT_EQ(t.result.status(), 0) << dump(t);
