@@ -203,6 +203,31 @@ TEST(Record, ExitsAsTheCommandAndWritesAWholeTrace) {
   EXPECT_FALSE(std::filesystem::exists(path)) << "a header alone is not a trace";
 }
 
+// Bytes that look like UTF-8 but are not (overlong forms, a surrogate, a
+// code point above U+10FFFF) are written as hex, each in a write of its own,
+// so that every line is valid JSON and the trace reads back byte for byte.
+TEST(Record, BytesThatAreNotUtf8ReadBack) {
+  TempDir dir;
+  const std::vector<std::string> buffers = {"\xe0\x8c\x89", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                            "caf\xc3\xa9"};
+  std::string script;
+  for (const auto& b : buffers) {
+    script += "printf '";
+    for (unsigned char c : b) script += fmt::format("\\{:03o}", c);
+    script += "'; ";
+  }
+  std::string path = record(dir, "t.jsonl", {"/bin/sh", "-c", script + "true"});
+  std::string text = read_file(path);
+  for (const auto& line : lines_of(text)) EXPECT_TRUE(json::accept(line)) << line;
+  EXPECT_THAT(text, ::testing::HasSubstr(R"("value":"café")"));
+  auto loaded = syspect::load_trace(path);
+  ASSERT_TRUE(loaded) << loaded.error().format();
+  std::vector<std::string> written;
+  for (const auto& w : loaded->trace.syscalls("write"))
+    if (w.args[0].num == 1) written.push_back(w.args[1].bytes);
+  EXPECT_EQ(written, buffers);
+}
+
 TEST(CheckTrace, ChecksARecordingWithoutRunningIt) {
   TempDir dir;
   std::string path = record(dir, "t.jsonl", {diff_target("diff_random")});
