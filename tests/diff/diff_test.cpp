@@ -327,6 +327,62 @@ TEST_P(SameProgramTwice, GivesAnEmptyDiff) {
 INSTANTIATE_TEST_SUITE_P(Diff, SameProgramTwice,
                          ::testing::Values("diff_threads", "diff_forks", "diff_random"));
 
+// Real programs, each recorded twice from the same inputs: every value that
+// varies between two identical runs is normalised, so the diff is empty.
+TEST(Diff, RealProgramsTwiceGiveAnEmptyDiff) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("tree/sub"));
+  write_file(dir.file("tree/fruit"), "banana\napple\ncherry\n");
+  write_file(dir.file("tree/sub/b"), "b\n");
+  const std::vector<std::vector<std::string>> commands = {
+      {"tar", "czf", dir.file("out.tgz"), "-C", dir.file("tree"), "."},  // a SIGCHLD after wait4
+      {"sh", "-c", "/bin/true; /bin/true"},
+      {"sort", "--parallel=1", dir.file("tree/fruit")},  // sysinfo
+      {"find", dir.file("tree")},                        // fstatfs
+      {diff_target("diff_machine")},
+  };
+  int n = 0;
+  for (const auto& cmd : commands) {
+    SCOPED_TRACE(cmd[0] + (cmd.size() > 1 ? " " + cmd[1] : ""));
+    std::string a = record(dir, fmt::format("{}a.jsonl", n), cmd);
+    std::filesystem::remove(dir.file("out.tgz"));
+    std::string b = record(dir, fmt::format("{}b.jsonl", n++), cmd);
+    std::filesystem::remove(dir.file("out.tgz"));
+    ProcResult d = run_cli({"diff", a, b});
+    EXPECT_EQ(d.status(), 0) << d.out << d.err;
+  }
+}
+
+// What the normalisation makes of each of those values.
+TEST(Diff, ValuesTheMachineGivesAreNamed) {
+  TempDir dir;
+  auto lines_of_trace = [&dir](const std::string& name, const std::vector<std::string>& cmd) {
+    auto loaded = syspect::load_trace(record(dir, name, cmd));
+    EXPECT_TRUE(loaded);
+    std::string all;
+    if (!loaded) return all;
+    for (const auto& t : syspect::normalize_trace(loaded->trace, {}))
+      for (const auto& l : t.lines) all += l + "\n";
+    return all;
+  };
+  std::string m = lines_of_trace("m.jsonl", {diff_target("diff_machine")});
+  EXPECT_THAT(m, ::testing::ContainsRegex(
+                     R"(sysinfo\(\{uptime=N, loads=N, totalram=[0-9]+, freeram=N, sharedram=N, bufferram=N, )"
+                     R"(totalswap=[0-9]+, freeswap=N, procs=N, totalhigh=[0-9]+, freehigh=N, mem_unit=[0-9]+\}\) = 0)"));
+  EXPECT_THAT(m, ::testing::ContainsRegex(R"(statfs\("/", \{.*f_blocks=[0-9]+, f_bfree=N, f_bavail=N, f_files=[0-9]+, f_ffree=N, )"));
+  EXPECT_THAT(m, ::testing::HasSubstr("newfstatat(AT_FDCWD, \"/proc/<pid 1>\", "));
+  EXPECT_THAT(m, ::testing::HasSubstr("newfstatat(AT_FDCWD, \"/proc/<pid 1>/task/<pid 1>/stat\", "));
+  EXPECT_THAT(m, ::testing::HasSubstr("getpgrp() = <pid x1>\nkill(-<pid x1>, 0) = 0\n"));
+  // Port 0 asked for stays; the ports the kernel picked do not.
+  EXPECT_THAT(m, ::testing::HasSubstr("bind(3, {sa_family=AF_INET, sin_port=htons(0), "));
+  EXPECT_THAT(m, ::testing::HasSubstr("getsockname(3, {sa_family=AF_INET, sin_port=htons(<ephemeral>), "));
+  EXPECT_THAT(m, ::testing::HasSubstr("connect(4, {sa_family=AF_INET, sin_port=htons(<ephemeral>), "));
+  EXPECT_THAT(m, ::testing::HasSubstr("accept(3, {sa_family=AF_INET, sin_port=htons(<ephemeral>), "));
+  EXPECT_THAT(m, ::testing::HasSubstr("getsockname(3, {sa_family=AF_NETLINK, nl_pid=<pid 1>, "));
+  std::string sh = lines_of_trace("sh.jsonl", {"sh", "-c", "/bin/true; /bin/true"});
+  EXPECT_THAT(sh, ::testing::HasSubstr(") = <pid 1.1>\nrt_sigreturn({mask=[]}) = <restored>\n"));
+}
+
 TEST(Diff, NamesPidsByTheirPlaceInTheTree) {
   TempDir dir;
   std::string path = record(dir, "t.jsonl", {diff_target("diff_forks")});
