@@ -36,6 +36,31 @@ std::vector<std::pair<std::string, std::vector<std::string>>> whole_classes(cons
   return out;
 }
 
+constexpr AlwaysAllowed kAlwaysAllowed[] = {
+    {"rt_sigreturn", "returns from a signal handler", true},
+    {"sigreturn", "returns from a signal handler", true},
+    {"restart_syscall", "resumes a sleep or poll that a stop interrupted", true},
+    {"exit", "ends a thread", true},
+    {"exit_group", "ends the process", true},
+    {"madvise", "glibc releases the stack of a thread that ends", false},
+};
+
+std::set<Abi> abis_of(const SyscallUsage& u) {
+  std::set<Abi> abis = {Abi::x86_64};
+  for (const auto& [key, n] : u.counts) abis.insert(key.first);
+  return abis;
+}
+
+// The always-allowed calls the traces did not show, for each ABI they used
+// that has them.
+std::vector<std::pair<Abi, const AlwaysAllowed*>> always_allowed_unseen(const SyscallUsage& u) {
+  std::vector<std::pair<Abi, const AlwaysAllowed*>> out;
+  for (Abi abi : abis_of(u))
+    for (const AlwaysAllowed& a : kAlwaysAllowed)
+      if (find_syscall(abi, a.name) != nullptr && !u.counts.count({abi, a.name})) out.emplace_back(abi, &a);
+  return out;
+}
+
 std::string arch_of(Abi abi) {
   switch (abi) {
     case Abi::x86_64: return "SCMP_ARCH_X86_64";
@@ -46,6 +71,8 @@ std::string arch_of(Abi abi) {
 }
 
 }  // namespace
+
+std::span<const AlwaysAllowed> always_allowed() { return kAlwaysAllowed; }
 
 void SyscallUsage::add(const Trace& trace, const std::string& source) {
   std::string command;
@@ -82,6 +109,10 @@ std::string policy_toml(const SyscallUsage& u) {
     std::string text = abi == Abi::x86_64 ? name : fmt::format("{}:{}", abi_name(abi), name);
     entries.push_back({text, plural(n, "call")});
   }
+  for (const auto& [abi, a] : always_allowed_unseen(u)) {
+    std::string text = abi == Abi::x86_64 ? a->name : fmt::format("{}:{}", abi_name(abi), a->name);
+    entries.push_back({text, fmt::format("not seen; any process may need it: {}", a->why)});
+  }
   // Classes first, then names, each in alphabetical order.
   std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     bool ca = a.text[0] == '@', cb = b.text[0] == '@';
@@ -92,6 +123,8 @@ std::string policy_toml(const SyscallUsage& u) {
   std::string out = "# The syscalls these traces made, and nothing else (syspect policy):\n";
   for (const auto& s : u.sources) out += "#   " + s + "\n";
   out += "# Check a run against it: syspect check THIS.toml -- CMD [ARGS...]\n";
+  out += "# Calls marked \"not seen\" are allowed because a run that gets a signal or ends a\n";
+  out += "# thread makes them, whether or not these traces did.\n";
   if (!u.unknown.empty()) {
     out += "# Calls by number only, which no allow entry can name (they will be reported):\n";
     for (const auto& [name, n] : u.unknown) out += fmt::format("#   {} ({})\n", name, plural(n, "call"));
@@ -107,12 +140,11 @@ std::string policy_toml(const SyscallUsage& u) {
 
 std::string policy_seccomp(const SyscallUsage& u) {
   std::set<std::string> names;
-  std::set<Abi> abis;
-  for (const auto& [key, n] : u.counts) {
-    abis.insert(key.first);
-    names.insert(key.second);
-  }
-  abis.insert(Abi::x86_64);
+  for (const auto& [key, n] : u.counts) names.insert(key.second);
+  std::set<std::string> always;
+  for (const auto& [abi, a] : always_allowed_unseen(u))
+    if (a->seccomp && !names.count(a->name)) always.insert(a->name);
+  std::set<Abi> abis = abis_of(u);
   nlohmann::ordered_json profile;
   profile["defaultAction"] = "SCMP_ACT_ERRNO";
   profile["defaultErrnoRet"] = 1;  // EPERM
@@ -124,6 +156,14 @@ std::string policy_seccomp(const SyscallUsage& u) {
   rule["action"] = "SCMP_ACT_ALLOW";
   rule["comment"] = "the syscalls syspect saw the traced program make";
   profile["syscalls"] = nlohmann::ordered_json::array({rule});
+  if (!always.empty()) {
+    nlohmann::ordered_json extra;
+    extra["names"] = always;
+    extra["action"] = "SCMP_ACT_ALLOW";
+    extra["comment"] = "not seen, but any process may need them: to return from a signal handler, "
+                       "resume a call after a stop, end a thread";
+    profile["syscalls"].push_back(extra);
+  }
   return profile.dump(2) + "\n";
 }
 

@@ -34,7 +34,7 @@ bool left_out(const SyscallEvent& e, const DiffOptions& o) {
 bool is_pid_arg(const ArgDesc& d) {
   return (d.kind == ArgKind::Int || d.kind == ArgKind::Long) &&
          (std::strcmp(d.name, "pid") == 0 || std::strcmp(d.name, "tgid") == 0 ||
-          std::strcmp(d.name, "tid") == 0);
+          std::strcmp(d.name, "tid") == 0 || std::strcmp(d.name, "pgid") == 0);
 }
 
 // Calls whose successful result is a pid or tid.
@@ -64,9 +64,50 @@ const std::regex& time_regex() {
   static const std::regex r("(tv_(?:sec|nsec|usec))=[0-9]+");
   return r;
 }
+// /proc/PID and /proc/PID/task/TID as a path, alone or followed by more of
+// one.
 const std::regex& proc_pid_regex() {
-  static const std::regex r("/proc/(\\d+)/");
+  static const std::regex r("/proc/(\\d+)(?:/task/(\\d+))?(?![0-9A-Za-z_.-])");
   return r;
+}
+// Pids inside decoded structs: a netlink address's port id (the pid for a
+// process's first netlink socket).
+const std::regex& struct_pid_regex() {
+  static const std::regex r("\\b(nl_pid)=(\\d+)");
+  return r;
+}
+// A port the kernel picked: bound to 0, or the local end of a connection.
+// Linux picks them from 32768..60999 by default; ports programs choose
+// are mostly below.
+const std::regex& port_regex() {
+  static const std::regex r("(sin6?_port)=htons\\(([0-9]+)\\)");
+  return r;
+}
+constexpr long kFirstEphemeralPort = 32768;
+// What the state of the whole machine gives: sysinfo's clock, load, memory
+// and process count; statfs's free blocks and inodes.
+const std::regex& sysinfo_regex() {
+  static const std::regex r("\\b(uptime|loads|freeram|sharedram|bufferram|freeswap|procs|freehigh)=(\\[[^\\]]*\\]|[0-9]+)");
+  return r;
+}
+const std::regex& statfs_regex() {
+  static const std::regex r("\\b(f_bfree|f_bavail|f_ffree)=[0-9]+");
+  return r;
+}
+
+// Replaces each match of `re` in `text` by what `f` makes of it.
+template <typename F>
+std::string replace_each(const std::string& text, const std::regex& re, F f) {
+  std::string out;
+  std::sregex_iterator it(text.begin(), text.end(), re), end;
+  std::size_t last = 0;
+  for (; it != end; ++it) {
+    out.append(text, last, static_cast<std::size_t>(it->position()) - last);
+    out += f(*it);
+    last = static_cast<std::size_t>(it->position() + it->length());
+  }
+  out.append(text, last);
+  return out;
 }
 
 bool is_random_device(const std::string& path) {
@@ -223,8 +264,10 @@ class Normalizer {
       for (int i = 0; i < e.nargs; ++i) {
         const ArgDesc& d = e.desc->args[i];
         ArgValue& v = e.args[i];
-        if (is_pid_arg(d) && v.form == ArgValue::Form::Number && v.num > 0) {
-          v.num = labels_.mark(static_cast<pid_t>(v.num));
+        // A negative pid names a process group (kill, wait4): -<pid 1>.
+        if (is_pid_arg(d) && v.form == ArgValue::Form::Number && (v.num > 0 || v.num < -1)) {
+          std::int64_t mark = labels_.mark(static_cast<pid_t>(v.num > 0 ? v.num : -v.num));
+          v.num = v.num > 0 ? mark : -mark;
           v.raw = static_cast<std::uint64_t>(v.num);
         }
         if (d.kind == ArgKind::Buf && v.form == ArgValue::Form::Bytes && reads_random(e)) {
@@ -239,6 +282,10 @@ class Normalizer {
           result = "<time>";
         } else if (named(e, {"times"})) {
           result = "<clock ticks>";
+        } else if (named(e, {"rt_sigreturn", "sigreturn"})) {
+          // What the interrupted code had in rax (often the result of the
+          // call the signal came after), not something the return does.
+          result = "<restored>";
         }
       }
     }
@@ -248,35 +295,40 @@ class Normalizer {
       if (eq != std::string::npos) text = text.substr(0, eq + 3) + *result;
     }
     if (!labels_.table.empty()) {
-      std::string out;
-      std::sregex_iterator it(text.begin(), text.end(), pid_mark_regex()), end;
-      std::size_t last = 0;
-      for (; it != end; ++it) {
-        out.append(text, last, static_cast<std::size_t>(it->position()) - last);
-        std::size_t i = std::stoul((*it)[1].str());
-        out += i < labels_.table.size() ? labels_.table[i] : it->str();
-        last = static_cast<std::size_t>(it->position() + it->length());
-      }
-      out.append(text, last);
-      text = std::move(out);
+      text = replace_each(text, pid_mark_regex(), [this](const std::smatch& m) {
+        std::size_t i = std::stoul(m[1].str());
+        return i < labels_.table.size() ? labels_.table[i] : m.str();
+      });
     }
+    if (named(e, {"sysinfo"})) text = std::regex_replace(text, sysinfo_regex(), "$1=N");
+    if (named(e, {"statfs", "fstatfs"})) text = std::regex_replace(text, statfs_regex(), "$1=N");
     return finish(std::move(text));
   }
 
-  // What every line gets: /proc/PID/ paths, addresses, the user's patterns.
+  // What every line gets: /proc/PID paths, pids in structs, ports the
+  // kernel picked, addresses, the user's patterns.
   std::string finish(std::string text) {
     if (text.find("/proc/") != std::string::npos) {
-      std::string out;
-      std::sregex_iterator it(text.begin(), text.end(), proc_pid_regex()), end;
-      std::size_t last = 0;
-      for (; it != end; ++it) {
-        out.append(text, last, static_cast<std::size_t>(it->position()) - last);
-        auto pid = static_cast<pid_t>(std::stol((*it)[1].str()));
-        out += labels_.known.count(pid) ? "/proc/" + labels_.label(pid) + "/" : it->str();
-        last = static_cast<std::size_t>(it->position() + it->length());
-      }
-      out.append(text, last);
-      text = std::move(out);
+      text = replace_each(text, proc_pid_regex(), [this](const std::smatch& m) {
+        auto known = [this](const std::string& n) {
+          auto pid = static_cast<pid_t>(std::stol(n));
+          return labels_.known.count(pid) ? labels_.label(pid) : n;
+        };
+        std::string out = "/proc/" + known(m[1].str());
+        if (m[2].matched) out += "/task/" + known(m[2].str());
+        return out;
+      });
+    }
+    if (text.find("nl_pid=") != std::string::npos) {
+      text = replace_each(text, struct_pid_regex(), [this](const std::smatch& m) {
+        long pid = std::stol(m[2].str());
+        return pid > 0 ? m[1].str() + "=" + labels_.label(static_cast<pid_t>(pid)) : m.str();
+      });
+    }
+    if (text.find("_port=htons(") != std::string::npos) {
+      text = replace_each(text, port_regex(), [](const std::smatch& m) {
+        return std::stol(m[2].str()) >= kFirstEphemeralPort ? m[1].str() + "=htons(<ephemeral>)" : m.str();
+      });
     }
     text = std::regex_replace(text, address_regex(), "0xADDR");
     if (text.find("tv_") != std::string::npos) text = std::regex_replace(text, time_regex(), "$1=N");

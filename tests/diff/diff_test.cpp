@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -203,6 +205,31 @@ TEST(Record, ExitsAsTheCommandAndWritesAWholeTrace) {
   EXPECT_FALSE(std::filesystem::exists(path)) << "a header alone is not a trace";
 }
 
+// Bytes that look like UTF-8 but are not (overlong forms, a surrogate, a
+// code point above U+10FFFF) are written as hex, each in a write of its own,
+// so that every line is valid JSON and the trace reads back byte for byte.
+TEST(Record, BytesThatAreNotUtf8ReadBack) {
+  TempDir dir;
+  const std::vector<std::string> buffers = {"\xe0\x8c\x89", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                            "caf\xc3\xa9"};
+  std::string script;
+  for (const auto& b : buffers) {
+    script += "printf '";
+    for (unsigned char c : b) script += fmt::format("\\{:03o}", c);
+    script += "'; ";
+  }
+  std::string path = record(dir, "t.jsonl", {"/bin/sh", "-c", script + "true"});
+  std::string text = read_file(path);
+  for (const auto& line : lines_of(text)) EXPECT_TRUE(json::accept(line)) << line;
+  EXPECT_THAT(text, ::testing::HasSubstr(R"("value":"café")"));
+  auto loaded = syspect::load_trace(path);
+  ASSERT_TRUE(loaded) << loaded.error().format();
+  std::vector<std::string> written;
+  for (const auto& w : loaded->trace.syscalls("write"))
+    if (w.args[0].num == 1) written.push_back(w.args[1].bytes);
+  EXPECT_EQ(written, buffers);
+}
+
 TEST(CheckTrace, ChecksARecordingWithoutRunningIt) {
   TempDir dir;
   std::string path = record(dir, "t.jsonl", {diff_target("diff_random")});
@@ -301,6 +328,62 @@ TEST_P(SameProgramTwice, GivesAnEmptyDiff) {
 
 INSTANTIATE_TEST_SUITE_P(Diff, SameProgramTwice,
                          ::testing::Values("diff_threads", "diff_forks", "diff_random"));
+
+// Real programs, each recorded twice from the same inputs: every value that
+// varies between two identical runs is normalised, so the diff is empty.
+TEST(Diff, RealProgramsTwiceGiveAnEmptyDiff) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("tree/sub"));
+  write_file(dir.file("tree/fruit"), "banana\napple\ncherry\n");
+  write_file(dir.file("tree/sub/b"), "b\n");
+  const std::vector<std::vector<std::string>> commands = {
+      {"tar", "czf", dir.file("out.tgz"), "-C", dir.file("tree"), "."},  // a SIGCHLD after wait4
+      {"sh", "-c", "/bin/true; /bin/true"},
+      {"sort", "--parallel=1", dir.file("tree/fruit")},  // sysinfo
+      {"find", dir.file("tree")},                        // fstatfs
+      {diff_target("diff_machine")},
+  };
+  int n = 0;
+  for (const auto& cmd : commands) {
+    SCOPED_TRACE(cmd[0] + (cmd.size() > 1 ? " " + cmd[1] : ""));
+    std::string a = record(dir, fmt::format("{}a.jsonl", n), cmd);
+    std::filesystem::remove(dir.file("out.tgz"));
+    std::string b = record(dir, fmt::format("{}b.jsonl", n++), cmd);
+    std::filesystem::remove(dir.file("out.tgz"));
+    ProcResult d = run_cli({"diff", a, b});
+    EXPECT_EQ(d.status(), 0) << d.out << d.err;
+  }
+}
+
+// What the normalisation makes of each of those values.
+TEST(Diff, ValuesTheMachineGivesAreNamed) {
+  TempDir dir;
+  auto lines_of_trace = [&dir](const std::string& name, const std::vector<std::string>& cmd) {
+    auto loaded = syspect::load_trace(record(dir, name, cmd));
+    EXPECT_TRUE(loaded);
+    std::string all;
+    if (!loaded) return all;
+    for (const auto& t : syspect::normalize_trace(loaded->trace, {}))
+      for (const auto& l : t.lines) all += l + "\n";
+    return all;
+  };
+  std::string m = lines_of_trace("m.jsonl", {diff_target("diff_machine")});
+  EXPECT_THAT(m, ::testing::ContainsRegex(
+                     R"(sysinfo\(\{uptime=N, loads=N, totalram=[0-9]+, freeram=N, sharedram=N, bufferram=N, )"
+                     R"(totalswap=[0-9]+, freeswap=N, procs=N, totalhigh=[0-9]+, freehigh=N, mem_unit=[0-9]+\}\) = 0)"));
+  EXPECT_THAT(m, ::testing::ContainsRegex(R"(statfs\("/", \{.*f_blocks=[0-9]+, f_bfree=N, f_bavail=N, f_files=[0-9]+, f_ffree=N, )"));
+  EXPECT_THAT(m, ::testing::HasSubstr("newfstatat(AT_FDCWD, \"/proc/<pid 1>\", "));
+  EXPECT_THAT(m, ::testing::HasSubstr("newfstatat(AT_FDCWD, \"/proc/<pid 1>/task/<pid 1>/stat\", "));
+  EXPECT_THAT(m, ::testing::HasSubstr("getpgrp() = <pid x1>\nkill(-<pid x1>, 0) = 0\n"));
+  // Port 0 asked for stays; the ports the kernel picked do not.
+  EXPECT_THAT(m, ::testing::HasSubstr("bind(3, {sa_family=AF_INET, sin_port=htons(0), "));
+  EXPECT_THAT(m, ::testing::HasSubstr("getsockname(3, {sa_family=AF_INET, sin_port=htons(<ephemeral>), "));
+  EXPECT_THAT(m, ::testing::HasSubstr("connect(4, {sa_family=AF_INET, sin_port=htons(<ephemeral>), "));
+  EXPECT_THAT(m, ::testing::HasSubstr("accept(3, {sa_family=AF_INET, sin_port=htons(<ephemeral>), "));
+  EXPECT_THAT(m, ::testing::HasSubstr("getsockname(3, {sa_family=AF_NETLINK, nl_pid=<pid 1>, "));
+  std::string sh = lines_of_trace("sh.jsonl", {"sh", "-c", "/bin/true; /bin/true"});
+  EXPECT_THAT(sh, ::testing::HasSubstr(") = <pid 1.1>\nrt_sigreturn({mask=[]}) = <restored>\n"));
+}
 
 TEST(Diff, NamesPidsByTheirPlaceInTheTree) {
   TempDir dir;
@@ -496,10 +579,9 @@ TEST(Policy, TomlRoundTripsThroughCheck) {
   EXPECT_THAT(bad.err, ::testing::HasSubstr("bad.jsonl:1: the trace stops before its \"end\" line"));
 }
 
-// Runs `argv` in a child under the seccomp profile, built with libseccomp
-// the way an OCI runtime builds it; returns the wait status.
-int run_under_profile(const json& profile, const std::vector<std::string>& argv,
-                      const std::string& leave_out = "") {
+// A libseccomp filter built from the profile the way an OCI runtime builds
+// it, without `leave_out`. The caller releases it.
+scmp_filter_ctx filter_of(const json& profile, const std::string& leave_out = "") {
   EXPECT_EQ(profile.value("defaultAction", ""), "SCMP_ACT_ERRNO");
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(profile.value("defaultErrnoRet", 1)));
   EXPECT_NE(ctx, nullptr);
@@ -522,6 +604,14 @@ int run_under_profile(const json& profile, const std::vector<std::string>& argv,
       EXPECT_EQ(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0), 0) << name;
     }
   }
+  return ctx;
+}
+
+// Runs `argv` in a child under the seccomp profile, built with libseccomp
+// the way an OCI runtime builds it; returns the wait status.
+int run_under_profile(const json& profile, const std::vector<std::string>& argv,
+                      const std::string& leave_out = "") {
+  scmp_filter_ctx ctx = filter_of(profile, leave_out);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -537,6 +627,104 @@ int run_under_profile(const json& profile, const std::vector<std::string>& argv,
   int status = 0;
   EXPECT_EQ(::waitpid(pid, &status, 0), pid);
   return status;
+}
+
+// A child whose stdin and stdout are pipes to the test, run under the
+// seccomp filter `ctx` when there is one (as a runtime loads a profile
+// before it execs the program). Killed and reaped when dropped unwaited.
+class Piped {
+ public:
+  Piped(const std::vector<std::string>& argv, scmp_filter_ctx ctx) {
+    int in[2], out[2];
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe2");
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(in[0], 0);
+      ::dup2(out[1], 1);
+      sigset_t none;
+      sigemptyset(&none);
+      ::sigprocmask(SIG_SETMASK, &none, nullptr);
+      if (ctx != nullptr && seccomp_load(ctx) != 0) ::_exit(98);
+      ::execv(args[0], args.data());
+      ::_exit(97);
+    }
+    ::close(in[0]);
+    ::close(out[1]);
+    in_ = in[1];
+    out_ = out[0];
+  }
+  ~Piped() {
+    if (!reaped_) {
+      ::kill(pid_, SIGKILL);
+      int st;
+      ::waitpid(pid_, &st, 0);
+    }
+    close_stdin();
+    ::close(out_);
+  }
+  Piped(const Piped&) = delete;
+  Piped& operator=(const Piped&) = delete;
+
+  pid_t pid() const { return pid_; }
+  std::optional<std::string> line() { return read_line_fd(out_, 20s); }
+  void send(const std::string& s) { EXPECT_EQ(::write(in_, s.data(), s.size()), static_cast<ssize_t>(s.size())); }
+  void close_stdin() {
+    if (in_ >= 0) ::close(in_);
+    in_ = -1;
+  }
+  // Whether it stopped (it is our child: waitpid sees the stop).
+  bool await_stop() {
+    return eventually([this] {
+      int st = 0;
+      return ::waitpid(pid_, &st, WNOHANG | WUNTRACED) == pid_ && WIFSTOPPED(st);
+    });
+  }
+  // The wait status, or nothing when it did not end within `limit` (it is
+  // killed then).
+  std::optional<int> wait(std::chrono::milliseconds limit = 20s) {
+    int st = 0;
+    bool ended = eventually([&] { return ::waitpid(pid_, &st, WNOHANG) == pid_; }, limit);
+    if (!ended) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &st, 0);
+      reaped_ = true;
+      return std::nullopt;
+    }
+    reaped_ = true;
+    return st;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int in_ = -1, out_ = -1;
+  bool reaped_ = false;
+};
+
+// Whether thread `tid` of `pid` is blocked in syscall `nr`.
+bool in_call(pid_t pid, pid_t tid, long nr) {
+  std::ifstream in(fmt::format("/proc/{}/task/{}/syscall", pid, tid));
+  long got = -1;
+  return static_cast<bool>(in >> got) && got == nr;
+}
+
+// Whether `sig` is pending for thread `tid` of `pid` or its process.
+bool signal_pending(pid_t pid, pid_t tid, int sig) {
+  std::uint64_t bit = 1ull << (sig - 1);
+  for (const char* key : {"SigPnd", "ShdPnd"}) {
+    auto v = proc_status_field(fmt::format("/proc/{}/task/{}/status", pid, tid), key);
+    if (v && (std::stoull(*v, nullptr, 16) & bit)) return true;
+  }
+  return false;
+}
+
+std::string status_text(const std::optional<int>& st) {
+  if (!st) return "still running after 20 s (killed)";
+  if (WIFEXITED(*st)) return fmt::format("exited {}", WEXITSTATUS(*st));
+  if (WIFSIGNALED(*st)) return fmt::format("killed by signal {}", WTERMSIG(*st));
+  return fmt::format("status {:#x}", *st);
 }
 
 TEST(Policy, SeccompProfileRunsTheProgramAndNothingLess) {
@@ -559,6 +747,114 @@ TEST(Policy, SeccompProfileRunsTheProgramAndNothingLess) {
   int without_getrandom = run_under_profile(profile, {prog}, "getrandom");
   EXPECT_TRUE(WIFEXITED(without_getrandom) && WEXITSTATUS(without_getrandom) == 99)
       << "status " << without_getrandom;
+}
+
+// Records policy_signals with nothing to wake it: no signal, no thread exit.
+// The trace's calls by name, for checking that it shows none of the calls
+// the export has to add.
+std::string record_quiet_run(const TempDir& dir, std::set<std::string>* names) {
+  std::string t = record(dir, "quiet.jsonl", {diff_target("policy_signals")});
+  auto loaded = syspect::load_trace(t);
+  EXPECT_TRUE(loaded) << loaded.error().format();
+  if (loaded)
+    for (const auto& ev : loaded->trace.events())
+      if (const auto* s = std::get_if<syspect::SyscallEvent>(&ev)) names->insert(s->name());
+  return t;
+}
+
+// A profile made from a run that got no signal and ended no thread keeps a
+// later run alive when it is stopped and continued inside poll
+// (restart_syscall), gets a signal it handles (rt_sigreturn), and ends a
+// thread (exit).
+TEST(Policy, SeccompProfileSurvivesSignalsAndThreadExits) {
+  TempDir dir;
+  std::set<std::string> seen;
+  std::string t = record_quiet_run(dir, &seen);
+  for (const char* n : {"rt_sigreturn", "restart_syscall", "exit", "madvise"}) EXPECT_FALSE(seen.count(n)) << n;
+  ASSERT_TRUE(seen.count("poll") && seen.count("futex") && seen.count("exit_group"));
+  ProcResult made = run_cli({"policy", "--format", "seccomp", t});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  json profile = json::parse(made.out);
+  scmp_filter_ctx ctx = filter_of(profile);
+  const std::string prog = diff_target("policy_signals");
+  auto started = [](Piped& p) {
+    auto ready = p.line();
+    EXPECT_EQ(ready, fmt::format("ready {}", p.pid()));
+    return ready && eventually([&p] { return in_call(p.pid(), p.pid(), SYS_poll); });
+  };
+  {
+    SCOPED_TRACE("stopped and continued inside poll");
+    Piped p({prog}, ctx);
+    ASSERT_TRUE(started(p));
+    ::kill(p.pid(), SIGSTOP);
+    ASSERT_TRUE(p.await_stop());
+    ::kill(p.pid(), SIGCONT);
+    // Back in the poll through restart_syscall, or ended when it was refused.
+    EXPECT_TRUE(eventually([&p] { return in_call(p.pid(), p.pid(), SYS_restart_syscall) || process_gone(p.pid()); }));
+    p.close_stdin();
+    auto st = p.wait();
+    EXPECT_EQ(status_text(st), "exited 0");
+    EXPECT_EQ(p.line(), "ok 0 0");
+  }
+  {
+    SCOPED_TRACE("a signal with a handler");
+    Piped p({prog}, ctx);
+    ASSERT_TRUE(started(p));
+    ::kill(p.pid(), SIGUSR1);
+    p.close_stdin();
+    auto st = p.wait();
+    EXPECT_EQ(status_text(st), "exited 0");
+    EXPECT_EQ(p.line(), "ok 1 0");
+  }
+  {
+    SCOPED_TRACE("a thread that ends");
+    Piped p({prog}, ctx);
+    ASSERT_TRUE(started(p));
+    p.send("t");
+    p.close_stdin();
+    auto st = p.wait();
+    EXPECT_EQ(status_text(st), "exited 0");
+    EXPECT_EQ(p.line(), "ok 0 1");
+  }
+  seccomp_release(ctx);
+  // The calls it adds, in a rule of their own.
+  ASSERT_EQ(profile["syscalls"].size(), 2u);
+  EXPECT_EQ(profile["syscalls"][1]["names"], json({"exit", "restart_syscall", "rt_sigreturn"}));
+}
+
+// The same for the expectation file: a checked run that gets a signal and
+// ends a thread passes the allow list of a run that did neither.
+TEST(Policy, TomlAllowsWhatSignalsAndThreadExitsNeed) {
+  TempDir dir;
+  std::set<std::string> seen;
+  std::string t = record_quiet_run(dir, &seen);
+  std::string p = dir.file("policy.toml");
+  ProcResult made = run_cli({"policy", t, "-o", p});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  std::string toml = read_file(p);
+  for (const char* n : {"rt_sigreturn", "restart_syscall", "exit", "madvise"})
+    EXPECT_THAT(toml, ::testing::ContainsRegex(fmt::format("\"{}\", +# not seen; any process may need it", n)));
+  EXPECT_THAT(toml, ::testing::ContainsRegex("\"exit_group\", +# 1 call\n"));
+
+  Piped c({cli(), "check", p, "--", diff_target("policy_signals")}, nullptr);
+  auto ready = c.line();
+  ASSERT_TRUE(ready && ready->starts_with("ready ")) << (ready ? *ready : "no line");
+  pid_t pid = static_cast<pid_t>(std::stol(ready->substr(6)));
+  ASSERT_TRUE(eventually([&] { return in_call(pid, pid, SYS_poll); }));
+  ::kill(pid, SIGSTOP);
+  // Traced, it shows 't' at every ptrace stop: stopped once SIGSTOP is taken.
+  ASSERT_TRUE(eventually([&] {
+    char s = thread_state(pid, pid);
+    return (s == 't' || s == 'T') && !signal_pending(pid, pid, SIGSTOP);
+  }));
+  ::kill(pid, SIGCONT);
+  EXPECT_TRUE(eventually([&] { return in_call(pid, pid, SYS_restart_syscall) || process_gone(pid); }));
+  ::kill(pid, SIGUSR1);
+  c.send("t");
+  c.close_stdin();
+  EXPECT_EQ(c.line(), "ok 1 1");
+  auto st = c.wait(60s);
+  EXPECT_EQ(status_text(st), "exited 0");
 }
 
 }  // namespace policy_tests

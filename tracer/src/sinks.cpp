@@ -75,23 +75,59 @@ void TextSink::on_finish(const TraceResult&) { std::fflush(out_); }
 
 namespace {
 
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
-    i += n;
+// The length of the well-formed UTF-8 sequence at s[i] (Unicode 15, table
+// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or 0. JSON
+// readers reject anything else in a string.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  auto at = [&s](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = at(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // the range of the second byte
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    if (c == 0xe0) lo = 0xa0;
+    if (c == 0xed) hi = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    if (c == 0xf0) lo = 0x90;
+    if (c == 0xf4) hi = 0x8f;
+  } else {
+    return 0;
   }
+  if (i + n > s.size()) return 0;
+  if (at(i + 1) < lo || at(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if ((at(i + k) >> 6) != 2) return 0;
+  return n;
+}
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0, n; i < s.size(); i += n)
+    if ((n = utf8_sequence(s, i)) == 0) return false;
   return true;
 }
 
+// Text as a JSON string; a byte that is not part of well-formed UTF-8
+// becomes U+FFFD, so that the line stays valid JSON. Bytes that must come
+// back as they were go through json_bytes.
 void json_string(std::string& out, std::string_view s) {
   out += '"';
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      std::size_t n = utf8_sequence(s, i);
+      if (n == 0) {
+        out += "\\ufffd";
+        ++i;
+      } else {
+        out.append(s, i, n);
+        i += n;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -102,9 +138,10 @@ void json_string(std::string& out, std::string_view s) {
         if (c < 0x20) {
           fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
         } else {
-          out += ch;
+          out += static_cast<char>(c);
         }
     }
+    ++i;
   }
   out += '"';
 }
@@ -259,7 +296,7 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
   if (e.exec_old_tid) fmt::format_to(std::back_inserter(line_), ",\"exec_old_tid\":{}", e.exec_old_tid);
   if (!e.opened_path.empty()) {
     line_ += ",\"opened_path\":";
-    json_string(line_, e.opened_path);
+    json_bytes(line_, e.opened_path);
   }
   if (e.untraced_child_killed) line_ += ",\"untraced_child_killed\":true";
   json_exe(line_, e.exe);

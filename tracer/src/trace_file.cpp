@@ -335,7 +335,7 @@ class Reader {
     }
     if (auto f = o.find("frame"); f != o.end() && args.empty()) arg(*f, nullptr, e, e.args[0]);
     e.exec_old_tid = static_cast<pid_t>(opt_field<std::int64_t>(o, "exec_old_tid", 0));
-    e.opened_path = opt_field<std::string>(o, "opened_path", "");
+    if (auto p = o.find("opened_path"); p != o.end()) e.opened_path = bytes_of(*p);
     e.untraced_child_killed = opt_field<bool>(o, "untraced_child_killed", false);
     e.exe = exe_of(o);
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,13 +24,27 @@ struct SyscallUsage {
   void add(const Trace& trace, const std::string& source);
 };
 
+// Calls that any process may need though a run did not show them, allowed
+// for every ABI the traces used (`sigreturn` for i386 only). A recording
+// rarely holds a signal or a thread's end, and a profile without these kills
+// the program at its first signal handler.
+struct AlwaysAllowed {
+  const char* name;
+  const char* why;  // for the generated file's comment
+  // Also in the seccomp profile. madvise is not: glibc carries on when it
+  // fails at a thread's end, but a checked run would report it.
+  bool seccomp;
+};
+std::span<const AlwaysAllowed> always_allowed();
+
 // version = 1 and a [policy] allow list: whole classes as "@class" where
 // every syscall of the class was used, names otherwise, each with a comment
-// saying how often it was seen.
+// saying how often it was seen; then the always-allowed calls not seen.
 std::string policy_toml(const SyscallUsage& usage);
 
 // An OCI runtime seccomp profile (as Docker and runc read it): every call
-// fails with EPERM except those seen; only the architectures seen are listed.
+// fails with EPERM except those seen and the always-allowed ones; only the
+// architectures seen are listed.
 std::string policy_seccomp(const SyscallUsage& usage);
 
 }  // namespace syspect
