@@ -3,13 +3,16 @@
 #include <signal.h>
 #include <sys/time.h>
 
+#include <fmt/format.h>
+
 #include "exit_codes.hpp"
+#include "syspect/xlat.hpp"
 
 namespace syspect {
 namespace {
 
-void on_stop_signal(int) {
-  Tracer::request_stop();
+void on_stop_signal(int sig) {
+  Tracer::request_stop(sig);
   // Keep interrupting the tracer's wait until it has noticed: a signal that
   // lands just before it blocks would otherwise go unseen.
   itimerval again{};
@@ -32,6 +35,15 @@ void install_stop_handlers() {
   ::sigaction(SIGHUP, &sa, nullptr);
   sa.sa_handler = on_alarm;
   ::sigaction(SIGALRM, &sa, nullptr);
+}
+
+int exit_code_for_interrupt(const TraceResult& r) {
+  return 128 + (r.interrupt_signal != 0 ? r.interrupt_signal : SIGINT);
+}
+
+std::string describe_interrupt(const TraceResult& r) {
+  return r.interrupt_signal != 0 ? fmt::format("interrupted by {}", signal_name(r.interrupt_signal))
+                                 : std::string("interrupted");
 }
 
 int exit_code_for(StartError e) {

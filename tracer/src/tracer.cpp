@@ -40,6 +40,7 @@ using detail::PtraceStatus;
 using detail::ptrace_checked;
 
 std::atomic<bool> g_stop_requested{false};
+std::atomic<int> g_stop_signal{0};
 
 constexpr long kX32Bit = 0x40000000;
 
@@ -869,6 +870,8 @@ struct Tracer::Impl {
 
     while (!threads.empty()) {
       if (g_stop_requested.load(std::memory_order_relaxed) && !detaching && !killing) {
+        result.interrupted = true;
+        result.interrupt_signal = g_stop_signal.load(std::memory_order_relaxed);
         if (attached) {
           begin_detach();
         } else {
@@ -921,7 +924,10 @@ Tracer::~Tracer() = default;
 
 void Tracer::add_sink(Sink* sink) { impl_->sinks.push_back(sink); }
 
-void Tracer::request_stop() { g_stop_requested.store(true); }
+void Tracer::request_stop(int signal) {
+  g_stop_signal.store(signal);
+  g_stop_requested.store(true);
+}
 
 Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv) {
   Impl& im = *impl_;
@@ -1078,7 +1084,7 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
       return unexpected(TraceError{StartError::Other,
                                    fmt::format("cannot run '{}': {}", argv[0],
                                                std::strerror(im.exec_errno))});
-    if (!im.result.timed_out)
+    if (!im.result.timed_out && !im.result.interrupted)
       return unexpected(TraceError{StartError::Other, "the target ended before its execve"});
   }
   im.finish();

@@ -188,9 +188,10 @@ class Tracer {
   Result<TraceResult, TraceError> attach(pid_t pid);
 
   // Ask the loop to stop at the next opportunity: attached tracees are
-  // detached and keep running; spawned ones are killed. Safe to call from
-  // a signal handler.
-  static void request_stop();
+  // detached and keep running; spawned ones are killed. The result says
+  // interrupted (with `signal`, the signal that asked, when non-zero). Safe
+  // to call from a signal handler.
+  static void request_stop(int signal = 0);
 
  private:
   struct Impl;
