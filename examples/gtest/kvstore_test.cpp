@@ -69,7 +69,7 @@ TEST_F(KvStoreTest, LoadingAMissingStoreIsNotAnError) {
 TEST_F(KvStoreTest, KvdumpReadsOnlyItsStore) {
   std::ofstream(path_) << "colour=blue\nsize=3\n";
   syspect::Trace t = syspect::trace({KVDUMP, path_});
-  EXPECT_EQ(t.exit_code(), 0);
+  EXPECT_THAT(t, ExitedWith(0));
   EXPECT_THAT(t, Calls(Syscall("openat", Arg("pathname", path_), Arg("flags", HasFlag("O_RDONLY")))));
   EXPECT_THAT(t, Calls(Syscall("write", Arg("fd", 1), Arg("buf", "colour=blue\nsize=3\n"))));
   EXPECT_THAT(t, Never(Syscall("@network")));

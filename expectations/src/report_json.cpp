@@ -36,14 +36,19 @@ std::string render_json(const CheckReport& r) {
                  {"exited", r.result.exited},
                  {"signaled", r.result.signaled},
                  {"timed_out", r.result.timed_out},
+                 {"interrupted", r.result.interrupted},
+                 {"detached", r.result.detached},
                  {"status", r.result.status()},
                  {"description", describe_status(r.result)}};
   if (r.result.signaled) target["signal"] = signal_name(r.result.term_signal);
   else target["exit_code"] = r.result.exit_code;
+  if (r.result.interrupt_signal != 0) target["interrupt_signal"] = signal_name(r.result.interrupt_signal);
   json doc = {{"syspect", 1},
               {"spec", r.spec},
               {"command", r.command},
               {"passed", r.passed()},
+              {"complete", r.complete()},
+              {"cut_short", r.complete() ? json(nullptr) : json(describe_cut_short(r.result))},
               {"target", std::move(target)},
               {"rules", std::move(rules)},
               {"summary", {{"rules", r.rules.size()}, {"failed", r.failed()}}}};

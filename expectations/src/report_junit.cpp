@@ -37,13 +37,17 @@ std::string render_junit(const CheckReport& r) {
   std::string stem = std::filesystem::path(r.spec).stem().string();
   std::string classname = "syspect." + (stem.empty() ? std::string("spec") : stem);
   std::size_t failed = r.failed();
+  // A run cut short is one more test case, in error: every rule saw only
+  // part of the run.
+  std::size_t errors = r.complete() ? 0 : 1;
+  std::size_t tests = r.rules.size() + errors;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"syspect\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"0\">\n",
-                     r.rules.size(), failed);
+  out += fmt::format("<testsuites name=\"syspect\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"0\">\n",
+                     tests, failed, errors);
   out += fmt::format(
-      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"0\" "
+      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"0\" "
       "hostname=\"localhost\" timestamp=\"1970-01-01T00:00:00\" id=\"0\" package=\"syspect\">\n",
-      xml_escape(r.spec), r.rules.size(), failed);
+      xml_escape(r.spec), tests, failed, errors);
   out += "    <properties>\n";
   std::string command;
   for (const auto& a : r.command) command += (command.empty() ? "" : " ") + a;
@@ -60,6 +64,15 @@ std::string render_junit(const CheckReport& r) {
     out += ">\n";
     out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_escape(rule.observed),
                        xml_escape(rule.kind), xml_escape(render_text_block(r, rule)));
+    out += "    </testcase>\n";
+  }
+  if (!r.complete()) {
+    std::string why = fmt::format("the run did not end on its own: {}", describe_cut_short(r.result));
+    out += fmt::format("    <testcase name=\"the run ends on its own\" classname=\"{}\" time=\"0\">\n",
+                       xml_escape(classname));
+    out += fmt::format("      <error message=\"{}\" type=\"incomplete\">target {}; the rules saw only part of the "
+                       "run, so the check does not pass</error>\n",
+                       xml_escape(why), xml_escape(describe_status(r.result)));
     out += "    </testcase>\n";
   }
   out += fmt::format("    <system-out>target {}</system-out>\n", xml_escape(describe_status(r.result)));

@@ -43,12 +43,30 @@ std::size_t CheckReport::failed() const {
   return n;
 }
 
+namespace {
+
+// " by SIGTERM", when a signal asked for the stop.
+std::string stop_signal(const TraceResult& r) {
+  return r.interrupt_signal != 0 ? fmt::format(" by {}", signal_name(r.interrupt_signal)) : "";
+}
+
+}  // namespace
+
 std::string describe_status(const TraceResult& r) {
-  if (!r.started) return "did not start";
   if (r.timed_out) return "timed out and was killed";
-  if (r.detached) return "was detached";
+  if (r.detached) return "was detached" + (r.interrupted ? " when syspect was interrupted" + stop_signal(r) : "");
+  if (r.interrupted) return "was killed when syspect was interrupted" + stop_signal(r);
+  if (!r.started) return "did not start";
+  if (!r.exited) return "did not end";
   if (r.signaled) return fmt::format("was killed by {}", signal_name(r.term_signal));
   return fmt::format("exited with {}", r.exit_code);
+}
+
+std::string describe_cut_short(const TraceResult& r) {
+  if (r.timed_out) return "the timeout fired";
+  if (r.detached) return "syspect detached from it" + (r.interrupted ? " when it was interrupted" + stop_signal(r) : "");
+  if (r.interrupted) return "syspect was interrupted" + stop_signal(r);
+  return "";
 }
 
 std::string render_text_block(const CheckReport& r, const RuleOutcome& rule,
@@ -82,7 +100,10 @@ std::string render_text(const CheckReport& r, const TextReportOptions& options) 
   out += fmt::format("target{} {}\n", command.empty() ? "" : " " + command, describe_status(r.result));
   std::size_t failed = r.failed();
   std::string summary = fmt::format("{} rule{}, {} failed", r.rules.size(), r.rules.size() == 1 ? "" : "s", failed);
-  out += paint(failed ? "1;31" : "1;32", summary) + "\n";
+  if (!r.complete())
+    summary += fmt::format("; INCOMPLETE: the run did not end on its own ({}), so the check does not pass",
+                           describe_cut_short(r.result));
+  out += paint(r.passed() ? "1;32" : "1;31", summary) + "\n";
   return out;
 }
 

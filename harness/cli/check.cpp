@@ -81,8 +81,9 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
               "Also install a seccomp filter that kills the target at any i386 or x32 call "
               "the [policy] does not allow (fails closed without the tracer)");
   c->footer(
-      "Exit status: 0 every rule held; 1 some rule failed; 2 bad usage or a bad spec;\n"
-      "3 the target could not be traced.");
+      "Exit status: 0 every rule held; 1 some rule failed, or the checked run did not end\n"
+      "on its own; 2 bad usage or a bad spec; 3 the target could not be traced; 130/143/129\n"
+      "SIGINT/SIGTERM/SIGHUP stopped syspect before the target ended (never a pass).");
   return c;
 }
 
@@ -165,6 +166,11 @@ int run_check(const CheckArgs& a) {
   }
   std::fputs(text.c_str(), out);
   std::fflush(out);
+  if (!recorded && report.result.interrupted) {
+    std::fprintf(stderr, "syspect: check: %s before the target ended; the check does not pass\n",
+                 describe_interrupt(report.result).c_str());
+    return exit_code_for_interrupt(report.result);
+  }
   return report.passed() ? kCheckPassed : kCheckFailed;
 }
 

@@ -132,6 +132,11 @@ int run_trace(const TraceArgs& a) {
     return kExitTimeout;
   }
   if (result->detached) return 0;
+  if (result->interrupted) {
+    std::fprintf(stderr, "syspect: %s, killed the traced processes; the trace is incomplete\n",
+                 describe_interrupt(*result).c_str());
+    return exit_code_for_interrupt(*result);
+  }
   return result->status();
 }
 
@@ -208,7 +213,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"abbrev", "raw", "verbose"}));
   trace->footer(
       "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
-      "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found.");
+      "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found;\n"
+      "130/143/129 when SIGINT/SIGTERM/SIGHUP stopped syspect before the command ended.");
 
   CheckArgs ca;
   CLI::App* check = add_check_command(app, ca);

@@ -35,7 +35,9 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
   r->footer(
       "The file can be checked (syspect check SPEC --trace FILE), compared (syspect diff)\n"
       "and turned into a policy (syspect policy). Exit status: the command's own; 2 for\n"
-      "bad usage; 124 on --timeout; 125 when it cannot be traced; 126/127 not executable/found.");
+      "bad usage; 124 on --timeout; 125 when it cannot be traced; 126/127 not executable/found;\n"
+      "130/143/129 when SIGINT/SIGTERM/SIGHUP stopped syspect before the command ended (the\n"
+      "file then says \"interrupted\":true on its end line).");
   return r;
 }
 
@@ -71,6 +73,11 @@ int run_record(const RecordArgs& a) {
   if (result->timed_out) {
     std::fprintf(stderr, "syspect: timeout after %s, killed the traced processes\n", a.timeout.c_str());
     return kExitTimeout;
+  }
+  if (result->interrupted) {
+    std::fprintf(stderr, "syspect: record: %s, killed the traced processes; %s holds only part of the run\n",
+                 describe_interrupt(*result).c_str(), a.output.c_str());
+    return exit_code_for_interrupt(*result);
   }
   return result->status();
 }

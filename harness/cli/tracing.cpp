@@ -4,16 +4,19 @@
 
 #include <atomic>
 
+#include <fmt/format.h>
+
 #include "exit_codes.hpp"
+#include "syspect/xlat.hpp"
 
 namespace syspect {
 namespace {
 
 std::atomic<Tracer*> g_tracer{nullptr};
 
-void on_stop_signal(int) {
+void on_stop_signal(int sig) {
   // The tracer wakes its own loop; nothing else here is interrupted.
-  if (Tracer* t = g_tracer.load()) t->request_stop();
+  if (Tracer* t = g_tracer.load()) t->request_stop(sig);
 }
 
 }  // namespace
@@ -34,6 +37,15 @@ StopOnSignals::StopOnSignals(Tracer& tracer) {
 // The handlers stay (a late signal then does nothing rather than kill the
 // process mid-report); only the tracer they would stop is gone.
 StopOnSignals::~StopOnSignals() { g_tracer.store(nullptr); }
+
+int exit_code_for_interrupt(const TraceResult& r) {
+  return 128 + (r.interrupt_signal != 0 ? r.interrupt_signal : SIGINT);
+}
+
+std::string describe_interrupt(const TraceResult& r) {
+  return r.interrupt_signal != 0 ? fmt::format("interrupted by {}", signal_name(r.interrupt_signal))
+                                 : std::string("interrupted");
+}
 
 int exit_code_for(StartError e) {
   switch (e) {

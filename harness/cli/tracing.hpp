@@ -1,6 +1,8 @@
 #pragma once
 // What every subcommand that runs a program under the tracer shares.
 
+#include <string>
+
 #include "syspect/tracer.hpp"
 
 namespace syspect {
@@ -18,5 +20,14 @@ class StopOnSignals {
 
 // The exit status for a program that could not be traced at all.
 int exit_code_for(StartError e);
+
+// A run that one of those signals stopped before the traced tree ended
+// (TraceResult::interrupted, spawned processes killed) did not finish: its
+// trace or report holds only part of it. Such a run exits 128 + the signal,
+// as a shell reports a command that signal ended: 130 for SIGINT, 143 for
+// SIGTERM, 129 for SIGHUP.
+int exit_code_for_interrupt(const TraceResult& r);
+// "interrupted by SIGTERM".
+std::string describe_interrupt(const TraceResult& r);
 
 }  // namespace syspect

@@ -7,6 +7,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -573,6 +576,101 @@ deny = ["@network"]
   std::string xmllint = SYSPECT_XMLLINT;
   if (xmllint.empty() || xmllint.ends_with("NOTFOUND")) GTEST_SKIP() << "xmllint not installed";
   auto v = run({xmllint, "--noout", "--schema", SYSPECT_JUNIT_XSD, d.file("junit.xml")});
+  EXPECT_EQ(v.code, 0) << describe(v);
+}
+
+// A check whose run syspect was told to stop (SIGTERM, SIGINT) never passes:
+// the target was killed before it could break the rule, and the report, in
+// every format, says the run was cut short. The same run left to end fails.
+// The target says "ready", then blocks opening a FIFO nobody writes to until
+// the test decides; only after that does it make the forbidden mkdir.
+class CheckInterrupted : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::mkfifo(fifo_.c_str(), 0600), 0) << std::strerror(errno);
+    spec_ = write_spec(d_, "version = 1\n[[forbid]]\nname = \"makes no directory\"\nsyscall = \"mkdir\"\n");
+  }
+  // `syspect check` with `extra` options on the blocking target, once it is
+  // ready.
+  std::unique_ptr<Child> start(const std::vector<std::string>& extra) {
+    std::vector<std::string> argv = {cli(), "check", spec_};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    std::vector<std::string> command = {"--", syscaller(), "echo", "ready", "open", fifo_, "r", "mkdir", made_};
+    argv.insert(argv.end(), command.begin(), command.end());
+    SpawnOptions so;
+    so.stdout_pipe = true;
+    auto c = std::make_unique<Child>(argv, so);
+    auto line = c->read_line(20s);
+    EXPECT_EQ(line, std::optional<std::string>("ready")) << "the target never said it was ready";
+    return c;
+  }
+  ProcResult interrupt(const std::vector<std::string>& extra, int sig) {
+    auto c = start(extra);
+    EXPECT_EQ(::kill(c->pid(), sig), 0);
+    auto r = c->wait(30s);
+    EXPECT_FALSE(r.timed_out) << "syspect did not stop";
+    EXPECT_FALSE(std::filesystem::exists(made_)) << "the target got past the FIFO";
+    return r;
+  }
+  TempDir d_;
+  std::string fifo_ = d_.file("go");
+  std::string made_ = d_.file("made");
+  std::string spec_;
+};
+
+TEST_F(CheckInterrupted, TheSameRunLeftToEndFails) {
+  auto c = start({});
+  {
+    // Lets the target's open return: it goes on to the mkdir.
+    int w = ::open(fifo_.c_str(), O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(w, 0) << std::strerror(errno);
+    ::close(w);
+  }
+  auto r = c->wait(30s);
+  EXPECT_EQ(r.status(), 1) << describe(r);
+  EXPECT_TRUE(contains(r.err, "FAIL makes no directory")) << describe(r);
+  EXPECT_TRUE(std::filesystem::exists(made_));
+}
+
+TEST_F(CheckInterrupted, SigtermIs143AndTheTextReportSaysSo) {
+  auto r = interrupt({}, SIGTERM);
+  EXPECT_EQ(r.status(), 128 + SIGTERM) << describe(r);
+  EXPECT_TRUE(contains(r.err, "was killed when syspect was interrupted by SIGTERM\n")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "1 rule, 0 failed; INCOMPLETE: the run did not end on its own (syspect was "
+                              "interrupted by SIGTERM), so the check does not pass\n"))
+      << describe(r);
+  EXPECT_TRUE(contains(r.err, "syspect: check: interrupted by SIGTERM before the target ended; the check "
+                              "does not pass\n"))
+      << describe(r);
+}
+
+TEST_F(CheckInterrupted, SigintIs130AndTheJsonReportSaysSo) {
+  std::string report = d_.file("report.json");
+  auto r = interrupt({"--report", "json", "--report-file", report}, SIGINT);
+  EXPECT_EQ(r.status(), 128 + SIGINT) << describe(r);
+  json j = json::parse(read_file(report));
+  EXPECT_EQ(j["passed"], false) << j.dump(2);
+  EXPECT_EQ(j["complete"], false) << j.dump(2);
+  EXPECT_EQ(j["cut_short"], "syspect was interrupted by SIGINT") << j.dump(2);
+  EXPECT_EQ(j["summary"]["failed"], 0) << j.dump(2);
+  EXPECT_EQ(j["target"]["interrupted"], true) << j.dump(2);
+  EXPECT_EQ(j["target"]["interrupt_signal"], "SIGINT") << j.dump(2);
+  EXPECT_EQ(j["target"]["description"], "was killed when syspect was interrupted by SIGINT") << j.dump(2);
+}
+
+TEST_F(CheckInterrupted, JunitReportHasTheRunInError) {
+  std::string report = d_.file("junit.xml");
+  auto r = interrupt({"--report", "junit", "--report-file", report}, SIGTERM);
+  EXPECT_EQ(r.status(), 128 + SIGTERM) << describe(r);
+  std::string xml = read_file(report);
+  EXPECT_TRUE(contains(xml, "<testsuites name=\"syspect\" tests=\"2\" failures=\"0\" errors=\"1\"")) << xml;
+  EXPECT_TRUE(contains(xml, "<testcase name=\"the run ends on its own\" classname=\"syspect.spec\" time=\"0\">\n"
+                            "      <error message=\"the run did not end on its own: syspect was interrupted by "
+                            "SIGTERM\" type=\"incomplete\">"))
+      << xml;
+  std::string xmllint = SYSPECT_XMLLINT;
+  if (xmllint.empty() || xmllint.ends_with("NOTFOUND")) GTEST_SKIP() << "xmllint not installed";
+  auto v = run({xmllint, "--noout", "--schema", SYSPECT_JUNIT_XSD, report});
   EXPECT_EQ(v.code, 0) << describe(v);
 }
 

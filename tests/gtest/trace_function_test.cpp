@@ -8,12 +8,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
 #include <gmock/gmock.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include "syspect/gtest.hpp"
@@ -26,6 +29,7 @@ using ::testing::ElementsAre;
 using ::testing::Ge;
 using ::testing::HasSubstr;
 using ::testing::Ne;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 TEST(TraceFunction, NoSyscalls) {
@@ -100,6 +104,49 @@ TEST(TraceFunction, NullDereference) {
   });
   EXPECT_EQ(t.outcome(), syspect::FunctionOutcome::Killed);
   EXPECT_EQ(t.term_signal(), SIGSEGV);
+}
+
+// A crash never reads as a clean exit: exit_code() is empty, so the usual
+// EXPECT_EQ(t.exit_code(), 0) fails, and so does ExitedWith(0).
+TEST(TraceFunction, ACrashIsNeverAnExitWithZero) {
+  syspect::FunctionTrace t = syspect::trace_function([] { *(volatile int*)nullptr = 1; });
+  EXPECT_NE(t.exit_code(), 0);
+  EXPECT_EQ(t.exit_code(), std::nullopt);
+  EXPECT_EQ(t.term_signal(), SIGSEGV);
+  EXPECT_EQ(t.status(), 128 + SIGSEGV);
+  EXPECT_THAT(t, KilledBySignal(SIGSEGV));
+  EXPECT_THAT(t, KilledBySignal());
+  EXPECT_THAT(t, Not(ExitedWith(0)));
+  EXPECT_THAT(t, Not(ExitedWith(_)));
+  EXPECT_NONFATAL_FAILURE(EXPECT_EQ(t.exit_code(), 0), "Which is: (nullopt)");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, ExitedWith(0)),
+                          "Expected: exits with 0\n  Actual: trace of a function that was killed by "
+                          "SIGSEGV: 0 syscalls in 0 processes (of type syspect::FunctionTrace), which was "
+                          "killed by SIGSEGV");
+}
+
+// A function its trace's timeout cut short did not end: no exit code, no
+// signal of its own (the timeout's SIGKILL is not how the function ended).
+TEST(TraceFunction, ATimeoutIsUnfinishedNotAnExit) {
+  syspect::TraceOptions options;
+  options.timeout = std::chrono::milliseconds(200);
+  syspect::FunctionTrace t = syspect::trace_function([] {
+    for (;;) ::pause();
+  }, options);
+  EXPECT_EQ(t.outcome(), syspect::FunctionOutcome::Unfinished);
+  EXPECT_FALSE(t.returned());
+  EXPECT_TRUE(t.timed_out());
+  EXPECT_FALSE(t.finished());
+  EXPECT_NE(t.exit_code(), 0);
+  EXPECT_EQ(t.exit_code(), std::nullopt);
+  EXPECT_EQ(t.term_signal(), std::nullopt);
+  EXPECT_EQ(t.status(), std::nullopt);
+  EXPECT_THAT(t, TimedOut());
+  EXPECT_THAT(t, Not(KilledBySignal(SIGKILL)));
+  EXPECT_THAT(t, Not(ExitedWith(_)));
+  EXPECT_THAT(t, Calls(Syscall("pause")));
+  EXPECT_THAT(::testing::PrintToString(t),
+              ::testing::StartsWith("trace of a function that timed out and was killed: "));
 }
 
 TEST(TraceFunction, UncaughtException) {

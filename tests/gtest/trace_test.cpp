@@ -32,6 +32,7 @@ using ::testing::Each;
 using ::testing::EndsWith;
 using ::testing::Ge;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 
@@ -272,7 +273,84 @@ TEST_F(TraceTest, KilledBySignal) {
   EXPECT_TRUE(t.signaled());
   EXPECT_EQ(t.term_signal(), SIGTERM);
   EXPECT_EQ(t.status(), 128 + SIGTERM);
+  EXPECT_EQ(t.exit_code(), std::nullopt);
   EXPECT_THAT(t, Calls(Syscall("kill", Arg("sig", "SIGTERM"))));
+  EXPECT_THAT(t, KilledBySignal(SIGTERM));
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, ExitedWith(0)), "which was killed by SIGTERM");
+  EXPECT_NONFATAL_FAILURE(EXPECT_EQ(t.exit_code(), 0), "Which is: (nullopt)");
+}
+
+TEST_F(TraceTest, ExitedWith) {
+  syspect::Trace ok = syspect::trace({"true"});
+  EXPECT_THAT(ok, ExitedWith(0));
+  syspect::Trace bad = syspect::trace({"sh", "-c", "exit 3"});
+  EXPECT_THAT(bad, ExitedWith(3));
+  EXPECT_THAT(bad, Not(KilledBySignal()));
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(bad, ExitedWith(0)), "Expected: exits with 0\n  Actual: trace of "
+                                                           "\"sh -c exit 3\": ");
+}
+
+// The root exited with 0, but the timeout killed what it left running: the
+// run did not end on its own, so it has no exit code.
+TEST_F(TraceTest, ATimedOutRunHasNoExitCode) {
+  syspect::TraceOptions options = quiet();
+  options.timeout = std::chrono::milliseconds(300);
+  syspect::Trace t = syspect::trace({"sh", "-c", "sleep 1000 & exit 0"}, options);
+  EXPECT_TRUE(t.timed_out());
+  EXPECT_FALSE(t.finished());
+  EXPECT_NE(t.exit_code(), 0);
+  EXPECT_EQ(t.exit_code(), std::nullopt);
+  EXPECT_EQ(t.status(), std::nullopt);
+  EXPECT_THAT(t, TimedOut());
+  EXPECT_THAT(t, Not(ExitedWith(0)));
+  EXPECT_THAT(::testing::PrintToString(t), EndsWith(", timed out and was killed"));
+}
+
+// A stopped trace (Tracer::request_stop, as syspect's CLI does on SIGTERM)
+// killed the command: it has no exit code and says it was interrupted.
+TEST_F(TraceTest, AStoppedTraceHasNoExitCode) {
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);  // no O_CLOEXEC: the traced shell writes the ready byte
+  syspect::Tracer tracer(quiet());
+  syspect::MemorySink sink;
+  tracer.add_sink(&sink);
+  std::thread stopper([&] {
+    char c;
+    if (::read(ready[0], &c, 1) == 1) tracer.request_stop(SIGTERM);
+  });
+  // cat keeps making calls, so the tracer sees the stop at once.
+  std::vector<std::string> argv = {"sh", "-c",
+                                   "echo x >&" + std::to_string(ready[1]) + "; exec cat /dev/zero"};
+  auto result = tracer.run(argv);
+  ::close(ready[1]);
+  stopper.join();
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  syspect::Trace t(argv, sink.events, *result);
+  ::close(ready[0]);
+  EXPECT_TRUE(t.interrupted());
+  EXPECT_FALSE(t.finished());
+  EXPECT_NE(t.exit_code(), 0);
+  EXPECT_EQ(t.exit_code(), std::nullopt);
+  EXPECT_EQ(t.term_signal(), std::nullopt);
+  EXPECT_THAT(t, Not(ExitedWith(_)));
+  EXPECT_THAT(t, Not(KilledBySignal()));
+  EXPECT_THAT(::testing::PrintToString(t), EndsWith(", was killed when syspect was interrupted by SIGTERM"));
+  // Its rules saw only part of the run: no spec passes it.
+  std::string spec = write("spec.toml", "version = 1\n[[forbid]]\nsyscall = \"mkdir\"\n");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(t, SatisfiesSpec(spec)),
+                          "which cannot pass: the run did not end on its own (syspect was interrupted by "
+                          "SIGTERM)");
+}
+
+// process(pid) says how that process ended, not how the root did.
+TEST_F(TraceTest, EachProcessHasItsOwnEnding) {
+  syspect::Trace t = syspect::trace({"sh", "-c", "sh -c 'exit 3'; exit 0"});
+  ASSERT_THAT(t.pids(), SizeIs(2));
+  EXPECT_EQ(t.exit_code(), 0);
+  EXPECT_EQ(t.process(t.pids()[0]).exit_code(), 0);
+  syspect::Trace child = t.process(t.pids()[1]);
+  EXPECT_EQ(child.exit_code(), 3);
+  EXPECT_THAT(child, ExitedWith(3));
 }
 
 TEST_F(TraceTest, StartErrorsThrow) {

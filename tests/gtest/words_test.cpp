@@ -2,8 +2,10 @@
 // against golden strings, on hand-built calls and traces.
 
 #include <fcntl.h>
+#include <signal.h>
 
 #include <cerrno>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -246,6 +248,97 @@ TEST(Words, NoSyscalls) {
             "  read(3, \"127.0.0.1 localhost\\n\", 4096) = 20\n"
             "  close(3) = 0\n"
             "  ... and 1 more");
+}
+
+// ---- how the run ended ----
+
+syspect::Trace ended(void (*set)(syspect::TraceResult&)) {
+  syspect::Trace t = trace_of({close_call(3)});
+  syspect::TraceResult r = t.result();
+  set(r);
+  t.set_result(r);
+  return t;
+}
+
+const syspect::Trace kExited3 = ended([](syspect::TraceResult& r) { r.exit_code = 3; });
+const syspect::Trace kSegv = ended([](syspect::TraceResult& r) {
+  r.signaled = true;
+  r.term_signal = SIGSEGV;
+});
+const syspect::Trace kTimedOut = ended([](syspect::TraceResult& r) {
+  r.signaled = true;
+  r.term_signal = SIGKILL;
+  r.timed_out = true;
+});
+const syspect::Trace kInterrupted = ended([](syspect::TraceResult& r) {
+  r.signaled = true;
+  r.term_signal = SIGKILL;
+  r.interrupted = true;
+  r.interrupt_signal = SIGTERM;
+});
+
+TEST(Words, AccessorsNeverReadACutShortRunOrACrashAsAnExit) {
+  EXPECT_EQ(kExited3.exit_code(), 3);
+  EXPECT_EQ(kExited3.status(), 3);
+  EXPECT_EQ(kSegv.exit_code(), std::nullopt);
+  EXPECT_EQ(kSegv.term_signal(), SIGSEGV);
+  EXPECT_EQ(kSegv.status(), 128 + SIGSEGV);
+  for (const syspect::Trace* t : {&kTimedOut, &kInterrupted}) {
+    EXPECT_FALSE(t->finished());
+    EXPECT_EQ(t->exit_code(), std::nullopt);
+    EXPECT_EQ(t->term_signal(), std::nullopt);
+    EXPECT_FALSE(t->signaled());
+    EXPECT_EQ(t->status(), std::nullopt);
+  }
+}
+
+TEST(Words, ExitedWith) {
+  EXPECT_EQ(Describe<Tr>(ExitedWith(0)), "exits with 0");
+  EXPECT_EQ(DescribeNegation<Tr>(ExitedWith(0)), "doesn't exit with 0");
+  EXPECT_EQ(Describe<Tr>(ExitedWith(Ge(2))), "exits with a status that is >= 2");
+  EXPECT_EQ(Explain<Tr>(ExitedWith(0), kExited3), "which exited with 3");
+  EXPECT_EQ(Explain<Tr>(ExitedWith(0), kSegv), "which was killed by SIGSEGV");
+  EXPECT_EQ(Explain<Tr>(ExitedWith(0), kTimedOut), "which timed out and was killed");
+  EXPECT_EQ(Explain<Tr>(ExitedWith(0), kInterrupted), "which was killed when syspect was interrupted by SIGTERM");
+  EXPECT_TRUE(::testing::Matches(ExitedWith(3))(kExited3));
+  EXPECT_TRUE(::testing::Matches(ExitedWith(Ge(2)))(kExited3));
+  EXPECT_FALSE(::testing::Matches(ExitedWith(_))(kSegv));
+  EXPECT_FALSE(::testing::Matches(ExitedWith(_))(kTimedOut));
+  EXPECT_FALSE(::testing::Matches(ExitedWith(_))(kInterrupted));
+  // An exit status is 0 to 255: any other could never match, and
+  // Not(ExitedWith(256)) would hold by accident.
+  EXPECT_THROW((void)ExitedWith(256), std::invalid_argument);
+  EXPECT_THROW((void)ExitedWith(-1), std::invalid_argument);
+}
+
+TEST(Words, KilledBySignal) {
+  EXPECT_EQ(Describe<Tr>(KilledBySignal(SIGSEGV)), "is killed by SIGSEGV");
+  EXPECT_EQ(DescribeNegation<Tr>(KilledBySignal(SIGSEGV)), "isn't killed by SIGSEGV");
+  EXPECT_EQ(Describe<Tr>(KilledBySignal()), "is killed by a signal");
+  EXPECT_EQ(Explain<Tr>(KilledBySignal(SIGABRT), kSegv), "which was killed by SIGSEGV");
+  EXPECT_EQ(Explain<Tr>(KilledBySignal(SIGSEGV), kExited3), "which exited with 3");
+  EXPECT_TRUE(::testing::Matches(KilledBySignal(SIGSEGV))(kSegv));
+  EXPECT_TRUE(::testing::Matches(KilledBySignal())(kSegv));
+  EXPECT_FALSE(::testing::Matches(KilledBySignal())(kExited3));
+  // The SIGKILL that ends a cut-short run is syspect's, not the program's.
+  EXPECT_FALSE(::testing::Matches(KilledBySignal(SIGKILL))(kTimedOut));
+  EXPECT_FALSE(::testing::Matches(KilledBySignal(SIGKILL))(kInterrupted));
+  EXPECT_THROW((void)KilledBySignal(0), std::invalid_argument);
+  EXPECT_THROW((void)KilledBySignal(65), std::invalid_argument);
+}
+
+TEST(Words, TimedOut) {
+  EXPECT_EQ(Describe<Tr>(TimedOut()), "times out and is killed");
+  EXPECT_EQ(DescribeNegation<Tr>(TimedOut()), "doesn't time out");
+  EXPECT_EQ(Explain<Tr>(TimedOut(), kExited3), "which exited with 3");
+  EXPECT_TRUE(::testing::Matches(TimedOut())(kTimedOut));
+  EXPECT_FALSE(::testing::Matches(TimedOut())(kInterrupted));
+}
+
+TEST(Words, PrintedTracesSayHowTheRunEnded) {
+  EXPECT_EQ(::testing::PrintToString(kSegv), "trace of \"prog\": 1 syscall in 1 process, was killed by SIGSEGV");
+  EXPECT_EQ(::testing::PrintToString(kInterrupted),
+            "trace of \"prog\": 1 syscall in 1 process, was killed when syspect was interrupted by SIGTERM");
 }
 
 TEST(Words, ComposesWithGmock) {

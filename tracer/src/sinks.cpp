@@ -361,8 +361,16 @@ void JsonlSink::on_finish(const TraceResult& r) {
   } else {
     line_ += "null";
   }
-  fmt::format_to(std::back_inserter(line_), ",\"timed_out\":{},\"detached\":{}}}\n",
-                 r.timed_out ? "true" : "false", r.detached ? "true" : "false");
+  fmt::format_to(std::back_inserter(line_),
+                 ",\"timed_out\":{},\"detached\":{},\"interrupted\":{},\"interrupt_signal\":",
+                 r.timed_out ? "true" : "false", r.detached ? "true" : "false",
+                 r.interrupted ? "true" : "false");
+  if (r.interrupted && r.interrupt_signal != 0) {
+    json_string(line_, signal_name(r.interrupt_signal));
+  } else {
+    line_ += "null";
+  }
+  line_ += "}\n";
   std::fwrite(line_.data(), 1, line_.size(), out_);
   std::fflush(out_);
 }

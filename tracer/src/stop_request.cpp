@@ -17,7 +17,8 @@ constexpr long kRepeatNs = 20'000'000;
 
 int StopRequest::wake_signal() { return SIGRTMAX - 1; }
 
-void StopRequest::request() {
+void StopRequest::request(int signal) {
+  signal_.store(signal);
   requested_.store(true);
   if (!armed_.load()) return;
   itimerspec every{};
@@ -55,7 +56,7 @@ bool StopRequest::begin_loop() {
   if (::pthread_sigmask(SIG_UNBLOCK, &wake, &old) == 0) unblocked_ = sigismember(&old, wake_signal()) == 1;
   armed_.store(true);
   // A request made before the loop began (a signal during the spawn).
-  if (requested()) request();
+  if (requested()) request(signal());
   return true;
 }
 

@@ -23,10 +23,14 @@ class StopRequest {
   StopRequest& operator=(const StopRequest&) = delete;
 
   // A new run: no request yet.
-  void reset() { requested_.store(false); }
-  // Async-signal-safe.
-  void request();
+  void reset() {
+    requested_.store(false);
+    signal_.store(0);
+  }
+  // Async-signal-safe. `signal`: the signal that asked, or 0.
+  void request(int signal);
   bool requested() const { return requested_.load(std::memory_order_relaxed); }
+  int signal() const { return signal_.load(std::memory_order_relaxed); }
   // The loop has seen the request: no more wake-ups.
   void disarm();
 
@@ -43,6 +47,7 @@ class StopRequest {
 
  private:
   std::atomic<bool> requested_{false};
+  std::atomic<int> signal_{0};
   std::atomic<bool> armed_{false};  // timer_ is valid
   timer_t timer_{};
   bool unblocked_ = false;  // begin_loop unblocked the wake signal

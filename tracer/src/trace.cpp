@@ -42,9 +42,23 @@ std::vector<pid_t> Trace::pids() const {
 
 Trace Trace::process(pid_t pid) const {
   Trace mine(command_);
-  mine.set_result(result_);
-  for (const Event& e : events_)
-    if (pid_of(e) == pid) mine.append(e);
+  // How this process ended, not how the root did: its leader's exit, when
+  // the trace saw one (an exit superseded by an execve is not its end).
+  TraceResult r = result_;
+  r.exited = r.signaled = false;
+  r.exit_code = r.term_signal = 0;
+  for (const Event& e : events_) {
+    if (pid_of(e) != pid) continue;
+    mine.append(e);
+    const auto* x = std::get_if<ExitEvent>(&e);
+    if (x != nullptr && x->group_leader && x->superseded_by == 0) {
+      r.exited = true;
+      r.signaled = x->signaled;
+      r.exit_code = x->signaled ? 0 : x->code;
+      r.term_signal = x->signaled ? x->signal : 0;
+    }
+  }
+  mine.set_result(r);
   mine.shrink_to_fit();
   return mine;
 }

@@ -413,6 +413,9 @@ class Reader {
     }
     result.timed_out = opt_field<bool>(o, "timed_out", false);
     result.detached = opt_field<bool>(o, "detached", false);
+    result.interrupted = opt_field<bool>(o, "interrupted", false);
+    if (auto s = o.find("interrupt_signal"); s != o.end() && s->is_string())
+      result.interrupt_signal = signal_from(s->get<std::string>());
     result.exited = !result.detached;
   }
 };

@@ -876,6 +876,8 @@ struct Tracer::Impl : RunState {
     while (!threads.empty()) {
       if (stop.requested() && !detaching && !killing) {
         stop.disarm();
+        result.interrupted = true;
+        result.interrupt_signal = stop.signal();
         if (attached) {
           begin_detach();
         } else {
@@ -929,7 +931,7 @@ Tracer::~Tracer() = default;
 
 void Tracer::add_sink(Sink* sink) { impl_->sinks.push_back(sink); }
 
-void Tracer::request_stop() { impl_->stop.request(); }
+void Tracer::request_stop(int signal) { impl_->stop.request(signal); }
 
 Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv) {
   Impl& im = *impl_;
@@ -1089,7 +1091,7 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
   if (!im.result.started) {
     if (failure) return unexpected(*failure);
     if (im.exec_errno) return unexpected(exec_failure(argv[0], im.exec_errno));
-    if (!im.result.timed_out)
+    if (!im.result.timed_out && !im.result.interrupted)
       return unexpected(TraceError{StartError::Other, "the target ended before its execve"});
   }
   im.finish();

@@ -42,7 +42,11 @@ struct CheckReport {
   TraceResult result;
   std::vector<RuleOutcome> rules;  // in file order
   std::size_t failed() const;
-  bool passed() const { return failed() == 0; }
+  // The run ended on its own: no timeout, stop (syspect interrupted) or
+  // detach cut it short. A check of a run that did not never passes: its
+  // rules saw only part of what the program would have done.
+  bool complete() const { return !result.timed_out && !result.interrupted && !result.detached; }
+  bool passed() const { return failed() == 0 && complete(); }
 };
 
 struct TextReportOptions {
@@ -56,7 +60,11 @@ std::string render_text_block(const CheckReport& r, const RuleOutcome& rule,
 std::string render_json(const CheckReport& r);
 std::string render_junit(const CheckReport& r);
 
-// How the target ended, in words: "exited with 0", "killed by SIGKILL".
+// How the target ended, in words: "exited with 0", "was killed by SIGKILL",
+// "was killed when syspect was interrupted by SIGTERM".
 std::string describe_status(const TraceResult& r);
+// Why a run did not end on its own, in words ("syspect was interrupted by
+// SIGTERM", "the timeout fired"); empty when it did.
+std::string describe_cut_short(const TraceResult& r);
 
 }  // namespace syspect

@@ -43,9 +43,8 @@ std::string describe_trace(const FunctionTrace& t) {
     case FunctionOutcome::Returned: how = "returned"; break;
     case FunctionOutcome::Threw: how = fmt::format("threw \"{}\"", t.exception()); break;
     case FunctionOutcome::Exited:
-      how = fmt::format("exited with {}", t.exit_code());
-      break;
     case FunctionOutcome::Killed:
+    case FunctionOutcome::Unfinished:
       how = describe_status(t.result());
       break;
   }

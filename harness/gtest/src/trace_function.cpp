@@ -165,7 +165,10 @@ FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions
     }
     if (started && !outcome) kept.push_back(std::move(e));
   }
-  if (!outcome) outcome = result->signaled ? FunctionOutcome::Killed : FunctionOutcome::Exited;
+  if (!outcome) {
+    if (!result->finished()) outcome = FunctionOutcome::Unfinished;
+    else outcome = result->signaled ? FunctionOutcome::Killed : FunctionOutcome::Exited;
+  }
   std::string exception = *outcome == FunctionOutcome::Threw ? std::string(box->what) : std::string();
   return FunctionTrace(Trace({"(function)"}, std::move(kept), *result), *outcome, std::move(exception));
 }

@@ -299,7 +299,16 @@ class SatisfiesSpecMatcher : public ::testing::MatcherInterface<const Trace&> {
       *listener << "which holds " << (report.rules.size() == 1 ? "its only rule" : fmt::format("all {} rules", report.rules.size()));
       return true;
     }
-    *listener << "which breaks " << report.failed() << " of " << plural(report.rules.size(), "rule", "rules") << ":";
+    if (!report.complete()) {
+      // The rules saw only part of the run: none of them can pass it.
+      *listener << "which cannot pass: the run did not end on its own (" << describe_cut_short(report.result)
+                << ")";
+      if (report.failed() == 0) return false;
+      *listener << "; and ";
+    } else {
+      *listener << "which ";
+    }
+    *listener << "breaks " << report.failed() << " of " << plural(report.rules.size(), "rule", "rules") << ":";
     for (const auto& rule : report.rules) {
       if (rule.passed) continue;
       std::string block = render_text_block(report, rule);

@@ -155,8 +155,16 @@ struct TraceResult {
   int term_signal = 0;
   bool timed_out = false;    // --timeout fired and the tree was killed
   bool detached = false;     // attach mode: detached on request
+  // Tracer::request_stop() ended the trace before the traced tree ended:
+  // spawned processes were killed, attached ones detached.
+  bool interrupted = false;
+  int interrupt_signal = 0;  // the signal that asked for the stop, when one did
   // Status as a shell reports it: code, or 128 + signal.
   int status() const { return signaled ? 128 + term_signal : exit_code; }
+  // The run ended on its own: the root process exited or was killed by a
+  // signal of its own, and no timeout, stop or detach cut the trace short.
+  // Only then do exit_code and term_signal say how the program ended.
+  bool finished() const { return started && exited && !timed_out && !interrupted && !detached; }
 };
 
 }  // namespace syspect

@@ -3,6 +3,7 @@
 // What syspect::trace() returns, and what a recorded JSON Lines trace loads
 // back into.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,10 +28,34 @@ class Trace {
   const EventStore& events() const { return events_; }
   const TraceResult& result() const { return result_; }
 
-  int exit_code() const { return result_.exit_code; }
-  bool signaled() const { return result_.signaled; }
-  int term_signal() const { return result_.term_signal; }
-  int status() const { return result_.status(); }
+  // How the run ended. A run that did not end on its own (the timeout
+  // fired, the trace was stopped or detached, the program never started)
+  // has no exit code and no status: a crash or a cut-short run can never
+  // compare equal to a clean exit.
+  //
+  // The root process's exit status, when the run ended on its own and the
+  // root exited; empty when a signal killed it.
+  std::optional<int> exit_code() const {
+    if (!finished() || result_.signaled) return std::nullopt;
+    return result_.exit_code;
+  }
+  // The signal that killed the root process, when the run ended on its own
+  // and one did; empty when it exited.
+  std::optional<int> term_signal() const {
+    if (!finished() || !result_.signaled) return std::nullopt;
+    return result_.term_signal;
+  }
+  bool signaled() const { return term_signal().has_value(); }
+  // As a shell reports it: the exit status, or 128 + the signal.
+  std::optional<int> status() const {
+    if (!finished()) return std::nullopt;
+    return result_.status();
+  }
+  // The run ended on its own (see TraceResult::finished()).
+  bool finished() const { return result_.finished(); }
+  bool timed_out() const { return result_.timed_out; }
+  // Tracer::request_stop() ended the trace (see TraceResult::interrupted).
+  bool interrupted() const { return result_.interrupted; }
 
   // Every syscall event, in order; or only those named `name`.
   std::vector<SyscallEvent> syscalls() const;
@@ -38,7 +63,8 @@ class Trace {
 
   // Thread group ids in order of first appearance.
   std::vector<pid_t> pids() const;
-  // The events of one process (thread group), in order.
+  // The events of one process (thread group), in order; its exit_code()
+  // and term_signal() are that process's own.
   Trace process(pid_t pid) const;
 
   // Building a trace event by event.

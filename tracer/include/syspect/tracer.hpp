@@ -189,15 +189,16 @@ class Tracer {
 
   // Ask this Tracer's run() or attach() to stop at the next opportunity:
   // attached tracees are detached and keep running; spawned ones are
-  // killed. Other Tracers are not affected. Safe to call from any thread
-  // and from a signal handler. A request made while no run is under way is
-  // forgotten when the next one starts.
+  // killed. The result says interrupted (with `signal`, the signal that
+  // asked, when non-zero). Other Tracers are not affected. Safe to call
+  // from any thread and from a signal handler. A request made while no run
+  // is under way is forgotten when the next one starts.
   //
   // While it waits for its tracees, the thread running the loop has
   // SIGRTMAX-1 unblocked, and the tracer wakes it with that signal (sent
   // to that thread only, with a handler that does nothing, installed where
   // the signal still has its default action).
-  void request_stop();
+  void request_stop(int signal = 0);
 
  private:
   struct Impl;

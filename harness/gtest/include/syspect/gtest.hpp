@@ -7,7 +7,7 @@
 //
 //   TEST(Cat, ReadsOnlyWhatItIsGiven) {
 //     syspect::Trace t = syspect::trace({"cat", "/etc/hostname"});
-//     EXPECT_EQ(t.exit_code(), 0);
+//     EXPECT_THAT(t, ExitedWith(0));
 //     EXPECT_THAT(t, Calls(Syscall("openat", Arg("pathname", "/etc/hostname"))));
 //     EXPECT_THAT(t, Never(Syscall("connect")));
 //   }

@@ -288,4 +288,39 @@ TraceMatcher NoSyscalls();
 // relative to the current directory.
 TraceMatcher SatisfiesSpec(const std::string& path);
 
+// ---- how the run ended ---------------------------------------------------
+//
+// A run cut short (its timeout fired, the tracer was stopped) neither exits
+// with a status nor is killed by a signal: only a run that ended on its own
+// can meet ExitedWith or KilledBySignal. A crash never meets ExitedWith(0).
+//
+//   EXPECT_THAT(t, ExitedWith(0));
+//   EXPECT_THAT(trace_function([] { abort(); }), KilledBySignal(SIGABRT));
+
+namespace detail {
+// `literal`: the status ExitedWith() was given, when it was a number.
+TraceMatcher exited_with(::testing::Matcher<int> status, std::optional<long long> literal);
+TraceMatcher killed_by_signal(std::optional<int> sig);
+}  // namespace detail
+
+// The root process (for a function, the process it ran in) exited with a
+// status matching `m`: a number (0 to 255; anything else throws
+// std::invalid_argument) or a matcher of int (Ne(0)).
+template <typename M>
+TraceMatcher ExitedWith(const M& m) {
+  if constexpr (std::is_integral_v<M>) {
+    return detail::exited_with(::testing::Eq(static_cast<int>(m)), static_cast<long long>(m));
+  } else {
+    return detail::exited_with(::testing::MatcherCast<int>(m), std::nullopt);
+  }
+}
+
+// A signal killed the root process: `sig` (SIGSEGV; not a signal number
+// throws std::invalid_argument), or, without an argument, any signal.
+TraceMatcher KilledBySignal(int sig);
+TraceMatcher KilledBySignal();
+
+// The trace's timeout fired and the traced tree was killed.
+TraceMatcher TimedOut();
+
 }  // namespace syspect::testing

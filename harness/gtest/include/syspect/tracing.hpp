@@ -30,8 +30,9 @@ class TraceStartError : public std::runtime_error {
 
 // Runs `argv` (argv[0] looked up in PATH) under the tracer until the last
 // process of its tree is gone. Throws TraceStartError when it cannot start;
-// a command that starts and then fails is a trace like any other (see
-// Trace::exit_code()).
+// a command that starts and then fails, crashes or times out is a trace like
+// any other: assert how it ended (ExitedWith(0), Trace::exit_code()) before
+// what it did.
 Trace trace(const std::vector<std::string>& argv, const TraceOptions& options = {});
 
 // The same, returning the start error instead of throwing it.
@@ -44,6 +45,9 @@ enum class FunctionOutcome : std::uint8_t {
   Threw,     // an exception left it; the child then exited with 1
   Exited,    // it ended the process itself (exit, _exit, exec'd program's exit)
   Killed,    // a signal ended the process (a crash: SIGSEGV, SIGABRT, ...)
+  Unfinished,  // the trace ended first: the timeout fired, or the tracer
+               // was stopped (Tracer::request_stop); how it would have ended
+               // is unknown
 };
 
 // The trace of a function, and how the function ended.
