@@ -716,6 +716,11 @@ class Parser {
                            fmt::format("'{}' has no argument '{}'{}{}", c.desc->name, name,
                                        did_you_mean(name, arg_names),
                                        list.empty() ? " (it takes none)" : fmt::format(" (its arguments: {})", list)));
+            // The value's own errors, against the argument suggested.
+            if (std::string guess = index ? std::string() : closest_match(name, arg_names); !guess.empty()) {
+              ArgDesc g = effective_desc(args, *c.desc, find_arg(*c.desc, guess));
+              (void)compile_value(*value, &g, diags_);
+            }
           }
           continue;
         }

@@ -125,6 +125,68 @@ args = { fd = { path = { suffix = "/app.conf" } } }
   EXPECT_EQ(c.report.rules.size(), 7u);
 }
 
+// Constants wherever strace prints a name: an argument whose family another
+// one selects (optname by level, fcntl's arg by cmd, prctl's by option), and
+// the members of a struct by their own family (open_how's flags).
+TEST(CheckLib, ConstantsWhereverStracePrintsAName) {
+  TempDir d;
+  std::string spec = R"(version = 1
+[[expect]]
+name = "reuseaddr"
+syscall = "setsockopt"
+args = { level = "SOL_SOCKET", optname = "SO_REUSEADDR", optval = { value = 1 } }
+[[expect]]
+name = "nonblock"
+syscall = "fcntl"
+args = { cmd = "F_SETFL", arg = { has = "O_NONBLOCK", lacks = "O_APPEND" } }
+[[expect]]
+name = "nodump"
+syscall = "prctl"
+args = { option = "PR_SET_DUMPABLE", arg2 = "SUID_DUMP_DISABLE" }
+[[expect]]
+name = "how has"
+syscall = "openat2"
+args = { how = { flags = { has = ["O_WRONLY", "O_CREAT"] } } }
+[[expect]]
+name = "how exact"
+syscall = "openat2"
+args = { how = { flags = "O_WRONLY|O_CREAT", resolve = 0 } }
+[[expect]]
+name = "stat members"
+syscall = "newfstatat"
+args = { statbuf = { st_size = 4, st_mode = { has = "S_IFREG" } } }
+[[expect]]
+name = "wrong optname"
+syscall = "setsockopt"
+args = { level = "SOL_SOCKET", optname = "SO_KEEPALIVE" }
+[[expect]]
+name = "wrong dumpable"
+syscall = "prctl"
+args = { option = "PR_SET_DUMPABLE", arg2 = "SUID_DUMP_USER" }
+[[expect]]
+name = "how read-only"
+syscall = "openat2"
+args = { how = { flags = "O_RDONLY" } }
+[[expect]]
+name = "how lacks creat"
+syscall = "openat2"
+args = { how = { flags = { lacks = "O_CREAT" } } }
+[[forbid]]
+name = "empty file stat"
+syscall = "newfstatat"
+args = { statbuf = { st_size = 0 } }
+)";
+  write_file(d.file("four"), "abcd");
+  auto c = check_lib(spec, {syscaller(), "stat", d.file("four"), "socket", "reuseaddr", "nonblock",
+                            "openat2", d.file("new"), "nodump"});
+  ASSERT_TRUE(c.traced);
+  for (const char* held : {"reuseaddr", "nonblock", "nodump", "how has", "how exact", "stat members",
+                           "empty file stat"})
+    EXPECT_TRUE(rule(c.report, held).passed) << held << "\n" << text(c.report);
+  for (const char* failed : {"wrong optname", "wrong dumpable", "how read-only", "how lacks creat"})
+    EXPECT_FALSE(rule(c.report, failed).passed) << failed << "\n" << text(c.report);
+}
+
 TEST(CheckLib, UnmetExpectShowsTheNearestCallAndWhatDiffered) {
   TempDir d;
   write_file(d.file("app.conf"), "x=1\n");
@@ -467,6 +529,31 @@ TEST(CheckCli, BrokenSpecDiagnosticsMatchTheGoldenFile) {
   EXPECT_EQ(r.code, 2) << describe(r);
   std::string golden = read_file(dir + "/several.expected");
   EXPECT_TRUE(r.err.starts_with(golden)) << describe(r);
+}
+
+// A forbid on a member that does not exist used to pass (it could never
+// match); now the spec is refused before anything runs.
+TEST(CheckCli, AMisspelledMemberIsASpecErrorNotAForbidThatNeverFails) {
+  TempDir d;
+  std::string spec = write_spec(d, R"(version = 1
+[[forbid]]
+syscall = "newfstatat"
+args = { statbuf = { st_szie = 0 } }
+)");
+  write_file(d.file("empty"), "");
+  auto r = run_cli({"check", spec, "--", syscaller(), "stat", d.file("empty")});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, spec + ":4:22: error: 'statbuf': struct stat has no member 'st_szie'; "
+                                     "did you mean 'st_size'?"))
+      << describe(r);
+  // Spelled right, the same forbid sees the empty file's stat and fails.
+  std::string right = write_spec(d, R"(version = 1
+[[forbid]]
+syscall = "newfstatat"
+args = { statbuf = { st_size = 0 } }
+)", "right.toml");
+  auto r1 = run_cli({"check", right, "--", syscaller(), "stat", d.file("empty")});
+  EXPECT_EQ(r1.code, 1) << describe(r1);
 }
 
 TEST(CheckCli, RunSectionCommandRelativeToSpecExitAndEnv) {
