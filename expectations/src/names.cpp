@@ -146,7 +146,7 @@ std::optional<std::string> argument_of_none(std::string_view name) {
 }
 
 std::optional<std::string> constant_of_none(std::string_view name) {
-  if (number(name)) return std::nullopt;
+  if (number(name) || name == "AT_FDCWD" || name.starts_with("SIGRT")) return std::nullopt;
   std::vector<std::string_view> all;
   for (Abi abi : {Abi::x86_64, Abi::i386}) {
     for (const SyscallDesc& d : syscall_table(abi)) {
@@ -170,10 +170,16 @@ std::optional<std::string> constant_of_none(std::string_view name) {
     for (const MemberDesc& m : s.members)
       if (const Xlat* x = m.family ? find_xlat(m.family) : nullptr)
         for (const auto& e : x->entries) all.emplace_back(e.name);
-  for (const SyscallDesc& d : syscall_table(Abi::x86_64))
-    for (int i = 0; i < d.nargs; ++i)
+  for (const SyscallDesc& d : syscall_table(Abi::x86_64)) {
+    for (int i = 0; i < d.nargs; ++i) {
       if (const Xlat* x = d.args[i].xlat)
         for (const auto& e : x->entries) all.emplace_back(e.name);
+      for (const DependentFamily& f : dependent_families(d, i))
+        if (const Xlat* x = find_xlat(f.family))
+          for (const auto& e : x->entries) all.emplace_back(e.name);
+    }
+  }
+  for (const auto& e : signal_names().entries) all.emplace_back(e.name);
   return fmt::format("no constant family has a name '{}'{}", name, did_you_mean(name, all));
 }
 

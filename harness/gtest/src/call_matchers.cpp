@@ -354,13 +354,16 @@ class ArgCondition : public CallCondition {
       if (d.kind == ArgKind::Path || d.kind == ArgKind::Str || d.kind == ArgKind::Buf ||
           d.kind == ArgKind::Argv || d.kind == ArgKind::Envp || d.kind == ArgKind::Struct)
         return;  // a string may be anything
+      bool named = d.kind == ArgKind::Flags || d.kind == ArgKind::Enum || d.kind == ArgKind::Signal ||
+                   d.kind == ArgKind::DirFd || !dependent_families(c, i).empty();
+      if (!named) continue;  // shown as a number: never these names
       auto why = literal_problem(c, i, *literal_);
       if (!why) return;
       // Prefer the words of a family that has every name (a contradiction).
-      if (!problem || why->starts_with("contradictory")) problem = fmt::format("on {}: {}", c.name, *why);
+      if (!problem || why->starts_with("contradictory")) problem = *why;
     }
-    if (problem)
-      throw std::invalid_argument(fmt::format("Arg(\"{}\", \"{}\"): {}", name_, *literal_, *problem));
+    if (!problem) problem = fmt::format("no syscall shows its argument '{}' with names", name_);
+    throw std::invalid_argument(fmt::format("Arg(\"{}\", \"{}\"): {}", name_, *literal_, *problem));
   }
 
   std::string name_;
