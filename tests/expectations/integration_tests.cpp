@@ -6,14 +6,21 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <set>
 
 #include <fmt/format.h>
 
 #include "helpers.hpp"
 #include "syspect/checker.hpp"
 #include "syspect/report.hpp"
+#include "syspect/sinks.hpp"
 #include "syspect/spec_parser.hpp"
+#include "syspect/struct_schema.hpp"
+#include "syspect/tracer.hpp"
 
 namespace {
 
@@ -185,6 +192,67 @@ args = { statbuf = { st_size = 0 } }
     EXPECT_TRUE(rule(c.report, held).passed) << held << "\n" << text(c.report);
   for (const char* failed : {"wrong optname", "wrong dumpable", "how read-only", "how lacks creat"})
     EXPECT_FALSE(rule(c.report, failed).passed) << failed << "\n" << text(c.report);
+}
+
+// The members the decoders fill are the ones they declare: on real calls,
+// every member of every decoded struct is in the schema that the spec
+// parser and the gtest matchers check names against.
+TEST(Schema, EveryMemberTheDecodersFillIsDeclared) {
+  TempDir d;
+  write_file(d.file("four"), "abcd");
+  Listener server;
+  std::vector<std::vector<std::string>> commands = {
+      {syscaller(), "stat", d.file("four"), "socket", "reuseaddr", "connect",
+       std::to_string(server.port), "nonblock", "openat2", d.file("new"), "nodump"},
+      {"ls", "-la", "/"},
+      {"sh", "-c", "echo x | cat; sleep 0 & wait"},
+  };
+  if (::access("/usr/bin/python3", X_OK) == 0)
+    commands.push_back({"/usr/bin/python3", "-c",
+                        "import os, select, socket, signal, time, resource\n"
+                        "r, w = os.pipe()\n"
+                        "select.select([r], [w], [], 0)\n"
+                        "p = select.poll(); p.register(w, select.POLLOUT); p.poll(0)\n"
+                        "e = select.epoll(); e.register(w, select.EPOLLOUT); e.poll(0)\n"
+                        "signal.setitimer(signal.ITIMER_REAL, 10, 0); signal.setitimer(signal.ITIMER_REAL, 0, 0)\n"
+                        "resource.getrlimit(resource.RLIMIT_NOFILE); resource.getrusage(resource.RUSAGE_SELF)\n"
+                        "os.uname(); os.sched_getaffinity(0); os.getgroups(); os.statvfs('/')\n"
+                        "a, b = socket.socketpair(); a.sendmsg([b'hi']); b.recvmsg(10)\n"
+                        "time.sleep(0.001)\n"});
+  std::set<std::string> kinds;
+  std::size_t members = 0;
+  for (const auto& argv : commands) {
+    syspect::MemorySink sink;
+    syspect::TraceOptions options;
+    options.before_exec = [] {
+      int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+    };
+    syspect::Tracer tracer(options);
+    tracer.add_sink(&sink);
+    ASSERT_TRUE(tracer.run(argv).has_value()) << argv[0];
+    for (const auto& ev : sink.events) {
+      const auto* e = std::get_if<syspect::SyscallEvent>(&ev);
+      if (e == nullptr || e->desc == nullptr) continue;
+      for (int i = 0; i < e->nargs; ++i) {
+        const syspect::ArgValue& v = e->args[static_cast<std::size_t>(i)];
+        const char* kind = e->desc->args[i].struct_name;
+        if (v.form != syspect::ArgValue::Form::Struct || kind == nullptr) continue;
+        const syspect::StructSchema* schema = syspect::struct_schema(kind);
+        ASSERT_NE(schema, nullptr) << kind << " has members but no schema";
+        kinds.insert(kind);
+        for (const syspect::StructField& f : v.fields) {
+          ++members;
+          const syspect::MemberDesc* m = syspect::find_member(*schema, f.name);
+          ASSERT_NE(m, nullptr) << e->name() << "'s " << kind << " has member " << f.name
+                                << ", which its schema does not declare";
+          EXPECT_EQ(m->is_text, f.is_text) << kind << "." << f.name;
+        }
+      }
+    }
+  }
+  EXPECT_GE(kinds.size(), 6u);
+  EXPECT_GE(members, 30u);
 }
 
 TEST(CheckLib, UnmetExpectShowsTheNearestCallAndWhatDiffered) {
