@@ -1,6 +1,8 @@
 // Globs over paths, as in the spec format: `*` and `?` stay within one
 // path component, `**` crosses '/'.
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "syspect/value_matcher.hpp"
@@ -82,5 +84,22 @@ bool match(std::string_view p, std::string_view t) {
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text) { return match(pattern, text); }
+
+std::optional<std::string> glob_error(std::string_view pattern) {
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (pattern[i] != '[') continue;
+    bool hit = false;
+    std::size_t len = class_match(pattern.substr(i), '\0', hit);
+    if (len == 0)
+      return "the '[' at position " + std::to_string(i + 1) +
+             " opens a class that is never closed with ']' (write \\\\[ for a literal '[')";
+    i += len - 1;
+  }
+  return std::nullopt;
+}
 
 }  // namespace syspect

@@ -42,6 +42,12 @@ std::string closest_match(std::string_view word, const std::vector<std::string_v
       found = c;
     }
   }
+  // A word cut short ("path" for "pathname"): the shortest name it begins.
+  if (found.empty() && word.size() >= 3) {
+    for (auto c : candidates)
+      if (c.size() > word.size() && c.starts_with(word) && (found.empty() || c.size() < found.size()))
+        found = c;
+  }
   return std::string(found);
 }
 

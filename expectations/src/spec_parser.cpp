@@ -17,6 +17,8 @@
 
 #include "syspect/duration.hpp"
 #include "syspect/format.hpp"
+#include "syspect/names.hpp"
+#include "syspect/struct_schema.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect {
@@ -425,7 +427,15 @@ class Parser {
     const toml::table* t = want_table(n, "'process'");
     if (!t) return s;
     check_keys(*t, {"exe"}, "'process'");
-    if (const toml::node* e = t->get("exe")) s.exe_glob = want_string(*e, "'process.exe'");
+    if (const toml::node* e = t->get("exe")) {
+      s.exe_glob = want_string(*e, "'process.exe'");
+      if (s.exe_glob) {
+        if (auto why = glob_error(*s.exe_glob)) {
+          diags_.error(pos_of(*e), fmt::format("invalid glob {}: {}", q(*s.exe_glob), *why));
+          s.exe_glob.reset();
+        }
+      }
+    }
     else diags_.error(pos_of(n), "'process' needs 'exe' (a glob over the executable's path)");
     return s;
   }
@@ -536,11 +546,62 @@ class Parser {
     }
     if (const toml::node* a = t.get("args")) {
       p.has_args = true;
-      if (const toml::table* at = want_table(*a, "'args'"); at && sel_ok) parse_args(*at, p);
+      if (const toml::table* at = want_table(*a, "'args'")) {
+        if (sel_ok) {
+          parse_args(*at, p);
+        } else if (sc) {
+          // The selector has an error already: check the arguments against
+          // the syscalls it suggests, so that their errors come in the same
+          // run. The rule itself is dropped with the file.
+          CallPattern guess;
+          guess.selector = suggested_selector(*sc);
+          if (!guess.selector.items.empty()) parse_args(*at, guess);
+        }
+      }
     }
     if (const toml::node* r = t.get("result")) p.result = compile_value(*r, nullptr, diags_);
     if (const toml::node* e = t.get("errno")) p.errnos = parse_errnos(*e);
     return p;
+  }
+
+  // The selector with each unknown syscall name replaced by the one
+  // suggested for it; names without a suggestion, and bad classes, left out.
+  Selector suggested_selector(const toml::node& n) {
+    Selector s;
+    auto one = [&](const toml::node& el) {
+      if (!el.is_string()) return;
+      std::string text = *el.value<std::string>();
+      std::string_view name = trim(text);
+      SelectorItem item;
+      item.text = text;
+      if (auto colon = name.find(':'); colon != std::string_view::npos) {
+        auto abi = abi_from_name(name.substr(0, colon));
+        if (!abi) return;
+        item.abi = *abi;
+        name = name.substr(colon + 1);
+      }
+      Abi table = item.abi == Abi::x32 ? Abi::x86_64 : item.abi;
+      if (!name.empty() && (name.front() == '@' || name.front() == '%')) {
+        auto bits = trace_class_from_name(name.substr(1) == "net" ? "network" : name.substr(1));
+        if (!bits) return;
+        item.classes = *bits;
+      } else if (const SyscallDesc* d = find_syscall(table, name)) {
+        item.nr = d->nr;
+      } else {
+        std::string guess = closest_match(name, syscall_names(item.abi));
+        const SyscallDesc* g = guess.empty() ? nullptr : find_syscall(table, guess);
+        if (!g) return;
+        item.nr = g->nr;
+        item.text = guess;
+      }
+      s.items.push_back(std::move(item));
+    };
+    if (const toml::array* a = n.as_array()) {
+      for (const auto& el : *a) one(el);
+    } else {
+      one(n);
+    }
+    return s;
   }
 
   std::vector<int> parse_errnos(const toml::node& n) {
@@ -576,6 +637,44 @@ class Parser {
       }
     }
     return out;
+  }
+
+  // The value the spec gives argument `on_arg` of `call` as a plain
+  // constant ("SOL_SOCKET", 1), when it gives one.
+  std::optional<std::uint64_t> control_value(const toml::table& args, const SyscallDesc& call, int on_arg) {
+    if (on_arg < 0 || on_arg >= call.nargs) return std::nullopt;
+    const toml::node* n = args.get(call.args[on_arg].name);
+    if (!n) n = args.get(std::to_string(on_arg));
+    if (!n) return std::nullopt;
+    if (n->is_integer()) return static_cast<std::uint64_t>(*n->value<std::int64_t>());
+    if (!n->is_string()) return std::nullopt;
+    std::string text = *n->value<std::string>();
+    if (auto v = parse_integer(text)) return static_cast<std::uint64_t>(*v);
+    ArgDesc d = effective_desc(args, call, on_arg);
+    if (!d.xlat) return std::nullopt;
+    auto v = constant_value(*d.xlat, text, d.name);
+    if (!v) return std::nullopt;
+    return *v;
+  }
+
+  // Argument `i` of `call` as its values are named in this rule: for an
+  // argument whose family depends on another (setsockopt's optname on its
+  // level, fcntl's arg on its cmd, prctl's on its option), the family the
+  // other argument's value selects, as strace prints it.
+  ArgDesc effective_desc(const toml::table& args, const SyscallDesc& call, int i) {
+    ArgDesc d = call.args[i];
+    std::vector<DependentFamily> deps = dependent_families(call, i);
+    if (deps.empty()) return d;
+    auto control = control_value(args, call, deps.front().on_arg);
+    if (!control) return d;
+    const Xlat* x = dependent_family(call, i, *control);
+    if (!x) return d;
+    d.xlat = x;
+    d.kind = x == &signal_names() ? ArgKind::Signal
+             : x->kind == XlatKind::Flags ? ArgKind::Flags
+                                          : ArgKind::Enum;
+    if (d.kind == ArgKind::Signal) d.xlat = nullptr;
+    return d;
   }
 
   void parse_args(const toml::table& args, CallPattern& p) {
@@ -617,12 +716,25 @@ class Parser {
                            fmt::format("'{}' has no argument '{}'{}{}", c.desc->name, name,
                                        did_you_mean(name, arg_names),
                                        list.empty() ? " (it takes none)" : fmt::format(" (its arguments: {})", list)));
+            // The value's own errors, against the argument suggested.
+            if (std::string guess = index ? std::string() : closest_match(name, arg_names); !guess.empty()) {
+              ArgDesc g = effective_desc(args, *c.desc, find_arg(*c.desc, guess));
+              (void)compile_value(*value, &g, diags_);
+            }
           }
           continue;
         }
-        const ArgDesc& d = c.desc->args[i];
+        const ArgDesc d = effective_desc(args, *c.desc, i);
         Diagnostics local;
+        dep_ = {};
+        if (d.xlat == nullptr && !dependent_families(*c.desc, i).empty()) {
+          dep_.desc = &d;
+          dep_.call = c.desc;
+          dep_.arg = i;
+          dep_.control = control_value(args, *c.desc, dependent_families(*c.desc, i).front().on_arg);
+        }
         ValueMatcherPtr m = compile_value(*value, &d, local);
+        dep_ = {};
         if (!m) {
           if (by_name_only) {
             diags_.append(local);
@@ -677,36 +789,71 @@ class Parser {
       return std::nullopt;
     }
     if (!x) {
+      if (d && dep_.desc == d) {
+        dg.error(at, dependent_problem(text));
+        return std::nullopt;
+      }
       dg.error(at, fmt::format("{} is not a number; {} takes an integer or a comparison like \">= 0\"",
                                q(text), d ? fmt::format("'{}'", d->name) : std::string("'result'")));
       return std::nullopt;
     }
-    if (x->kind == XlatKind::Flags) {
-      std::uint64_t bits = 0;
-      bool ok = true;
-      std::string_view rest = text;
-      while (true) {
-        auto bar = rest.find('|');
-        std::string_view part = trim(rest.substr(0, bar));
-        if (auto n = parse_integer(part)) {
-          bits |= static_cast<std::uint64_t>(*n);
-        } else if (auto v = xlat_value(*x, part)) {
-          bits |= *v;
-        } else {
-          dg.error(at, fmt::format("unknown constant '{}' for '{}' ({}){}", part, d->name, x->family,
-                                   did_you_mean(part, xlat_names(*x))));
-          ok = false;
-        }
-        if (bar == std::string_view::npos) break;
-        rest = rest.substr(bar + 1);
-      }
-      if (!ok) return std::nullopt;
-      return static_cast<std::int64_t>(bits);
+    auto v = constant_value(*x, text, d->name);
+    if (!v) {
+      dg.error(at, v.error());
+      return std::nullopt;
     }
-    if (auto v = xlat_value(*x, text)) return static_cast<std::int64_t>(*v);
-    dg.error(at, fmt::format("unknown constant '{}' for '{}' ({}){}", text, d->name, x->family,
-                             did_you_mean(text, xlat_names(*x))));
-    return std::nullopt;
+    return static_cast<std::int64_t>(*v);
+  }
+
+  // An argument whose names depend on another one (setsockopt's optname on
+  // its level), being compiled without a family: why a name cannot be read.
+  struct Dependent {
+    const ArgDesc* desc = nullptr;  // the argument being compiled
+    const SyscallDesc* call = nullptr;
+    int arg = -1;
+    std::optional<std::uint64_t> control;  // the other argument's value, when given
+  };
+  Dependent dep_;
+
+  // "SOL_SOCKET" for level 1: how the controlling argument names a value.
+  std::string control_name(const SyscallDesc& call, int on_arg, std::uint64_t value) {
+    const ArgDesc& c = call.args[on_arg];
+    const Xlat* x = c.xlat;
+    if (!x && on_arg < call.nargs) {
+      // Itself dependent (prctl's PR_CAP_AMBIENT operation): any family
+      // that names the value.
+      for (const DependentFamily& f : dependent_families(call, on_arg))
+        if (const Xlat* fx = find_xlat(f.family); fx && xlat_name(*fx, value)) x = fx;
+    }
+    const char* n = x ? xlat_name(*x, value) : nullptr;
+    return n ? std::string(n) : std::to_string(value);
+  }
+
+  std::string dependent_problem(std::string_view text) {
+    const SyscallDesc& call = *dep_.call;
+    std::vector<DependentFamily> deps = dependent_families(call, dep_.arg);
+    const char* name = call.args[dep_.arg].name;
+    const char* on = call.args[deps.front().on_arg].name;
+    if (dep_.control) {
+      return fmt::format("{} is not a number; '{}' has no names when '{}' is {} (strace shows it as a "
+                         "number)",
+                         q(text), name, on, control_name(call, deps.front().on_arg, *dep_.control));
+    }
+    std::vector<std::string_view> all;
+    std::string families;
+    for (const DependentFamily& f : deps) {
+      const Xlat* x = f.family == std::string_view("signals") ? &signal_names() : find_xlat(f.family);
+      if (!x) continue;
+      std::string when = control_name(call, f.on_arg, f.on_value);
+      if (xlat_value(*x, text))
+        return fmt::format("'{}' takes its names from the family that '{}' selects: give '{}' too "
+                           "({} is a name when {} is {})",
+                           name, on, on, text, on, when);
+      for (const auto& e : x->entries) all.emplace_back(e.name);
+      families += fmt::format("{}{} when {} is {}", families.empty() ? "" : ", ", f.family, on, when);
+    }
+    return fmt::format("unknown constant '{}' for '{}' ({}){}", text, name, families,
+                       did_you_mean(text, all));
   }
 
   // "3", ">= 0", "!= AT_FDCWD", "1..10", "O_RDONLY|O_CLOEXEC".
@@ -757,6 +904,12 @@ class Parser {
       dg.error(pos_of(n), fmt::format("'{}' takes a string, not {}", key, type_name(n)));
       return nullptr;
     }
+    if (op == StrOp::Glob) {
+      if (auto why = glob_error(*s)) {
+        dg.error(pos_of(n), fmt::format("invalid glob {}: {}", q(*s), *why));
+        return nullptr;
+      }
+    }
     if (op == StrOp::Regex) {
       if (auto bad = oversized_regex_number(*s)) {
         dg.error(pos_of(n), fmt::format("invalid regex {}: the number {} is too large", q(*s), *bad));
@@ -780,10 +933,9 @@ class Parser {
       return std::nullopt;
     }
     shown = *s;
-    if (auto n = parse_integer(*s)) return static_cast<std::uint64_t>(*n);
-    if (auto v = xlat_value(*d.xlat, *s)) return v;
-    dg.error(pos_of(el), fmt::format("unknown flag '{}' for '{}' ({}){}", *s, d.name, d.xlat->family,
-                                     did_you_mean(*s, xlat_names(*d.xlat))));
+    auto v = syspect::flag_value(*d.xlat, *s, d.name);
+    if (v) return *v;
+    dg.error(pos_of(el), v.error());
     return std::nullopt;
   }
 
@@ -861,20 +1013,32 @@ class Parser {
           wrong_kind("flag sets");
         } else {
           std::vector<ValueMatcherPtr> flags;
+          std::vector<std::pair<std::string, std::uint64_t>> named;
+          bool flags_ok = true;
           auto one = [&](const toml::node& el) {
             std::string shown;
             auto fv = flag_value(el, *d, dg, shown);
-            if (!fv) return;
+            if (!fv) {
+              flags_ok = false;
+              return;
+            }
             std::uint64_t mask = d->xlat->enum_mask;
             bool in_field = mask != 0 && (*fv & ~mask) == 0;
             flags.push_back(matchers::flag(key == "has", *fv, in_field ? mask : 0, shown));
+            named.emplace_back(shown, *fv);
           };
           if (const toml::array* fa = v.as_array()) {
             for (const auto& el : *fa) one(el);
           } else {
             one(v);
           }
-          if (!flags.empty()) m = matchers::all_of(std::move(flags));
+          if (key == "has") {
+            if (auto why = conflicting_flags(*d->xlat, named)) {
+              dg.error(key_pos, fmt::format("'has' can never hold for {}: {}", what, *why));
+              flags_ok = false;
+            }
+          }
+          if (!flags.empty() && flags_ok) m = matchers::all_of(std::move(flags));
         }
       } else if (key == "path") {
         if (kind != ArgKind::Fd && kind != ArgKind::DirFd) {
@@ -884,8 +1048,8 @@ class Parser {
           auto inner = compile_value(v, &path_desc, dg);
           if (inner) m = matchers::fd_path(inner);
         }
-      } else if (kind == ArgKind::Struct) {
-        m = compile_field(std::string(key), v, dg);
+      } else if (kind == ArgKind::Struct && d) {
+        m = compile_field(std::string(key), v, key_pos, *d, dg);
       } else {
         dg.error(pos_of(k), fmt::format("unknown matcher '{}'{}", key, did_you_mean(key, keys)));
       }
@@ -901,7 +1065,9 @@ class Parser {
   // (`it_value = { tv_sec = 1 }` is the member "it_value.tv_sec"). The
   // value is compiled both as a number and as text, and the member's own
   // form picks one when the call is matched.
-  ValueMatcherPtr compile_field(const std::string& name, const toml::node& v, Diagnostics& dg) {
+  ValueMatcherPtr compile_field(const std::string& name, const toml::node& v, SourcePos key_pos,
+                                const ArgDesc& d, Diagnostics& dg) {
+    const StructSchema* schema = struct_schema(d.struct_name);
     if (const toml::table* t = v.as_table(); t && !t->empty()) {
       bool nested = true;
       for (auto&& [k, unused] : *t)
@@ -910,43 +1076,31 @@ class Parser {
         std::vector<ValueMatcherPtr> parts;
         bool ok = true;
         for (auto&& [k, sub] : *t) {
-          auto m = compile_field(name + "." + std::string(k.str()), sub, dg);
+          // "it_value" + "tv_sec", "msg_iov" + "[0]".
+          std::string member = name + (k.str().starts_with("[") ? "" : ".") + std::string(k.str());
+          auto m = compile_field(member, sub, pos_of(k), d, dg);
           if (m) parts.push_back(m);
           else ok = false;
         }
         return ok ? matchers::all_of(std::move(parts)) : nullptr;
       }
     }
-    // Members whose values have names.
-    static const std::pair<std::string_view, std::string_view> families[] = {
-        {"sa_family", "address_families"}, {"nl_family", "address_families"}};
-    const Xlat* xlat = nullptr;
-    for (auto [member, family] : families)
-      if (name == member) xlat = find_xlat(family);
-    const ArgDesc number_desc{name.c_str(), xlat ? ArgKind::Enum : ArgKind::Long, ArgDir::In, kLenNone,
-                              xlat, nullptr};
-    const ArgDesc text_desc{name.c_str(), ArgKind::Str, ArgDir::In, kLenNone, nullptr, nullptr};
-    Diagnostics as_number, as_text;
-    ValueMatcherPtr number = v.is_string() && !looks_numeric(*v.value<std::string>()) && !xlat
-                                 ? nullptr
-                                 : compile_value(v, &number_desc, as_number);
-    ValueMatcherPtr text = v.is_integer() ? nullptr : compile_value(v, &text_desc, as_text);
-    if (!number && !text) {
-      dg.append(v.is_string() || v.is_table() ? (as_text.empty() ? as_number : as_text) : as_number);
-      if (as_number.empty() && as_text.empty())
-        dg.error(pos_of(v), fmt::format("struct member '{}' cannot be matched against {}", name,
-                                        type_name(v)));
+    // Only members the decoder fills: any other name would never match.
+    if (auto why = member_problem(d.struct_name, schema, name)) {
+      dg.error(key_pos, fmt::format("'{}': {}", d.name, *why));
       return nullptr;
     }
-    return matchers::field(name, number, text);
-  }
-
-  // "8080", ">= 1", "1..3", "-1": a string that reads as a number matcher.
-  static bool looks_numeric(std::string_view s) {
-    s = trim(s);
-    while (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '=' || s[0] == '!' || s[0] == ' '))
-      s.remove_prefix(1);
-    return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-');
+    const MemberDesc& member = *find_member(*schema, name);
+    const Xlat* xlat = member.family ? find_xlat(member.family) : nullptr;
+    ArgKind kind = member.is_text     ? ArgKind::Str
+                   : member.is_signal ? ArgKind::Signal
+                   : !xlat            ? ArgKind::Long
+                   : xlat->kind == XlatKind::Flags ? ArgKind::Flags
+                                                   : ArgKind::Enum;
+    const ArgDesc member_desc{name.c_str(), kind, ArgDir::In, kLenNone, xlat, nullptr};
+    ValueMatcherPtr inner = compile_value(v, &member_desc, dg);
+    if (!inner) return nullptr;
+    return member.is_text ? matchers::field(name, nullptr, inner) : matchers::field(name, inner, nullptr);
   }
 
   std::string file_;

@@ -6,17 +6,23 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "helpers.hpp"
 #include "syspect/checker.hpp"
 #include "syspect/report.hpp"
+#include "syspect/sinks.hpp"
 #include "syspect/spec_parser.hpp"
+#include "syspect/struct_schema.hpp"
+#include "syspect/tracer.hpp"
 
 namespace {
 
@@ -126,6 +132,129 @@ args = { fd = { path = { suffix = "/app.conf" } } }
   ASSERT_TRUE(c.traced);
   EXPECT_TRUE(c.report.passed()) << text(c.report);
   EXPECT_EQ(c.report.rules.size(), 7u);
+}
+
+// Constants wherever strace prints a name: an argument whose family another
+// one selects (optname by level, fcntl's arg by cmd, prctl's by option), and
+// the members of a struct by their own family (open_how's flags).
+TEST(CheckLib, ConstantsWhereverStracePrintsAName) {
+  TempDir d;
+  std::string spec = R"(version = 1
+[[expect]]
+name = "reuseaddr"
+syscall = "setsockopt"
+args = { level = "SOL_SOCKET", optname = "SO_REUSEADDR", optval = { value = 1 } }
+[[expect]]
+name = "nonblock"
+syscall = "fcntl"
+args = { cmd = "F_SETFL", arg = { has = "O_NONBLOCK", lacks = "O_APPEND" } }
+[[expect]]
+name = "nodump"
+syscall = "prctl"
+args = { option = "PR_SET_DUMPABLE", arg2 = "SUID_DUMP_DISABLE" }
+[[expect]]
+name = "how has"
+syscall = "openat2"
+args = { how = { flags = { has = ["O_WRONLY", "O_CREAT"] } } }
+[[expect]]
+name = "how exact"
+syscall = "openat2"
+args = { how = { flags = "O_WRONLY|O_CREAT", resolve = 0 } }
+[[expect]]
+name = "stat members"
+syscall = "newfstatat"
+args = { statbuf = { st_size = 4, st_mode = { has = "S_IFREG" } } }
+[[expect]]
+name = "wrong optname"
+syscall = "setsockopt"
+args = { level = "SOL_SOCKET", optname = "SO_KEEPALIVE" }
+[[expect]]
+name = "wrong dumpable"
+syscall = "prctl"
+args = { option = "PR_SET_DUMPABLE", arg2 = "SUID_DUMP_USER" }
+[[expect]]
+name = "how read-only"
+syscall = "openat2"
+args = { how = { flags = "O_RDONLY" } }
+[[expect]]
+name = "how lacks creat"
+syscall = "openat2"
+args = { how = { flags = { lacks = "O_CREAT" } } }
+[[forbid]]
+name = "empty file stat"
+syscall = "newfstatat"
+args = { statbuf = { st_size = 0 } }
+)";
+  write_file(d.file("four"), "abcd");
+  auto c = check_lib(spec, {syscaller(), "stat", d.file("four"), "socket", "reuseaddr", "nonblock",
+                            "openat2", d.file("new"), "nodump"});
+  ASSERT_TRUE(c.traced);
+  for (const char* held : {"reuseaddr", "nonblock", "nodump", "how has", "how exact", "stat members",
+                           "empty file stat"})
+    EXPECT_TRUE(rule(c.report, held).passed) << held << "\n" << text(c.report);
+  for (const char* failed : {"wrong optname", "wrong dumpable", "how read-only", "how lacks creat"})
+    EXPECT_FALSE(rule(c.report, failed).passed) << failed << "\n" << text(c.report);
+}
+
+// The members the decoders fill are the ones they declare: on real calls,
+// every member of every decoded struct is in the schema that the spec
+// parser and the gtest matchers check names against.
+TEST(Schema, EveryMemberTheDecodersFillIsDeclared) {
+  TempDir d;
+  write_file(d.file("four"), "abcd");
+  Listener server;
+  std::vector<std::vector<std::string>> commands = {
+      {syscaller(), "stat", d.file("four"), "socket", "reuseaddr", "connect",
+       std::to_string(server.port), "nonblock", "openat2", d.file("new"), "nodump"},
+      {"ls", "-la", "/"},
+      {"sh", "-c", "echo x | cat; sleep 0 & wait"},
+  };
+  if (::access("/usr/bin/python3", X_OK) == 0)
+    commands.push_back({"/usr/bin/python3", "-c",
+                        "import os, select, socket, signal, time, resource\n"
+                        "r, w = os.pipe()\n"
+                        "select.select([r], [w], [], 0)\n"
+                        "p = select.poll(); p.register(w, select.POLLOUT); p.poll(0)\n"
+                        "e = select.epoll(); e.register(w, select.EPOLLOUT); e.poll(0)\n"
+                        "signal.setitimer(signal.ITIMER_REAL, 10, 0); signal.setitimer(signal.ITIMER_REAL, 0, 0)\n"
+                        "resource.getrlimit(resource.RLIMIT_NOFILE); resource.getrusage(resource.RUSAGE_SELF)\n"
+                        "os.uname(); os.sched_getaffinity(0); os.getgroups(); os.statvfs('/')\n"
+                        "a, b = socket.socketpair(); a.sendmsg([b'hi']); b.recvmsg(10)\n"
+                        "time.sleep(0.001)\n"});
+  std::set<std::string> kinds;
+  std::size_t members = 0;
+  for (const auto& argv : commands) {
+    syspect::MemorySink sink;
+    syspect::TraceOptions options;
+    options.before_exec = [] {
+      int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+    };
+    syspect::Tracer tracer(options);
+    tracer.add_sink(&sink);
+    ASSERT_TRUE(tracer.run(argv).has_value()) << argv[0];
+    for (const auto& ev : sink.events) {
+      const auto* e = std::get_if<syspect::SyscallEvent>(&ev);
+      if (e == nullptr || e->desc == nullptr) continue;
+      for (int i = 0; i < e->nargs; ++i) {
+        const syspect::ArgValue& v = e->args[static_cast<std::size_t>(i)];
+        const char* kind = e->desc->args[i].struct_name;
+        if (v.form != syspect::ArgValue::Form::Struct || kind == nullptr) continue;
+        const syspect::StructSchema* schema = syspect::struct_schema(kind);
+        ASSERT_NE(schema, nullptr) << kind << " has members but no schema";
+        kinds.insert(kind);
+        for (const syspect::StructField& f : v.fields) {
+          ++members;
+          const syspect::MemberDesc* m = syspect::find_member(*schema, f.name);
+          ASSERT_NE(m, nullptr) << e->name() << "'s " << kind << " has member " << f.name
+                                << ", which its schema does not declare";
+          EXPECT_EQ(m->is_text, f.is_text) << kind << "." << f.name;
+        }
+      }
+    }
+  }
+  EXPECT_GE(kinds.size(), 6u);
+  EXPECT_GE(members, 30u);
 }
 
 TEST(CheckLib, UnmetExpectShowsTheNearestCallAndWhatDiffered) {
@@ -471,6 +600,31 @@ TEST(CheckCli, BrokenSpecDiagnosticsMatchTheGoldenFile) {
   EXPECT_EQ(r.code, 2) << describe(r);
   std::string golden = read_file(dir + "/several.expected");
   EXPECT_TRUE(r.err.starts_with(golden)) << describe(r);
+}
+
+// A forbid on a member that does not exist used to pass (it could never
+// match); now the spec is refused before anything runs.
+TEST(CheckCli, AMisspelledMemberIsASpecErrorNotAForbidThatNeverFails) {
+  TempDir d;
+  std::string spec = write_spec(d, R"(version = 1
+[[forbid]]
+syscall = "newfstatat"
+args = { statbuf = { st_szie = 0 } }
+)");
+  write_file(d.file("empty"), "");
+  auto r = run_cli({"check", spec, "--", syscaller(), "stat", d.file("empty")});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, spec + ":4:22: error: 'statbuf': struct stat has no member 'st_szie'; "
+                                     "did you mean 'st_size'?"))
+      << describe(r);
+  // Spelled right, the same forbid sees the empty file's stat and fails.
+  std::string right = write_spec(d, R"(version = 1
+[[forbid]]
+syscall = "newfstatat"
+args = { statbuf = { st_size = 0 } }
+)", "right.toml");
+  auto r1 = run_cli({"check", right, "--", syscaller(), "stat", d.file("empty")});
+  EXPECT_EQ(r1.code, 1) << describe(r1);
 }
 
 TEST(CheckCli, RunSectionCommandRelativeToSpecExitAndEnv) {

@@ -213,7 +213,15 @@ TEST(Matchers, StructMembersByName) {
   EXPECT_TRUE(struct_matches("newfstatat", R"({ statbuf = { st_size = 41687 } })", st));
   EXPECT_TRUE(struct_matches("newfstatat", R"({ statbuf = { st_size = "> 4096" } })", st));
   EXPECT_FALSE(struct_matches("newfstatat", R"({ statbuf = { st_size = "< 4096" } })", st));
-  EXPECT_TRUE(struct_matches("newfstatat", R"({ statbuf = { it_value = { tv_sec = 7 } } })", st));
+  auto ts = struct_event("timer_settime");
+  EXPECT_TRUE(struct_matches("timer_settime", R"({ new_value = { it_value = { tv_sec = 7 } } })", ts));
+  EXPECT_FALSE(struct_matches("timer_settime", R"({ new_value = { it_value = { tv_sec = 8 } } })", ts));
+  // A member the struct's decoder does not fill is an error, not a miss.
+  auto nested = parse_spec("version = 1\n[[expect]]\nsyscall = \"newfstatat\"\n"
+                           "args = { statbuf = { it_value = { tv_sec = 7 } } }\n", "t.toml");
+  ASSERT_FALSE(nested.has_value());
+  EXPECT_NE(nested.error().format().find("struct stat has no member 'it_value.tv_sec'"), std::string::npos)
+      << nested.error().format();
   // Not decoded (a pointer): no member matches.
   auto raw = struct_event("newfstatat");
   raw.args[2].form = ArgValue::Form::Pointer;

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <optional>
@@ -99,11 +100,107 @@ TEST(Words, HasFlag) {
             "is a call whose flags doesn't have O_CLOEXEC");
   EXPECT_TRUE(::testing::Matches(Arg("flags", HasFlag("O_RDONLY")))(kHosts));
   EXPECT_FALSE(::testing::Matches(Arg("flags", HasFlag("O_WRONLY")))(kHosts));
-  EXPECT_EQ(Explain<Ev>(Arg("flags", HasFlag("O_BOGUS")), kHosts),
-            "whose flags is O_RDONLY|O_CLOEXEC, which has no flag named O_BOGUS (its family is "
+  // A name of no family at all can only be a mistake: it throws.
+  EXPECT_THROW((void)HasFlag("O_BOGUS"), std::invalid_argument);
+  // A name of another family is a flag this argument does not have.
+  EXPECT_EQ(Explain<Ev>(Arg("flags", HasFlag("MAP_SHARED")), kHosts),
+            "whose flags is O_RDONLY|O_CLOEXEC, which has no flag named MAP_SHARED (its family is "
             "open_flags)");
   EXPECT_EQ(Explain<Ev>(Arg("pathname", HasFlag("O_RDONLY")), kHosts),
             "whose pathname is \"/etc/hosts\", which is not a flag argument");
+}
+
+// What the exception of a matcher that names something that does not exist
+// says; "no exception" when it was built.
+template <typename F>
+std::string thrown(F make) {
+  try {
+    make();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "no exception";
+}
+
+// Each of these used to be built and to match nothing, so that Never() held
+// whatever the trace: a name that does not exist is an error, in the words
+// of the expectation checker.
+TEST(Words, NamesThatDoNotExistThrow) {
+  EXPECT_EQ(thrown([] { (void)Never(Syscall("openat", Arg("path", StartsWith("/etc")))); }),
+            "Arg(\"path\"): 'openat' has no argument 'path'; did you mean 'pathname'? (its arguments: "
+            "dirfd, pathname, flags, mode)");
+  EXPECT_EQ(thrown([] { (void)Never(Syscall("openat", Arg("flags", HasFlag("O_DIRECTROY")))); }),
+            "HasFlag(\"O_DIRECTROY\"): no constant family has a name 'O_DIRECTROY'; did you mean "
+            "'O_DIRECTORY'?");
+  EXPECT_EQ(thrown([] { (void)Never(Syscall("openat", Arg("flags", "O_RDONLY|O_CLOEXC"))); }),
+            "Arg(\"flags\", \"O_RDONLY|O_CLOEXC\"): no constant family has a name 'O_CLOEXC'; did you "
+            "mean 'O_CLOEXEC'?");
+  EXPECT_EQ(thrown([] { (void)Never(Syscall("openat", Arg(7, 0))); }),
+            "Arg(\"7\"): argument index 7 is out of range (a syscall has at most 6 arguments: 0..5)");
+  EXPECT_EQ(thrown([] { (void)Never(Syscall("close", Arg(3, 0))); }),
+            "Arg(\"3\"): 'close' has 1 argument; index 3 is out of range");
+  EXPECT_EQ(thrown([] { (void)Never(Syscall("newfstatat", Arg("statbuf", Member("st_szie", 0)))); }),
+            "Member(\"st_szie\"): no struct syspect decodes has a member 'st_szie'; did you mean "
+            "'st_size'?");
+  // The same typos in Calls() throw too, instead of failing with a "nearest"
+  // call that is exactly the one meant.
+  EXPECT_THROW((void)Calls(Syscall("openat", Arg("flags", "O_RDONLY|O_CLOEXC"))), std::invalid_argument);
+  // Without a syscall to check against: a name of no syscall, family or struct.
+  EXPECT_EQ(thrown([] { (void)Arg("flags", "O_RDONLY|O_CLOEXC"); }),
+            "Arg(\"flags\", \"O_RDONLY|O_CLOEXC\"): no constant family has a name 'O_CLOEXC'; did you "
+            "mean 'O_CLOEXEC'?");
+  EXPECT_EQ(thrown([] { (void)Arg("pathnme", "/etc/hosts"); }),
+            "Arg(\"pathnme\"): no syscall has an argument 'pathnme'; did you mean 'pathname'?");
+  // With the syscall known, names of another argument or struct are errors.
+  EXPECT_EQ(thrown([] { (void)Syscall("openat", Arg("flags", HasFlag("MAP_SHARED"))); }),
+            "Arg(\"flags\"): on openat: HasFlag(\"MAP_SHARED\"): unknown flag 'MAP_SHARED' for 'flags' "
+            "(open_flags)");
+  EXPECT_EQ(thrown([] { (void)Syscall("connect", Arg("addr", Member("st_size", 0))); }),
+            "Arg(\"addr\"): on connect: Member(\"st_size\"): struct sockaddr has no member 'st_size' "
+            "(its members: sa_family, sin_port, sin_addr, sin6_port, sin6_flowinfo, sin6_addr, "
+            "sin6_scope_id, sun_path, nl_pid, nl_groups)");
+  EXPECT_EQ(thrown([] { (void)Syscall("openat2", Arg("how", Member("flags", "O_WRONLY|O_CRAET"))); }),
+            "Arg(\"how\"): on openat2: Member(\"flags\", \"O_WRONLY|O_CRAET\"): unknown constant "
+            "'O_CRAET' for 'flags' (open_flags); did you mean 'O_CREAT'?");
+  // Flags that contradict each other can never be seen.
+  EXPECT_EQ(thrown([] { (void)Syscall("openat", Arg("flags", "O_RDONLY|O_WRONLY")); }),
+            "Arg(\"flags\", \"O_RDONLY|O_WRONLY\"): contradictory flags \"O_RDONLY|O_WRONLY\" "
+            "for 'flags': O_RDONLY and O_WRONLY are two values of one field (mask 03 of open_flags); a "
+            "call has only one");
+  EXPECT_THROW((void)Arg("flags", "O_RDONLY|O_WRONLY"), std::invalid_argument);
+  // What exists is still accepted.
+  EXPECT_EQ(thrown([] { (void)Syscall("openat", Arg("pathname", "/x"), Arg("flags", "O_RDONLY|O_CLOEXEC"),
+                                      Arg("dirfd", "AT_FDCWD"), Arg(3, 0)); }),
+            "no exception");
+  EXPECT_EQ(thrown([] { (void)Syscall("@file", Arg("flags", HasFlag("O_CLOEXEC"))); }), "no exception");
+}
+
+// Constants work wherever strace prints a name: an argument whose family
+// another argument selects, and struct members with a family of their own.
+TEST(Words, ConstantsWhereverStracePrintsAName) {
+  auto sso = call("setsockopt", {num(3), num(SOL_SOCKET), num(SO_REUSEADDR), num(0), num(4)}, 0);
+  EXPECT_TRUE(::testing::Matches(Syscall("setsockopt", Arg("optname", "SO_REUSEADDR")))(sso));
+  EXPECT_FALSE(::testing::Matches(Syscall("setsockopt", Arg("optname", "SO_KEEPALIVE")))(sso));
+  EXPECT_EQ(thrown([] { (void)Syscall("setsockopt", Arg("optname", "SO_REUSEADR")); }),
+            "Arg(\"optname\", \"SO_REUSEADR\"): no constant family has a name 'SO_REUSEADR'; did "
+            "you mean 'SO_REUSEADDR'?");
+  EXPECT_EQ(thrown([] { (void)Syscall("setsockopt", Arg("optname", "O_CLOEXEC")); }),
+            "Arg(\"optname\", \"O_CLOEXEC\"): unknown constant 'O_CLOEXEC' for 'optname' "
+            "(socket_options)");
+  auto setfl = call("fcntl", {num(3), num(F_SETFL), num(O_NONBLOCK)}, 0);
+  EXPECT_TRUE(::testing::Matches(Syscall("fcntl", Arg("arg", HasFlag("O_NONBLOCK"))))(setfl));
+  EXPECT_FALSE(::testing::Matches(Syscall("fcntl", Arg("arg", HasFlag("O_APPEND"))))(setfl));
+  syspect::ArgValue how = num(0);
+  how.raw = 0x7ffc00002000;
+  how.form = syspect::ArgValue::Form::Struct;
+  how.text = "{flags=O_WRONLY|O_CREAT, mode=0644, resolve=0}";
+  how.fields.push_back({"flags", O_WRONLY | O_CREAT});
+  how.fields.push_back({"mode", 0644});
+  how.fields.push_back({"resolve", 0});
+  auto o2 = call("openat2", {num(AT_FDCWD), str("/tmp/x"), how, num(24)}, 3);
+  EXPECT_TRUE(::testing::Matches(Syscall("openat2", Arg("how", Member("flags", "O_WRONLY|O_CREAT"))))(o2));
+  EXPECT_FALSE(::testing::Matches(Syscall("openat2", Arg("how", Member("flags", "O_WRONLY"))))(o2));
+  EXPECT_TRUE(::testing::Matches(Syscall("openat2", Arg("how", Member("mode", 0644))))(o2));
 }
 
 TEST(Words, ReturnsAndFails) {

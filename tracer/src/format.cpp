@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "syspect/struct_schema.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect {
@@ -425,26 +426,20 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
   const ArgValue& v = e.args[i];
   if (name == "prctl" && i >= 1 && append_prctl_arg(out, e, i, options.xlat_style)) return true;
   if (name == "fcntl" && i == 2) {
-    const Xlat* family = nullptr;
     switch (static_cast<int>(e.args[1].raw)) {
-      case F_SETFD: family = find_xlat("fd_flags"); break;
-      case F_SETFL: family = find_xlat("open_flags"); break;
       case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETSIG: case F_SETPIPE_SZ:
         fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int32_t>(v.raw));
         return true;
-      default: return false;
+      default: break;
     }
+    // F_SETFD's and F_SETFL's flags: the family struct_schema declares.
+    const Xlat* family = dependent_family(*e.desc, i, e.args[1].raw);
     if (family == nullptr) return false;
     out += xlat_format(*family, v.raw, options.xlat_style);
     return true;
   }
   if ((name == "setsockopt" || name == "getsockopt") && i == 2) {
-    const Xlat* names = nullptr;
-    switch (static_cast<int>(e.args[1].raw)) {
-      case SOL_SOCKET: names = find_xlat("socket_options"); break;
-      case IPPROTO_TCP: names = find_xlat("tcp_options"); break;
-      default: break;
-    }
+    const Xlat* names = dependent_family(*e.desc, i, static_cast<std::uint32_t>(e.args[1].raw));
     if (names == nullptr) return false;
     out += xlat_format(*names, static_cast<std::uint32_t>(v.raw), options.xlat_style);
     return true;
@@ -507,17 +502,10 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
     append_futex_arg(out, e, i, options);
     return true;
   }
-  if (name == "socket" && i == 2 && static_cast<int>(e.args[0].raw) == AF_NETLINK) {
-    if (const Xlat* x = find_xlat("netlink_protocols")) {
-      out += xlat_format(*x, v.raw, options.xlat_style);
-      return true;
-    }
-  }
   if (name == "socket" && i == 2) {
-    int domain = static_cast<int>(e.args[0].raw);
-    const Xlat* protocols = find_xlat("ip_protocols");
-    if ((domain == AF_INET || domain == AF_INET6) && protocols != nullptr) {
-      out += xlat_format(*protocols, v.raw, options.xlat_style);
+    // The protocol's names depend on the domain (netlink's, IP's).
+    if (const Xlat* x = dependent_family(*e.desc, i, static_cast<std::uint32_t>(e.args[0].raw))) {
+      out += xlat_format(*x, v.raw, options.xlat_style);
       return true;
     }
   }

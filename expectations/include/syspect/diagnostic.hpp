@@ -36,7 +36,8 @@ class Diagnostics {
 std::string format_diagnostics(std::string_view file, const std::vector<Diagnostic>& diags);
 
 // The closest of `candidates` to `word` by edit distance, when close enough
-// to be a likely typo; empty otherwise.
+// to be a likely typo, else the shortest candidate that `word` begins (of
+// three letters or more: "path" for "pathname"); empty otherwise.
 std::string closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
 
 // "; did you mean 'X'?" or "".

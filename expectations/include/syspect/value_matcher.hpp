@@ -69,4 +69,8 @@ ValueMatcherPtr all_of(std::vector<ValueMatcherPtr> parts);
 // `[abc]` and `[!a-z]` are classes.
 bool glob_match(std::string_view pattern, std::string_view text);
 
+// Why `pattern` is no glob: a '[' whose class is never closed (a literal
+// '[' is written "\\["); nothing when it is one.
+std::optional<std::string> glob_error(std::string_view pattern);
+
 }  // namespace syspect

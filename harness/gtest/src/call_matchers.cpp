@@ -10,7 +10,9 @@
 #include "syspect/diagnostic.hpp"
 #include "syspect/format.hpp"
 #include "syspect/matchers.hpp"
+#include "syspect/names.hpp"
 #include "syspect/spec.hpp"
+#include "syspect/struct_schema.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect::testing {
@@ -45,6 +47,90 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     out += p;
   }
   return out;
+}
+
+bool is_index(std::string_view name) {
+  return !name.empty() && name.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// The argument `name` (or index) of `call`, or -1.
+int arg_index(const SyscallDesc& call, std::string_view name) {
+  if (is_index(name)) {
+    int i = name.size() == 1 ? name[0] - '0' : 99;
+    return i < call.nargs ? i : -1;
+  }
+  return find_arg(call, name);
+}
+
+// "'openat' has no argument 'path'; did you mean 'pathname'? (its
+// arguments: dirfd, pathname, flags, mode)", as an expectation file says it.
+std::string no_such_arg(const SyscallDesc& call, std::string_view name) {
+  std::vector<std::string_view> names;
+  std::string list;
+  for (int j = 0; j < call.nargs; ++j) {
+    names.emplace_back(call.args[j].name);
+    list += fmt::format("{}{}", j ? ", " : "", call.args[j].name);
+  }
+  if (is_index(name))
+    return fmt::format("'{}' has {} argument{}; index {} is out of range", call.name, call.nargs,
+                       call.nargs == 1 ? "" : "s", name);
+  return fmt::format("'{}' has no argument '{}'{}{}", call.name, name, did_you_mean(name, names),
+                     list.empty() ? " (it takes none)" : fmt::format(" (its arguments: {})", list));
+}
+
+// Whether `s` reads as constants: names ("O_RDONLY") or numbers joined by
+// '|', at least one a name.
+bool looks_constant(std::string_view s) {
+  bool named = false;
+  while (true) {
+    auto bar = s.find('|');
+    std::string_view part = s.substr(0, bar);
+    if (part.empty()) return false;
+    bool upper = part[0] >= 'A' && part[0] <= 'Z';
+    for (char c : part)
+      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || (!upper && (c == 'x' || (c >= 'a' && c <= 'f')))))
+        return false;
+    named = named || upper;
+    if (bar == std::string_view::npos) break;
+    s = s.substr(bar + 1);
+  }
+  return named;
+}
+
+// Why the string `literal`, compared with argument `i` of `call` as strace
+// shows it, can never be what strace shows: a constant its family does not
+// have, two values of one field. Nothing when it may be.
+std::optional<std::string> literal_problem(const SyscallDesc& call, int i, std::string_view literal) {
+  const ArgDesc& d = call.args[i];
+  if (literal.find(" or ") != std::string_view::npos) return std::nullopt;  // ioctl's double names
+  if ((d.kind == ArgKind::Flags || d.kind == ArgKind::Enum) && d.xlat != nullptr) {
+    auto v = constant_value(*d.xlat, literal, d.name);
+    if (!v) return v.error();
+    return std::nullopt;
+  }
+  if (!looks_constant(literal)) return std::nullopt;
+  if (d.kind == ArgKind::Signal) {
+    if (literal.starts_with("SIGRT")) return std::nullopt;
+    auto v = constant_value(signal_names(), literal, d.name);
+    if (!v) return v.error();
+    return std::nullopt;
+  }
+  if (d.kind == ArgKind::DirFd) {
+    if (literal == "AT_FDCWD") return std::nullopt;
+    return fmt::format("a dirfd is a number or \"AT_FDCWD\", not \"{}\"{}", literal,
+                       did_you_mean(literal, {"AT_FDCWD"}));
+  }
+  std::vector<DependentFamily> deps = dependent_families(call, i);
+  if (deps.empty()) return std::nullopt;
+  std::string first;
+  for (const DependentFamily& f : deps) {
+    const Xlat* x = find_xlat(f.family);
+    if (x == nullptr) continue;
+    auto v = constant_value(*x, literal, d.name);
+    if (v) return std::nullopt;
+    if (first.empty()) first = v.error();
+  }
+  return first;
 }
 
 class ForeignCondition : public CallCondition {
@@ -83,6 +169,19 @@ class SelectorCondition : public CallCondition {
     return fmt::format("{} to {}", plural ? "calls" : "call", item.text);
   }
   std::string refinement() const override { return {}; }
+  std::vector<const SyscallDesc*> named_calls() const override {
+    std::vector<const SyscallDesc*> out;
+    for (const SelectorItem& item : s_.items) {
+      Abi table = item.abi == Abi::x32 ? Abi::x86_64 : item.abi;
+      if (item.nr >= 0) {
+        if (const SyscallDesc* d = lookup_syscall(table, item.nr)) out.push_back(d);
+      } else {
+        for (const SyscallDesc& d : syscall_table(table))
+          if (d.classes & item.classes) out.push_back(&d);
+      }
+    }
+    return out;
+  }
 
  private:
   Selector s_;
@@ -116,7 +215,12 @@ class NameMatcherCondition : public CallCondition {
 class SyscallCondition : public CallCondition {
  public:
   SyscallCondition(CallConditionPtr name, std::vector<CallConditionPtr> parts)
-      : name_(std::move(name)), parts_(std::move(parts)) {}
+      : name_(std::move(name)), parts_(std::move(parts)) {
+    // With the syscall known, every name in the parts must exist for it.
+    std::vector<const SyscallDesc*> calls = name_->named_calls();
+    if (!calls.empty())
+      for (const auto& p : parts_) p->validate(calls);
+  }
   bool check(const SyscallEvent& e, std::string* why) const override {
     if (!name_->check(e, why)) return false;
     std::vector<std::string> whys;
@@ -162,6 +266,39 @@ class ArgCondition : public CallCondition {
       : name_(std::move(name)), m_(std::move(m)), literal_(std::move(literal)) {
     bool numeric = !name_.empty() && name_.find_first_not_of("0123456789") == std::string::npos;
     shown_ = numeric ? "argument " + name_ : name_;
+    if (auto why = argument_of_none(name_)) throw std::invalid_argument(fmt::format("Arg(\"{}\"): {}", name_, *why));
+    if (literal_ && looks_constant(*literal_)) check_literal_anywhere();
+  }
+  void validate(const std::vector<const SyscallDesc*>& calls) const override {
+    std::optional<std::string> problem;
+    bool any_ok = false;
+    const auto* names = dynamic_cast<const ArgNameCheck*>(m_.GetDescriber());
+    for (const SyscallDesc* c : calls) {
+      int i = arg_index(*c, name_);
+      if (i < 0) {
+        if (calls.size() == 1) problem = no_such_arg(*c, name_);
+        continue;
+      }
+      std::optional<std::string> why;
+      if (literal_) why = literal_problem(*c, i, *literal_);
+      if (!why && names != nullptr) {
+        try {
+          names->check_names(*c, i);
+        } catch (const std::invalid_argument& e) {
+          why = e.what();
+        }
+      }
+      if (!why) {
+        any_ok = true;
+        break;
+      }
+      if (!problem) problem = fmt::format("on {}: {}", c->name, *why);
+    }
+    if (any_ok) return;
+    if (!problem)
+      problem = fmt::format("no syscall of the selection has an argument '{}'", name_);
+    throw std::invalid_argument(fmt::format("Arg(\"{}\"{}): {}", name_,
+                                            literal_ ? fmt::format(", \"{}\"", *literal_) : "", *problem));
   }
   bool check(const SyscallEvent& e, std::string* why) const override {
     std::optional<SyscallArg> a = find_arg(e, name_);
@@ -196,6 +333,39 @@ class ArgCondition : public CallCondition {
   }
 
  private:
+  // A literal of constants given with no syscall to check it against: each
+  // name must exist in some family, and some syscall with this argument
+  // must take the whole of it.
+  void check_literal_anywhere() const {
+    std::string_view rest = *literal_;
+    while (true) {
+      auto bar = rest.find('|');
+      std::string_view part = rest.substr(0, bar);
+      if (auto why = constant_of_none(part))
+        throw std::invalid_argument(fmt::format("Arg(\"{}\", \"{}\"): {}", name_, *literal_, *why));
+      if (bar == std::string_view::npos) break;
+      rest = rest.substr(bar + 1);
+    }
+    std::optional<std::string> problem;
+    for (const SyscallDesc& c : syscall_table(Abi::x86_64)) {
+      int i = arg_index(c, name_);
+      if (i < 0) continue;
+      const ArgDesc& d = c.args[i];
+      if (d.kind == ArgKind::Path || d.kind == ArgKind::Str || d.kind == ArgKind::Buf ||
+          d.kind == ArgKind::Argv || d.kind == ArgKind::Envp || d.kind == ArgKind::Struct)
+        return;  // a string may be anything
+      bool named = d.kind == ArgKind::Flags || d.kind == ArgKind::Enum || d.kind == ArgKind::Signal ||
+                   d.kind == ArgKind::DirFd || !dependent_families(c, i).empty();
+      if (!named) continue;  // shown as a number: never these names
+      auto why = literal_problem(c, i, *literal_);
+      if (!why) return;
+      // Prefer the words of a family that has every name (a contradiction).
+      if (!problem || why->starts_with("contradictory")) problem = *why;
+    }
+    if (!problem) problem = fmt::format("no syscall shows its argument '{}' with names", name_);
+    throw std::invalid_argument(fmt::format("Arg(\"{}\", \"{}\"): {}", name_, *literal_, *problem));
+  }
+
   std::string name_;
   std::string shown_;
   ::testing::Matcher<const SyscallArg&> m_;
@@ -253,9 +423,24 @@ class FailsCondition : public CallCondition {
   int err_;
 };
 
-class HasFlagMatcher : public ::testing::MatcherInterface<const SyscallArg&> {
+class HasFlagMatcher : public ::testing::MatcherInterface<const SyscallArg&>, public ArgNameCheck {
  public:
-  explicit HasFlagMatcher(std::string flag) : flag_(std::move(flag)) {}
+  explicit HasFlagMatcher(std::string flag) : flag_(std::move(flag)) {
+    if (auto why = constant_of_none(flag_))
+      throw std::invalid_argument(fmt::format("HasFlag(\"{}\"): {}", flag_, *why));
+  }
+  void check_names(const SyscallDesc& call, int arg) const override {
+    const ArgDesc& d = call.args[arg];
+    if (d.xlat != nullptr) {
+      auto v = flag_value(*d.xlat, flag_, d.name);
+      if (!v) throw std::invalid_argument(fmt::format("HasFlag(\"{}\"): {}", flag_, v.error()));
+      return;
+    }
+    for (const DependentFamily& f : dependent_families(call, arg))
+      if (const Xlat* x = find_xlat(f.family); x && xlat_value(*x, flag_)) return;
+    throw std::invalid_argument(fmt::format("HasFlag(\"{}\"): '{}' of {} is not a flag argument",
+                                            flag_, d.name, call.name));
+  }
   bool MatchAndExplain(const SyscallArg& a, ::testing::MatchResultListener* listener) const override {
     std::optional<bool> has = a.has_flag(flag_);
     if (!has) {
@@ -290,6 +475,44 @@ void CallMatcherImpl::DescribeTo(std::ostream* os) const { *os << "is a " << c_-
 
 void CallMatcherImpl::DescribeNegationTo(std::ostream* os) const {
   *os << "isn't a " << c_->noun();
+}
+
+MemberMatcher::MemberMatcher(std::string name, ::testing::Matcher<const StructMember&> inner,
+                             std::optional<std::string> literal)
+    : name_(std::move(name)), inner_(std::move(inner)), literal_(std::move(literal)) {
+  if (auto why = member_of_none(name_))
+    throw std::invalid_argument(fmt::format("Member(\"{}\"): {}", name_, *why));
+}
+
+void MemberMatcher::check_names(const SyscallDesc& call, int arg) const {
+  const ArgDesc& d = call.args[arg];
+  if (d.kind != ArgKind::Struct || d.struct_name == nullptr)
+    throw std::invalid_argument(
+        fmt::format("Member(\"{}\"): '{}' of {} is not a struct", name_, d.name, call.name));
+  const StructSchema* schema = struct_schema(d.struct_name);
+  if (auto why = member_problem(d.struct_name, schema, name_))
+    throw std::invalid_argument(fmt::format("Member(\"{}\"): {}", name_, *why));
+  const MemberDesc* m = find_member(*schema, name_);
+  if (!literal_ || m->is_text || !looks_constant(*literal_)) return;
+  const Xlat* x = m->is_signal ? &signal_names() : m->family ? find_xlat(m->family) : nullptr;
+  if (x == nullptr)
+    throw std::invalid_argument(fmt::format("Member(\"{}\", \"{}\"): {} is a number with no named values",
+                                            name_, *literal_, name_));
+  auto v = constant_value(*x, *literal_, name_);
+  if (!v) throw std::invalid_argument(fmt::format("Member(\"{}\", \"{}\"): {}", name_, *literal_, v.error()));
+}
+
+std::optional<bool> MemberMatcher::matches_constant(const SyscallArg& arg, const StructField& f) const {
+  if (!literal_ || f.is_text || !looks_constant(*literal_)) return std::nullopt;
+  const ArgDesc* d = arg.desc();
+  const StructSchema* schema = d && d->struct_name ? struct_schema(d->struct_name) : nullptr;
+  const MemberDesc* m = schema ? find_member(*schema, name_) : nullptr;
+  if (m == nullptr) return std::nullopt;
+  const Xlat* x = m->is_signal ? &signal_names() : m->family ? find_xlat(m->family) : nullptr;
+  if (x == nullptr) return std::nullopt;
+  auto v = constant_value(*x, *literal_, name_);
+  if (!v) return std::nullopt;
+  return static_cast<std::uint64_t>(f.value) == *v;
 }
 
 CallConditionPtr foreign_condition(::testing::Matcher<const SyscallEvent&> m) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "syspect/format.hpp"
+#include "syspect/struct_schema.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect {
@@ -86,12 +87,19 @@ std::string SyscallArg::text() const {
 
 std::optional<bool> SyscallArg::has_flag(std::string_view flag) const {
   const ArgDesc* d = desc();
-  if (d == nullptr || d->xlat == nullptr) return std::nullopt;
-  std::optional<std::uint64_t> bit = xlat_value(*d->xlat, flag);
+  if (d == nullptr) return std::nullopt;
+  const Xlat* x = d->xlat;
+  if (x == nullptr) {
+    // A family chosen by another argument (fcntl's F_SETFL: open's flags).
+    std::vector<DependentFamily> deps = dependent_families(*call_->desc, index_);
+    if (!deps.empty()) x = dependent_family(*call_->desc, index_, call_->args[deps.front().on_arg].raw);
+  }
+  if (x == nullptr) return std::nullopt;
+  std::optional<std::uint64_t> bit = xlat_value(*x, flag);
   if (!bit) return std::nullopt;
   auto raw = static_cast<std::uint64_t>(number());
-  std::uint64_t mask = d->xlat->enum_mask;
-  if (d->xlat->kind == XlatKind::Enum) return raw == *bit;
+  std::uint64_t mask = x->enum_mask;
+  if (x->kind == XlatKind::Enum) return raw == *bit;
   // A value of the access-mode field (O_RDONLY is 0) is compared as a value.
   if (mask != 0 && (*bit & ~mask) == 0) return (raw & mask) == *bit;
   if (*bit == 0) return raw == 0;

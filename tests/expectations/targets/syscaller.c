@@ -12,6 +12,11 @@
  *   getpid | getppid
  *   int80             getpid through the i386 ABI (int 0x80)
  *   spread P T N      fork P children; in each, T threads call getppid N times
+ *   stat PATH         newfstatat(AT_FDCWD, PATH, ...)
+ *   reuseaddr         setsockopt(last fd, SOL_SOCKET, SO_REUSEADDR, [1])
+ *   openat2 PATH      openat2(AT_FDCWD, PATH, {flags=O_WRONLY|O_CREAT, mode=0644})
+ *   nonblock          fcntl(last fd, F_SETFL, O_NONBLOCK)
+ *   nodump            prctl(PR_SET_DUMPABLE, SUID_DUMP_DISABLE)
  *   echo TEXT         print TEXT and a newline on stdout
  *   exit N            exit with status N
  *
@@ -21,10 +26,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <linux/openat2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -117,6 +124,25 @@ int main(int argc, char** argv) {
       if (i + 3 >= argc) return 2;
       spread(atoi(argv[i + 1]), atoi(argv[i + 2]), atoi(argv[i + 3]));
       i += 3;
+    } else if (!strcmp(op, "stat")) {
+      struct stat st;
+      report("stat", syscall(SYS_newfstatat, AT_FDCWD, a1, &st, 0));
+      ++i;
+    } else if (!strcmp(op, "reuseaddr")) {
+      int one = 1;
+      report("reuseaddr", setsockopt(last_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
+    } else if (!strcmp(op, "openat2")) {
+      struct open_how how;
+      memset(&how, 0, sizeof how);
+      how.flags = O_WRONLY | O_CREAT;
+      how.mode = 0644;
+      last_fd = (int)syscall(SYS_openat2, AT_FDCWD, a1, &how, sizeof how);
+      report("openat2", last_fd);
+      ++i;
+    } else if (!strcmp(op, "nonblock")) {
+      report("nonblock", fcntl(last_fd, F_SETFL, O_NONBLOCK));
+    } else if (!strcmp(op, "nodump")) {
+      report("nodump", prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));
     } else if (!strcmp(op, "echo")) {
       printf("%s\n", a1);
       fflush(stdout);

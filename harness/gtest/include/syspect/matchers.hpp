@@ -59,6 +59,21 @@ class CallCondition {
     (void)e;
     return 0;
   }
+  // The syscalls a name part selects, when it names them (a syscall, a
+  // class); empty when it is a string matcher.
+  virtual std::vector<const SyscallDesc*> named_calls() const { return {}; }
+  // Throws std::invalid_argument when a name in this part exists in none of
+  // `calls` (an argument, a flag, a struct member, a constant).
+  virtual void validate(const std::vector<const SyscallDesc*>& calls) const { (void)calls; }
+};
+
+// A matcher of an argument (HasFlag, Member) that can say, once the syscall
+// is known, whether the names it was given exist for that argument. Throws
+// std::invalid_argument with a "did you mean" when one does not.
+class ArgNameCheck {
+ public:
+  virtual ~ArgNameCheck() = default;
+  virtual void check_names(const SyscallDesc& call, int arg) const = 0;
 };
 
 using CallConditionPtr = std::shared_ptr<const CallCondition>;
@@ -164,7 +179,10 @@ CallMatcher Syscall(const Name& name, const Parts&... parts) {
 // A call whose argument `name` (as in the man page: "pathname", "flags")
 // matches `m`: a string (its bytes for a string argument, else the
 // argument as strace shows it: "O_RDONLY|O_CLOEXEC", "AT_FDCWD"), an integer,
-// HasFlag(), or any gmock matcher of a string or a number.
+// HasFlag(), or any gmock matcher of a string or a number. A name no
+// syscall has as an argument, or an index past 5, throws
+// std::invalid_argument; inside Syscall("name", ...) the argument must be
+// one of that syscall's, and a string of constants must be of its family.
 template <typename M>
 CallMatcher Arg(std::string_view name, const M& m) {
   std::optional<std::string> literal;
@@ -180,15 +198,18 @@ CallMatcher Arg(int index, const M& m) {
 
 namespace detail {
 
-class MemberMatcher : public ::testing::MatcherInterface<const SyscallArg&> {
+class MemberMatcher : public ::testing::MatcherInterface<const SyscallArg&>, public ArgNameCheck {
  public:
-  MemberMatcher(std::string name, ::testing::Matcher<const StructMember&> inner)
-      : name_(std::move(name)), inner_(std::move(inner)) {}
+  // `literal`: the string Member() was given, when it was one (a constant
+  // of the member's family, "O_WRONLY", is compared by value).
+  MemberMatcher(std::string name, ::testing::Matcher<const StructMember&> inner,
+                std::optional<std::string> literal = std::nullopt);
   bool MatchAndExplain(const SyscallArg& arg, ::testing::MatchResultListener* listener) const override {
     for (const StructField& f : arg.value().fields) {
       if (name_ != f.name) continue;
       StructMember member(name_, &f);
       *listener << name_ << " is " << ::testing::PrintToString(member);
+      if (std::optional<bool> named = matches_constant(arg, f)) return *named;
       return inner_.MatchAndExplain(member, listener);
     }
     *listener << (arg.value().form == ArgValue::Form::Struct ? "the struct has no member "
@@ -204,10 +225,16 @@ class MemberMatcher : public ::testing::MatcherInterface<const SyscallArg&> {
     *os << "has no member " << name_ << " that ";
     inner_.DescribeTo(os);
   }
+  void check_names(const SyscallDesc& call, int arg) const override;
 
  private:
+  // A literal constant against a number member named by a family: whether
+  // it equals; nothing when that does not apply.
+  std::optional<bool> matches_constant(const SyscallArg& arg, const StructField& f) const;
+
   std::string name_;
   ::testing::Matcher<const StructMember&> inner_;
+  std::optional<std::string> literal_;
 };
 
 }  // namespace detail
@@ -216,14 +243,21 @@ class MemberMatcher : public ::testing::MatcherInterface<const SyscallArg&> {
 // or a gmock matcher): Arg("addr", Member("sin_port", 8080)),
 // Arg("addr", Member("sin_addr", "127.0.0.1")), Arg("statbuf",
 // Member("st_size", Gt(0))). Nested members have dotted names.
+// A member no decoded struct has throws std::invalid_argument ("did you mean
+// 'st_size'?"); inside Syscall("name", Arg(...)) the member must be one of
+// that argument's struct.
 template <typename M>
 ::testing::Matcher<const SyscallArg&> Member(std::string name, const M& m) {
-  return ::testing::MakeMatcher(
-      new detail::MemberMatcher(std::move(name), detail::to_value_matcher<StructMember>(m)));
+  std::optional<std::string> literal;
+  if constexpr (std::is_convertible_v<const M&, std::string_view>) literal = std::string(std::string_view(m));
+  return ::testing::MakeMatcher(new detail::MemberMatcher(
+      std::move(name), detail::to_value_matcher<StructMember>(m), std::move(literal)));
 }
 
 // A flag argument has `flag` set (a name of the argument's own family:
-// "O_CLOEXEC" for open's flags, "O_RDONLY" for its access mode).
+// "O_CLOEXEC" for open's flags, "O_RDONLY" for its access mode). A name of
+// no family throws std::invalid_argument; inside Syscall("name", Arg(...))
+// it must be of that argument's family.
 ::testing::Matcher<const SyscallArg&> HasFlag(std::string flag);
 
 // The call succeeded and returned a value matching `m` (a number or a
