@@ -1,6 +1,7 @@
 #include "record.hpp"
 
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -42,6 +43,11 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
 int run_record(const RecordArgs& a) {
   TraceOptions options;
   options.struct_string_limit = a.string_limit;
+  // The file keeps strings and buffers as far as -s shows them.
+  if (a.string_limit < (std::size_t{1} << 30)) {
+    options.max_string = std::max(options.max_string, a.string_limit + 1);
+    options.max_buffer = std::max(options.max_buffer, a.string_limit + 1);
+  }
   if (!a.timeout.empty()) {
     auto d = parse_duration(a.timeout);
     if (!d) return fail(kExitUsage, fmt::format("--timeout {}: {}", a.timeout, d.error()));
