@@ -47,7 +47,7 @@ TEST(TraceFunction, MatchersDoNotJudgeACutBuffer) {
   const auto secret = Syscall("write", Arg("buf", HasSubstr("SECRET")));
   ::testing::StringMatchResultListener why;
   EXPECT_FALSE(TraceMatcher(Never(secret)).MatchAndExplain(t, &why));
-  EXPECT_THAT(why.str(), HasSubstr("which made no call known to be such, but 1 call cannot be judged: write(3, \""));
+  EXPECT_THAT(why.str(), HasSubstr("which made no call known to be such, but 1 call cannot be judged: write("));
   EXPECT_THAT(why.str(), HasSubstr("8192) = 8192 whose buf is a buffer of 8192 bytes cut at 4096 "
                                    "(TraceOptions::max_buffer), so it cannot be judged"));
   EXPECT_FALSE(TraceMatcher(Never(Syscall("write", Arg("buf", Not(HasSubstr("SECRET")))))).Matches(t));
