@@ -29,7 +29,7 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
   CLI::App* r = app.add_subcommand("record", "Run a command under the tracer and save its trace as JSON Lines");
   r->add_option("-o,--output", a.output, "The trace file to write")->required();
   r->add_option("-s,--string-limit", a.string_limit,
-                "Show at most N bytes of each string in the saved text (default 32)")
+                "Show at most N bytes of each string in the saved text, and keep at least that much of each value (default 32; 4096 are always kept)")
       ->check(CLI::NonNegativeNumber);
   r->add_option("--timeout", a.timeout, "Kill the whole traced tree after DURATION (10s, 500ms, 2m)");
   r->add_option("command", a.command, "The command to run, after --")->required();
