@@ -59,6 +59,7 @@ struct Offences {
 struct RuleState {
   // expect / forbid
   std::uint64_t count = 0;
+  std::uint64_t undecided = 0;  // forbid: of `count`, calls that could not be judged
   std::vector<ObservedCall> matches;  // the first few
   std::vector<std::pair<unsigned, ObservedCall>> nearest;
   Offences offences;
@@ -136,9 +137,12 @@ struct Checker::Impl {
     return ctx;
   }
 
-  void offend(Offences& o, const SyscallEvent& e, const std::string& exe) {
+  // `notes`: why a call that may not match was counted (it could not be
+  // judged); such calls are grouped apart from the others.
+  void offend(Offences& o, const SyscallEvent& e, const std::string& exe,
+              std::vector<std::string> notes = {}) {
     ++o.count;
-    auto key = std::make_pair(e.name(), exe);
+    auto key = std::make_pair(notes.empty() ? e.name() : e.name() + '\n', exe);
     auto it = o.groups.find(key);
     if (it == o.groups.end()) {
       if (o.groups.size() >= limits.groups) {
@@ -147,6 +151,7 @@ struct Checker::Impl {
       }
       it = o.groups.emplace(key, Group{}).first;
       it->second.example = observe(e, exe);
+      it->second.example.notes = std::move(notes);
     }
     Group& g = it->second;
     ++g.count;
@@ -204,7 +209,9 @@ struct Checker::Impl {
         if (!have_exe) exe = exe_of(e), have_exe = true;
         if (!r.process.matches(&exe)) continue;
       }
-      if (match_pattern(r.pattern, e, ctx, false).matched) return violation_verdict();
+      // A call that cannot be judged is stopped as one that matches.
+      PatternMatch m = match_pattern(r.pattern, e, ctx, false);
+      if (m.matched || m.undecided) return violation_verdict();
     }
     return Verdict::allow();
   }
@@ -223,11 +230,20 @@ struct Checker::Impl {
         case RuleKind::Forbid:
           // A call whose path changed while it ran breaks every forbid rule
           // about its path: what it really opened is not what was checked.
-          if (match_pattern(r.pattern, e, ctx, false).matched ||
-              (!e.opened_path.empty() && r.pattern.selector.matches(e) &&
-               r.pattern.checks_path_of(e))) {
-            ++s.count;
-            offend(s.offences, e, exe);
+          {
+            PatternMatch m = match_pattern(r.pattern, e, ctx, false);
+            if (m.matched ||
+                (!e.opened_path.empty() && r.pattern.selector.matches(e) &&
+                 r.pattern.checks_path_of(e))) {
+              ++s.count;
+              offend(s.offences, e, exe);
+            } else if (m.undecided) {
+              // What could not be judged may be what is forbidden.
+              ++s.count;
+              ++s.undecided;
+              for (auto& n : m.undecided_notes) n += ", so it counts as a violation";
+              offend(s.offences, e, exe, std::move(m.undecided_notes));
+            }
           }
           break;
         case RuleKind::Sequence: sequence(r, s, e, exe, ctx); break;
@@ -381,9 +397,35 @@ Checker::Checker(const Spec& spec, ProcessInfo info, CheckerLimits limits)
     : impl_(std::make_unique<Impl>(spec, std::move(info), limits)) {}
 Checker::~Checker() = default;
 
+namespace {
+
+// The calls whose strings and buffers a rule examines: read them whole, so
+// that no rule judges the first max_buffer bytes as if they were all.
+void add_whole_data(Interest& in, const CallPattern& p) {
+  for (const auto& [key, checks] : p.args) {
+    const SyscallDesc* d = lookup_syscall(key.first == Abi::x32 ? Abi::x86_64 : key.first, key.second);
+    for (const ArgCheck& c : checks) {
+      ArgKind k = d != nullptr && c.index < d->nargs ? d->args[c.index].kind : ArgKind::Buf;
+      if (k == ArgKind::Path || k == ArgKind::Str || k == ArgKind::Buf || k == ArgKind::Argv ||
+          k == ArgKind::Envp)
+        in.add_whole_data(key.first, key.second);
+    }
+  }
+}
+
+Interest with_whole_data(Interest in, const Spec& spec) {
+  for (const Rule& r : spec.rules) {
+    add_whole_data(in, r.pattern);
+    for (const CallPattern& step : r.steps) add_whole_data(in, step);
+  }
+  return in;
+}
+
+}  // namespace
+
 Interest Checker::interest() const {
   const Spec& spec = impl_->spec;
-  if (impl_->track_fds) return Interest::all();
+  if (impl_->track_fds) return with_whole_data(Interest::all(), spec);
   Interest in = Interest::none();
   const auto result = Interest::Need::Result;
   // Only x86_64 numbers are filtered: calls through other ABIs always arrive.
@@ -401,7 +443,7 @@ Interest Checker::interest() const {
   for (const Rule& r : spec.rules) {
     if (r.kind == RuleKind::Sequence) {
       // Whether a run is unbroken depends on every call in between.
-      if (r.mode != SequenceMode::Subsequence) return Interest::all();
+      if (r.mode != SequenceMode::Subsequence) return with_whole_data(Interest::all(), spec);
       for (const CallPattern& step : r.steps) add(step.selector);
     } else {
       add(r.pattern.selector);
@@ -418,7 +460,7 @@ Interest Checker::interest() const {
     // Numbers no table knows break an allowlist.
     if (spec.policy->has_allow) in.add(static_cast<long>(Interest::kNumbers), result);
   }
-  return in;
+  return with_whole_data(std::move(in), spec);
 }
 
 TraceOptions::Strict strict_allowances(const Spec& spec) {
@@ -537,6 +579,11 @@ CheckReport Checker::report(std::vector<std::string> command) const {
         o.required = fmt::format("never {}{}", r.pattern.describe(), scope.empty() ? "" : ", " + scope);
         o.observed = o.passed ? "no matching call"
                               : fmt::format("happened {} in {}", times(s.count), processes_of(s.offences));
+        if (s.undecided != 0)
+          o.observed += fmt::format(" ({} could not be judged: an argument was cut when read)",
+                                    s.count == 1           ? std::string("it")
+                                    : s.undecided == s.count ? std::string("all of them")
+                                                             : fmt::format("{} of them", s.undecided));
         if (!o.passed) o.groups.push_back(offence_group(s.offences, "offending calls"));
         break;
       }

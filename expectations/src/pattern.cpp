@@ -114,6 +114,7 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
   if (!p.selector.matches(e)) return m;
   m.selected = true;
   bool ok = true;
+  std::vector<std::string> undecided;
   if (p.has_args) {
     auto it = p.args.find({e.abi, e.desc->nr});
     if (it == p.args.end()) return m;  // its arguments do not fit this syscall
@@ -131,8 +132,15 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
             quote_string(v.bytes, 256), quote_string(e.opened_path, 256)));
         continue;
       }
-      if (check.index < e.nargs && check.matcher->matches(v, ctx)) {
+      const Judgement j = check.index < e.nargs ? check.matcher->judge(v, ctx) : Judgement::No;
+      if (j == Judgement::Yes) {
         ++m.passed;
+        continue;
+      }
+      if (j == Judgement::Undecided) {
+        undecided.push_back(fmt::format("{} {}: cannot be judged ({})", check.name,
+                                        cut_description(v), check.matcher->describe()));
+        if (explain) m.mismatches.push_back(undecided.back());
         continue;
       }
       ok = false;
@@ -175,7 +183,9 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
       m.mismatches.push_back(fmt::format("errno was {}; wanted: {}", was, errno_list(p.errnos)));
     }
   }
-  m.matched = ok;
+  m.matched = ok && undecided.empty();
+  m.undecided = ok && !undecided.empty();
+  if (m.undecided) m.undecided_notes = std::move(undecided);
   return m;
 }
 

@@ -21,19 +21,34 @@ std::optional<std::int64_t> number_of(const ArgValue& v) {
   }
 }
 
+constexpr Judgement judgement(bool yes) { return yes ? Judgement::Yes : Judgement::No; }
+
 class StringMatcher final : public ValueMatcher {
  public:
   StringMatcher(StrOp op, std::string pattern) : op_(op), pattern_(std::move(pattern)) {
     if (op_ == StrOp::Regex) re_ = std::regex(pattern_, std::regex::ECMAScript);
   }
-  bool matches(const ArgValue& v, const MatchContext&) const override {
-    if (v.form == ArgValue::Form::String || v.form == ArgValue::Form::Bytes)
-      return test(v.bytes);
-    if (v.form == ArgValue::Form::StringArray) {
-      for (const auto& item : v.items)
-        if (test(item)) return true;
+  bool matches(const ArgValue& v, const MatchContext& ctx) const override {
+    return judge(v, ctx) == Judgement::Yes;
+  }
+  Judgement judge(const ArgValue& v, const MatchContext&) const override {
+    if (v.form == ArgValue::Form::String || v.form == ArgValue::Form::Bytes) {
+      if (!v.truncated) return judgement(test(v.bytes));
+      std::optional<std::uint64_t> whole;
+      if (v.form == ArgValue::Form::Bytes && v.total_len > v.bytes.size()) whole = v.total_len;
+      return test_prefix(v.bytes, whole);
     }
-    return false;
+    if (v.form == ArgValue::Form::StringArray) {
+      // Items from total_len - 1 on may have been cut when read.
+      const std::size_t whole = v.truncated && v.total_len != 0 ? v.total_len - 1 : v.items.size();
+      bool undecided = v.truncated;  // items left out, or cut
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        Judgement j = i < whole ? judgement(test(v.items[i])) : test_prefix(v.items[i], std::nullopt);
+        if (j == Judgement::Yes) return j;
+      }
+      return undecided ? Judgement::Undecided : Judgement::No;
+    }
+    return Judgement::No;
   }
   std::string describe() const override {
     switch (op_) {
@@ -58,6 +73,27 @@ class StringMatcher final : public ValueMatcher {
       case StrOp::Contains: return s.find(pattern_) != std::string_view::npos;
     }
     return false;
+  }
+  // `s` is the start of a longer value (of `whole` bytes, when known).
+  Judgement test_prefix(std::string_view s, std::optional<std::uint64_t> whole) const {
+    switch (op_) {
+      case StrOp::Contains:
+        if (s.find(pattern_) != std::string_view::npos) return Judgement::Yes;
+        break;
+      case StrOp::Prefix:
+        if (s.size() >= pattern_.size()) return judgement(s.starts_with(pattern_));
+        if (!std::string_view(pattern_).starts_with(s)) return Judgement::No;
+        break;
+      case StrOp::Equals:
+        if (whole && *whole != pattern_.size()) return Judgement::No;
+        if (!std::string_view(pattern_).starts_with(s)) return Judgement::No;
+        break;
+      case StrOp::Suffix:
+      case StrOp::Glob:
+      case StrOp::Regex:
+        break;
+    }
+    return Judgement::Undecided;
   }
   StrOp op_;
   std::string pattern_;
@@ -167,8 +203,22 @@ class FdPathMatcher final : public ValueMatcher {
 class ArrayMatcher final : public ValueMatcher {
  public:
   explicit ArrayMatcher(std::vector<std::string> items) : items_(std::move(items)) {}
-  bool matches(const ArgValue& v, const MatchContext&) const override {
-    return v.form == ArgValue::Form::StringArray && !v.truncated && v.items == items_;
+  bool matches(const ArgValue& v, const MatchContext& ctx) const override {
+    return judge(v, ctx) == Judgement::Yes;
+  }
+  Judgement judge(const ArgValue& v, const MatchContext&) const override {
+    if (v.form != ArgValue::Form::StringArray) return Judgement::No;
+    if (!v.truncated) return judgement(v.items == items_);
+    // Cut: the items read whole must still agree with the wanted ones.
+    const std::size_t whole = v.total_len != 0 ? v.total_len - 1 : v.items.size();
+    if (v.total_items > items_.size()) return Judgement::No;
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      if (i >= items_.size()) return Judgement::No;
+      // An item cut when read must at least start the wanted one.
+      bool agrees = i < whole ? v.items[i] == items_[i] : items_[i].starts_with(v.items[i]);
+      if (!agrees) return Judgement::No;
+    }
+    return Judgement::Undecided;
   }
   std::string describe() const override {
     std::string s = "is [";
@@ -184,7 +234,16 @@ class NotMatcher final : public ValueMatcher {
  public:
   explicit NotMatcher(ValueMatcherPtr inner) : inner_(std::move(inner)) {}
   bool matches(const ArgValue& v, const MatchContext& ctx) const override {
-    return !inner_->matches(v, ctx);
+    return judge(v, ctx) == Judgement::Yes;
+  }
+  // What cannot be judged cannot be judged the other way round either.
+  Judgement judge(const ArgValue& v, const MatchContext& ctx) const override {
+    switch (inner_->judge(v, ctx)) {
+      case Judgement::Yes: return Judgement::No;
+      case Judgement::No: return Judgement::Yes;
+      case Judgement::Undecided: break;
+    }
+    return Judgement::Undecided;
   }
   std::string describe() const override { return "does not satisfy: " + inner_->describe(); }
   bool uses_fd_path() const override { return inner_->uses_fd_path(); }
@@ -197,9 +256,16 @@ class AllMatcher final : public ValueMatcher {
  public:
   explicit AllMatcher(std::vector<ValueMatcherPtr> parts) : parts_(std::move(parts)) {}
   bool matches(const ArgValue& v, const MatchContext& ctx) const override {
-    for (const auto& p : parts_)
-      if (!p->matches(v, ctx)) return false;
-    return true;
+    return judge(v, ctx) == Judgement::Yes;
+  }
+  Judgement judge(const ArgValue& v, const MatchContext& ctx) const override {
+    Judgement all = Judgement::Yes;
+    for (const auto& p : parts_) {
+      Judgement j = p->judge(v, ctx);
+      if (j == Judgement::No) return j;
+      if (j == Judgement::Undecided) all = j;
+    }
+    return all;
   }
   std::string describe() const override {
     std::string s;
@@ -261,6 +327,15 @@ class FieldMatcher : public ValueMatcher {
     }
     return false;
   }
+  // A member missing from a struct whose elements were left out (an array
+  // shown up to -s elements) may be among them.
+  Judgement judge(const ArgValue& v, const MatchContext& ctx) const override {
+    if (matches(v, ctx)) return Judgement::Yes;
+    if (v.form != ArgValue::Form::Struct || !v.truncated) return Judgement::No;
+    for (const StructField& f : v.fields)
+      if (name_ == f.name) return Judgement::No;
+    return Judgement::Undecided;
+  }
   std::string describe() const override {
     const ValueMatcherPtr& inner = number_ ? number_ : text_;
     return fmt::format("has {} that {}", name_, inner ? inner->describe() : "exists");
@@ -283,3 +358,27 @@ ValueMatcherPtr all_of(std::vector<ValueMatcherPtr> parts) {
 }
 
 }  // namespace syspect::matchers
+
+namespace syspect {
+
+std::string cut_description(const ArgValue& v) {
+  switch (v.form) {
+    case ArgValue::Form::Bytes:
+      return fmt::format("is a buffer of {} bytes cut at {}", v.total_len, v.bytes.size());
+    case ArgValue::Form::String:
+      return fmt::format("is a string cut at {} bytes", v.bytes.size());
+    case ArgValue::Form::StringArray:
+      if (v.total_len != 0)
+        return fmt::format("is an array of {} strings whose item {} was cut at {} bytes",
+                           v.total_items, v.total_len - 1,
+                           v.total_len - 1 < v.items.size() ? v.items[v.total_len - 1].size() : 0);
+      return fmt::format("is an array of {} strings of which {} were read", v.total_items,
+                         v.items.size());
+    case ArgValue::Form::Struct:
+      return "is a struct shown only in part (an array cut at the -s limit)";
+    default: break;
+  }
+  return "was cut when read";
+}
+
+}  // namespace syspect

@@ -83,6 +83,10 @@ int run_trace(const TraceArgs& a) {
   options.decode_fds = a.decode_fds;
   options.xlat_style = parse_xlat_style(a.xlat).value_or(XlatStyle::Abbrev);
   options.struct_string_limit = a.string_limit;
+  // -s N shows up to N bytes of every string and buffer, as strace: read
+  // them that far (one byte more, to know whether a string goes on).
+  options.max_string = std::max(options.max_string, a.string_limit + 1);
+  options.max_buffer = std::max(options.max_buffer, a.string_limit + 1);
   options.cpu = a.cpu == "same"   ? CpuPlacement::Same
                 : a.cpu == "none" ? CpuPlacement::None
                                   : CpuPlacement::Auto;

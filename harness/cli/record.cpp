@@ -1,6 +1,7 @@
 #include "record.hpp"
 
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -28,7 +29,7 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
   CLI::App* r = app.add_subcommand("record", "Run a command under the tracer and save its trace as JSON Lines");
   r->add_option("-o,--output", a.output, "The trace file to write")->required();
   r->add_option("-s,--string-limit", a.string_limit,
-                "Show at most N bytes of each string in the saved text (default 32)")
+                "Show at most N bytes of each string in the saved text, and keep at least that much of each value (default 32; 4096 are always kept)")
       ->check(CLI::NonNegativeNumber);
   r->add_option("--timeout", a.timeout, "Kill the whole traced tree after DURATION (10s, 500ms, 2m)");
   r->add_option("command", a.command, "The command to run (after the options, or after --)");
@@ -45,6 +46,11 @@ int run_record(const RecordArgs& a) {
   if (a.command.empty()) return fail(kExitUsage, "give the command to record after the options (or after '--')");
   TraceOptions options;
   options.struct_string_limit = a.string_limit;
+  // The file keeps strings and buffers as far as -s shows them.
+  if (a.string_limit < (std::size_t{1} << 30)) {
+    options.max_string = std::max(options.max_string, a.string_limit + 1);
+    options.max_buffer = std::max(options.max_buffer, a.string_limit + 1);
+  }
   if (!a.timeout.empty()) {
     auto d = parse_duration(a.timeout);
     if (!d) return fail(kExitUsage, fmt::format("--timeout {}: {}", a.timeout, d.error()));

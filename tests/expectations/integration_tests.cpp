@@ -840,3 +840,106 @@ TEST(CheckCli, KillEnforcementThroughTheCli) {
 }
 
 }  // namespace
+
+namespace {
+
+// `syspect check SPEC -- syscaller ARGS...`
+ProcResult check_syscaller(const std::string& spec, std::vector<std::string> args) {
+  std::vector<std::string> argv = {"check", spec, "--", syscaller()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_cli(argv);
+}
+
+}  // namespace
+
+// A rule sees all of what it judges: an 8192-byte write whose SECRET is at
+// byte 5000 (past the 4096 bytes a trace keeps by default) breaks a forbid
+// rule on its data and meets an expect rule; an argv item of 6000 bytes is
+// judged whole too.
+TEST(CheckCli, RulesJudgeWholeBuffersAndArgvItems) {
+  TempDir d;
+  const std::vector<std::string> big = {"open", "/dev/null", "w", "bigwrite", "8192", "5000", "SECRET"};
+  std::string forbid = write_spec(d, R"(version = 1
+[[forbid]]
+name = "no secret written"
+syscall = "write"
+args = { buf = { contains = "SECRET" } }
+)", "forbid.toml");
+  auto r = check_syscaller(forbid, big);
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_TRUE(contains(r.err, "FAIL no secret written")) << describe(r);
+  EXPECT_FALSE(contains(r.err, "cannot be judged")) << describe(r);
+
+  std::string expect = write_spec(d, R"(version = 1
+[[expect]]
+name = "secret written once, as the buffer's end says"
+syscall = "write"
+args = { buf = { contains = "SECRET", suffix = "..." }, count = 8192 }
+count = 1
+)", "expect.toml");
+  r = check_syscaller(expect, big);
+  EXPECT_EQ(r.code, 0) << describe(r);
+
+  std::string argv = write_spec(d, R"(version = 1
+[[forbid]]
+name = "no secret in an argument"
+syscall = "execve"
+args = { argv = { suffix = ".SECRET" } }
+)", "argv.toml");
+  r = check_syscaller(argv, {"execlong", "6000", "SECRET"});
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_TRUE(contains(r.err, "FAIL no secret in an argument")) << describe(r);
+}
+
+// Past the hard limit (16 MiB) a buffer is still cut: a rule that must
+// judge the rest does not guess. A forbid rule counts the call as a
+// violation (and stops it when enforcing), an expect rule does not count
+// it; each says why.
+TEST(CheckCli, ABufferCutAtTheHardLimitCannotBeJudged) {
+  TempDir d;
+  const std::vector<std::string> huge = {"open", "/dev/null", "w", "bigwrite", "17000000", "16900000", "SECRET"};
+  std::string forbid = write_spec(d, R"(version = 1
+[[forbid]]
+name = "no secret written"
+syscall = "write"
+args = { buf = { contains = "SECRET" } }
+)", "forbid.toml");
+  auto r = check_syscaller(forbid, huge);
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_TRUE(contains(r.err, "FAIL no secret written")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "buf is a buffer of 17000000 bytes cut at 16777216: cannot be judged "
+                              "(contains \"SECRET\"), so it counts as a violation"))
+      << describe(r);
+  EXPECT_TRUE(contains(r.err, "happened once in 1 process (it could not be judged: an argument was "
+                              "cut when read)")) << describe(r);
+
+  // What the part read settles is settled: SECRET in the first 16 MiB.
+  r = check_syscaller(forbid, {"open", "/dev/null", "w", "bigwrite", "17000000", "1000", "SECRET"});
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_FALSE(contains(r.err, "cannot be judged")) << describe(r);
+
+  std::string expect = write_spec(d, R"(version = 1
+[[expect]]
+name = "secret written"
+syscall = "write"
+args = { buf = { contains = "SECRET" } }
+)", "expect.toml");
+  r = check_syscaller(expect, huge);
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_TRUE(contains(r.err, "buf is a buffer of 17000000 bytes cut at 16777216: cannot be judged"))
+      << describe(r);
+
+  std::string enforce = write_spec(d, R"(version = 1
+[policy]
+on_violation = "errno:EPERM"
+deny = ["ptrace"]
+[[forbid]]
+syscall = "write"
+args = { buf = { not = { contains = "SECRET" } } }
+)", "enforce.toml");
+  r = check_syscaller(enforce, huge);
+  EXPECT_EQ(r.code, 1) << describe(r);
+  // The write did not run: it failed with the policy's errno.
+  EXPECT_TRUE(contains(r.err, ", 17000000) = -1 EPERM (Operation not permitted)\n      buf is a buffer"))
+      << describe(r);
+}

@@ -233,6 +233,76 @@ TEST(Matchers, StructMembersByName) {
   EXPECT_NE(bad.error().format().find("t.toml:4:"), std::string::npos) << bad.error().format();
 }
 
+// A value cut when read is never judged as if it were whole: the part read
+// settles what it can ("contains" found in it, "prefix" decided by it, a
+// length that rules out "equals"), and the rest is undecided, also through
+// `not` and inside a table of several keys.
+TEST(Matchers, ACutValueIsJudgedOnlyAsFarAsItWasRead) {
+  auto judge = [](const std::string& spec_args, const ArgValue& v) {
+    Spec s = parse_ok("version = 1\n[[expect]]\nsyscall = \"write\"\nargs = { buf = " + spec_args + " }\n");
+    SyscallEvent e;
+    e.desc = find_syscall(Abi::x86_64, "write");
+    e.nr = e.desc->nr;
+    e.nargs = e.desc->nargs;
+    e.args[1] = v;
+    e.args[2].form = ArgValue::Form::Number;
+    e.args[2].num = static_cast<std::int64_t>(v.total_len);
+    PatternMatch m = match_pattern(s.rules.at(0).pattern, e, {}, true);
+    return m.matched ? "yes" : m.undecided ? "undecided" : "no";
+  };
+  ArgValue cut;
+  cut.form = ArgValue::Form::Bytes;
+  cut.bytes = "GET /index.html HTTP/1.1";
+  cut.total_len = 8192;
+  cut.truncated = true;
+  EXPECT_STREQ(judge(R"({ contains = "index" })", cut), "yes");
+  EXPECT_STREQ(judge(R"({ contains = "SECRET" })", cut), "undecided");
+  EXPECT_STREQ(judge(R"({ prefix = "GET /" })", cut), "yes");
+  EXPECT_STREQ(judge(R"({ prefix = "POST" })", cut), "no");
+  EXPECT_STREQ(judge(R"({ prefix = "GET /index.html HTTP/1.1 and more" })", cut), "undecided");
+  EXPECT_STREQ(judge(R"("GET /index.html HTTP/1.1")", cut), "no") << "8192 bytes are not 24";
+  EXPECT_STREQ(judge(R"({ suffix = "1.1" })", cut), "undecided");
+  EXPECT_STREQ(judge(R"({ regex = "^GET" })", cut), "undecided");
+  EXPECT_STREQ(judge(R"({ glob = "GET*" })", cut), "undecided");
+  EXPECT_STREQ(judge(R"({ not = { contains = "SECRET" } })", cut), "undecided");
+  EXPECT_STREQ(judge(R"({ not = { contains = "index" } })", cut), "no");
+  EXPECT_STREQ(judge(R"({ prefix = "GET", contains = "SECRET" })", cut), "undecided");
+  EXPECT_STREQ(judge(R"({ prefix = "PUT", contains = "SECRET" })", cut), "no");
+  cut.truncated = false;
+  cut.total_len = cut.bytes.size();
+  EXPECT_STREQ(judge(R"({ contains = "SECRET" })", cut), "no");
+  EXPECT_STREQ(judge(R"({ not = { contains = "SECRET" } })", cut), "yes");
+}
+
+TEST(Matchers, AnArgvItemCutWhenReadIsUndecided) {
+  Spec s = parse_ok(
+      "version = 1\n[[forbid]]\nsyscall = \"execve\"\nargs = { argv = { suffix = \".SECRET\" } }\n"
+      "[[expect]]\nsyscall = \"execve\"\nargs = { argv = [\"true\", \"x\"] }\n");
+  SyscallEvent e;
+  e.desc = find_syscall(Abi::x86_64, "execve");
+  e.nr = e.desc->nr;
+  e.nargs = e.desc->nargs;
+  ArgValue& argv = e.args[1];
+  argv.form = ArgValue::Form::StringArray;
+  argv.items = {"true", std::string(4096, '.')};
+  argv.total_items = 2;
+  argv.truncated = true;
+  argv.total_len = 2;  // item 1 was cut
+  PatternMatch m = match_pattern(s.rules.at(0).pattern, e, {}, true);
+  EXPECT_FALSE(m.matched);
+  EXPECT_TRUE(m.undecided);
+  ASSERT_EQ(m.undecided_notes.size(), 1u);
+  EXPECT_EQ(m.undecided_notes[0],
+            "argv is an array of 2 strings whose item 1 was cut at 4096 bytes: cannot be judged "
+            "(ends with \".SECRET\")");
+  m = match_pattern(s.rules.at(1).pattern, e, {}, false);
+  EXPECT_FALSE(m.matched);
+  EXPECT_FALSE(m.undecided) << "item 1 starts with '.', not 'x'";
+  argv.items[1] = "x";
+  argv.total_len = 2;
+  EXPECT_TRUE(match_pattern(s.rules.at(1).pattern, e, {}, false).undecided);
+}
+
 TEST(Selectors, AbisNamesAndClasses) {
   Spec s = parse_ok(
       "version = 1\n[policy]\nallow = [\"@file\", \"getpid\", \"i386:getppid\"]\n");
@@ -253,6 +323,21 @@ TEST(Selectors, AbisNamesAndClasses) {
 }
 
 long nr_of(const char* name) { return find_syscall(Abi::x86_64, name)->nr; }
+
+// The calls whose strings and buffers a rule examines are asked for whole.
+TEST(Checker, InterestAsksForTheWholeDataOfWhatRulesExamine) {
+  Spec s = parse_ok(
+      "version = 1\n"
+      "[[forbid]]\nsyscall = \"write\"\nargs = { buf = { contains = \"x\" } }\n"
+      "[[expect]]\nsyscall = \"read\"\nargs = { fd = 0 }\n"
+      "[[sequence]]\nsteps = [{ syscall = \"openat\", args = { pathname = \"/a\" } }]\n");
+  Interest in = Checker(s).interest();
+  EXPECT_TRUE(in.whole_data(Abi::x86_64, nr_of("write")));
+  EXPECT_TRUE(in.whole_data(Abi::x86_64, nr_of("openat")));
+  EXPECT_FALSE(in.whole_data(Abi::x86_64, nr_of("read"))) << "only its fd is examined";
+  EXPECT_FALSE(in.whole_data(Abi::x86_64, nr_of("getpid")));
+  EXPECT_FALSE(in.whole_data(Abi::i386, 4));
+}
 
 TEST(Checker, InterestIsWhatTheRulesMention) {
   using Need = Interest::Need;

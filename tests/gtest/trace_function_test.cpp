@@ -32,6 +32,41 @@ using ::testing::Ne;
 using ::testing::Not;
 using ::testing::SizeIs;
 
+// One 8192-byte write to /dev/null, "SECRET" at byte 5000.
+void write_secret() {
+  std::string buf(8192, '.');
+  buf.replace(5000, 6, "SECRET");
+  int fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  if (::write(fd, buf.data(), buf.size()) < 0) std::abort();
+  ::close(fd);
+}
+
+// A matcher never judges a buffer cut when read (past
+// TraceOptions::max_buffer) as if it were all of it: Never, Calls and
+// CallsTimes fail and say why; kept whole, it is judged.
+TEST(TraceFunction, MatchersDoNotJudgeACutBuffer) {
+  syspect::FunctionTrace t = syspect::trace_function(write_secret);
+  const auto secret = Syscall("write", Arg("buf", HasSubstr("SECRET")));
+  ::testing::StringMatchResultListener why;
+  EXPECT_FALSE(TraceMatcher(Never(secret)).MatchAndExplain(t, &why));
+  EXPECT_THAT(why.str(), HasSubstr("which made no call known to be such, but 1 call cannot be judged: write("));
+  EXPECT_THAT(why.str(), HasSubstr("8192) = 8192 whose buf is a buffer of 8192 bytes cut at 4096 "
+                                   "(TraceOptions::max_buffer), so it cannot be judged"));
+  EXPECT_FALSE(TraceMatcher(Never(Syscall("write", Arg("buf", Not(HasSubstr("SECRET")))))).Matches(t));
+  EXPECT_FALSE(TraceMatcher(Calls(secret)).Matches(t));
+  EXPECT_FALSE(TraceMatcher(CallsTimes(secret, 0)).Matches(t));
+  EXPECT_FALSE(::testing::Matches(secret)(t.syscalls("write").at(0)));
+  // Other arguments of the call are judged as usual.
+  EXPECT_THAT(t, Calls(Syscall("write", Arg("count", 8192))));
+
+  syspect::TraceOptions whole;
+  whole.max_buffer = 8192;
+  t = syspect::trace_function(write_secret, whole);
+  EXPECT_THAT(t, Calls(secret));
+  EXPECT_THAT(t, Never(Syscall("write", Arg("buf", HasSubstr("NOT THERE")))));
+}
+
 TEST(TraceFunction, NoSyscalls) {
   volatile int sum = 0;
   syspect::FunctionTrace t = syspect::trace_function([&] {

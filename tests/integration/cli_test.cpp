@@ -469,6 +469,26 @@ TEST(Cli, Int80) {
 }
 
 // 8. The odd path: exact bytes as hex in JSON; escaped as strace does.
+// -s N shows up to N bytes of a buffer, as strace does, also past the
+// 4096 bytes kept by default: an 8192-byte write with -s 10000 is shown
+// whole, with -s 5000 cut there.
+TEST(Cli, StringLimitShowsAsManyBytesAsStrace) {
+  const std::vector<std::string> command = {target("big_write"), "8192", "5000", "SECRET"};
+  for (std::string limit : {"10000", "8192", "5000", "100"}) {
+    SCOPED_TRACE("-s " + limit);
+    auto text = cli_trace({"-s", limit}, command, false);
+    EXPECT_EQ(text.proc.status(), 0) << describe(text.proc);
+    std::string ours = line_with(text.output, "write(");
+    std::string theirs = line_with(strace_output({"-s", limit}, command), "write(");
+    ASSERT_FALSE(theirs.empty());
+    EXPECT_EQ(without_pid(ours), without_pid(theirs));
+    if (limit == "10000") {
+      EXPECT_TRUE(contains(ours, "SECRET")) << ours;
+      EXPECT_TRUE(contains(ours, "\", 8192) = 8192")) << ours;
+    }
+  }
+}
+
 TEST(Cli, StrangePath) {
   const std::string path = "/nonexistent-syspect/new\nline \"quoted\" \xff end";
   auto t = cli_trace({}, {target("strange_path")});

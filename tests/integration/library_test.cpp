@@ -639,6 +639,89 @@ TEST(Library, SequenceNumbersIncrease) {
   }
 }
 
+
+// Keeps the write and execve calls; asks for their whole data, or not.
+struct DataKeeper : syspect::Sink {
+  bool whole = false;
+  std::vector<SyscallEvent> calls;
+  syspect::Interest interest() const override {
+    syspect::Interest in = syspect::Interest::none();
+    in.add(SYS_write, syspect::Interest::Need::Result);
+    if (whole) in.add_whole_data(Abi::x86_64, SYS_write).add_whole_data(Abi::x86_64, SYS_execve);
+    return in;
+  }
+  void on_syscall(const SyscallEvent& e) override {
+    if (e.name() == "write" || e.name() == "execve") calls.push_back(e);
+  }
+  const SyscallEvent* named(std::string_view name) const {
+    for (const auto& e : calls)
+      if (e.name() == name) return &e;
+    return nullptr;
+  }
+};
+
+DataKeeper keep_data(bool whole, bool seccomp, const std::vector<std::string>& argv,
+                     std::size_t max_whole = syspect::TraceOptions{}.max_whole_data) {
+  DataKeeper k;
+  k.whole = whole;
+  syspect::TraceOptions options;
+  options.seccomp = seccomp;
+  options.max_whole_data = max_whole;
+  syspect::Tracer tracer(options);
+  tracer.add_sink(&k);
+  auto r = tracer.run(argv);
+  EXPECT_TRUE(r.has_value());
+  return k;
+}
+
+// A buffer (and an argv item) beyond max_buffer (max_string) is kept cut
+// and marked so; a sink that asks for the whole data of a call gets all of
+// it, with or without the seccomp filter, up to max_whole_data.
+TEST(Library, WholeDataIsReadForTheCallsASinkAsksFor) {
+  const std::string item(6000, 'a');  // an argv item longer than max_string
+  for (bool seccomp : {true, false}) {
+    SCOPED_TRACE(seccomp ? "seccomp" : "no seccomp");
+    auto cut = keep_data(false, seccomp, {target("big_write"), "8192", "5000", "SECRET", item});
+    // (big_write takes three arguments; with a fourth it writes nothing.)
+    const SyscallEvent* exec = cut.named("execve");
+    ASSERT_NE(exec, nullptr);
+    const ArgValue& argv = exec->args[1];
+    ASSERT_EQ(argv.form, ArgValue::Form::StringArray);
+    ASSERT_EQ(argv.items.size(), 5u);
+    EXPECT_EQ(argv.items[4].size(), 4096u);
+    EXPECT_TRUE(argv.truncated);
+    EXPECT_EQ(argv.total_len, 5u);  // one past the first item cut
+
+    auto whole = keep_data(true, seccomp, {target("big_write"), "8192", "5000", "SECRET", item});
+    exec = whole.named("execve");
+    ASSERT_NE(exec, nullptr);
+    EXPECT_EQ(exec->args[1].items.at(4), item);
+    EXPECT_FALSE(exec->args[1].truncated);
+
+    cut = keep_data(false, seccomp, {target("big_write"), "8192", "5000", "SECRET"});
+    const SyscallEvent* w = cut.named("write");
+    ASSERT_NE(w, nullptr) << "no write";
+    EXPECT_EQ(w->args[1].bytes.size(), 4096u);
+    EXPECT_EQ(w->args[1].total_len, 8192u);
+    EXPECT_TRUE(w->args[1].truncated);
+
+    whole = keep_data(true, seccomp, {target("big_write"), "8192", "5000", "SECRET"});
+    w = whole.named("write");
+    ASSERT_NE(w, nullptr) << "no write";
+    EXPECT_EQ(w->args[1].bytes.size(), 8192u);
+    EXPECT_EQ(w->args[1].bytes.substr(5000, 6), "SECRET");
+    EXPECT_FALSE(w->args[1].truncated);
+
+    // Past max_whole_data the value is still cut, and says so.
+    whole = keep_data(true, seccomp, {target("big_write"), "20000", "15000", "SECRET"}, 10000);
+    w = whole.named("write");
+    ASSERT_NE(w, nullptr) << "no write";
+    EXPECT_EQ(w->args[1].bytes.size(), 10000u);
+    EXPECT_EQ(w->args[1].total_len, 20000u);
+    EXPECT_TRUE(w->args[1].truncated);
+  }
+}
+
 }  // namespace
 }  // namespace syspect_it
 

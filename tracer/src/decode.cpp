@@ -125,9 +125,12 @@ void decode_string_array(pid_t tid, ArgValue& v, Abi abi, const DecodeLimits& li
   v.items.reserve(keep);
   for (std::size_t i = 0; i < keep; ++i) {
     auto s = read_string(tid, RemotePtr{ptrs[i]}, limits.max_string);
+    // An item cut at max_string (or unreadable) is not the item: the array
+    // is marked, with total_len one past the first such item.
+    if ((!s || s->truncated) && v.total_len == 0) v.total_len = i + 1;
     v.items.push_back(s ? std::move(s->bytes) : std::string());
   }
-  if (keep < ptrs.size()) v.truncated = true;
+  if (keep < ptrs.size() || v.total_len != 0) v.truncated = true;
 }
 
 void decode_fd_pair(pid_t tid, ArgValue& v, const DecodeLimits& limits) {

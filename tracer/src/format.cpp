@@ -50,7 +50,8 @@ void append_string_array(std::string& out, const ArgValue& v, std::size_t limit)
     if (i) out += ", ";
     append_quoted(out, v.items[i], limit, false);
   }
-  if (shown < v.total_items || v.truncated) out += shown ? ", ..." : "...";
+  // (An array whose items were only cut has total_len set: no "...".)
+  if (shown < v.total_items || (v.truncated && v.total_len == 0)) out += shown ? ", ..." : "...";
   out += ']';
 }
 

@@ -17,6 +17,16 @@ Interest& Interest::add(long nr, Need need) {
 Interest& Interest::merge(const Interest& other) {
   for (std::size_t i = 0; i < kNumbers; ++i) needs_[i] = std::max(needs_[i], other.needs_[i]);
   beyond_ = std::max(beyond_, other.beyond_);
+  for (std::size_t i = 0; i < kNumbers; ++i) whole_[i] = whole_[i] || other.whole_[i];
+  whole_other_abis_ = whole_other_abis_ || other.whole_other_abis_;
+  return *this;
+}
+
+Interest& Interest::add_whole_data(Abi abi, long nr) {
+  if (abi != Abi::x86_64)
+    whole_other_abis_ = true;
+  else if (nr >= 0 && static_cast<std::size_t>(nr) < kNumbers)
+    whole_[static_cast<std::size_t>(nr)] = true;
   return *this;
 }
 

@@ -343,10 +343,12 @@ bool decode_pollfds(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
                          xlat_format(events, static_cast<std::uint16_t>(fds[i].events), limits.xlat_style));
     }
     if (n < nfds) out += n ? ", ..." : "...";
+    if (n < nfds) v.truncated = true;  // members of the rest are not kept
     v.text = out + "]";
     return true;
   }
   std::size_t printed = 0;
+  if (shown < nfds) v.truncated = true;
   for (std::size_t i = 0; i < n; ++i) {
     if (i < shown) v.fields.push_back({member_name(fmt::format("[{}].revents", i)), fds[i].revents});
     if (fds[i].revents == 0) continue;
@@ -446,6 +448,7 @@ bool decode_epoll_events(pid_t tid, const SyscallEvent& e, ArgValue& v, const De
     v.fields.push_back({member_name(prefix + "data.u64"), static_cast<std::int64_t>(data)});
   }
   if (array && static_cast<std::size_t>(e.result) > n) out += n ? ", ..." : "...";
+  if (array && static_cast<std::size_t>(e.result) > n) v.truncated = true;
   v.text = array ? out + "]" : out;
   return true;
 }
@@ -777,11 +780,13 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
       data.resize(static_cast<std::size_t>(got));
       out += fmt::format("{{iov_base={}, iov_len={}}}", quote_string(data, limit, want > limit),
                          iovs[i].len);
+      if (want > limit) v.truncated = true;  // the data shown is not all of it
     }
     v.fields.push_back({member_name(fmt::format("{}[{}].iov_len", prefix, i)),
                         static_cast<std::int64_t>(iovs[i].len)});
   }
   if (count > n) out += n ? ", ..." : "...";
+  if (count > n) v.truncated = true;
   return out + "]";
 }
 
@@ -877,6 +882,7 @@ bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
     v.fields.push_back({member_name(fmt::format("[{}].msg_len", i)), msgs[i].len});
   }
   if (static_cast<std::size_t>(e.result) > n) out += n ? ", ..." : "...";
+  if (static_cast<std::size_t>(e.result) > n) v.truncated = true;
   v.text = out + "]";
   return true;
 }
@@ -1015,6 +1021,7 @@ bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v, const Decod
     v.fields.push_back({member_name(fmt::format("[{}]", i)), gids[i]});
   }
   if (n > count) out += count ? ", ..." : "...";
+  if (n > count) v.truncated = true;
   v.text = out + "]";
   return true;
 }

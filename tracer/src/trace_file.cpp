@@ -278,6 +278,8 @@ class Reader {
         v.form = ArgValue::Form::StringArray;
         for (const json& item : val) v.items.push_back(bytes_of(item));
         v.total_items = opt_field<std::size_t>(a, "total_items", v.items.size());
+        // A file does not say which item was cut: any may have been.
+        if (v.truncated) v.total_len = 1;
       }
     } else {
       bad("an argument's \"value\" has an unknown form");

@@ -173,6 +173,8 @@ bool is_open_call(const SyscallDesc* desc) {
 // Everything one run() or attach() learns and decides. A Tracer starts each
 // run from a new RunState, so nothing of one run leaks into the next.
 struct RunState {
+  // The calls whose strings and buffers a sink wants whole.
+  Interest wanted_data = Interest::none();
   std::unordered_map<pid_t, ThreadState> threads;
   std::unordered_map<pid_t, ProcessState> processes;
   std::uint64_t seq = 0;
@@ -199,6 +201,8 @@ struct RunState {
 struct Tracer::Impl : RunState {
   TraceOptions options;
   detail::DecodeLimits limits;
+  // For the calls in wanted_data.
+  detail::DecodeLimits whole_limits;
   std::vector<Sink*> sinks;
 
   // Where the tracer and the tree run, and the CPU masks the tree sees
@@ -216,6 +220,15 @@ struct Tracer::Impl : RunState {
     limits.struct_string = options.struct_string_limit;
     limits.fd_paths = options.decode_fds;
     limits.xlat_style = options.xlat_style;
+    whole_limits = limits;
+    whole_limits.max_string = std::max(options.max_string, options.max_whole_data);
+    whole_limits.max_buffer = std::max(options.max_buffer, options.max_whole_data);
+    whole_limits.max_argv = std::max(options.max_argv, options.max_whole_data);
+  }
+
+  const detail::DecodeLimits& limits_for(const SyscallEvent& e) const {
+    if (e.desc == nullptr || !wanted_data.whole_data(e.abi, e.desc->nr)) return limits;
+    return whole_limits;
   }
 
   // A run starts from nothing.
@@ -366,7 +379,7 @@ struct Tracer::Impl : RunState {
                                : lookup_syscall(e.abi, nr);
     std::uint64_t raw[6];
     for (int i = 0; i < 6; ++i) raw[i] = args[i];
-    detail::decode_entry(t.tid, e, raw, sp, limits);
+    detail::decode_entry(t.tid, e, raw, sp, limits_for(e));
     if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) e.resumed = t.interrupted;
     t.in_syscall = true;
     t.strict_kill = killed_by_strict(e);
@@ -573,7 +586,7 @@ struct Tracer::Impl : RunState {
     }
     if (placer && !t.awaiting_exec)
       placer->on_exit(t.tid, e, rval, is_error, [this](pid_t tid) { return traced(tid); });
-    detail::decode_exit(t.tid, e, rval, is_error, limits);
+    detail::decode_exit(t.tid, e, rval, is_error, limits_for(e));
     if (!t.awaiting_exec) {
       check_child_announced(t);
       note_tracee_filter(t);
@@ -953,6 +966,7 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
   // tracer itself needs the target's execve and its result.
   Interest wanted = Interest::none();
   for (Sink* s : im.sinks) wanted.merge(s->interest());
+  im.wanted_data = wanted;
   wanted.add(SYS_execve, Interest::Need::Result).add(SYS_execveat, Interest::Need::Result);
   // ...and what keeps the trace whole: a tracee that installs a seccomp
   // filter of its own (its processes then stop at every call), calls
@@ -1103,6 +1117,7 @@ Result<TraceResult, TraceError> Tracer::attach(pid_t pid) {
   im.begin_run();
   im.attached = true;
   im.root = pid;
+  for (Sink* s : im.sinks) im.wanted_data.merge(s->interest());
   if (::kill(pid, 0) != 0 && errno == ESRCH)
     return unexpected(TraceError{StartError::NotFound, fmt::format("no process {}", pid)});
   ExePath exe = exe_of(pid);

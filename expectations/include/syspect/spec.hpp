@@ -65,6 +65,11 @@ struct CallPattern {
 struct PatternMatch {
   bool selected = false;  // the syscall is one the pattern is about
   bool matched = false;   // ...and everything else holds
+  // Nothing failed, but an argument was cut when read and the part read
+  // cannot settle its check: the call may or may not match. A [[forbid]]
+  // counts it as a violation, an [[expect]] does not count it.
+  bool undecided = false;
+  std::vector<std::string> undecided_notes;  // "buf is a buffer of ... cannot be judged"
   unsigned passed = 0;    // how many checks held (to rank near misses)
   std::vector<std::string> mismatches;  // "flags was O_RDONLY; wanted: has O_CLOEXEC"
 };

@@ -22,10 +22,22 @@ struct MatchContext {
   std::function<std::optional<std::string>(int fd)> fd_path;
 };
 
+// How a value compares with a matcher. Undecided: the value was cut when
+// it was read (ArgValue::truncated: a buffer beyond the tracer's limit, an
+// argv item without its end) and the part that was read cannot settle it.
+enum class Judgement : std::uint8_t { No, Yes, Undecided };
+
 class ValueMatcher {
  public:
   virtual ~ValueMatcher() = default;
+  // Yes only when the value is known to match (judge() == Yes).
   virtual bool matches(const ArgValue& v, const MatchContext& ctx) const = 0;
+  // Never judges a prefix as if it were the whole value: on a cut value the
+  // answer is Yes or No only when the part read settles it ("contains" found
+  // in it, "prefix" decided by it), else Undecided.
+  virtual Judgement judge(const ArgValue& v, const MatchContext& ctx) const {
+    return matches(v, ctx) ? Judgement::Yes : Judgement::No;
+  }
   // A phrase that completes "pathname ...": `is "/etc/hosts"`,
   // `matches glob "/etc/*"`, `has O_CLOEXEC`.
   virtual std::string describe() const = 0;
@@ -64,6 +76,10 @@ ValueMatcherPtr negate(ValueMatcherPtr inner);
 ValueMatcherPtr all_of(std::vector<ValueMatcherPtr> parts);
 
 }  // namespace matchers
+
+// Why a cut value cannot be judged, as a phrase that follows its name:
+// "is a buffer of 8192 bytes cut at 4096", "is a string cut at 4096 bytes".
+std::string cut_description(const ArgValue& v);
 
 // Glob over paths: `*` and `?` stay within one component, `**` crosses '/',
 // `[abc]` and `[!a-z]` are classes.

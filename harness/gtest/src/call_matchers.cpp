@@ -253,6 +253,19 @@ class SyscallCondition : public CallCondition {
     for (const auto& p : parts_) n += p->check(e, nullptr) ? 1000 : p->likeness(e);
     return n;
   }
+  // Undecided when no part fails outright and some part is undecided.
+  std::optional<std::string> undecided(const SyscallEvent& e) const override {
+    if (!name_->check(e, nullptr)) return std::nullopt;
+    std::vector<std::string> whys;
+    for (const auto& p : parts_) {
+      if (p->check(e, nullptr)) continue;
+      auto why = p->undecided(e);
+      if (!why) return std::nullopt;
+      whys.push_back(std::move(*why));
+    }
+    if (whys.empty()) return std::nullopt;
+    return join(whys, " and ");
+  }
 
  private:
   CallConditionPtr name_;
@@ -306,6 +319,12 @@ class ArgCondition : public CallCondition {
       if (why) *why = fmt::format("which is a call to {}, without {}", qualified_name(e), shown_);
       return false;
     }
+    // A value cut when read is not shown to the matcher: what it says of
+    // the part that was read would be taken for the whole.
+    if (a->value().truncated) {
+      if (why) *why = *undecided(e);
+      return false;
+    }
     ::testing::StringMatchResultListener listener;
     bool ok = m_.MatchAndExplain(*a, &listener);
     if (!ok && why) {
@@ -330,6 +349,17 @@ class ArgCondition : public CallCondition {
   bool narrows() const override { return true; }
   std::string selection(bool plural) const override {
     return fmt::format("{} with {}", plural ? "calls" : "call", shown_);
+  }
+  std::optional<std::string> undecided(const SyscallEvent& e) const override {
+    std::optional<SyscallArg> a = find_arg(e, name_);
+    if (!a || !a->value().truncated) return std::nullopt;
+    const ArgValue& v = a->value();
+    const char* limit = v.form == ArgValue::Form::Bytes    ? "TraceOptions::max_buffer"
+                        : v.form == ArgValue::Form::Struct ? "TraceOptions::struct_string_limit"
+                        : v.form == ArgValue::Form::StringArray && v.total_len == 0
+                            ? "TraceOptions::max_argv"
+                            : "TraceOptions::max_string";
+    return fmt::format("whose {} {} ({}), so it cannot be judged", shown_, cut_description(v), limit);
   }
 
  private:

@@ -6,6 +6,10 @@
  *   close             close the last fd opened
  *   read              read up to 64 bytes from the last fd
  *   write TEXT        write TEXT to the last fd (stdout when none)
+ *   bigwrite N AT TEXT  one write of N bytes ('.' each) to the last fd (stdout
+ *                     when none), with TEXT at byte AT
+ *   execlong N TEXT   execve /bin/true with one argument of N bytes ('.'
+ *                     each) ending in TEXT (the process is replaced)
  *   socket            socket(AF_INET, SOCK_STREAM, 0)
  *   connect PORT      connect the last fd (a socket) to 127.0.0.1:PORT
  *   mkdir PATH        mkdir(PATH, 0755)
@@ -100,6 +104,30 @@ int main(int argc, char** argv) {
     } else if (!strcmp(op, "write")) {
       report("write", write(last_fd >= 0 ? last_fd : 1, a1, strlen(a1)));
       ++i;
+    } else if (!strcmp(op, "bigwrite")) {
+      if (i + 3 >= argc) return 2;
+      size_t n = (size_t)atol(argv[i + 1]), at = (size_t)atol(argv[i + 2]);
+      const char* text = argv[i + 3];
+      char* buf = malloc(n);
+      if (buf == NULL || at + strlen(text) > n) return 2;
+      memset(buf, '.', n);
+      memcpy(buf + at, text, strlen(text));
+      report("bigwrite", write(last_fd >= 0 ? last_fd : 1, buf, n));
+      free(buf);
+      i += 3;
+    } else if (!strcmp(op, "execlong")) {
+      if (i + 2 >= argc) return 2;
+      size_t n = (size_t)atol(argv[i + 1]);
+      const char* text = argv[i + 2];
+      char* arg = malloc(n + 1);
+      if (arg == NULL || strlen(text) > n) return 2;
+      memset(arg, '.', n);
+      memcpy(arg + n - strlen(text), text, strlen(text));
+      arg[n] = '\0';
+      char* args[] = {(char*)"true", arg, NULL};
+      execv("/bin/true", args);
+      report("execlong", -1);
+      return 1;
     } else if (!strcmp(op, "socket")) {
       last_fd = socket(AF_INET, SOCK_STREAM, 0);
       report("socket", last_fd);

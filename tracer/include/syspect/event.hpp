@@ -48,11 +48,15 @@ struct ArgValue {
 
   std::uint64_t raw = 0;
   Form form = Form::Number;
-  bool truncated = false;   // String/StringArray/Bytes: cut when read
+  // String/StringArray/Bytes: cut when read; Struct: data or elements left
+  // out (an iov_base cut at -s, an array shown up to -s elements).
+  bool truncated = false;
   bool unreadable = false;  // the pointer could not be read: shown as address
   std::int64_t num = 0;
   std::int64_t num2 = 0;
-  std::uint64_t total_len = 0;  // Bytes: how long the buffer really was
+  // Bytes: how long the buffer really was. StringArray: one past the first
+  // item that was cut when read (0: every item kept is whole).
+  std::uint64_t total_len = 0;
   std::size_t total_items = 0;  // StringArray: how many items in all
   std::string bytes;
   std::vector<std::string> items;

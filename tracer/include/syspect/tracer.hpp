@@ -70,10 +70,24 @@ class Interest {
   // Every call with its result: no filter can help.
   bool is_all() const;
 
+  // Ask for the whole of the strings and buffers of a syscall (its paths,
+  // its read/write data, argv and envp and their items), not only the first
+  // TraceOptions::max_string / max_buffer bytes: for a sink that judges
+  // them. `abi` x86_64 names one number; any other ABI stands for every
+  // call made through it. They are read up to TraceOptions::max_whole_data;
+  // what is still cut carries ArgValue::truncated.
+  Interest& add_whole_data(Abi abi, long nr);
+  bool whole_data(Abi abi, long nr) const {
+    if (abi != Abi::x86_64) return whole_other_abis_;
+    return nr >= 0 && static_cast<std::size_t>(nr) < kNumbers && whole_[static_cast<std::size_t>(nr)];
+  }
+
  private:
   explicit Interest(Need n) : beyond_(n) { needs_.fill(n); }
   std::array<Need, kNumbers> needs_{};
   Need beyond_ = Need::Result;
+  std::array<bool, kNumbers> whole_{};
+  bool whole_other_abis_ = false;
 };
 
 // Receives events as they happen. Every method has a do-nothing default.
@@ -108,12 +122,17 @@ enum class CpuPlacement : std::uint8_t {
 
 struct TraceOptions {
   bool follow = true;  // threads, fork, vfork, clone, clone3
-  // Strings are read whole up to this many bytes (PATH_MAX) for matching.
+  // Strings (and each argv item) are read up to this many bytes (PATH_MAX),
+  // buffers (read/write data) up to max_buffer, and argv up to max_argv
+  // items; a value cut there carries ArgValue::truncated, and what judges it
+  // (an expectation rule, a gtest matcher) says it cannot be judged rather
+  // than judge the part that was read. An in-memory Trace keeps this much.
   std::size_t max_string = 4096;
-  // Buffers (read/write data) are kept up to this many bytes.
   std::size_t max_buffer = 4096;
-  // argv items kept.
   std::size_t max_argv = 4096;
+  // For the calls a sink asks whole data of (Interest::add_whole_data):
+  // strings, buffers and argv are read up to this many bytes (and items).
+  std::size_t max_whole_data = std::size_t{16} << 20;
   // strace -s: the data inside decoded structs (an iovec's iov_base) is
   // shown up to this many bytes, and an iovec array up to this many items.
   // (Plain strings and buffers are kept whole and cut when formatted.)

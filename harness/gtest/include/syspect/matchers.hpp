@@ -59,6 +59,13 @@ class CallCondition {
     (void)e;
     return 0;
   }
+  // When check() fails only because an argument it looks at was cut when
+  // read (ArgValue::truncated), so that the call may or may not meet it:
+  // why, as a "whose ..." clause. Never and CallsTimes fail on such calls.
+  virtual std::optional<std::string> undecided(const SyscallEvent& e) const {
+    (void)e;
+    return std::nullopt;
+  }
   // The syscalls a name part selects, when it names them (a syscall, a
   // class); empty when it is a string matcher.
   virtual std::vector<const SyscallDesc*> named_calls() const { return {}; }
