@@ -58,8 +58,14 @@ CLI::App* add_diff_command(CLI::App& app, DiffArgs& a) {
   d->add_option("new", a.rest, "The trace to compare with it (or, after --, a command to run)")
       ->expected(0, 1);
   d->add_option("-o,--output", a.output, "Write the diff to FILE instead of stdout");
-  d->add_option("--normalize", a.normalize, "Also replace REGEX with REPLACEMENT in every line (repeatable)");
-  d->add_option("--ignore", a.ignore, "Leave out these syscalls: names and @classes, comma separated");
+  // One value per occurrence (repeat the option for more), so that the
+  // operands after them are never taken as their values.
+  d->add_option("--normalize", a.normalize, "Also replace REGEX with REPLACEMENT in every line (repeatable)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  d->add_option("--ignore", a.ignore, "Leave out these syscalls: names and @classes, comma separated")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   d->add_option("-U,--context", a.context, "Lines of context around each change (default 3)")
       ->check(CLI::NonNegativeNumber);
   d->add_flag("--counts", a.counts, "Compare only per-syscall counts and the (syscall, path) pairs");
