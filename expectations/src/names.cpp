@@ -16,24 +16,9 @@
 namespace syspect {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::optional<std::uint64_t> number(std::string_view s) {
-  s = trim(s);
-  if (s.empty()) return std::nullopt;
-  std::string str(s);
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(str.c_str(), &end, 0);
-  if (errno == 0 && end == str.c_str() + str.size()) return static_cast<std::uint64_t>(v);
-  errno = 0;
-  unsigned long long u = std::strtoull(str.c_str(), &end, 0);
-  if (errno != 0 || end != str.c_str() + str.size() || str.front() == '-') return std::nullopt;
-  return u;
+  if (auto v = parse_integer(s)) return static_cast<std::uint64_t>(*v);
+  return std::nullopt;
 }
 
 std::vector<std::string_view> names_of(const Xlat& x) {
@@ -51,7 +36,7 @@ bool in_field(const Xlat& x, std::uint64_t v) {
 
 Result<std::uint64_t, std::string> constant_value(const Xlat& x, std::string_view text,
                                                   std::string_view arg) {
-  text = trim(text);
+  text = trim_blanks(text);
   if (auto n = number(text)) return *n;
   if (x.kind == XlatKind::Enum || text.find('|') == std::string_view::npos) {
     if (auto v = xlat_value(x, text)) return *v;
@@ -65,7 +50,7 @@ Result<std::uint64_t, std::string> constant_value(const Xlat& x, std::string_vie
   std::string_view rest = text;
   while (true) {
     auto bar = rest.find('|');
-    std::string_view part = trim(rest.substr(0, bar));
+    std::string_view part = trim_blanks(rest.substr(0, bar));
     if (auto n = number(part)) {
       bits |= *n;
     } else if (auto v = xlat_value(x, part)) {
@@ -181,6 +166,29 @@ std::optional<std::string> constant_of_none(std::string_view name) {
   }
   for (const auto& e : signal_names().entries) all.emplace_back(e.name);
   return fmt::format("no constant family has a name '{}'{}", name, did_you_mean(name, all));
+}
+
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view s) {
+  s = trim_blanks(s);
+  if (s.empty()) return std::nullopt;
+  std::string str(s);
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(str.c_str(), &end, 0);
+  if (errno != 0 || end != str.c_str() + str.size()) {
+    // Large unsigned values (flag words) also count.
+    errno = 0;
+    unsigned long long u = std::strtoull(str.c_str(), &end, 0);
+    if (errno != 0 || end != str.c_str() + str.size() || str.front() == '-') return std::nullopt;
+    return static_cast<std::int64_t>(u);
+  }
+  return v;
 }
 
 }  // namespace syspect

@@ -52,28 +52,7 @@ std::string_view type_name(const toml::node& n) {
 
 std::string q(std::string_view s) { return quote_string(s, s.size() + 1); }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::optional<std::int64_t> parse_integer(std::string_view s) {
-  s = trim(s);
-  if (s.empty()) return std::nullopt;
-  std::string str(s);
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(str.c_str(), &end, 0);
-  if (errno != 0 || end != str.c_str() + str.size()) {
-    // Large unsigned values (flag words) also count.
-    errno = 0;
-    unsigned long long u = std::strtoull(str.c_str(), &end, 0);
-    if (errno != 0 || end != str.c_str() + str.size() || str.front() == '-') return std::nullopt;
-    return static_cast<std::int64_t>(u);
-  }
-  return v;
-}
+std::string_view trim(std::string_view s) { return trim_blanks(s); }
 
 // A back-reference (\N) or repetition count ({N,M}) of more than 9 digits
 // in a regex, if there is one. libstdc++ reads these numbers without a bound

@@ -53,4 +53,12 @@ std::optional<std::string> argument_of_none(std::string_view name);
 // Why `name` is in no constant family; nothing when some family has it.
 std::optional<std::string> constant_of_none(std::string_view name);
 
+// `s` without the blanks (spaces, tabs) around it.
+std::string_view trim_blanks(std::string_view s);
+
+// An integer as a spec writes it (decimal, 0x hex, 0 octal; blanks around
+// it allowed); values above INT64_MAX (flag words) wrap, as the kernel's
+// registers hold them. Nothing when `s` is not wholly a number.
+std::optional<std::int64_t> parse_integer(std::string_view s);
+
 }  // namespace syspect
