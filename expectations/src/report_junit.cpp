@@ -42,12 +42,15 @@ std::string render_junit(const CheckReport& r) {
   std::size_t errors = r.complete() ? 0 : 1;
   std::size_t tests = r.rules.size() + errors;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"syspect\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"0\">\n",
-                     tests, failed, errors);
+  // The run's real start and duration, as CI servers show them.
+  std::string time = fmt::format("{:.3f}", r.seconds);
+  std::string timestamp = r.started.empty() ? std::string() : fmt::format(" timestamp=\"{}\"", xml_escape(r.started));
+  out += fmt::format("<testsuites name=\"syspect\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
+                     tests, failed, errors, time);
   out += fmt::format(
-      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"0\" "
-      "hostname=\"localhost\" timestamp=\"1970-01-01T00:00:00\" id=\"0\" package=\"syspect\">\n",
-      xml_escape(r.spec), tests, failed, errors);
+      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{}\" "
+      "hostname=\"localhost\"{} id=\"0\" package=\"syspect\">\n",
+      xml_escape(r.spec), tests, failed, errors, time, timestamp);
   out += "    <properties>\n";
   std::string command;
   for (const auto& a : r.command) command += (command.empty() ? "" : " ") + a;

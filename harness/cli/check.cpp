@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -58,6 +60,16 @@ std::vector<std::string> environment_with(const std::vector<std::pair<std::strin
   std::vector<std::string> out;
   for (const auto& k : order) out.push_back(k + "=" + env[k]);
   return out;
+}
+
+// Now, as UTC "YYYY-MM-DDTHH:MM:SS".
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
 }
 
 bool colour_for(std::FILE* f) {
@@ -135,14 +147,20 @@ int run_check(const CheckArgs& a) {
   }
 
   Checker checker(spec, recorded ? ProcessInfo{} : proc_process_info());
+  std::string started;
+  double seconds = 0;
   if (recorded) {
     replay(recorded->trace, checker);
+    started = recorded->start.substr(0, 19);  // the header's "...Z", to the second
   } else {
+    started = utc_now();
     Tracer tracer(options);
     tracer.add_sink(&checker);
     // Interrupted, the tree is killed and the report still printed.
     StopOnSignals stop_on_signals(tracer);
+    auto t0 = std::chrono::steady_clock::now();
     auto result = tracer.run(argv);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!result) {
       // The tracer's message names the program when it is about it.
       const std::string& why = result.error().message;
@@ -154,6 +172,8 @@ int run_check(const CheckArgs& a) {
     }
   }
   CheckReport report = checker.report(argv);
+  report.started = started;
+  report.seconds = seconds;
   std::string text;
   if (a.report == "json") {
     text = render_json(report);

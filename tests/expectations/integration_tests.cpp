@@ -11,7 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <memory>
+#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -724,6 +726,18 @@ deny = ["@network"]
   EXPECT_EQ(r.code, 1) << describe(r);
   std::string xml = read_file(d.file("junit.xml"));
   check_junit_structure(xml, 3, 1);
+  // The run's real start (today, in UTC) and duration, as CI servers show them.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(xml, m, std::regex(R"re(<testsuite [^>]* time="([0-9.]+)"[^>]* timestamp="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")re")))
+      << xml;
+  EXPECT_GT(std::stod(m[1].str()), 0.0) << xml;
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char today[16];
+  std::strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  EXPECT_TRUE(m[2].str().starts_with(today) || m[2].str() < today) << m[2].str() << " vs " << today;
+  EXPECT_FALSE(contains(xml, "1970-01-01")) << xml;
   EXPECT_TRUE(contains(xml, "<testcase name=\"gets &lt;its&gt; pid &amp; &quot;more&quot;\""));
   EXPECT_TRUE(contains(xml, "<testcase name=\"no mkdir\" classname=\"syspect.spec\" time=\"0\">\n"
                             "      <failure message=\"happened once in 1 process\" type=\"forbid\">FAIL no mkdir"));

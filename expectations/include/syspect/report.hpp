@@ -40,6 +40,10 @@ struct CheckReport {
   std::string spec;  // file name as given
   std::vector<std::string> command;
   TraceResult result;
+  // When the checked run started, as UTC "YYYY-MM-DDTHH:MM:SS" (empty when
+  // unknown), and how long it took in seconds (0 for a recorded trace).
+  std::string started;
+  double seconds = 0;
   std::vector<RuleOutcome> rules;  // in file order
   std::size_t failed() const;
   // The run ended on its own: no timeout, stop (syspect interrupted) or
