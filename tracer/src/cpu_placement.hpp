@@ -38,12 +38,6 @@ class CpuPlacer {
   CpuPlacer(const CpuPlacer&) = delete;
   CpuPlacer& operator=(const CpuPlacer&) = delete;
 
-  // The calls the tracer must see, with their results, to keep each
-  // thread's own mask (none when nothing is ever pinned).
-  bool may_pin() const { return may_pin_; }
-  // Whether the tree's threads are traced (else only the first thread).
-  bool follows() const { return follow_; }
-
   // Auto under a filter: the tree runs where the scheduler puts it until it
   // has stopped kPinAfterStops times; a tree that stops that often is then
   // moved, with the tracer, onto the tracer's CPU. True when it has just
