@@ -1,10 +1,11 @@
 #include "cpu_placement.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <array>
 #include <string_view>
 
 #include "memory.hpp"
+#include "syspect/syscall_table.hpp"
 
 namespace syspect::detail {
 namespace {
@@ -16,19 +17,35 @@ cpu_set_t only(int cpu) {
   return one;
 }
 
+// The table entries of some calls in both ABIs (x32 calls use the x86_64
+// entries), looked up by name once: each syscall exit then compares
+// pointers, not names.
+template <std::size_t N>
+struct Entries {
+  std::array<const SyscallDesc*, 2 * N> descs{};
+  explicit Entries(const std::array<std::string_view, N>& names) {
+    for (std::size_t i = 0; i < N; ++i) {
+      descs[2 * i] = find_syscall(Abi::x86_64, names[i]);
+      descs[2 * i + 1] = find_syscall(Abi::i386, names[i]);
+    }
+  }
+  bool has(const SyscallDesc* d) const {
+    return d != nullptr && std::find(descs.begin(), descs.end(), d) != descs.end();
+  }
+};
+
 bool creates_task(const SyscallEvent& e) {
-  if (e.desc == nullptr) return false;
-  std::string_view name = e.desc->name;
-  return name == "clone" || name == "clone3" || name == "fork" || name == "vfork";
+  static const Entries<4> calls({"clone", "clone3", "fork", "vfork"});
+  return calls.has(e.desc);
 }
 
 }  // namespace
 
 CpuPlacer::AffinityCall CpuPlacer::affinity_call(const SyscallEvent& e, std::int64_t result) {
-  if (e.desc == nullptr) return AffinityCall::None;
-  std::string_view name = e.desc->name;
-  if (name == "sched_getaffinity") return result > 0 ? AffinityCall::Get : AffinityCall::None;
-  if (name == "sched_setaffinity") return AffinityCall::Set;
+  static const Entries<1> get({"sched_getaffinity"});
+  static const Entries<1> set({"sched_setaffinity"});
+  if (get.has(e.desc)) return result > 0 ? AffinityCall::Get : AffinityCall::None;
+  if (set.has(e.desc)) return AffinityCall::Set;
   return AffinityCall::None;
 }
 
