@@ -163,15 +163,14 @@ struct Checker::Impl {
 
   void keep_nearest(std::vector<std::pair<unsigned, ObservedCall>>& v, unsigned score,
                     const SyscallEvent& e, const std::string& exe, std::vector<std::string> notes) {
-    if (v.size() >= limits.nearest) {
-      auto worst = std::min_element(v.begin(), v.end(),
-                                    [](const auto& a, const auto& b) { return a.first < b.first; });
-      if (worst->first >= score) return;
-      v.erase(worst);
-    }
+    // Kept nearest first; of calls equally near, the earlier first.
+    auto pos = std::upper_bound(v.begin(), v.end(), score,
+                                [](unsigned s, const auto& kept) { return s > kept.first; });
+    if (pos == v.end() && v.size() >= limits.nearest) return;
     ObservedCall c = observe(e, exe);
     c.notes = std::move(notes);
-    v.emplace_back(score, std::move(c));
+    v.emplace(pos, score, std::move(c));
+    if (v.size() > limits.nearest) v.pop_back();
   }
 
   Verdict violation_verdict() const {
@@ -265,7 +264,7 @@ struct Checker::Impl {
       if (s.matches.size() < limits.examples) s.matches.push_back(observe(e, exe));
     } else if (s.count < r.count.min) {
       if (m.mismatches.empty()) m.mismatches.push_back("its arguments do not fit this syscall");
-      keep_nearest(s.nearest, m.passed, e, exe, std::move(m.mismatches));
+      keep_nearest(s.nearest, m.score, e, exe, std::move(m.mismatches));
     }
   }
 
@@ -320,7 +319,7 @@ struct Checker::Impl {
       if (s.done) return;
       PatternMatch m = match_pattern(r.steps[s.next], e, ctx, true);
       if (!m.matched) {
-        if (m.selected) keep_nearest(s.nearest, m.passed, e, exe, std::move(m.mismatches));
+        if (m.selected) keep_nearest(s.nearest, m.score, e, exe, std::move(m.mismatches));
         return;
       }
     }
@@ -563,10 +562,7 @@ CheckReport Checker::report(std::vector<std::string> command) const {
             if (s.count == 0) o.observed += fmt::format("; no call to {} at all", r.pattern.selector.describe());
           } else {
             ObservedGroup g{"nearest calls", {}};
-            auto near = s.nearest;
-            std::stable_sort(near.begin(), near.end(),
-                             [](const auto& a, const auto& b) { return a.first > b.first; });
-            for (auto& [score, c] : near) g.calls.push_back(c);
+            for (const auto& [score, c] : s.nearest) g.calls.push_back(c);
             o.groups.push_back(std::move(g));
           }
         }

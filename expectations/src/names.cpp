@@ -3,6 +3,7 @@
 
 #include "syspect/names.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
@@ -189,6 +190,31 @@ std::optional<std::int64_t> parse_integer(std::string_view s) {
     return static_cast<std::int64_t>(u);
   }
   return v;
+}
+
+unsigned near_miss_weight(const ArgDesc* arg) {
+  if (arg == nullptr) return 1;
+  switch (arg->kind) {
+    case ArgKind::Fd:
+    case ArgKind::Path:
+    case ArgKind::Str:
+    case ArgKind::Buf:
+    case ArgKind::Ptr:
+    case ArgKind::Argv:
+    case ArgKind::Struct:
+      return 4;
+    default:
+      return 1;
+  }
+}
+
+unsigned string_likeness(std::string_view wanted, std::string_view seen) {
+  std::size_t n = std::min(wanted.size(), seen.size());
+  std::size_t head = 0;
+  while (head < n && wanted[head] == seen[head]) ++head;
+  std::size_t tail = 0;
+  while (tail < n - head && wanted[wanted.size() - 1 - tail] == seen[seen.size() - 1 - tail]) ++tail;
+  return static_cast<unsigned>(std::min<std::size_t>(head + tail, 999));
 }
 
 }  // namespace syspect

@@ -4,6 +4,7 @@
 
 #include "render.hpp"
 #include "syspect/format.hpp"
+#include "syspect/names.hpp"
 #include "syspect/spec.hpp"
 #include "syspect/xlat.hpp"
 
@@ -132,9 +133,10 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
             quote_string(v.bytes, 256), quote_string(e.opened_path, 256)));
         continue;
       }
+      const ArgDesc* d = check.index < e.desc->nargs ? &e.desc->args[check.index] : nullptr;
       const Judgement j = check.index < e.nargs ? check.matcher->judge(v, ctx) : Judgement::No;
       if (j == Judgement::Yes) {
-        ++m.passed;
+        m.score += 1000 * near_miss_weight(d);
         continue;
       }
       if (j == Judgement::Undecided) {
@@ -145,7 +147,7 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
       }
       ok = false;
       if (!explain) return m;
-      const ArgDesc* d = check.index < e.desc->nargs ? &e.desc->args[check.index] : nullptr;
+      if (check.index < e.nargs) m.score += check.matcher->likeness(v);
       std::string shown = detail::render_arg(d, v);
       if (check.matcher->uses_fd_path() && ctx.fd_path && v.form == ArgValue::Form::Number) {
         auto path = ctx.fd_path(static_cast<int>(v.num));
@@ -161,7 +163,7 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
     r.num = e.result;
     r.raw = static_cast<std::uint64_t>(e.result);
     if (e.finished && p.result->matches(r, ctx)) {
-      ++m.passed;
+      m.score += 1000;
     } else {
       ok = false;
       if (!explain) return m;
@@ -174,7 +176,7 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
     bool hit = false;
     for (int err : p.errnos) hit = hit || err == e.err;
     if (hit) {
-      ++m.passed;
+      m.score += 1000;
     } else {
       ok = false;
       if (!explain) return m;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "syspect/format.hpp"
+#include "syspect/names.hpp"
 
 namespace syspect::matchers {
 namespace {
@@ -95,6 +96,15 @@ class StringMatcher final : public ValueMatcher {
     }
     return Judgement::Undecided;
   }
+
+ public:
+  unsigned likeness(const ArgValue& v) const override {
+    if (v.form != ArgValue::Form::String && v.form != ArgValue::Form::Bytes) return 0;
+    if (op_ == StrOp::Regex) return 0;
+    return string_likeness(pattern_, v.bytes);
+  }
+
+ private:
   StrOp op_;
   std::string pattern_;
   std::regex re_;

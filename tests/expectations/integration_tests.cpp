@@ -596,6 +596,27 @@ TEST(CheckCli, ExitStatuses) {
   EXPECT_EQ(missing.code, 2) << describe(missing);
 }
 
+// cat opens its file without O_CLOEXEC and the loader's files with it: the
+// nearest call to a rule naming the file and the flag is the file's open,
+// whatever came before it, with the condition it misses.
+TEST(CheckCli, NearestCallIsTheOneWithThePathEvenWhenAFlagDiffers) {
+  TempDir d;
+  write_file(d.file("hostname"), "h\n");
+  std::string spec = write_spec(d, "version = 1\n[[expect]]\nsyscall = \"openat\"\n"
+                                   "args = { pathname = \"" + d.file("hostname") +
+                                   "\", flags = { has = \"O_CLOEXEC\" } }\n");
+  auto r = run_cli({"check", spec, "--", "cat", d.file("hostname")});
+  EXPECT_EQ(r.code, 1) << describe(r);
+  std::string first = "  nearest calls:\n    [pid ";
+  auto at = r.err.find(first);
+  ASSERT_NE(at, std::string::npos) << describe(r);
+  std::string rest = r.err.substr(at + first.size());
+  EXPECT_TRUE(rest.find("] openat(AT_FDCWD, \"" + d.file("hostname") +
+                        "\", O_RDONLY) = 3\n      flags was O_RDONLY; wanted: has O_CLOEXEC\n") <
+              rest.find('\n'))
+      << describe(r);
+}
+
 TEST(CheckCli, BrokenSpecDiagnosticsMatchTheGoldenFile) {
   std::string dir = SYSPECT_BAD_SPECS_DIR;
   auto r = run_cli({"check", "several.toml", "--", "true"}, 60s, in_dir(dir));

@@ -391,6 +391,19 @@ TEST_F(TraceTest, FailingMatchersReportNearestCalls) {
                           "which made it 1 time: execve(");
 }
 
+// cat opens its file without O_CLOEXEC, the loader its libraries with it:
+// the open of the file named comes first, with the condition it misses.
+TEST_F(TraceTest, NearestCallIsTheOneWithThePathEvenWhenAFlagDiffers) {
+  std::string file = write("hostname", "h\n");
+  syspect::Trace t = syspect::trace({"cat", file}, quiet());
+  EXPECT_NONFATAL_FAILURE(
+      EXPECT_THAT(t, Calls(Syscall("openat", Arg("pathname", file), Arg("flags", HasFlag("O_CLOEXEC"))))),
+      "; nearest:\n  openat(AT_FDCWD, \"" + file + "\", O_RDONLY) = ");
+  EXPECT_NONFATAL_FAILURE(
+      EXPECT_THAT(t, Calls(Syscall("openat", Arg("pathname", file), Arg("flags", HasFlag("O_CLOEXEC"))))),
+      "\n    flags was O_RDONLY; wanted: has O_CLOEXEC\n  openat(AT_FDCWD, \"/");
+}
+
 TEST_F(TraceTest, OnlySyscallsAsAPolicy) {
   syspect::Trace t = syspect::trace({"true"}, quiet());
   EXPECT_THAT(t, OnlySyscalls({"execve", "@memory", "@file", "@desc", "@stat", "@fstat",

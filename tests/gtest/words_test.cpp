@@ -259,8 +259,11 @@ TEST(Words, Calls) {
   EXPECT_EQ(Explain<Tr>(m, kTrace),
             "which made 3 calls to openat, none whose pathname is equal to \"/etc/hostname\"; nearest:\n"
             "  openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY|O_CLOEXEC) = 3\n"
+            "    pathname was \"/etc/hosts\"; wanted: is equal to \"/etc/hostname\"\n"
             "  openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3\n"
-            "  openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+            "    pathname was \"/etc/ld.so.cache\"; wanted: is equal to \"/etc/hostname\"\n"
+            "  openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)\n"
+            "    pathname was \"/etc/nope\"; wanted: is equal to \"/etc/hostname\"");
   EXPECT_EQ(Explain<Tr>(Calls(Syscall("connect")), kTrace), "which made no call to connect");
   EXPECT_EQ(Explain<Tr>(Calls(Syscall("close")), kTrace),
             "which made 2 such calls, the first: close(3) = 0");
@@ -272,12 +275,57 @@ TEST(Words, CallsRanksNearMisses) {
             "which made 3 calls to openat, none whose pathname is equal to \"/etc/hosts\" and whose "
             "flags has O_CREAT; nearest:\n"
             "  openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY|O_CLOEXEC) = 3\n"
+            "    flags was O_RDONLY|O_CLOEXEC; wanted: has O_CREAT\n"
             "  openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3\n"
-            "  openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+            "    pathname was \"/etc/ld.so.cache\"; wanted: is equal to \"/etc/hosts\"\n"
+            "    flags was O_RDONLY|O_CLOEXEC; wanted: has O_CREAT\n"
+            "  openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)\n"
+            "    pathname was \"/etc/nope\"; wanted: is equal to \"/etc/hosts\"\n"
+            "    flags was O_RDONLY; wanted: has O_CREAT");
   auto one = Calls(Syscall("read", Returns(0)));
   EXPECT_EQ(Explain<Tr>(one, kTrace),
-            "which made 1 call to read, none returning 0; nearest: read(3, \"127.0.0.1 "
-            "localhost\\n\", 4096) = 20");
+            "which made 1 call to read, none returning 0; nearest:\n  read(3, \"127.0.0.1 "
+            "localhost\\n\", 4096) = 20\n    result was 20; wanted: is equal to 0");
+}
+
+// `cat /etc/hostname`: the one open of the file, differing only in its
+// flags, is the nearest; the library opens that share the flags are not.
+TEST(Words, NearestIsTheCallThatDiffersOnlyInAFlag) {
+  const syspect::Trace cat = trace_of({
+      openat("/etc/ld.so.cache", O_RDONLY | O_CLOEXEC, 3),
+      openat("/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY | O_CLOEXEC, 3),
+      openat("/usr/lib/locale/locale-archive", O_RDONLY | O_CLOEXEC, 3),
+      openat("/etc/hostname", O_RDONLY, 3),
+  });
+  auto m = Calls(Syscall("openat", Arg("pathname", "/etc/hostname"), Arg("flags", HasFlag("O_CLOEXEC"))));
+  EXPECT_EQ(Explain<Tr>(m, cat),
+            "which made 4 calls to openat, none whose pathname is equal to \"/etc/hostname\" and "
+            "whose flags has O_CLOEXEC; nearest:\n"
+            "  openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY) = 3\n"
+            "    flags was O_RDONLY; wanted: has O_CLOEXEC\n"
+            "  openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3\n"
+            "    pathname was \"/etc/ld.so.cache\"; wanted: is equal to \"/etc/hostname\"\n"
+            "  openat(AT_FDCWD, \"/usr/lib/locale/locale-archive\", O_RDONLY|O_CLOEXEC) = 3\n"
+            "    pathname was \"/usr/lib/locale/locale-archive\"; wanted: is equal to \"/etc/hostname\"");
+  // An fd outweighs a result; among strings, the one sharing more of the
+  // wanted one's ends comes first, whatever the order of the calls.
+  const syspect::Trace reads = trace_of({
+      call("read", {num(4), bytes("x"), num(1)}, 1),
+      call("read", {num(3), bytes("y"), num(1)}, 1),
+  });
+  EXPECT_EQ(Explain<Tr>(Calls(Syscall("read", Arg("fd", 3), Returns(0))), reads),
+            "which made 2 calls to read, none whose fd is equal to 3 and returning 0; nearest:\n"
+            "  read(3, \"y\", 1) = 1\n"
+            "    result was 1; wanted: is equal to 0\n"
+            "  read(4, \"x\", 1) = 1\n"
+            "    fd was 4; wanted: is equal to 3\n"
+            "    result was 1; wanted: is equal to 0");
+  const syspect::Trace opens = trace_of({
+      openat("/etc/passwd", O_RDONLY, 3),
+      openat("/run/hostname", O_RDONLY, 3),
+  });
+  EXPECT_THAT(Explain<Tr>(Calls(Syscall("openat", Arg("pathname", "/etc/hostname"))), opens),
+              HasSubstr("nearest:\n  openat(AT_FDCWD, \"/run/hostname\""));
 }
 
 TEST(Words, CallsWithGmockMatcher) {
@@ -327,8 +375,9 @@ TEST(Words, InOrder) {
   auto broken = InOrder(Syscall("read"), Syscall("openat", Returns(Ge(0))));
   EXPECT_EQ(Explain<Tr>(broken, kTrace),
             "which made the first step, as read(3, \"127.0.0.1 localhost\\n\", 4096) = 20; "
-            "after it, made 1 call to openat, none returning a value that is >= 0; nearest: "
-            "openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+            "after it, made 1 call to openat, none returning a value that is >= 0; nearest:\n  "
+            "openat(AT_FDCWD, \"/etc/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)\n"
+            "    result was -1 ENOENT (No such file or directory); wanted: is >= 0");
   EXPECT_EQ(Explain<Tr>(InOrder(Syscall("write")), kTrace), "which made no call to write");
 }
 

@@ -16,6 +16,7 @@
 
 namespace syspect {
 
+struct ArgDesc;
 struct Xlat;
 struct StructSchema;
 
@@ -60,5 +61,15 @@ std::string_view trim_blanks(std::string_view s);
 // it allowed); values above INT64_MAX (flag words) wrap, as the kernel's
 // registers hold them. Nothing when `s` is not wholly a number.
 std::optional<std::int64_t> parse_integer(std::string_view s);
+
+// Ranking near misses, the same in `syspect check` and the gtest matchers.
+// How much a condition on the argument `arg` counts when it holds (1 for
+// a result, an errno, or an argument not known):
+// an argument that tells one call from another (a path, an fd, an address,
+// a string, a buffer, a struct) weighs more than a flag, a mode or a size.
+unsigned near_miss_weight(const ArgDesc* arg);
+// How nearly the string `seen` is the string `wanted`: how much of its
+// beginning and its end the two share, below 1000.
+unsigned string_likeness(std::string_view wanted, std::string_view seen);
 
 }  // namespace syspect

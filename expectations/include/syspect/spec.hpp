@@ -70,7 +70,10 @@ struct PatternMatch {
   // counts it as a violation, an [[expect]] does not count it.
   bool undecided = false;
   std::vector<std::string> undecided_notes;  // "buf is a buffer of ... cannot be judged"
-  unsigned passed = 0;    // how many checks held (to rank near misses)
+  // How close the call comes, to rank near misses: each check that held
+  // counts 1000 × near_miss_weight() of its argument (1000 for the result
+  // and the errno), each that did not its matcher's likeness().
+  unsigned score = 0;
   std::vector<std::string> mismatches;  // "flags was O_RDONLY; wanted: has O_CLOEXEC"
 };
 

@@ -43,6 +43,12 @@ class ValueMatcher {
   virtual std::string describe() const = 0;
   // Whether matching needs fd paths.
   virtual bool uses_fd_path() const { return false; }
+  // For a value that does not match, how nearly it does (to rank near
+  // misses: a string sharing more of the wanted one's ends), below 1000.
+  virtual unsigned likeness(const ArgValue& v) const {
+    (void)v;
+    return 0;
+  }
 };
 
 using ValueMatcherPtr = std::shared_ptr<const ValueMatcher>;

@@ -250,8 +250,15 @@ class SyscallCondition : public CallCondition {
   }
   unsigned closeness(const SyscallEvent& e) const override {
     unsigned n = 0;
-    for (const auto& p : parts_) n += p->check(e, nullptr) ? 1000 : p->likeness(e);
+    for (const auto& p : parts_) n += p->check(e, nullptr) ? 1000 * p->weight(e) : p->likeness(e);
     return n;
+  }
+  std::vector<std::string> misses(const SyscallEvent& e) const override {
+    if (!name_->check(e, nullptr)) return name_->misses(e);
+    std::vector<std::string> out;
+    for (const auto& p : parts_)
+      for (auto& m : p->misses(e)) out.push_back(std::move(m));
+    return out;
   }
   // Undecided when no part fails outright and some part is undecided.
   std::optional<std::string> undecided(const SyscallEvent& e) const override {
@@ -337,14 +344,23 @@ class ArgCondition : public CallCondition {
   std::string clause() const override { return fmt::format("whose {} {}", shown_, describe(m_)); }
   bool selects(const SyscallEvent& e) const override { return find_arg(e, name_).has_value(); }
   unsigned closeness(const SyscallEvent& e) const override {
-    return check(e, nullptr) ? 1000 : likeness(e);
+    return check(e, nullptr) ? 1000 * weight(e) : likeness(e);
+  }
+  unsigned weight(const SyscallEvent& e) const override {
+    std::optional<SyscallArg> a = find_arg(e, name_);
+    return a ? near_miss_weight(a->desc()) : 1;
   }
   unsigned likeness(const SyscallEvent& e) const override {
     std::optional<SyscallArg> a = find_arg(e, name_);
     if (!a || !literal_) return 0;
-    std::string seen = a->str();
-    auto [w, s] = std::mismatch(literal_->begin(), literal_->end(), seen.begin(), seen.end());
-    return static_cast<unsigned>(std::min<std::ptrdiff_t>(w - literal_->begin(), 999));
+    return string_likeness(*literal_, a->str());
+  }
+  std::vector<std::string> misses(const SyscallEvent& e) const override {
+    if (check(e, nullptr)) return {};
+    std::optional<SyscallArg> a = find_arg(e, name_);
+    if (!a) return {fmt::format("it has no {}", shown_)};
+    if (a->value().truncated) return {*undecided(e)};
+    return {fmt::format("{} was {}; wanted: {}", shown_, a->text(), describe(m_))};
   }
   bool narrows() const override { return true; }
   std::string selection(bool plural) const override {
@@ -402,6 +418,17 @@ class ArgCondition : public CallCondition {
   std::optional<std::string> literal_;
 };
 
+std::string errno_text(int err) {
+  const char* name = errno_name(err);
+  return name ? name : std::to_string(err);
+}
+
+// The result as strace ends the line: "3", "-1 ENOENT (...)", "?".
+std::string result_text(const SyscallEvent& e) {
+  if (!e.finished || e.no_return) return "?";
+  return format_result(e);
+}
+
 // "which returned 3", "which failed with ENOENT", "which never returned".
 std::string outcome_of(const SyscallEvent& e) {
   if (!e.finished) return "which never returned";
@@ -422,6 +449,10 @@ class ReturnsCondition : public CallCondition {
     if (!ok && why) *why = outcome_of(e);
     return ok;
   }
+  std::vector<std::string> misses(const SyscallEvent& e) const override {
+    if (check(e, nullptr)) return {};
+    return {fmt::format("result was {}; wanted: {}", result_text(e), describe(m_))};
+  }
   std::string noun() const override { return "call " + clause(); }
   std::string clause() const override {
     std::string d = describe(m_);
@@ -441,6 +472,13 @@ class FailsCondition : public CallCondition {
     bool ok = e.finished && e.failed() && (err_ == 0 || e.err == err_);
     if (!ok && why) *why = outcome_of(e);
     return ok;
+  }
+  std::vector<std::string> misses(const SyscallEvent& e) const override {
+    if (check(e, nullptr)) return {};
+    if (!e.finished || e.no_return || !e.failed())
+      return {fmt::format("result was {}; wanted: a failure{}", result_text(e),
+                          err_ == 0 ? "" : " with " + errno_text(err_))};
+    return {fmt::format("errno was {}; wanted: {}", errno_text(e.err), errno_text(err_))};
   }
   std::string noun() const override { return "call " + clause(); }
   std::string clause() const override {

@@ -64,7 +64,8 @@ std::string explain_absent(const CallCondition& c, const std::vector<const Sysca
   std::string out = fmt::format("made {} {}", selected.size(), c.selection(selected.size() != 1));
   std::string refinement = c.refinement();
   if (!refinement.empty()) out += ", none " + refinement;
-  // Near misses: the selected calls meeting most of the parts, earliest first.
+  // Near misses: the selected calls meeting the weightiest parts (an
+  // identifying argument before a flag), each with what it misses.
   std::vector<std::pair<unsigned, const SyscallEvent*>> ranked;
   for (const SyscallEvent* e : selected) {
     unsigned score = c.closeness(*e);
@@ -72,9 +73,13 @@ std::string explain_absent(const CallCondition& c, const std::vector<const Sysca
   }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<const SyscallEvent*> nearest;
-  for (std::size_t i = 0; i < ranked.size() && i < kNearest; ++i) nearest.push_back(ranked[i].second);
-  if (!nearest.empty()) out += "; nearest:" + list_calls(nearest, kNearest);
+  if (ranked.empty()) return out;
+  out += "; nearest:";
+  for (std::size_t i = 0; i < ranked.size() && i < kNearest; ++i) {
+    const SyscallEvent& e = *ranked[i].second;
+    out += "\n  " + strace_text(e);
+    for (const std::string& m : c.misses(e)) out += "\n    " + m;
+  }
   return out;
 }
 

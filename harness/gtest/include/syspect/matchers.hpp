@@ -50,11 +50,26 @@ class CallCondition {
   virtual std::string selection(bool plural) const { return plural ? "calls" : "call"; }
   // What it asks beyond selection: "whose pathname is ..."; empty if nothing.
   virtual std::string refinement() const { return clause(); }
-  // How close `e` comes, to rank near misses: 1000 for each part that
-  // holds, plus likeness() of each that does not.
+  // How close `e` comes, to rank near misses: 1000 × weight() for each part
+  // that holds, plus likeness() of each that does not.
   virtual unsigned closeness(const SyscallEvent& e) const { return check(e, nullptr) ? 1000 : 0; }
-  // For a part that does not hold, how nearly it does (the length of the
-  // common prefix of a wanted string and the one seen).
+  // How much this part counts when it holds: more for an argument that
+  // tells one call from another (a path, an fd, an address, a name) than
+  // for a flag or a result, so that the call a person is looking for comes
+  // first.
+  virtual unsigned weight(const SyscallEvent& e) const {
+    (void)e;
+    return 1;
+  }
+  // What of this condition `e` fails, one line per part, in the words of
+  // `syspect check`: "flags was O_RDONLY; wanted: has O_CLOEXEC".
+  virtual std::vector<std::string> misses(const SyscallEvent& e) const {
+    std::string why;
+    if (check(e, &why)) return {};
+    return {why.empty() ? "does not " + clause() : why};
+  }
+  // For a part that does not hold, how nearly it does (for a wanted string,
+  // how much of its beginning and end the one seen shares), below 1000.
   virtual unsigned likeness(const SyscallEvent& e) const {
     (void)e;
     return 0;
