@@ -2,45 +2,12 @@
 
 #include <fmt/format.h>
 
-#include "render.hpp"
 #include "syspect/format.hpp"
 #include "syspect/names.hpp"
 #include "syspect/spec.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect {
-
-namespace detail {
-
-std::string render_arg(const ArgDesc* desc, const ArgValue& v) {
-  switch (v.form) {
-    case ArgValue::Form::Null: return "NULL";
-    case ArgValue::Form::Pointer: return fmt::format("{:#x}", v.raw);
-    case ArgValue::Form::Unavailable: return "(not available)";
-    case ArgValue::Form::String:
-    case ArgValue::Form::Bytes: return quote_string(v.bytes, 64, v.truncated);
-    case ArgValue::Form::StringArray: {
-      std::string s = "[";
-      for (std::size_t i = 0; i < v.items.size(); ++i)
-        s += (i ? ", " : "") + quote_string(v.items[i], 64);
-      return s + "]";
-    }
-    case ArgValue::Form::Pair: return fmt::format("[{}, {}]", v.num, v.num2);
-    case ArgValue::Form::Struct: return v.text;
-    case ArgValue::Form::Number: break;
-  }
-  if (desc != nullptr) {
-    if ((desc->kind == ArgKind::Flags || desc->kind == ArgKind::Enum) && desc->xlat != nullptr)
-      return xlat_format(*desc->xlat, v.raw);
-    if (desc->kind == ArgKind::DirFd && v.num == -100) return "AT_FDCWD";
-    if (desc->kind == ArgKind::Signal) return signal_name(static_cast<int>(v.num));
-    if (desc->kind == ArgKind::Hex) return fmt::format("{:#x}", v.raw);
-    if (desc->kind == ArgKind::Octal) return fmt::format("{:#o}", v.raw);
-  }
-  return std::to_string(v.num);
-}
-
-}  // namespace detail
 
 namespace {
 
@@ -148,7 +115,10 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
       ok = false;
       if (!explain) return m;
       if (check.index < e.nargs) m.score += check.matcher->likeness(v);
-      std::string shown = detail::render_arg(d, v);
+      FormatOptions shown_as;
+      shown_as.align = false;
+      shown_as.string_limit = 64;
+      std::string shown = check.index < e.nargs ? format_arg(e, check.index, shown_as) : "(not passed)";
       if (check.matcher->uses_fd_path() && ctx.fd_path && v.form == ArgValue::Form::Number) {
         auto path = ctx.fd_path(static_cast<int>(v.num));
         shown += path ? fmt::format(" ({})", quote_string(*path, 256)) : " (file unknown)";

@@ -617,6 +617,20 @@ TEST(CheckCli, NearestCallIsTheOneWithThePathEvenWhenAFlagDiffers) {
       << describe(r);
 }
 
+// The exit signal in clone's flags is named as strace prints it.
+TEST(CheckCli, CloneExitSignalIsAFlagValue) {
+  TempDir d;
+  std::string spec = write_spec(d, "version = 1\n[[expect]]\nsyscall = \"clone\"\n"
+                                   "args = { flags = { has = \"SIGCHLD\" } }\n"
+                                   "[[expect]]\nsyscall = \"clone\"\n"
+                                   "args = { flags = \"CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD\" }\n"
+                                   "[[forbid]]\nsyscall = \"clone\"\n"
+                                   "args = { flags = { has = \"SIGUSR1\" } }\n");
+  auto r = run_cli({"check", spec, "--", "sh", "-c", "/bin/true | /bin/true"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_TRUE(contains(r.err, "3 rules, 0 failed")) << describe(r);
+}
+
 TEST(CheckCli, BrokenSpecDiagnosticsMatchTheGoldenFile) {
   std::string dir = SYSPECT_BAD_SPECS_DIR;
   auto r = run_cli({"check", "several.toml", "--", "true"}, 60s, in_dir(dir));

@@ -218,4 +218,29 @@ TEST(TraceFunction, ForkedChildren) {
   EXPECT_THAT(t.pids(), SizeIs(2));
 }
 
+// strace prints clone's arguments in its own order (child_stack first, the
+// exit signal inside flags): every argument comes from the decoded event.
+TEST(TraceFunction, CloneArgumentsAreTheDecodedOnes) {
+  syspect::FunctionTrace t = syspect::trace_function([] {
+    pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+  });
+  EXPECT_THAT(t, Calls(Syscall("clone", Arg("flags", HasFlag("SIGCHLD")))));
+  EXPECT_THAT(t, Calls(Syscall("clone", Arg("flags", HasFlag("CLONE_CHILD_SETTID")))));
+  EXPECT_THAT(t, Never(Syscall("clone", Arg("flags", HasFlag("SIGUSR1")))));
+  EXPECT_THAT(t, Calls(Syscall("clone", Arg("flags", "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"))));
+  EXPECT_THAT(t, Calls(Syscall("clone", Arg("stack", 0))));
+  const syspect::SyscallEvent* clone = nullptr;
+  for (const auto& e : t.syscalls())
+    if (e.name() == "clone") clone = &e;
+  ASSERT_NE(clone, nullptr);
+  EXPECT_EQ(syspect::arg_of(*clone, "flags").text(), "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD");
+  EXPECT_EQ(syspect::arg_of(*clone, "stack").text(), "NULL");
+  EXPECT_THAT(syspect::arg_of(*clone, "child_tid").text(), ::testing::StartsWith("0x"));
+  EXPECT_EQ(syspect::arg_of(*clone, "flags").has_flag("SIGCHLD"), true);
+  EXPECT_EQ(syspect::arg_of(*clone, "flags").has_flag("CLONE_VM"), false);
+}
+
 }  // namespace

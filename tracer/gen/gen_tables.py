@@ -60,6 +60,10 @@ The file's stem is the family name. Header lines come first:
     #enumerators         the headers declare the names as enumerators, not
                          macros (glibc's idtype_t, __ptrace_request): they are
                          checked without '#ifdef', except those marked '?'
+    #copy FAMILY         the entries of another family, in its order, at this
+                         point (clone's flags: the signals in the #mask field
+                         of the exit signal, then clone_flags); they are
+                         checked against that family's headers
 
 Then one constant per line, in printing order:
 
@@ -173,6 +177,8 @@ class Family:
     defines: list[tuple[str, str]] = field(default_factory=list)
     enumerators: bool = False
     entries: list[XlatEntry] = field(default_factory=list)
+    # #copy: (index in entries to insert at, family name, line)
+    copies: list[tuple[int, str, int]] = field(default_factory=list)
 
 
 def parse_int(text: str) -> int:
@@ -237,6 +243,12 @@ def parse_xlat(path: str) -> Family:
                 if len(words) != 1:
                     fail(path, ln, "expected '#enumerators'")
                 fam.enumerators = True
+            elif key == "copy":
+                if len(words) != 2 or not IDENT.match(words[1]):
+                    fail(path, ln, "expected '#copy FAMILY'")
+                if not fam.kind:
+                    fail(path, ln, "#copy must come after #kind")
+                fam.copies.append((len(fam.entries), words[1], ln))
             elif key == "define":
                 if len(words) not in (2, 3) or not IDENT.match(words[1]):
                     fail(path, ln, "expected '#define NAME [VALUE]'")
@@ -283,10 +295,52 @@ def parse_xlat(path: str) -> Family:
         fail(path, 1, "#mask is only for flags families")
     if fam.unknown_hex and fam.kind != "enum":
         fail(path, 1, "#unknown is only for enum families")
-    if not fam.entries:
+    if not fam.entries and not fam.copies:
         fail(path, 1, "family has no entries")
     if fam.enumerators and not fam.headers:
         fail(path, 1, "#enumerators needs a #header")
+    if not fam.copies:
+        check_values(fam)
+    return fam
+
+
+def resolve_copies(families: dict[str, Family]) -> None:
+    """Puts the entries each #copy names where it stands, then checks the
+    family as if they had been written there."""
+    for fam in families.values():
+        if not fam.copies:
+            continue
+        entries: list[XlatEntry] = []
+        at = 0
+        for index, name, ln in fam.copies:
+            src = families.get(name)
+            if src is None or src is fam:
+                fail(fam.path, ln, f"#copy of unknown family {name!r}")
+            if src.copies:
+                fail(fam.path, ln, f"#copy of {name}, which itself copies")
+            entries += fam.entries[at:index]
+            at = index
+            for e in src.entries:
+                entries.append(XlatEntry(e.name, e.value, e.alias_of, "!" if not src.headers else e.check, ln))
+            for h in src.headers:
+                if h not in fam.headers:
+                    fam.headers.append(h)
+            for d in src.defines:
+                if d not in fam.defines:
+                    fam.defines.append(d)
+        entries += fam.entries[at:]
+        seen: dict[str, XlatEntry] = {}
+        for e in entries:
+            if e.name in seen:
+                fail(fam.path, e.line, f"duplicate name {e.name} (first at line {seen[e.name].line})")
+            seen[e.name] = e
+        fam.entries = entries
+        fam.copies = []
+        check_values(fam)
+
+
+def check_values(fam: Family) -> None:
+    path = fam.path
     if fam.kind == "enum":
         seen: dict[int, XlatEntry] = {}
         for e in fam.entries:
@@ -298,7 +352,6 @@ def parse_xlat(path: str) -> Family:
         zeros = [e for e in fam.entries if e.value == 0 and e.alias_of is None]
         if fam.mask == 0 and len(zeros) > 1:
             fail(path, zeros[1].line, "a flags family may name 0 only once")
-    return fam
 
 
 def parse_kind(path: str, ln: int, text: str, families: dict[str, Family]) -> tuple[str, str | None]:
@@ -676,6 +729,7 @@ def main(argv: list[str]) -> int:
             if fn.endswith(".in"):
                 fam = parse_xlat(os.path.join(args.xlat, fn))
                 fams[fam.name] = fam
+        resolve_copies(fams)
         families = [fams[k] for k in sorted(fams)]
         tables: dict[str, list[Syscall]] = {}
         for abi in ABIS:

@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -515,42 +516,75 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
 
 }  // namespace
 
-// clone's arguments as strace names them: child_stack, flags (with the exit
-// signal in the low byte), and the pointers its flags make meaningful.
-std::string format_clone_args(const SyscallEvent& e, XlatStyle style) {
-  std::uint64_t flags = e.args[0].raw;
-  std::string out = "child_stack=";
-  append_pointer(out, e.args[1].raw);
-  out += ", flags=";
+namespace {
+
+// clone's flags as strace prints them: the flags, then the exit signal of
+// the low byte ("CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"), each in
+// the -X style ("0x1200000|17" raw).
+std::string clone_flags_text(std::uint64_t flags, XlatStyle style) {
   std::string names;
-  // The flags and the exit signal each in the -X style: "0x1200000|17" raw.
   if (const Xlat* x = find_xlat("clone_flags"); x != nullptr && (flags & ~0xffull) != 0)
     names = xlat_styled(fmt::format("{:#x}", flags & ~0xffull), xlat_format(*x, flags & ~0xffull), style);
   if (flags & 0xff) {
     if (!names.empty()) names += '|';
     names += signal_format(static_cast<int>(flags & 0xff), style);
   }
-  out += names.empty() ? "0" : names;
+  return names.empty() ? "0" : names;
+}
+
+// A clone whose arguments strace names and orders its own way; the index
+// of tls and of child_tid differ between the ABIs.
+struct CloneArgs {
+  int tls, child_tid;
+};
+std::optional<CloneArgs> clone_layout(const SyscallEvent& e) {
+  if (e.desc == nullptr || e.nargs != 5 || std::string_view(e.desc->name) != "clone") return std::nullopt;
+  if (e.abi == Abi::x86_64) return CloneArgs{4, 3};
+  return CloneArgs{3, 4};
+}
+
+}  // namespace
+
+// clone's arguments as strace names them: child_stack, flags (with the exit
+// signal in the low byte), and the pointers its flags make meaningful.
+std::string format_clone_args(const SyscallEvent& e, XlatStyle style) {
+  const CloneArgs at = clone_layout(e).value_or(CloneArgs{4, 3});
+  std::uint64_t flags = e.args[0].raw;
+  std::string out = "child_stack=";
+  append_pointer(out, e.args[1].raw);
+  out += ", flags=" + clone_flags_text(flags, style);
   if (flags & CLONE_PARENT_SETTID) {
     out += ", parent_tid=";
     append_pointer(out, e.args[2].raw);
   }
   if (flags & CLONE_SETTLS) {
     out += ", tls=";
-    append_pointer(out, e.args[4].raw);
+    append_pointer(out, e.args[at.tls].raw);
   }
   if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) {
     out += ", child_tidptr=";
-    append_pointer(out, e.args[3].raw);
+    append_pointer(out, e.args[at.child_tid].raw);
   }
+  return out;
+}
+
+std::string format_arg(const SyscallEvent& e, int index, const FormatOptions& options) {
+  std::string out;
+  if (index < 0 || index >= e.nargs) return out;
+  if (clone_layout(e)) {
+    // Each as format_clone_args() shows it: flags with the exit signal,
+    // the others as pointers.
+    if (index == 0) return clone_flags_text(e.args[0].raw, options.xlat_style);
+    append_pointer(out, e.args[index].raw);
+    return out;
+  }
+  append_arg(out, e, index, options);
   return out;
 }
 
 std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
   std::string out;
-  if (e.abi == Abi::x86_64 && e.desc != nullptr && e.nargs == 5 &&
-      std::string_view(e.desc->name) == "clone")
-    return format_clone_args(e, options.xlat_style);
+  if (clone_layout(e)) return format_clone_args(e, options.xlat_style);
   if (e.resumed != nullptr) {
     fmt::format_to(std::back_inserter(out), "<... resuming interrupted {} ...>",
                    e.resumed->name);

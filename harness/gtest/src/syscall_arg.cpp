@@ -14,39 +14,6 @@
 namespace syspect {
 namespace {
 
-// The arguments as strace shows them, split at the commas between them
-// (not those inside strings, arrays or structs).
-std::vector<std::string> split_args(const std::string& args) {
-  std::vector<std::string> out;
-  std::string cur;
-  int depth = 0;
-  bool quoted = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    char c = args[i];
-    if (quoted) {
-      cur += c;
-      if (c == '\\' && i + 1 < args.size()) {
-        cur += args[++i];
-      } else if (c == '"') {
-        quoted = false;
-      }
-      continue;
-    }
-    if (c == '"') quoted = true;
-    if (c == '[' || c == '{' || c == '(') ++depth;
-    if (c == ']' || c == '}' || c == ')') --depth;
-    if (c == ',' && depth == 0 && i + 1 < args.size() && args[i + 1] == ' ') {
-      out.push_back(std::move(cur));
-      cur.clear();
-      ++i;
-      continue;
-    }
-    cur += c;
-  }
-  if (!cur.empty() || !out.empty()) out.push_back(std::move(cur));
-  return out;
-}
-
 int visible_args(const SyscallEvent& e) {
   return e.desc ? e.desc->nargs : e.nargs;
 }
@@ -80,8 +47,7 @@ std::string SyscallArg::text() const {
   FormatOptions options;
   options.align = false;
   options.string_limit = 4096;
-  std::vector<std::string> parts = split_args(format_args(*call_, options));
-  if (static_cast<std::size_t>(index_) < parts.size()) return parts[static_cast<std::size_t>(index_)];
+  if (index_ < call_->nargs) return format_arg(*call_, index_, options);
   return fmt::format("{:#x}", value().raw);
 }
 

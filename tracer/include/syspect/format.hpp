@@ -27,6 +27,12 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
 
 // Just the arguments and result parts.
 std::string format_args(const SyscallEvent& e, const FormatOptions& options);
+// One argument as format_args() shows it, from the event's decoded value
+// (never by splitting the line: strace orders some calls' arguments its
+// own way). clone's flags come with the exit signal
+// ("CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"). Empty for an index
+// the call does not have.
+std::string format_arg(const SyscallEvent& e, int index, const FormatOptions& options);
 std::string format_result(const SyscallEvent& e);
 
 // An fd as strace -y prints it: "3</etc/hostname>", or "3" without a path.
