@@ -126,6 +126,8 @@ int run_trace(const TraceArgs& a) {
 
   Tracer tracer(options);
   tracer.add_sink(filter.selects_all() ? sink.get() : static_cast<Sink*>(&filtered));
+  AttachNotices notices;
+  if (a.pid != 0) tracer.add_sink(&notices);
   StopOnSignals stop_on_signals(tracer);
   auto result = a.pid != 0 ? tracer.attach(a.pid) : tracer.run(a.command);
   std::fflush(out);
@@ -135,7 +137,8 @@ int run_trace(const TraceArgs& a) {
                  a.timeout.c_str());
     return kExitTimeout;
   }
-  if (result->detached) return 0;
+  // Detached by a signal, as strace: 128 + the signal (130 for SIGINT).
+  if (result->detached) return result->interrupted ? exit_code_for_interrupt(*result) : 0;
   if (result->interrupted) {
     std::fprintf(stderr, "syspect: %s, killed the traced processes; the trace is incomplete\n",
                  describe_interrupt(*result).c_str());

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -37,6 +38,17 @@ StopOnSignals::StopOnSignals(Tracer& tracer) {
 // The handlers stay (a late signal then does nothing rather than kill the
 // process mid-report); only the tracer they would stop is gone.
 StopOnSignals::~StopOnSignals() { g_tracer.store(nullptr); }
+
+void AttachNotices::on_attached(pid_t pid, const std::vector<pid_t>& tids) {
+  if (tids.size() > 1)
+    std::fprintf(stderr, "syspect: Process %d attached with %zu threads\n", static_cast<int>(pid), tids.size());
+  else
+    std::fprintf(stderr, "syspect: Process %d attached\n", static_cast<int>(pid));
+}
+
+void AttachNotices::on_detached(pid_t tid) {
+  std::fprintf(stderr, "syspect: Process %d detached\n", static_cast<int>(tid));
+}
 
 int exit_code_for_interrupt(const TraceResult& r) {
   return 128 + (r.interrupt_signal != 0 ? r.interrupt_signal : SIGINT);

@@ -18,6 +18,16 @@ class StopOnSignals {
   StopOnSignals& operator=(const StopOnSignals&) = delete;
 };
 
+// `-p PID`: strace's notices on stderr, "syspect: Process 42 attached
+// [with 3 threads]" once all its threads are seized and "syspect: Process
+// 43 detached" as each thread is let go.
+class AttachNotices : public Sink {
+ public:
+  Interest interest() const override { return Interest::none(); }
+  void on_attached(pid_t pid, const std::vector<pid_t>& tids) override;
+  void on_detached(pid_t tid) override;
+};
+
 // The exit status for a program that could not be traced at all.
 int exit_code_for(StartError e);
 

@@ -832,5 +832,42 @@ TEST(Cli, AttachAndDetachOnSigint) {
   EXPECT_TRUE(trace.of_type("exit").empty()) << "nothing exited";
 }
 
+// -p then a signal, as strace: the call the process was blocked in is shown
+// `<detached ...>` (it goes on), never `= ?` as if the process had died, with
+// the attach and detach notices, and syspect exits 128 + the signal.
+TEST(Cli, AttachThenSignalEndsAsStrace) {
+  for (int sig : {SIGINT, SIGTERM}) {
+    Child sleeper({"sleep", "100"});
+    pid_t pid = sleeper.pid();
+    ASSERT_TRUE(eventually([&] { return thread_state(pid, pid) == 'S'; }));
+    TempDir dir;
+    std::string out = dir.file("attach.txt");
+    long before = voluntary_switches(pid, pid);
+    Child tracer({cli(), "trace", "-p", std::to_string(pid), "-o", out});
+    ASSERT_TRUE(eventually([&] { return tracer_pid(pid, pid) == tracer.pid(); }));
+    // Through the attach stop and the entry stop of the call it resumes,
+    // and back asleep in it: the tracer has seen the call begin.
+    ASSERT_TRUE(eventually(
+        [&] { return voluntary_switches(pid, pid) >= before + 2 && thread_state(pid, pid) == 'S'; }));
+    ASSERT_EQ(::kill(tracer.pid(), sig), 0);
+    auto r = tracer.wait(20s);
+    EXPECT_EQ(r.status(), 128 + sig) << describe(r);
+    const std::string p = std::to_string(pid);
+    EXPECT_EQ(r.err, "syspect: Process " + p + " attached\nsyspect: Process " + p + " detached\n")
+        << describe(r);
+    std::string text = read_file(out);
+    EXPECT_TRUE(std::regex_search(
+        text, std::regex("(^|\n)" + p +
+                         " +(clock_nanosleep\\(.*|restart_syscall\\(<\\.\\.\\. resuming interrupted [a-z_ ]+ \\.\\.\\.>)"
+                         " <detached \\.\\.\\.>\n$")))
+        << text;
+    EXPECT_FALSE(contains(text, "= ?")) << text;
+    EXPECT_EQ(tracer_pid(pid, pid), 0);
+    EXPECT_EQ(::kill(pid, 0), 0) << "the sleeper goes on";
+    ::kill(pid, SIGKILL);
+    (void)sleeper.wait(10s);
+  }
+}
+
 }  // namespace
 }  // namespace syspect_it

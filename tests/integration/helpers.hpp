@@ -485,8 +485,10 @@ inline long voluntary_switches(pid_t pid, pid_t tid) {
 // `syspect trace -p PID --format jsonl -o OUT`: attached to every thread in
 // `tids`, left while each thread in `busy` switches `switches` more times
 // under it (it stops at syscalls), then sent SIGINT, which detaches it.
-// `*ended` is how syspect ended (status 0 expected). Fatal failures stop
-// the caller: check HasFatalFailure() after.
+// `*ended` is how syspect ended: as strace, 130 (128 + SIGINT), with
+// "syspect: Process PID attached with N threads" and one "syspect: Process
+// TID detached" per thread on stderr. Fatal failures stop the caller: check
+// HasFatalFailure() after.
 inline void attach_then_sigint(pid_t pid, const std::vector<pid_t>& tids, const std::vector<pid_t>& busy,
                                long switches, const std::string& out, ProcResult* ended) {
   Child tracer({cli(), "trace", "-p", std::to_string(pid), "--format", "jsonl", "-o", out});
@@ -501,7 +503,12 @@ inline void attach_then_sigint(pid_t pid, const std::vector<pid_t>& tids, const 
   ASSERT_EQ(::kill(tracer.pid(), SIGINT), 0);
   *ended = tracer.wait(20s);
   EXPECT_FALSE(ended->timed_out);
-  EXPECT_EQ(ended->status(), 0) << describe(*ended);
+  EXPECT_EQ(ended->status(), 128 + SIGINT) << describe(*ended);
+  std::string attached = "syspect: Process " + std::to_string(pid) + " attached" +
+                         (tids.size() > 1 ? " with " + std::to_string(tids.size()) + " threads\n" : "\n");
+  EXPECT_TRUE(contains(ended->err, attached)) << describe(*ended);
+  for (pid_t tid : tids)
+    EXPECT_TRUE(contains(ended->err, "syspect: Process " + std::to_string(tid) + " detached\n")) << describe(*ended);
 }
 
 // Run to completion (at most `limit`) and capture everything.

@@ -590,6 +590,9 @@ std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
                    e.resumed->name);
     return out;
   }
+  // A call interrupted before the tracer saw it begin (-p): strace's words.
+  if (e.desc != nullptr && std::string_view(e.desc->name) == "restart_syscall")
+    return "<... resuming interrupted system call ...>";
   if (e.nargs == 0 && e.desc != nullptr && e.args[0].form == ArgValue::Form::Struct &&
       std::string_view(e.desc->name) == "rt_sigreturn")
     return e.args[0].text;  // the mask its signal frame restores
@@ -678,10 +681,13 @@ std::string format_result(const SyscallEvent& e) { return result_text(e, XlatSty
 namespace {
 
 // What strace had printed at entry when a call never returned: the inputs up
-// to the first output argument, then " <unfinished ...>".
+// to the first output argument, then " <unfinished ...>" (" <detached ...>"
+// when the tracer detached while it ran).
 std::string format_unfinished_args(const SyscallEvent& e, const FormatOptions& options) {
   std::string out;
-  if (e.resumed != nullptr) return format_args(e, options) + " <unfinished ...>";
+  const char* mark = e.detached ? " <detached ...>" : " <unfinished ...>";
+  if (e.resumed != nullptr || (e.desc != nullptr && std::string_view(e.desc->name) == "restart_syscall"))
+    return format_args(e, options) + mark;
   for (int i = 0, n = shown_args(e); i < n; ++i) {
     if (e.desc != nullptr && e.desc->args[i].dir != ArgDir::In &&
         !(e.desc->args[i].dir == ArgDir::InOut && e.args[i].form == ArgValue::Form::Struct)) {
@@ -691,7 +697,7 @@ std::string format_unfinished_args(const SyscallEvent& e, const FormatOptions& o
     if (i) out += ", ";
     append_arg(out, e, i, options);
   }
-  out += " <unfinished ...>";
+  out += mark;
   return out;
 }
 
@@ -702,6 +708,8 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
   std::string out = e.name();
   out += '(';
   out += e.finished ? format_args(e, options) : format_unfinished_args(e, options);
+  // Detached inside the call: it goes on, and has no result to show.
+  if (!e.finished && e.detached) return out;
   out += ')';
   if (options.align && column + out.size() < kAlignColumn) {
     out.append(kAlignColumn - column - out.size(), ' ');

@@ -69,6 +69,15 @@ void TextSink::on_exit(const ExitEvent& e) {
   if (e.superseded_by) live_.erase(e.superseded_by);
 }
 
+void TextSink::on_attached(pid_t, const std::vector<pid_t>& tids) {
+  live_.insert(tids.begin(), tids.end());
+}
+
+void TextSink::on_detached(pid_t tid) {
+  live_.erase(tid);
+  personality_.erase(tid);
+}
+
 void TextSink::on_finish(const TraceResult&) { std::fflush(out_); }
 
 // ---- JsonlSink ----
@@ -293,6 +302,7 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
     line_ += '}';
   }
   fmt::format_to(std::back_inserter(line_), ",\"finished\":{}", e.finished ? "true" : "false");
+  if (e.detached) line_ += ",\"detached\":true";
   if (e.exec_old_tid) fmt::format_to(std::back_inserter(line_), ",\"exec_old_tid\":{}", e.exec_old_tid);
   if (!e.opened_path.empty()) {
     line_ += ",\"opened_path\":";

@@ -803,9 +803,11 @@ struct Tracer::Impl : RunState {
       int inject = (event == 0 && sig != (SIGTRAP | 0x80)) ? sig : 0;
       if (t.in_syscall) {
         t.pending.finished = false;
+        t.pending.detached = true;
         emit(t.pending);
       }
       (void)ptrace_checked(PTRACE_DETACH, tid, 0, static_cast<std::uintptr_t>(inject));
+      for (Sink* s : sinks) s->on_detached(tid);
       remove_thread(tid);
       return;
     }
@@ -1156,6 +1158,8 @@ Result<TraceResult, TraceError> Tracer::attach(pid_t pid) {
   if (seized.empty())
     return unexpected(TraceError{StartError::NotFound, fmt::format("no process {}", pid)});
   im.result.started = true;
+  const std::vector<pid_t> tids(seized.begin(), seized.end());
+  for (Sink* s : im.sinks) s->on_attached(pid, tids);
   im.loop();
   im.finish();
   return im.result;

@@ -87,6 +87,9 @@ struct SyscallEvent {
   std::int64_t result = 0;  // raw return value (negative errno on failure)
   int err = 0;              // the errno when the call failed, else 0
   bool finished = true;     // false: the tracee died inside the call
+  // Unfinished because the tracer detached (attach mode) while the call ran:
+  // the call goes on untraced. strace shows it `... <detached ...>`.
+  bool detached = false;
   bool no_return = false;   // exit/exit_group: the call never returns
   // A sink's verdict stopped the call before it ran: it failed with `err`
   // (Fail), or the tree was killed (Kill: the event is unfinished).

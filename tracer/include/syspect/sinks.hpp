@@ -27,6 +27,8 @@ class TextSink : public Sink {
   void on_signal(const SignalEvent& e) override;
   void on_exec(const ExecEvent& e) override;
   void on_exit(const ExitEvent& e) override;
+  void on_attached(pid_t pid, const std::vector<pid_t>& tids) override;
+  void on_detached(pid_t tid) override;
   void on_finish(const TraceResult& r) override;
 
  private:

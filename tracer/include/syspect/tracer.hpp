@@ -106,6 +106,14 @@ class Sink {
   virtual void on_signal(const SignalEvent&) {}
   virtual void on_exec(const ExecEvent&) {}
   virtual void on_exit(const ExitEvent&) {}
+  // Attach mode: once all the threads of `pid` (`tids`) are seized, before
+  // any event of theirs; and as the tracer lets go of each thread when asked
+  // to stop.
+  virtual void on_attached(pid_t pid, const std::vector<pid_t>& tids) {
+    (void)pid;
+    (void)tids;
+  }
+  virtual void on_detached(pid_t tid) { (void)tid; }
   // Once, after the last tracee is gone (or detached).
   virtual void on_finish(const TraceResult&) {}
 };
