@@ -56,6 +56,13 @@ struct Offences {
   std::uint64_t ungrouped = 0;  // beyond the group limit
 };
 
+// A syscall that broke the policy: how often, and whether `deny` names it
+// (else it is outside `allow`). Keyed by its name as a spec writes it.
+struct PolicyBreach {
+  std::uint64_t count = 0;
+  bool denied = false;
+};
+
 struct RuleState {
   // expect / forbid
   std::uint64_t count = 0;
@@ -89,6 +96,7 @@ struct Checker::Impl {
   bool track_fds;
   std::vector<RuleState> states;
   Offences policy;
+  std::map<std::string, PolicyBreach> breaches;  // bounded by the syscall tables
   std::optional<TraceResult> result;
   std::unordered_map<pid_t, ExePath> exes;
   std::unordered_map<pid_t, std::map<int, FdInfo>> fds;
@@ -219,7 +227,12 @@ struct Checker::Impl {
     if (e.exe) exes[e.pid] = e.exe;
     std::string exe = exe_of(e);
     MatchContext ctx = context(e);
-    if (spec.policy && spec.policy->violates(e)) offend(policy, e, exe);
+    if (spec.policy && spec.policy->violates(e)) {
+      offend(policy, e, exe);
+      PolicyBreach& b = breaches[e.abi == Abi::x86_64 ? e.name() : fmt::format("{}:{}", abi_name(e.abi), e.name())];
+      ++b.count;
+      b.denied = spec.policy->denies(e);
+    }
     for (std::size_t i = 0; i < spec.rules.size(); ++i) {
       const Rule& r = spec.rules[i];
       RuleState& s = states[i];
@@ -490,6 +503,40 @@ void Checker::on_finish(const TraceResult& r) { impl_->result = r; }
 
 namespace {
 
+std::string join_words(const std::vector<std::string>& words) {
+  std::string s;
+  for (std::size_t i = 0; i < words.size(); ++i) s += (i ? ", " : "") + words[i];
+  return s;
+}
+
+// A comma-separated list broken into lines of at most about `width`
+// characters, at the spaces after its commas.
+std::string wrap_list(const std::string& list, std::size_t width) {
+  std::string out;
+  std::size_t line = 0;
+  std::size_t at = 0;
+  while (at < list.size()) {
+    std::size_t end = list.find(", ", at);
+    std::string item = list.substr(at, end == std::string::npos ? std::string::npos : end + 1 - at);
+    if (line > 0 && line + 1 + item.size() > width) {
+      out += '\n';
+      line = 0;
+    } else if (line > 0) {
+      out += ' ';
+      ++line;
+    }
+    out += item;
+    line += item.size();
+    if (end == std::string::npos) break;
+    at = end + 2;
+  }
+  return out;
+}
+
+std::string plural_of(std::size_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
 std::string selector_list(const std::vector<SelectorItem>& items) {
   std::string s;
   for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i].text;
@@ -629,13 +676,35 @@ CheckReport Checker::report(std::vector<std::string> command) const {
     o.name = "policy";
     o.line = p.pos.line;
     o.passed = im.policy.count == 0;
-    if (p.has_allow) o.required = fmt::format("only syscalls in allow = [{}]", selector_list(p.allow));
+    o.groups_first = true;
+    if (p.has_allow)
+      o.required = fmt::format("only syscalls in allow ({} entr{}):\n{}", p.allow.size(),
+                               p.allow.size() == 1 ? "y" : "ies", wrap_list(selector_list(p.allow), 72));
     if (!p.deny.empty())
-      o.required += fmt::format("{}none in deny = [{}]", o.required.empty() ? "" : "; ", selector_list(p.deny));
-    o.required += fmt::format("; on a violation: {}", p.on_violation_text);
+      o.required += fmt::format("{}none in deny ({} entr{}):\n{}", o.required.empty() ? "" : "\n",
+                                p.deny.size(), p.deny.size() == 1 ? "y" : "ies",
+                                wrap_list(selector_list(p.deny), 72));
+    o.required += fmt::format("\non a violation: {}", p.on_violation_text);
     o.observed = o.passed ? "no violation"
-                          : fmt::format("violated {} in {}", times(im.policy.count), processes_of(im.policy));
-    if (!o.passed) o.groups.push_back(offence_group(im.policy, "offending calls"));
+                          : fmt::format("violated {} in {}, by {}", times(im.policy.count),
+                                        processes_of(im.policy), plural_of(im.breaches.size(), "syscall"));
+    if (!o.passed) {
+      // The calls by how often they broke it: what to allow, what is denied.
+      std::vector<std::pair<std::string, PolicyBreach>> by_count(im.breaches.begin(), im.breaches.end());
+      std::stable_sort(by_count.begin(), by_count.end(),
+                       [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
+      std::vector<std::string> outside, denied;
+      for (const auto& [name, b] : by_count) (b.denied ? denied : outside).push_back(fmt::format("\"{}\"", name));
+      if (!outside.empty())
+        o.hints.push_back(fmt::format("if the program may make {}, add {} to [policy] allow ({}:{}):\n{}",
+                                      outside.size() == 1 ? "it" : "them", outside.size() == 1 ? "it" : "them",
+                                      rep.spec, p.has_allow ? p.allow_pos.line : p.pos.line,
+                                      wrap_list(join_words(outside), 72)));
+      if (!denied.empty())
+        o.hints.push_back(fmt::format("named in [policy] deny ({}:{}): {}", rep.spec, p.pos.line,
+                                      join_words(denied)));
+      o.groups.push_back(offence_group(im.policy, "offending calls"));
+    }
     rep.rules.push_back(std::move(o));
   }
   if (spec.run.exit) {

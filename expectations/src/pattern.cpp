@@ -193,9 +193,14 @@ std::string_view rule_kind_name(RuleKind k) {
   return "?";
 }
 
-bool PolicySpec::violates(const SyscallEvent& e) const {
+bool PolicySpec::denies(const SyscallEvent& e) const {
   for (const auto& item : deny)
     if (item_matches(item, e)) return true;
+  return false;
+}
+
+bool PolicySpec::violates(const SyscallEvent& e) const {
+  if (denies(e)) return true;
   if (!has_allow) return false;
   for (const auto& item : allow)
     if (item_matches(item, e)) return false;

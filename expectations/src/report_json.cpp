@@ -30,6 +30,7 @@ std::string render_json(const CheckReport& r) {
                      {"passed", rule.passed},
                      {"required", rule.required},
                      {"observed", rule.observed},
+                     {"hints", rule.hints},
                      {"groups", std::move(groups)}});
   }
   json target = {{"started", r.result.started},

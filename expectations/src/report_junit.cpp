@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "syspect/format.hpp"
 #include "syspect/report.hpp"
 
 namespace syspect {
@@ -52,9 +53,7 @@ std::string render_junit(const CheckReport& r) {
       "hostname=\"localhost\"{} id=\"0\" package=\"syspect\">\n",
       xml_escape(r.spec), tests, failed, errors, time, timestamp);
   out += "    <properties>\n";
-  std::string command;
-  for (const auto& a : r.command) command += (command.empty() ? "" : " ") + a;
-  out += fmt::format("      <property name=\"command\" value=\"{}\"/>\n", xml_escape(command));
+  out += fmt::format("      <property name=\"command\" value=\"{}\"/>\n", xml_escape(shell_quote(r.command)));
   out += fmt::format("      <property name=\"target\" value=\"{}\"/>\n", xml_escape(describe_status(r.result)));
   out += "    </properties>\n";
   for (const auto& rule : r.rules) {

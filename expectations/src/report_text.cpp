@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "syspect/format.hpp"
 #include "syspect/report.hpp"
 #include "syspect/xlat.hpp"
 
@@ -75,8 +76,10 @@ std::string render_text_block(const CheckReport& r, const RuleOutcome& rule,
   std::string out;
   out += fmt::format("{} {} ({}:{}, {})\n", paint("1;31", "FAIL"), paint("1", rule.name), r.spec,
                      rule.line, rule.kind);
-  out += fmt::format("  required: {}\n", indent(rule.required, "            "));
+  std::string required = fmt::format("  required: {}\n", indent(rule.required, "            "));
+  if (!rule.groups_first) out += required;
   out += fmt::format("  observed: {}\n", rule.observed);
+  for (const auto& h : rule.hints) out += fmt::format("  hint: {}\n", indent(h, "        "));
   for (const auto& g : rule.groups) {
     out += fmt::format("  {}:\n", g.heading);
     for (const auto& c : g.calls) {
@@ -84,6 +87,7 @@ std::string render_text_block(const CheckReport& r, const RuleOutcome& rule,
       for (const auto& n : c.notes) out += fmt::format("      {}\n", paint("33", n));
     }
   }
+  if (rule.groups_first) out += required;
   return out;
 }
 
@@ -95,8 +99,7 @@ std::string render_text(const CheckReport& r, const TextReportOptions& options) 
     out += render_text_block(r, rule, options);
     out += "\n";
   }
-  std::string command;
-  for (const auto& a : r.command) command += (command.empty() ? "" : " ") + a;
+  std::string command = shell_quote(r.command);
   out += fmt::format("target{} {}\n", command.empty() ? "" : " " + command, describe_status(r.result));
   std::size_t failed = r.failed();
   std::string summary = fmt::format("{} rule{}, {} failed", r.rules.size(), r.rules.size() == 1 ? "" : "s", failed);

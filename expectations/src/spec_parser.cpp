@@ -330,6 +330,7 @@ class Parser {
     if (const toml::node* a = t->get("allow")) {
       p.allow = parse_selector_list(*a, "'allow'", ok);
       p.has_allow = true;
+      p.allow_pos = pos_of(*a);
     }
     if (const toml::node* d = t->get("deny")) p.deny = parse_selector_list(*d, "'deny'", ok);
     if (!t->get("allow") && !t->get("deny"))

@@ -14,6 +14,7 @@
 
 #include "exit_codes.hpp"
 #include "syspect/duration.hpp"
+#include "syspect/format.hpp"
 #include "syspect/sinks.hpp"
 #include "syspect/trace_diff.hpp"
 #include "syspect/trace_file.hpp"
@@ -145,9 +146,7 @@ int run_diff(const DiffArgs& a) {
     auto loaded = read_trace(in, "(run)");
     if (!loaded) return fail(kExitCannotTrace, loaded.error().format());
     new_trace = std::move(loaded->trace);
-    std::string shown;
-    for (const auto& w : a.command) shown += (shown.empty() ? "" : " ") + w;
-    options.new_name = "(run) " + shown;
+    options.new_name = "(run) " + shell_quote(a.command);
   }
 
   DiffResult r = a.counts ? diff_counts(old_loaded->trace, new_trace, options)

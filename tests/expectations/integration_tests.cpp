@@ -462,7 +462,9 @@ deny = ["getppid"]
   auto c = check_lib(spec, {syscaller(), "spread", "3", "4", "25"});
   const auto& o = rule(c.report, "policy");
   EXPECT_FALSE(o.passed);
-  EXPECT_EQ(o.observed, "violated 300 times in 3 processes") << text(c.report);
+  EXPECT_EQ(o.observed, "violated 300 times in 3 processes, by 1 syscall") << text(c.report);
+  ASSERT_EQ(o.hints.size(), 1u) << text(c.report);
+  EXPECT_EQ(o.hints[0], "named in [policy] deny (spec.toml:2): \"getppid\"");
   std::uint64_t total = 0;
   for (const auto& call : o.groups.at(0).calls) total += call.count;
   EXPECT_EQ(total, 300u);
@@ -486,7 +488,7 @@ TEST(CheckLib, OtherAbiNeverMatchesAnX86_64AllowEntry) {
   auto int80 = check_lib(spec(""), {syscaller(), "int80"});
   const auto& o = rule(int80.report, "policy");
   EXPECT_FALSE(o.passed);
-  EXPECT_EQ(o.observed, "violated once in 1 process") << text(int80.report);
+  EXPECT_EQ(o.observed, "violated once in 1 process, by 1 syscall") << text(int80.report);
   auto named = check_lib(spec("\"i386:getpid\""), {syscaller(), "int80"});
   EXPECT_TRUE(named.report.passed()) << text(named.report);
 }
@@ -615,6 +617,49 @@ TEST(CheckCli, NearestCallIsTheOneWithThePathEvenWhenAFlagDiffers) {
                         "\", O_RDONLY) = 3\n      flags was O_RDONLY; wanted: has O_CLOEXEC\n") <
               rest.find('\n'))
       << describe(r);
+}
+
+// A broken policy reads violations first: which calls, a hint that says
+// where to allow them, then the allowlist wrapped; the command is quoted as
+// a shell would read it back.
+TEST(CheckCli, PolicyReportShowsViolationsFirstWithAHint) {
+  TempDir d;
+  std::string made = d.file("a b");
+  std::vector<std::string> argv = {syscaller(), "mkdir", made, "getppid"};
+  std::set<std::string> names;
+  for (const auto& e : trace_lib(argv).syscalls()) names.insert(e.name());
+  ::rmdir(made.c_str());
+  ASSERT_EQ(names.count("mkdir"), 1u);
+  names.erase("mkdir");
+  names.erase("getppid");
+  std::string allow;
+  for (const auto& n : names) allow += "\"" + n + "\", ";
+  std::string spec = write_spec(d, "version = 1\n[policy]\n\nallow = [" + allow + "]\n");
+  std::vector<std::string> args = {"check", spec, "--"};
+  args.insert(args.end(), argv.begin(), argv.end());
+  auto r = run_cli(args);
+  EXPECT_EQ(r.code, 1) << describe(r);
+  const std::string head = "FAIL policy (" + spec + ":2, policy)\n"
+                           "  observed: violated 2 times in 1 process, by 2 syscalls\n"
+                           "  hint: if the program may make them, add them to [policy] allow (" + spec + ":4):\n"
+                           "        \"getppid\", \"mkdir\"\n"
+                           "  offending calls:\n";
+  EXPECT_TRUE(r.err.starts_with(head)) << describe(r);
+  auto required = r.err.find("  required: only syscalls in allow (" + std::to_string(names.size()) + " entries):\n");
+  EXPECT_NE(required, std::string::npos) << describe(r);
+  EXPECT_GT(required, r.err.find("mkdir(\"" + made + "\", 0755)")) << describe(r);
+  // The allowlist is wrapped.
+  if (required != std::string::npos) {
+    for (const auto& line : lines_of(r.err.substr(required, r.err.find("\n\n", required) - required)))
+      EXPECT_LE(line.size(), 90u) << line;
+  }
+  EXPECT_TRUE(contains(r.err, "\ntarget " + syscaller() + " mkdir '" + made + "' getppid exited with 0\n"))
+      << describe(r);
+  args.insert(args.begin() + 2, {"--report", "json"});
+  auto j = run_cli(args);
+  auto doc = nlohmann::json::parse(j.err.substr(j.err.find('{')), nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << describe(j);
+  EXPECT_EQ(doc["rules"][0]["hints"].size(), 1u) << doc.dump();
 }
 
 // The exit signal in clone's flags is named as strace prints it.

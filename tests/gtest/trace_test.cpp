@@ -289,7 +289,7 @@ TEST_F(TraceTest, ExitedWith) {
   EXPECT_THAT(bad, ExitedWith(3));
   EXPECT_THAT(bad, Not(KilledBySignal()));
   EXPECT_NONFATAL_FAILURE(EXPECT_THAT(bad, ExitedWith(0)), "Expected: exits with 0\n  Actual: trace of "
-                                                           "\"sh -c exit 3\": ");
+                                                           "\"sh -c 'exit 3'\": ");
 }
 
 // The root exited with 0, but the timeout killed what it left running: the

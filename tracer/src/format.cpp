@@ -678,6 +678,28 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
 
 std::string format_result(const SyscallEvent& e) { return result_text(e, XlatStyle::Abbrev); }
 
+std::string shell_quote(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const std::string& word : argv) {
+    if (!out.empty()) out += ' ';
+    bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
+    });
+    if (plain) {
+      out += word;
+      continue;
+    }
+    out += '\'';
+    for (char c : word) {
+      if (c == '\'') out += "'\\''";
+      else out += c;
+    }
+    out += '\'';
+  }
+  return out;
+}
+
 namespace {
 
 // What strace had printed at entry when a call never returned: the inputs up

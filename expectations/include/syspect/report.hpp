@@ -31,9 +31,15 @@ struct RuleOutcome {
   std::string name;
   std::uint32_t line = 0;
   bool passed = true;
-  std::string required;  // in plain words
+  std::string required;  // in plain words; may span lines
   std::string observed;  // one line: "seen 0 times", "violated 3 times in 2 processes"
+  // What would make it pass, when the report can say: `add "unlink" to
+  // [policy] allow (spec.toml:3), if the program may make it`.
+  std::vector<std::string> hints;
   std::vector<ObservedGroup> groups;
+  // The groups (the offending calls) read before what was required: a
+  // policy's allowlist is long, its violations what a reader looks for.
+  bool groups_first = false;
 };
 
 struct CheckReport {

@@ -120,8 +120,11 @@ struct PolicySpec {
   int err = 0;  // Errno
   std::string on_violation_text;
   SourcePos pos;
+  SourcePos allow_pos;  // of the allow list, when there is one
   // Whether a call breaks the policy.
   bool violates(const SyscallEvent& e) const;
+  // Whether `deny` names it.
+  bool denies(const SyscallEvent& e) const;
 };
 
 struct RunSpec {

@@ -3,6 +3,7 @@
 #include <ostream>
 #include <set>
 
+#include "syspect/format.hpp"
 #include "syspect/report.hpp"
 #include "syspect/syscall_arg.hpp"
 
@@ -32,9 +33,7 @@ void PrintTo(const ExecEvent& e, std::ostream* os) {
 }
 
 std::string describe_trace(const Trace& t) {
-  std::string command;
-  for (const auto& a : t.command()) command += (command.empty() ? "" : " ") + a;
-  return fmt::format("trace of \"{}\": {}, {}", command, counts(t), describe_status(t.result()));
+  return fmt::format("trace of \"{}\": {}, {}", shell_quote(t.command()), counts(t), describe_status(t.result()));
 }
 
 std::string describe_trace(const FunctionTrace& t) {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "syspect/event.hpp"
 #include "syspect/xlat.hpp"
@@ -34,6 +35,10 @@ std::string format_args(const SyscallEvent& e, const FormatOptions& options);
 // the call does not have.
 std::string format_arg(const SyscallEvent& e, int index, const FormatOptions& options);
 std::string format_result(const SyscallEvent& e);
+
+// A command as a shell would read it back: each word as is when it is made
+// of plain characters, else in single quotes (`python3 -c 'import json'`).
+std::string shell_quote(const std::vector<std::string>& argv);
 
 // An fd as strace -y prints it: "3</etc/hostname>", or "3" without a path.
 // The path is escaped as a string is, with '<' and '>' in octal.
