@@ -75,7 +75,8 @@ pid_t tgid_of(pid_t tid) { return status_field(tid, "Tgid:"); }
 // taken before syspect can seize it), or ptrace is not permitted.
 std::string eperm_reason(pid_t tid) {
   pid_t other = status_field(tid, "TracerPid:");
-  if (other != 0 && other != ::getpid()) {
+  // TracerPid names the tracing thread: one of ours is no other tracer.
+  if (other != 0 && tgid_of(other) != ::getpid()) {
     std::ifstream comm(fmt::format("/proc/{}/comm", other));
     std::string name;
     std::getline(comm, name);

@@ -14,7 +14,13 @@
 #include <thread>
 #include <utility>
 
+#include "syspect/tracing.hpp"
+
 namespace syspect::detail {
+
+// Reports a start error as a fatal failure at `where` (the test's line),
+// then throws it as TraceStartError.
+[[noreturn]] void fail_to_start(TraceError error, const CallSite& where);
 
 template <class F>
 auto on_own_thread(F&& f) -> decltype(f()) {

@@ -82,21 +82,27 @@ void post(Mailbox* box, const char* what) {
   ::_exit(end == Phase::Threw ? 1 : 0);
 }
 
-bool traced(pid_t pid) {
+// Whether one of this process's threads (the tracer's) traces `pid`. Under
+// another tracer that follows children (strace -f, a debugger) the child is
+// traced from its birth, by that tracer: it must not be let go then.
+bool traced_by_us(pid_t pid) {
   std::ifstream status(fmt::format("/proc/{}/status", pid));
   std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("TracerPid:", 0) == 0) return std::atoi(line.c_str() + 10) != 0;
+  while (std::getline(status, line)) {
+    if (line.rfind("TracerPid:", 0) != 0) continue;
+    int tracer = std::atoi(line.c_str() + 10);
+    return tracer != 0 && ::access(fmt::format("/proc/self/task/{}", tracer).c_str(), F_OK) == 0;
+  }
   return false;
 }
 
 }  // namespace
 
-FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions& options) {
+FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions& options, CallSite where) {
   void* shared = ::mmap(nullptr, sizeof(Mailbox), PROT_READ | PROT_WRITE,
                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED)
-    throw TraceStartError({StartError::Other, fmt::format("mmap: {}", std::strerror(errno))});
+    detail::fail_to_start({StartError::Other, fmt::format("mmap: {}", std::strerror(errno))}, where);
   auto* box = static_cast<Mailbox*>(shared);
   box->what[0] = '\0';
   struct Unmap {
@@ -107,7 +113,7 @@ FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions
   std::fflush(nullptr);  // else the child would print our buffered output again
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
-  if (pid < 0) throw TraceStartError({StartError::Other, fmt::format("fork: {}", std::strerror(errno))});
+  if (pid < 0) detail::fail_to_start({StartError::Other, fmt::format("fork: {}", std::strerror(errno))}, where);
   if (pid == 0) run_child(fn, parent, box);
 
   int status = 0;
@@ -117,7 +123,7 @@ FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions
   } while (waited < 0 && errno == EINTR);
   if (waited != pid || !WIFSTOPPED(status)) {
     if (waited == pid) ::kill(pid, SIGKILL);
-    throw TraceStartError({StartError::Other, "the function's process ended before it could be traced"});
+    detail::fail_to_start({StartError::Other, "the function's process ended before it could be traced"}, where);
   }
 
   // Let the child go once the tracer holds it: from then on every call it
@@ -126,7 +132,7 @@ FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions
   std::thread releaser([&] {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!done.load()) {
-      if (traced(pid)) {
+      if (traced_by_us(pid)) {
         ::kill(pid, SIGCONT);
         return;
       }
@@ -144,7 +150,7 @@ FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions
   if (!result) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, &status, 0);
-    throw TraceStartError(result.error());
+    detail::fail_to_start(result.error(), where);
   }
   (void)::waitpid(pid, &status, WNOHANG);  // reaped by the tracer already, normally
 

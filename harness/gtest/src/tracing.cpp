@@ -6,8 +6,21 @@
 
 namespace syspect {
 
-TraceStartError::TraceStartError(TraceError error)
-    : std::runtime_error(error.message), error_(std::move(error)) {}
+TraceStartError::TraceStartError(TraceError error, CallSite where)
+    : ::testing::AssertionException(::testing::TestPartResult(::testing::TestPartResult::kFatalFailure,
+                                                              where.file, where.line,
+                                                              error.message.c_str())),
+      error_(std::move(error)) {}
+
+namespace detail {
+
+[[noreturn]] void fail_to_start(TraceError error, const CallSite& where) {
+  std::string text = "syspect could not trace: " + error.message;
+  GTEST_MESSAGE_AT_(where.file, where.line, text.c_str(), ::testing::TestPartResult::kFatalFailure);
+  throw TraceStartError(std::move(error), where);
+}
+
+}  // namespace detail
 
 Result<Trace, TraceError> try_trace(const std::vector<std::string>& argv,
                                     const TraceOptions& options) {
@@ -20,9 +33,9 @@ Result<Trace, TraceError> try_trace(const std::vector<std::string>& argv,
   return std::move(sink.trace);
 }
 
-Trace trace(const std::vector<std::string>& argv, const TraceOptions& options) {
+Trace trace(const std::vector<std::string>& argv, const TraceOptions& options, CallSite where) {
   auto t = try_trace(argv, options);
-  if (!t) throw TraceStartError(t.error());
+  if (!t) detail::fail_to_start(t.error(), where);
   return std::move(t).value();
 }
 

@@ -9,31 +9,49 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "syspect/result.hpp"
 #include "syspect/trace.hpp"
 #include "syspect/tracer.hpp"
 
 namespace syspect {
 
+// Where a call to trace() or trace_function() was written: the compiler
+// fills it in at the call site, so that a start error is reported at the
+// test's own line.
+struct CallSite {
+  CallSite(const char* file = __builtin_FILE(), int line = __builtin_LINE()) : file(file), line(line) {}
+  const char* file;
+  int line;
+};
+
 // The command could not be traced at all: not found, not executable, or
-// ptrace refused. Thrown by trace() and trace_function(); gtest reports it as
-// a failure of the test that called them, with this message.
-class TraceStartError : public std::runtime_error {
+// ptrace refused (another tracer holds it). trace() and trace_function()
+// first report it as a fatal failure at the line that called them
+// ("file.cpp:42: Failure / syspect could not trace ...: cannot run ..."),
+// then throw it to end the test there; gtest, which has the failure
+// already, adds nothing. To handle a start error yourself, without a
+// failure, call try_trace().
+class TraceStartError : public ::testing::AssertionException {
  public:
-  explicit TraceStartError(TraceError error);
+  TraceStartError(TraceError error, CallSite where = {});
   StartError kind() const { return error_.kind; }
   const TraceError& error() const { return error_; }
+  // The error's own message, without gtest's "file:line: Failure" that
+  // what() starts with.
+  const std::string& message() const { return error_.message; }
 
  private:
   TraceError error_;
 };
 
 // Runs `argv` (argv[0] looked up in PATH) under the tracer until the last
-// process of its tree is gone. Throws TraceStartError when it cannot start;
-// a command that starts and then fails, crashes or times out is a trace like
-// any other: assert how it ended (ExitedWith(0), Trace::exit_code()) before
-// what it did.
-Trace trace(const std::vector<std::string>& argv, const TraceOptions& options = {});
+// process of its tree is gone. When it cannot start, fails the test at the
+// caller's line and throws TraceStartError; a command that starts and then
+// fails, crashes or times out is a trace like any other: assert how it
+// ended (ExitedWith(0), Trace::exit_code()) before what it did.
+Trace trace(const std::vector<std::string>& argv, const TraceOptions& options = {}, CallSite where = {});
 
 // The same, returning the start error instead of throwing it.
 Result<Trace, TraceError> try_trace(const std::vector<std::string>& argv,
@@ -80,7 +98,8 @@ class FunctionTrace : public Trace {
 // effects outside the process (files, sockets) happen as usual. Of
 // `options`, `follow`, `timeout` and the string limits apply; `env`, `cwd`
 // and `before_exec` do not (nothing is exec'd). Throws TraceStartError when
-// the child cannot be traced.
-FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions& options = {});
+// the child cannot be traced (a failure at the caller's line, as trace()).
+FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions& options = {},
+                             CallSite where = {});
 
 }  // namespace syspect
