@@ -285,6 +285,42 @@ TEST_P(Bypass, APathChangedDuringOpenatIsMarkedAndBreaksPathRules) {
   EXPECT_FALSE(report.rules[1].passed) << "the expect rule";
 }
 
+// ---- the legacy vsyscall page -------------------------------------------
+
+// time, gettimeofday and getcpu through the vsyscall page stop at the filter
+// only (no exit stop follows): each is reported, and the calls after them
+// are all still seen. (Without a filter no stop happens at all, as under
+// strace: SECURITY.md.)
+TEST(Vsyscall, CallsThroughThePageAreSeenAndSoAreTheCallsAfter) {
+  Recorder rec(Mode::Filtered, {SYS_gettimeofday, SYS_time, SYS_getcpu, SYS_getppid});
+  TracedRun r = run_traced({bypass("vsyscall")}, rec);
+  ASSERT_TRUE(r.ok) << r.dump();
+  if (r.out == "no-vsyscall\n") GTEST_SKIP() << "no executable vsyscall page on this kernel";
+  EXPECT_EQ(r.out, "vsyscall gettimeofday=0 time=ok getcpu=0\n") << r.dump();
+  for (const char* name : {"gettimeofday", "time", "getcpu"}) {
+    auto calls = r.calls(name);
+    ASSERT_EQ(calls.size(), 1u) << name << "\n" << r.dump();
+    EXPECT_TRUE(calls[0].vsyscall) << r.dump();
+    EXPECT_FALSE(calls[0].finished) << "its result is not seen\n" << r.dump();
+  }
+  EXPECT_EQ(r.calls("getppid").size(), 2u) << r.dump();
+}
+
+// A policy that denies them makes them fail with its errno, and counts them.
+TEST(Vsyscall, APolicyFailsAndCountsThem) {
+  TempDir d;
+  std::string spec = d.file("spec.toml");
+  write_file(spec, "version = 1\n[policy]\ndeny = [\"time\", \"gettimeofday\", \"getcpu\"]\n"
+                   "on_violation = \"errno:EPERM\"\n[[expect]]\nsyscall = \"getppid\"\ncount = 2\n");
+  ProcResult r = run_cli({"check", spec, "--", bypass("vsyscall")});
+  if (r.out == "no-vsyscall\n") GTEST_SKIP() << "no executable vsyscall page on this kernel";
+  EXPECT_EQ(r.out, "vsyscall gettimeofday=-1 time=-1 getcpu=-1\n") << describe(r);
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_TRUE(contains(r.err, "violated 3 times in 1 process, by 3 syscalls")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "2 rules, 1 failed")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "time(NULL) = -1 EPERM (Operation not permitted) /* vsyscall page */")) << describe(r);
+}
+
 TEST(PathCheck, OrdinaryProgramsHaveNoMarkedOpens) {
   TempDir dir;
   std::string link = dir.file("link"), file = dir.file("file");

@@ -196,7 +196,7 @@ struct EventCodec {
     unsigned flags = (e.finished ? 1u : 0u) | (e.no_return ? 2u : 0u) | (e.blocked ? 4u : 0u) |
                      (e.untraced_child_killed ? 8u : 0u) | (e.exec_old_tid ? 16u : 0u) |
                      (e.resumed ? 32u : 0u) | (e.opened_path.empty() ? 0u : 64u) |
-                     (e.fd_path.empty() ? 0u : 128u);
+                     (e.fd_path.empty() ? 0u : 128u) | (e.detached ? 256u : 0u) | (e.vsyscall ? 512u : 0u);
     put(o, flags);
     if (flags & 16) put(o, static_cast<std::uint64_t>(e.exec_old_tid));
     if (flags & 32) put(o, desc_code(e.resumed));
@@ -225,6 +225,8 @@ struct EventCodec {
     e.no_return = flags & 2;
     e.blocked = flags & 4;
     e.untraced_child_killed = flags & 8;
+    e.detached = flags & 256;
+    e.vsyscall = flags & 512;
     if (flags & 16) e.exec_old_tid = static_cast<pid_t>(r.get());
     if (flags & 32) e.resumed = desc_of(r.get());
     if (flags & 64) e.opened_path = r.str();

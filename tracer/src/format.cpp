@@ -729,7 +729,8 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
                            std::size_t column) {
   std::string out = e.name();
   out += '(';
-  out += e.finished ? format_args(e, options) : format_unfinished_args(e, options);
+  // A vsyscall's inputs are all it has: its outputs are never read.
+  out += e.finished || e.vsyscall ? format_args(e, options) : format_unfinished_args(e, options);
   // Detached inside the call: it goes on, and has no result to show.
   if (!e.finished && e.detached) return out;
   out += ')';
@@ -745,6 +746,7 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
     out += fmt::format(" /* the path changed during the call: opened {} */",
                        quote_string(e.opened_path, e.opened_path.size() + 1));
   if (e.untraced_child_killed) out += " /* the child escaped tracing and was killed */";
+  if (e.vsyscall) out += e.finished ? " /* vsyscall page */" : " /* vsyscall page: its result is not seen */";
   return out;
 }
 

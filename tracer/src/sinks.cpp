@@ -303,6 +303,7 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
   }
   fmt::format_to(std::back_inserter(line_), ",\"finished\":{}", e.finished ? "true" : "false");
   if (e.detached) line_ += ",\"detached\":true";
+  if (e.vsyscall) line_ += ",\"vsyscall\":true";
   if (e.exec_old_tid) fmt::format_to(std::back_inserter(line_), ",\"exec_old_tid\":{}", e.exec_old_tid);
   if (!e.opened_path.empty()) {
     line_ += ",\"opened_path\":";

@@ -304,6 +304,7 @@ class Reader {
     // The result first: a buffer's length may be the result.
     e.finished = opt_field<bool>(o, "finished", true);
     e.detached = !e.finished && opt_field<bool>(o, "detached", false);
+    e.vsyscall = opt_field<bool>(o, "vsyscall", false);
     if (auto p = o.find("fd_path"); p != o.end()) e.fd_path = bytes_of(*p);
     const json& errno_v = field(o, "errno");
     const json& result = field(o, "result");

@@ -94,6 +94,10 @@ bool is_group_stop_signal(int sig) {
 
 bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
 
+// The legacy vsyscall page (VSYSCALL_ADDR): time, gettimeofday and getcpu
+// called there are emulated by the kernel.
+bool is_vsyscall_page(std::uint64_t ip) { return (ip & ~std::uint64_t{0xfff}) == 0xffffffffff600000ull; }
+
 // The target's execve failed with `err`: which kind of start error that
 // is (as a shell sees it: not found 127, found but not executable 126).
 TraceError exec_failure(const std::string& program, int err) {
@@ -352,6 +356,10 @@ struct Tracer::Impl : RunState {
                        reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok)
       return;
     if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) return;
+    if (is_vsyscall_page(info.instruction_pointer)) {
+      on_vsyscall(t, info);
+      return;
+    }
     // A process on full stopping had its syscall-entry stop for this call
     // already (ptrace reports it before any filter runs).
     if (t.in_syscall) return;
@@ -360,6 +368,28 @@ struct Tracer::Impl : RunState {
     if (info.seccomp.ret_data == static_cast<std::uint16_t>(detail::TraceData::Entry) &&
         !t.pending.blocked && !t.awaiting_exec)
       t.in_syscall = false;
+  }
+
+  // A call through the legacy vsyscall page: the kernel emulates it, stops
+  // at the filter, and never at an exit. It is reported here, and a verdict
+  // is carried out here: to make it fail, the call is skipped (number -1,
+  // which the emulation allows) with the errno already in rax, since no
+  // exit stop will come to set it. The thread is then between calls again.
+  void on_vsyscall(ThreadState& t, const __ptrace_syscall_info& info) {
+    on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args, info.stack_pointer);
+    t.in_syscall = false;
+    SyscallEvent& e = t.pending;
+    e.vsyscall = true;
+    e.finished = false;
+    if (e.blocked && t.inject_errno) {
+      e.result = -t.inject_errno;
+      e.err = t.inject_errno;
+      e.finished = true;
+      (void)ptrace_checked(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax),
+                           static_cast<std::uintptr_t>(e.result));
+      t.inject_errno = 0;
+    }
+    emit(e);
   }
 
   void on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t raw_nr,

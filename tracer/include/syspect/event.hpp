@@ -90,6 +90,11 @@ struct SyscallEvent {
   // Unfinished because the tracer detached (attach mode) while the call ran:
   // the call goes on untraced. strace shows it `... <detached ...>`.
   bool detached = false;
+  // Made through the legacy vsyscall page (time, gettimeofday, getcpu at
+  // 0xffffffffff600000), which the kernel emulates: seen at its seccomp
+  // stop only, with no exit stop, so its result is not seen (finished is
+  // false) unless syspect made it fail (blocked).
+  bool vsyscall = false;
   bool no_return = false;   // exit/exit_group: the call never returns
   // A sink's verdict stopped the call before it ran: it failed with `err`
   // (Fail), or the tree was killed (Kill: the event is unfinished).
