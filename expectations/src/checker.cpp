@@ -246,7 +246,9 @@ struct Checker::Impl {
             PatternMatch m = match_pattern(r.pattern, e, ctx, false);
             if (m.matched ||
                 (!e.opened_path.empty() && r.pattern.selector.matches(e) &&
-                 r.pattern.checks_path_of(e))) {
+                 r.pattern.checks_path_of(e)) ||
+                (e.changed_args != 0 && r.pattern.selector.matches(e) &&
+                 (r.pattern.checked_args(e) & e.changed_args) != 0)) {
               ++s.count;
               offend(s.offences, e, exe);
             } else if (m.undecided) {
@@ -412,7 +414,10 @@ Checker::~Checker() = default;
 namespace {
 
 // The calls whose strings and buffers a rule examines: read them whole, so
-// that no rule judges the first max_buffer bytes as if they were all.
+// that no rule judges the first max_buffer bytes as if they were all; and
+// read every pointer argument a rule examines again at exit, so that one
+// another thread changed while the call ran is never judged as what the
+// kernel used.
 void add_whole_data(Interest& in, const CallPattern& p) {
   for (const auto& [key, checks] : p.args) {
     const SyscallDesc* d = lookup_syscall(key.first == Abi::x32 ? Abi::x86_64 : key.first, key.second);
@@ -421,6 +426,9 @@ void add_whole_data(Interest& in, const CallPattern& p) {
       if (k == ArgKind::Path || k == ArgKind::Str || k == ArgKind::Buf || k == ArgKind::Argv ||
           k == ArgKind::Envp)
         in.add_whole_data(key.first, key.second);
+      if (k == ArgKind::Path || k == ArgKind::Str || k == ArgKind::Buf || k == ArgKind::Argv ||
+          k == ArgKind::Envp || k == ArgKind::Struct)
+        in.add_recheck(key.first, key.second);
     }
   }
 }

@@ -61,6 +61,16 @@ bool CallPattern::checks_path_of(const SyscallEvent& e) const {
   return false;
 }
 
+std::uint8_t CallPattern::checked_args(const SyscallEvent& e) const {
+  if (!has_args || e.desc == nullptr) return 0;
+  auto it = args.find({e.abi, e.desc->nr});
+  if (it == args.end()) return 0;
+  std::uint8_t mask = 0;
+  for (const auto& c : it->second)
+    if (c.index >= 0 && c.index < 8) mask |= static_cast<std::uint8_t>(1u << c.index);
+  return mask;
+}
+
 bool CallPattern::uses_fd_path() const {
   for (const auto& [key, checks] : args)
     for (const auto& c : checks)
@@ -98,6 +108,16 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
         m.mismatches.push_back(fmt::format(
             "{} was {}, but the file opened was {} (the path changed during the call)", check.name,
             quote_string(v.bytes, 256), quote_string(e.opened_path, 256)));
+        continue;
+      }
+      // Its memory changed while the call ran: what was decoded may not be
+      // what the kernel used, and no check may pass on it.
+      if (check.index < 8 && (e.changed_args >> check.index) & 1u) {
+        ok = false;
+        if (!explain) return m;
+        m.mismatches.push_back(fmt::format(
+            "{} changed while the call ran (another thread rewrote it): what the kernel used is not known",
+            check.name));
         continue;
       }
       const ArgDesc* d = check.index < e.desc->nargs ? &e.desc->args[check.index] : nullptr;

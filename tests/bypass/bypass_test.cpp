@@ -2,7 +2,8 @@
 // what it did, each tried for real under the tracer: CLONE_UNTRACED (clone
 // and clone3), a seccomp filter of the tracee's own (errno and user
 // notification), ptrace from the tracee, x32 calls, a path changed between
-// the decode and the kernel's own read, and the --strict backstop.
+// the decode and the kernel's own read, inputs rewritten while the call
+// runs, calls through the legacy vsyscall page, and the --strict backstop.
 //
 // Most run twice: with every call stopping, and under the tracer's
 // seccomp-bpf filter (a sink that asks for a few calls only), since the
@@ -10,6 +11,8 @@
 
 #include <linux/sched.h>
 #include <sys/uio.h>
+
+#include <regex>
 
 #include "helpers.hpp"
 #include "syspect/checker.hpp"
@@ -319,6 +322,54 @@ TEST(Vsyscall, APolicyFailsAndCountsThem) {
   EXPECT_TRUE(contains(r.err, "violated 3 times in 1 process, by 3 syscalls")) << describe(r);
   EXPECT_TRUE(contains(r.err, "2 rules, 1 failed")) << describe(r);
   EXPECT_TRUE(contains(r.err, "time(NULL) = -1 EPERM (Operation not permitted) /* vsyscall page */")) << describe(r);
+}
+
+// ---- inputs rewritten while the call runs ---------------------------------
+
+// A second thread rewrites the path after syspect read it (the call blocks
+// on a FIFO): the rule that examined the path sees the call marked, a
+// forbid counts it, an expect does not.
+TEST(Rewrite, APathChangedWhileTheCallRanBreaksThePathRules) {
+  TempDir d;
+  std::string spec = d.file("spec.toml");
+  write_file(spec, "version = 1\n"
+                   "[[forbid]]\nname = \"evil\"\nsyscall = \"openat\"\nargs = { pathname = \"" + d.file("evil") + "\" }\n"
+                   "[[expect]]\nname = \"fifo\"\nsyscall = \"openat\"\nargs = { pathname = \"" + d.file("fifo") + "\", flags = \"O_RDONLY\" }\n");
+  ProcResult r = run_cli({"check", spec, "--", bypass("rewrite_args"), "openat", d.path()});
+  EXPECT_EQ(r.out, "openat opened\n") << describe(r);
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_TRUE(contains(r.err, "FAIL evil")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "FAIL fifo")) << describe(r);
+  EXPECT_TRUE(std::regex_search(r.err, std::regex("\", O_RDONLY\\) = [0-9]+ /\\* changed while the call ran: pathname \\*/")))
+      << describe(r);
+  EXPECT_TRUE(contains(r.err, "pathname changed while the call ran")) << describe(r);
+}
+
+// The same for a struct the call reads: openat2's open_how.
+TEST(Rewrite, AStructChangedWhileTheCallRanBreaksTheRulesOnIt) {
+  TempDir d;
+  std::string spec = d.file("spec.toml");
+  write_file(spec, "version = 1\n"
+                   "[[forbid]]\nname = \"create\"\nsyscall = \"openat2\"\nargs = { how = { flags = { has = \"O_CREAT\" } } }\n");
+  ProcResult r = run_cli({"check", spec, "--", bypass("rewrite_args"), "openat2", d.path()});
+  EXPECT_EQ(r.out, "openat2 opened\n") << describe(r);
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_TRUE(contains(r.err, "FAIL create")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "/* changed while the call ran: how */")) << describe(r);
+}
+
+// Nothing is marked when nothing changes, and a trace with no rule reads
+// nothing again.
+TEST(Rewrite, NothingIsMarkedWhenNothingChanges) {
+  TempDir d;
+  write_file(d.file("f"), "x");
+  std::string spec = d.file("spec.toml");
+  write_file(spec, "version = 1\n[[expect]]\nsyscall = \"openat\"\nargs = { pathname = \"" + d.file("f") + "\" }\n");
+  ProcResult r = run_cli({"check", spec, "--", "cat", d.file("f")});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  CliTrace t = cli_trace({}, {bypass("rewrite_args"), "openat", d.path()}, false);
+  EXPECT_TRUE(contains(t.output, "openat(AT_FDCWD, \"" + d.file("fifo") + "\", O_RDONLY) = ")) << t.output;
+  EXPECT_FALSE(contains(t.output, "changed while the call ran")) << t.output;
 }
 
 TEST(PathCheck, OrdinaryProgramsHaveNoMarkedOpens) {

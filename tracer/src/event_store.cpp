@@ -196,12 +196,14 @@ struct EventCodec {
     unsigned flags = (e.finished ? 1u : 0u) | (e.no_return ? 2u : 0u) | (e.blocked ? 4u : 0u) |
                      (e.untraced_child_killed ? 8u : 0u) | (e.exec_old_tid ? 16u : 0u) |
                      (e.resumed ? 32u : 0u) | (e.opened_path.empty() ? 0u : 64u) |
-                     (e.fd_path.empty() ? 0u : 128u) | (e.detached ? 256u : 0u) | (e.vsyscall ? 512u : 0u);
+                     (e.fd_path.empty() ? 0u : 128u) | (e.detached ? 256u : 0u) | (e.vsyscall ? 512u : 0u) |
+                     (e.changed_args ? 1024u : 0u);
     put(o, flags);
     if (flags & 16) put(o, static_cast<std::uint64_t>(e.exec_old_tid));
     if (flags & 32) put(o, desc_code(e.resumed));
     if (flags & 64) put_str(o, e.opened_path);
     if (flags & 128) put_str(o, e.fd_path);
+    if (flags & 1024) put(o, e.changed_args);
     put(o, exe(e.exe));
     o += static_cast<char>(e.nargs);
     std::size_t n = e.args.size();
@@ -231,6 +233,7 @@ struct EventCodec {
     if (flags & 32) e.resumed = desc_of(r.get());
     if (flags & 64) e.opened_path = r.str();
     if (flags & 128) e.fd_path = r.str();
+    if (flags & 1024) e.changed_args = static_cast<std::uint8_t>(r.get());
     e.exe = exe_at(r.get());
     e.nargs = r.byte();
     std::size_t n = r.byte();

@@ -747,6 +747,15 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
                        quote_string(e.opened_path, e.opened_path.size() + 1));
   if (e.untraced_child_killed) out += " /* the child escaped tracing and was killed */";
   if (e.vsyscall) out += e.finished ? " /* vsyscall page */" : " /* vsyscall page: its result is not seen */";
+  if (e.changed_args != 0) {
+    std::string names;
+    for (int i = 0; i < 6; ++i) {
+      if (!(e.changed_args & (1u << i))) continue;
+      if (!names.empty()) names += ", ";
+      names += e.desc != nullptr && i < e.desc->nargs ? e.desc->args[i].name : fmt::format("arg{}", i);
+    }
+    out += fmt::format(" /* changed while the call ran: {} */", names);
+  }
   return out;
 }
 

@@ -19,6 +19,16 @@ Interest& Interest::merge(const Interest& other) {
   beyond_ = std::max(beyond_, other.beyond_);
   for (std::size_t i = 0; i < kNumbers; ++i) whole_[i] = whole_[i] || other.whole_[i];
   whole_other_abis_ = whole_other_abis_ || other.whole_other_abis_;
+  for (std::size_t i = 0; i < kNumbers; ++i) recheck_[i] = recheck_[i] || other.recheck_[i];
+  recheck_other_abis_ = recheck_other_abis_ || other.recheck_other_abis_;
+  return *this;
+}
+
+Interest& Interest::add_recheck(Abi abi, long nr) {
+  if (abi != Abi::x86_64)
+    recheck_other_abis_ = true;
+  else if (nr >= 0 && static_cast<std::size_t>(nr) < kNumbers)
+    recheck_[static_cast<std::size_t>(nr)] = true;
   return *this;
 }
 

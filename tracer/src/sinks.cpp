@@ -304,6 +304,17 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
   fmt::format_to(std::back_inserter(line_), ",\"finished\":{}", e.finished ? "true" : "false");
   if (e.detached) line_ += ",\"detached\":true";
   if (e.vsyscall) line_ += ",\"vsyscall\":true";
+  if (e.changed_args != 0) {
+    line_ += ",\"changed_args\":[";
+    bool first = true;
+    for (int i = 0; i < 6; ++i) {
+      if (!(e.changed_args & (1u << i))) continue;
+      if (!first) line_ += ',';
+      first = false;
+      fmt::format_to(std::back_inserter(line_), "{}", i);
+    }
+    line_ += ']';
+  }
   if (e.exec_old_tid) fmt::format_to(std::back_inserter(line_), ",\"exec_old_tid\":{}", e.exec_old_tid);
   if (!e.opened_path.empty()) {
     line_ += ",\"opened_path\":";

@@ -305,6 +305,10 @@ class Reader {
     e.finished = opt_field<bool>(o, "finished", true);
     e.detached = !e.finished && opt_field<bool>(o, "detached", false);
     e.vsyscall = opt_field<bool>(o, "vsyscall", false);
+    if (auto it = o.find("changed_args"); it != o.end() && it->is_array()) {
+      for (const auto& i : *it)
+        if (i.is_number_unsigned() && i.get<unsigned>() < 6) e.changed_args |= static_cast<std::uint8_t>(1u << i.get<unsigned>());
+    }
     if (auto p = o.find("fd_path"); p != o.end()) e.fd_path = bytes_of(*p);
     const json& errno_v = field(o, "errno");
     const json& result = field(o, "result");

@@ -152,6 +152,7 @@ struct ThreadState {
   pid_t announced_child = 0;  // the last child a fork/clone event reported
   bool strict_kill = false;   // the --strict filter kills the process at this call
   bool strict_reported = false;  // ...and that call has been reported
+  std::uint64_t entry_sp = 0;     // the stack pointer at the pending call's entry
 };
 
 struct ProcessState {
@@ -411,6 +412,7 @@ struct Tracer::Impl : RunState {
     std::uint64_t raw[6];
     for (int i = 0; i < 6; ++i) raw[i] = args[i];
     detail::decode_entry(t.tid, e, raw, sp, limits_for(e));
+    t.entry_sp = sp;
     if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) e.resumed = t.interrupted;
     t.in_syscall = true;
     t.strict_kill = killed_by_strict(e);
@@ -617,6 +619,7 @@ struct Tracer::Impl : RunState {
     }
     if (placer && !t.awaiting_exec)
       placer->on_exit(t.tid, e, rval, is_error, [this](pid_t tid) { return traced(tid); });
+    recheck_inputs(t, is_error);
     detail::decode_exit(t.tid, e, rval, is_error, limits_for(e));
     if (!t.awaiting_exec) {
       check_child_announced(t);
@@ -641,6 +644,38 @@ struct Tracer::Impl : RunState {
       }
     }
     emit(e);
+  }
+
+  // The pointer arguments a sink judges, read again at exit (before the
+  // outputs are decoded): each whose memory is no longer what was decoded
+  // at entry is marked, since another thread changed it while the call ran
+  // and the kernel may have used either. A successful exec replaced the
+  // memory, and a skipped call used nothing: neither is read again.
+  void recheck_inputs(ThreadState& t, bool is_error) {
+    SyscallEvent& e = t.pending;
+    if (e.blocked || e.desc == nullptr || !wanted_data.recheck(e.abi, e.desc->nr)) return;
+    if (!is_error && (named(e.desc, "execve") || named(e.desc, "execveat"))) return;
+    SyscallEvent again;
+    again.pid = e.pid;
+    again.tid = e.tid;
+    again.abi = e.abi;
+    again.nr = e.nr;
+    again.desc = e.desc;
+    std::uint64_t raw[6];
+    for (int i = 0; i < 6; ++i) raw[i] = e.args[i].raw;
+    detail::decode_entry(t.tid, again, raw, t.entry_sp, limits_for(e));
+    for (int i = 0; i < e.nargs && i < 8; ++i) {
+      const ArgDesc& d = e.desc->args[i];
+      if (d.dir != ArgDir::In) continue;
+      const ArgValue& before = e.args[i];
+      const ArgValue& after = again.args[i];
+      bool pointer = d.kind == ArgKind::Path || d.kind == ArgKind::Str || d.kind == ArgKind::Buf ||
+                     d.kind == ArgKind::Argv || d.kind == ArgKind::Envp || d.kind == ArgKind::Struct;
+      if (!pointer) continue;
+      if (before.form != after.form || before.bytes != after.bytes || before.text != after.text ||
+          before.items != after.items)
+        e.changed_args |= static_cast<std::uint8_t>(1u << i);
+    }
   }
 
   void on_new_child(ThreadState& parent, int event) {

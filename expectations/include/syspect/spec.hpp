@@ -58,6 +58,8 @@ struct CallPattern {
   bool uses_fd_path() const;
   // Whether it checks a path argument of `e`'s syscall.
   bool checks_path_of(const SyscallEvent& e) const;
+  // Bit i set: a condition on argument i of `e`'s syscall.
+  std::uint8_t checked_args(const SyscallEvent& e) const;
   std::string describe() const;  // "openat with pathname ..., returning >= 0"
 };
 

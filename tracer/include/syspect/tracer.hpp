@@ -82,12 +82,26 @@ class Interest {
     return nr >= 0 && static_cast<std::size_t>(nr) < kNumbers && whole_[static_cast<std::size_t>(nr)];
   }
 
+  // Ask for the pointer arguments a sink judges (paths, strings, buffers,
+  // argv, structs the call reads) to be read again at the call's exit:
+  // those whose memory changed while the call ran (another thread rewrote
+  // them after syspect read them) are marked in SyscallEvent::changed_args,
+  // since what the kernel used may not be what was judged. `abi` as in
+  // add_whole_data().
+  Interest& add_recheck(Abi abi, long nr);
+  bool recheck(Abi abi, long nr) const {
+    if (abi != Abi::x86_64) return recheck_other_abis_;
+    return nr >= 0 && static_cast<std::size_t>(nr) < kNumbers && recheck_[static_cast<std::size_t>(nr)];
+  }
+
  private:
   explicit Interest(Need n) : beyond_(n) { needs_.fill(n); }
   std::array<Need, kNumbers> needs_{};
   Need beyond_ = Need::Result;
   std::array<bool, kNumbers> whole_{};
   bool whole_other_abis_ = false;
+  std::array<bool, kNumbers> recheck_{};
+  bool recheck_other_abis_ = false;
 };
 
 // Receives events as they happen. Every method has a do-nothing default.
