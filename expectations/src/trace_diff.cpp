@@ -513,7 +513,9 @@ std::vector<NormalizedTask> normalize_trace(const Trace& trace, const DiffOption
   return Normalizer(trace, options).run();
 }
 
-std::vector<Edit> align(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+std::vector<Edit> align(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                        bool* minimal) {
+  if (minimal != nullptr) *minimal = true;
   // Lines as numbers, so that comparisons are cheap.
   std::unordered_map<std::string, int> ids;
   auto intern = [&ids](const std::vector<std::string>& v) {
@@ -538,8 +540,13 @@ std::vector<Edit> align(const std::vector<std::string>& a, const std::vector<std
   auto X = [&](long i) { return x[head + static_cast<std::size_t>(i)]; };
   auto Y = [&](long j) { return y[head + static_cast<std::size_t>(j)]; };
   std::vector<Edit> middle;
-  if (n > 0 || m > 0) {
-    const long max = n + m;
+  if (n == 0 || m == 0) {
+    // Only removals or only additions: nothing to search.
+    for (long r = 0; r < n; ++r) middle.push_back({EditOp::Remove, head + static_cast<std::size_t>(r), head});
+    for (long r = 0; r < m; ++r) middle.push_back({EditOp::Add, head, head + static_cast<std::size_t>(r)});
+  } else {
+    // Past kMaxAlignDistance differences the search stops (below).
+    const long max = std::min(n + m, kMaxAlignDistance);
     std::vector<long> v(static_cast<std::size_t>(2 * max + 3), 0);
     const long off = max + 1;
     // v as it was before each round d, kept for the way back: rounds
@@ -563,6 +570,19 @@ std::vector<Edit> align(const std::vector<std::string>& a, const std::vector<std
           break;
         }
       }
+    }
+    if (found < 0) {
+      // More differences than searched for: all of the middle removed, then
+      // all of it added. Correct, not minimal.
+      if (minimal != nullptr) *minimal = false;
+      for (long r = 0; r < n; ++r)
+        middle.push_back({EditOp::Remove, head + static_cast<std::size_t>(r), head});
+      for (long r = 0; r < m; ++r)
+        middle.push_back({EditOp::Add, head + static_cast<std::size_t>(n), head + static_cast<std::size_t>(r)});
+      edits.insert(edits.end(), middle.begin(), middle.end());
+      for (std::size_t t = 0; t < tail; ++t)
+        edits.push_back({EditOp::Keep, x.size() - tail + t, y.size() - tail + t});
+      return edits;
     }
     long i = n, j = m;
     for (long d = found; d > 0; --d) {
@@ -600,6 +620,7 @@ DiffResult diff_traces(const Trace& old_trace, const Trace& new_trace, const Dif
   std::vector<NormalizedTask> a = normalize_trace(old_trace, o), b = normalize_trace(new_trace, o);
   std::string body;
   Paint paint{o.colour};
+  bool all_minimal = true;
   for (auto [i, j] : pair_tasks(a, b)) {
     const NormalizedTask* ta = i == kNone ? nullptr : &a[i];
     const NormalizedTask* tb = j == kNone ? nullptr : &b[j];
@@ -607,7 +628,14 @@ DiffResult diff_traces(const Trace& old_trace, const Trace& new_trace, const Dif
     const auto& la = ta ? ta->lines : none;
     const auto& lb = tb ? tb->lines : none;
     std::string title = task_title(ta, tb);
-    render_hunks(body, la, lb, align(la, lb), title, o);
+    bool minimal = true;
+    std::vector<Edit> edits = align(la, lb, &minimal);
+    if (!minimal) {
+      all_minimal = false;
+      body += Paint{o.colour}("36", fmt::format("@@ note @@ {}: more than {} differences; this part of the diff "
+                                                "is correct but not minimal", title, kMaxAlignDistance)) + "\n";
+    }
+    render_hunks(body, la, lb, edits, title, o);
     // Signals: compared as a list apart from the calls, since where one
     // lands among them is a matter of timing.
     const auto& sa = ta ? ta->signals : none;
@@ -623,6 +651,7 @@ DiffResult diff_traces(const Trace& old_trace, const Trace& new_trace, const Dif
   }
   DiffResult r;
   r.equal = body.empty();
+  r.minimal = all_minimal;
   if (r.equal) return r;
   r.text = header(o) + body;
   std::string table;

@@ -48,6 +48,9 @@ struct DiffOptions {
 struct DiffResult {
   bool equal = true;
   std::string text;  // empty when equal
+  // Some process's calls differed in more than kMaxAlignDistance places:
+  // its part of the diff is correct but not minimal (the text says so).
+  bool minimal = true;
 };
 
 // The unified diff of every paired process, then a table of count changes.
@@ -67,13 +70,19 @@ struct NormalizedTask {
 };
 std::vector<NormalizedTask> normalize_trace(const Trace& trace, const DiffOptions& options);
 
-// An alignment of two sequences (Myers' O(ND) algorithm).
+// An alignment of two sequences (Myers' O(ND) algorithm) after their common
+// head and tail. A minimal one is searched for up to kMaxAlignDistance
+// differences (memory O(D^2), at most about 8 MiB; time O((N+M)D)); past
+// that the middle is given as removed then added, which is correct but not
+// minimal, and `*minimal` (when given) is set to false.
 enum class EditOp : unsigned char { Keep, Remove, Add };
 struct Edit {
   EditOp op;
   std::size_t old_index;  // Keep and Remove
   std::size_t new_index;  // Keep and Add
 };
-std::vector<Edit> align(const std::vector<std::string>& a, const std::vector<std::string>& b);
+inline constexpr long kMaxAlignDistance = 1000;
+std::vector<Edit> align(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                        bool* minimal = nullptr);
 
 }  // namespace syspect
