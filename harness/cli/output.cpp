@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -108,8 +109,6 @@ Output::~Output() {
     if (owned_) std::fclose(stream_);
     discard();
   }
-  // stdio may still use a standard stream's buffer until exit.
-  if (!owned_) (void)buffer_.release();
 }
 
 void Output::discard() {
@@ -118,6 +117,13 @@ void Output::discard() {
 }
 
 void Output::set_buffer(std::size_t bytes, int mode) {
+  if (!owned_) {
+    // stdio uses a standard stream's buffer until its last flush at exit,
+    // after every destructor: it is never freed.
+    static char standard[1 << 16];
+    std::setvbuf(stream_, standard, mode, std::min(bytes, sizeof standard));
+    return;
+  }
   buffer_ = std::make_unique<char[]>(bytes);
   std::setvbuf(stream_, buffer_.get(), mode, bytes);
 }

@@ -218,7 +218,7 @@ TEST(Output, ConcurrentChecksLeaveOneWholeReport) {
     EXPECT_TRUE(eventually([&] {
       fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
       return fd >= 0;
-    }));
+    }, 60s));
     return fd;
   };
   int fd_long = opened(go_long);
