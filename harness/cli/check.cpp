@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "output.hpp"
 #include "syspect/checker.hpp"
 #include "syspect/report.hpp"
 #include "syspect/spec_parser.hpp"
@@ -30,6 +31,7 @@ constexpr int kCheckPassed = 0;
 constexpr int kCheckFailed = 1;
 constexpr int kCheckBadSpec = 2;
 constexpr int kCheckCannotTrace = 3;
+constexpr int kCheckCannotWrite = 3;  // the report: syspect, not the target, failed
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "syspect: check: %s\n", message.c_str());
@@ -94,8 +96,9 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
               "the [policy] does not allow (fails closed without the tracer)");
   c->footer(
       "Exit status: 0 every rule held; 1 some rule failed, or the checked run did not end\n"
-      "on its own; 2 bad usage or a bad spec; 3 the target could not be traced; 130/143/129\n"
-      "SIGINT/SIGTERM/SIGHUP stopped syspect before the target ended (never a pass).");
+      "on its own; 2 bad usage or a bad spec; 3 the target could not be traced, or the\n"
+      "report could not be written; 130/143/129 SIGINT/SIGTERM/SIGHUP stopped syspect\n"
+      "before the target ended (never a pass). The report file is replaced whole.");
   return c;
 }
 
@@ -136,15 +139,13 @@ int run_check(const CheckArgs& a) {
     options.strict = strict_allowances(spec);
   }
 
-  std::FILE* out = stderr;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
-  if (a.report_file == "-") {
-    out = stdout;
-  } else if (!a.report_file.empty()) {
-    file.reset(std::fopen(a.report_file.c_str(), "we"));  // not inherited by the target
-    if (!file) return usage_error(fmt::format("cannot open '{}': {}", a.report_file, std::strerror(errno)));
-    out = file.get();
-  }
+  // The report is written beside its file and renamed over it once whole:
+  // a check that cannot start or cannot write leaves an earlier report as
+  // it was, and two checks writing one file leave one whole report.
+  auto opened = Output::open(a.report_file == "-" ? std::string() : a.report_file, Replace::Whole,
+                             a.report_file == "-" ? stdout : stderr);
+  if (!opened) return usage_error(opened.error());
+  Output& output = *opened.value();
 
   Checker checker(spec, recorded ? ProcessInfo{} : proc_process_info());
   std::string started;
@@ -181,16 +182,20 @@ int run_check(const CheckArgs& a) {
     text = render_junit(report);
   } else {
     TextReportOptions to;
-    to.colour = colour_for(out);
+    to.colour = colour_for(output.stream());
     text = render_text(report, to);
   }
-  std::fputs(text.c_str(), out);
-  std::fflush(out);
+  output.write(text);
+  int write_error = output.finish();
+  if (write_error != 0)
+    std::fprintf(stderr, "syspect: check: %s\n", output.failure("the report", write_error).c_str());
   if (!recorded && report.result.interrupted) {
     std::fprintf(stderr, "syspect: check: %s before the target ended; the check does not pass\n",
                  describe_interrupt(report.result).c_str());
     return exit_code_for_interrupt(report.result);
   }
+  // Whatever the rules said, a report that is not there is no pass.
+  if (write_error != 0) return kCheckCannotWrite;
   return report.passed() ? kCheckPassed : kCheckFailed;
 }
 

@@ -21,8 +21,8 @@ struct CheckArgs {
 CLI::App* add_check_command(CLI::App& app, CheckArgs& args);
 
 // Runs the check; returns the exit status (0 held, 1 failed, 2 bad usage or
-// spec, 3 the target could not be traced, 128 + N when signal N stopped
-// syspect before the target ended).
+// spec, 3 the target could not be traced or the report could not be
+// written, 128 + N when signal N stopped syspect before the target ended).
 int run_check(const CheckArgs& args);
 
 }  // namespace syspect

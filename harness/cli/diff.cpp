@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "exit_codes.hpp"
+#include "output.hpp"
 #include "syspect/duration.hpp"
 #include "syspect/format.hpp"
 #include "syspect/sinks.hpp"
@@ -77,9 +78,10 @@ CLI::App* add_diff_command(CLI::App& app, DiffArgs& a) {
       "Before comparing, pids and tids are named by their place in the process tree,\n"
       "addresses become 0xADDR, time() results and random bytes (getrandom, /dev/urandom)\n"
       "are replaced, and futex calls are left out. Exit status: 0 the traces match;\n"
-      "1 they differ; 2 bad usage or an unreadable trace; 125..127 the command could\n"
-      "not be traced. NEW is always a trace file; to compare with a new run, put the\n"
-      "command after '--' (and -o FILE keeps the diff apart from the command's output).");
+      "1 they differ; 2 bad usage, an unreadable trace, or a diff that cannot be\n"
+      "written; 125..127 the command could not be traced. NEW is always a trace file;\n"
+      "to compare with a new run, put the command after '--' (and -o FILE keeps the\n"
+      "diff apart from the command's output; it is replaced whole).");
   return d;
 }
 
@@ -100,6 +102,12 @@ int run_diff(const DiffArgs& a) {
     if (!filter) return fail(kExitUsage, fmt::format("--ignore {}: {}", set, filter.error()));
     options.ignore = std::move(*filter);
   }
+
+  // Opened before a command runs, so that a path that cannot be written is
+  // said at once; written beside the file and renamed over it once whole.
+  auto opened = Output::open(a.output == "-" ? std::string() : a.output, Replace::Whole, stdout);
+  if (!opened) return fail(kExitUsage, opened.error());
+  Output& output = *opened.value();
 
   auto old_loaded = load_trace(a.old_trace);
   if (!old_loaded) return fail(kExitUsage, old_loaded.error().format());
@@ -138,9 +146,13 @@ int run_diff(const DiffArgs& a) {
       Tracer tracer(topts);
       tracer.add_sink(&sink);
       auto result = tracer.run(a.command);
-      std::fclose(mem);
+      int kept = sink.write_error();
+      if (std::fclose(mem) != 0 && kept == 0) kept = errno;
       owned.reset(buffer);
       if (!result) return fail(exit_code_for(result.error().kind), result.error().message);
+      if (kept != 0)
+        return fail(kExitCannotTrace, fmt::format("cannot keep the new run's trace in memory: {}",
+                                                  std::strerror(kept)));
     }
     std::istringstream in(std::string(buffer, size));
     auto loaded = read_trace(in, "(run)");
@@ -151,16 +163,8 @@ int run_diff(const DiffArgs& a) {
 
   DiffResult r = a.counts ? diff_counts(old_loaded->trace, new_trace, options)
                           : diff_traces(old_loaded->trace, new_trace, options);
-  std::FILE* out = stdout;
-  std::unique_ptr<std::FILE, decltype(&std::fclose)> file(nullptr, &std::fclose);
-  if (!a.output.empty() && a.output != "-") {
-    file.reset(std::fopen(a.output.c_str(), "w"));
-    if (!file) return fail(kExitUsage, fmt::format("cannot write '{}': {}", a.output, std::strerror(errno)));
-    out = file.get();
-  }
-  std::fputs(r.text.c_str(), out);
-  if (std::fflush(out) != 0)
-    return fail(kExitUsage, fmt::format("cannot write '{}': {}", a.output, std::strerror(errno)));
+  output.write(r.text);
+  if (int err = output.finish(); err != 0) return fail(kExitUsage, output.failure("the diff", err));
   return r.equal ? kDiffEqual : kDiffDifferent;
 }
 

@@ -6,7 +6,8 @@ namespace syspect {
 
 inline constexpr int kExitUsage = 2;          // bad option or argument
 inline constexpr int kExitTimeout = 124;      // --timeout fired (as timeout(1))
-inline constexpr int kExitCannotTrace = 125;  // ptrace refused, or the tracer failed
+// ptrace refused, the tracer failed, or the trace could not be written
+inline constexpr int kExitCannotTrace = 125;
 inline constexpr int kExitNotExecutable = 126;
 inline constexpr int kExitNotFound = 127;
 

@@ -17,6 +17,7 @@
 #include "check.hpp"
 #include "diff.hpp"
 #include "exit_codes.hpp"
+#include "output.hpp"
 #include "policy.hpp"
 #include "record.hpp"
 #include "syspect/diagnostic.hpp"
@@ -96,54 +97,59 @@ int run_trace(const TraceArgs& a) {
     options.timeout = *d;
   }
 
-  std::FILE* out = stderr;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
-  if (!a.output.empty()) {
-    file.reset(std::fopen(a.output.c_str(), "we"));  // not inherited by the target
-    if (!file) fail(kExitUsage, fmt::format("cannot open '{}': {}", a.output, std::strerror(errno)));
-    out = file.get();
-  }
+  // A live trace streams into its file, which can be followed as it grows.
+  auto opened = Output::open(a.output, Replace::InPlace, stderr);
+  if (!opened) fail(kExitUsage, opened.error());
+  Output& output = *opened.value();
+  std::FILE* out = output.stream();
   // A file takes whole blocks; stderr a line at a time, so that the trace
   // interleaves sensibly with what the program itself prints there.
-  std::vector<char> buffer(1 << 16);
-  std::setvbuf(out, buffer.data(), file ? _IOFBF : _IOLBF, buffer.size());
+  output.set_buffer(1 << 16, a.output.empty() ? _IOLBF : _IOFBF);
 
   FormatOptions fmt_options;
   fmt_options.string_limit = a.string_limit;
   fmt_options.xlat_style = options.xlat_style;
-  std::unique_ptr<Sink> sink;
   std::vector<std::string> command = a.command;
   if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};
+  std::unique_ptr<JsonlSink> jsonl;
+  std::unique_ptr<TextSink> text;
   if (a.format == "jsonl") {
-    sink = std::make_unique<JsonlSink>(out, command, fmt_options);
+    jsonl = std::make_unique<JsonlSink>(out, command, fmt_options);
   } else {
     PidPrefix prefix = !options.follow        ? PidPrefix::None
                        : a.output.empty() ? PidPrefix::WhenMany
                                               : PidPrefix::Always;
-    sink = std::make_unique<TextSink>(out, fmt_options, prefix);
+    text = std::make_unique<TextSink>(out, fmt_options, prefix);
   }
-  FilteringSink filtered(filter, sink.get());
+  Sink* sink = jsonl ? static_cast<Sink*>(jsonl.get()) : text.get();
+  FilteringSink filtered(filter, sink);
 
   Tracer tracer(options);
-  tracer.add_sink(filter.selects_all() ? sink.get() : static_cast<Sink*>(&filtered));
+  tracer.add_sink(filter.selects_all() ? sink : static_cast<Sink*>(&filtered));
   AttachNotices notices;
   if (a.pid != 0) tracer.add_sink(&notices);
   StopOnSignals stop_on_signals(tracer);
   auto result = a.pid != 0 ? tracer.attach(a.pid) : tracer.run(a.command);
-  std::fflush(out);
   if (!result) fail(exit_code_for(result.error().kind), result.error().message);
+  // A write that failed stopped the trace there: the file is incomplete,
+  // whatever the command's own status says.
+  output.failed(jsonl ? jsonl->write_error() : text->write_error());
+  int write_error = output.finish();
+  if (write_error != 0) std::fprintf(stderr, "syspect: %s\n", output.failure("the trace", write_error).c_str());
   if (result->timed_out) {
     std::fprintf(stderr, "syspect: timeout after %s, killed the traced processes\n",
                  a.timeout.c_str());
     return kExitTimeout;
   }
   // Detached by a signal, as strace: 128 + the signal (130 for SIGINT).
-  if (result->detached) return result->interrupted ? exit_code_for_interrupt(*result) : 0;
+  if (result->detached && result->interrupted) return exit_code_for_interrupt(*result);
   if (result->interrupted) {
     std::fprintf(stderr, "syspect: %s, killed the traced processes; the trace is incomplete\n",
                  describe_interrupt(*result).c_str());
     return exit_code_for_interrupt(*result);
   }
+  if (write_error != 0) return kExitCannotTrace;
+  if (result->detached) return 0;
   return result->status();
 }
 
@@ -220,8 +226,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"abbrev", "raw", "verbose"}));
   trace->footer(
       "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
-      "124 on --timeout; 125 when it cannot be traced; 126 not executable; 127 not found;\n"
-      "130/143/129 when SIGINT/SIGTERM/SIGHUP stopped syspect before the command ended.");
+      "124 on --timeout; 125 when it cannot be traced, or the trace cannot be written;\n"
+      "126 not executable; 127 not found; 130/143/129 when SIGINT/SIGTERM/SIGHUP stopped\n"
+      "syspect before the command ended. -o FILE streams: it can be followed as it grows.");
 
   CheckArgs ca;
   CLI::App* check = add_check_command(app, ca);

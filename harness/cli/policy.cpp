@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "exit_codes.hpp"
+#include "output.hpp"
 #include "syspect/policy_export.hpp"
 #include "syspect/trace_file.hpp"
 
@@ -40,14 +41,11 @@ int run_policy(const PolicyArgs& a) {
     usage.add(loaded->trace, path);
   }
   std::string text = a.format == "seccomp" ? policy_seccomp(usage) : policy_toml(usage);
-  if (a.output.empty()) {
-    std::fputs(text.c_str(), stdout);
-    return std::fflush(stdout) == 0 ? 0 : fail(fmt::format("cannot write: {}", std::strerror(errno)));
-  }
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(a.output.c_str(), "w"), &std::fclose);
-  if (!file) return fail(fmt::format("cannot open '{}': {}", a.output, std::strerror(errno)));
-  std::fputs(text.c_str(), file.get());
-  if (std::fflush(file.get()) != 0) return fail(fmt::format("cannot write '{}': {}", a.output, std::strerror(errno)));
+  auto opened = Output::open(a.output, Replace::Whole, stdout);
+  if (!opened) return fail(opened.error());
+  Output& output = *opened.value();
+  output.write(text);
+  if (int err = output.finish(); err != 0) return fail(output.failure("the policy", err));
   return 0;
 }
 

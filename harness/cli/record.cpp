@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "exit_codes.hpp"
+#include "output.hpp"
 #include "syspect/duration.hpp"
 #include "syspect/sinks.hpp"
 #include "syspect/tracer.hpp"
@@ -35,10 +36,12 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
   r->add_option("command", a.command, "The command to run (after the options, or after --)");
   r->footer(
       "The file can be checked (syspect check SPEC --trace FILE), compared (syspect diff)\n"
-      "and turned into a policy (syspect policy). Exit status: the command's own; 2 for\n"
-      "bad usage; 124 on --timeout; 125 when it cannot be traced; 126/127 not executable/found;\n"
-      "130/143/129 when SIGINT/SIGTERM/SIGHUP stopped syspect before the command ended (the\n"
-      "file then says \"interrupted\":true on its end line).");
+      "and turned into a policy (syspect policy). It is put in place whole when the run\n"
+      "ends; a run that fails leaves an earlier FILE as it was. Exit status: the command's\n"
+      "own; 2 for bad usage; 124 on --timeout; 125 when it cannot be traced, or the trace\n"
+      "cannot be written; 126/127 not executable/found; 130/143/129 when SIGINT/SIGTERM/\n"
+      "SIGHUP stopped syspect before the command ended (the file then says\n"
+      "\"interrupted\":true on its end line).");
   return r;
 }
 
@@ -56,35 +59,38 @@ int run_record(const RecordArgs& a) {
     if (!d) return fail(kExitUsage, fmt::format("--timeout {}: {}", a.timeout, d.error()));
     options.timeout = *d;
   }
-  // Not inherited by the target.
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(a.output.c_str(), "we"), &std::fclose);
-  if (!file) return fail(kExitUsage, fmt::format("cannot open '{}': {}", a.output, std::strerror(errno)));
-  std::vector<char> buffer(1 << 16);
-  std::setvbuf(file.get(), buffer.data(), _IOFBF, buffer.size());
+  // Written beside the file and renamed over it once whole: a run that
+  // cannot start, or cannot be saved, leaves any earlier recording as it
+  // was, and a reader never sees half of one.
+  auto opened = Output::open(a.output, Replace::Whole, stdout);
+  if (!opened) return fail(kExitUsage, opened.error());
+  Output& output = *opened.value();
+  output.set_buffer(1 << 16, _IOFBF);
 
   FormatOptions fmt_options;
   fmt_options.string_limit = a.string_limit;
-  JsonlSink sink(file.get(), a.command, fmt_options);
+  JsonlSink sink(output.stream(), a.command, fmt_options);
   Tracer tracer(options);
   tracer.add_sink(&sink);
   StopOnSignals stop_on_signals(tracer);
   auto result = tracer.run(a.command);
-  if (!result) {
-    file.reset();
-    std::remove(a.output.c_str());  // a header alone is not a trace
-    return fail(exit_code_for(result.error().kind), result.error().message);
-  }
-  if (std::fflush(file.get()) != 0 || std::ferror(file.get()))
-    return fail(kExitCannotTrace, fmt::format("cannot write '{}': {}", a.output, std::strerror(errno)));
+  // A header alone is not a trace: nothing is put in place.
+  if (!result) return fail(exit_code_for(result.error().kind), result.error().message);
+  output.failed(sink.write_error());
+  int write_error = output.finish();
+  if (write_error != 0) fail(kExitCannotTrace, output.failure("the trace", write_error));
   if (result->timed_out) {
     std::fprintf(stderr, "syspect: timeout after %s, killed the traced processes\n", a.timeout.c_str());
     return kExitTimeout;
   }
   if (result->interrupted) {
-    std::fprintf(stderr, "syspect: record: %s, killed the traced processes; %s holds only part of the run\n",
-                 describe_interrupt(*result).c_str(), a.output.c_str());
+    std::string saved = write_error != 0 ? std::string("nothing was saved")
+                                         : fmt::format("{} holds only part of the run", a.output);
+    std::fprintf(stderr, "syspect: record: %s, killed the traced processes; %s\n",
+                 describe_interrupt(*result).c_str(), saved.c_str());
     return exit_code_for_interrupt(*result);
   }
+  if (write_error != 0) return kExitCannotTrace;
   return result->status();
 }
 

@@ -189,6 +189,83 @@ TEST(TraceFile, ErrorsNameTheLine) {
   }
 }
 
+// A call is named as the syscall table names its number on its ABI, or
+// "syscall_0x..." when it was recorded by number only. A file that names a
+// call that does not exist, or another call than its number, is damaged (or
+// forged): a check or a policy would see one call where the kernel ran
+// another. It is refused at its line, as any other damage.
+TEST(TraceFile, NamesMustBeTheCallsOfTheirNumbers) {
+  TempDir dir;
+  std::string path = record(dir, "t.jsonl", {"/bin/true"});
+  auto lines = lines_of(read_file(path));
+  ASSERT_GT(lines.size(), 3u);
+  ASSERT_EQ(json::parse(lines[1]).value("name", ""), "execve");
+  // The file with its second line (execve) edited.
+  auto with = [&](const std::function<void(json&)>& edit) {
+    json e = json::parse(lines[1]);
+    edit(e);
+    std::string text;
+    for (std::size_t i = 0; i < lines.size(); ++i) text += (i == 1 ? e.dump() : lines[i]) + "\n";
+    std::istringstream in(text);
+    return syspect::read_trace(in, "t.jsonl");
+  };
+  auto refused = [&](const std::string& name, long nr, const std::string& abi = "x86_64") {
+    auto r = with([&](json& e) {
+      e["name"] = name;
+      e["nr"] = nr;
+      e["abi"] = abi;
+    });
+    return r ? std::string("(read)") : r.error().format();
+  };
+  EXPECT_EQ(refused("nosuch", 99999999),
+            "t.jsonl:2: unknown syscall name \"nosuch\" (\"nr\" 99999999 is no x86_64 syscall)");
+  EXPECT_EQ(refused("nosuch", 59), "t.jsonl:2: unknown syscall name \"nosuch\" (\"nr\" 59 is execve on x86_64)");
+  EXPECT_EQ(refused("write", 59), "t.jsonl:2: \"name\" is \"write\", but \"nr\" 59 is execve on x86_64");
+  EXPECT_EQ(refused("execve", 99999999),
+            "t.jsonl:2: \"name\" is \"execve\", but \"nr\" 99999999 is no x86_64 syscall");
+  // i386's execve is 11; 59 there is oldolduname.
+  EXPECT_EQ(refused("execve", 59, "i386"),
+            "t.jsonl:2: \"name\" is \"execve\", but \"nr\" 59 is oldolduname on i386");
+  EXPECT_EQ(refused("syscall_0x3e8", 99999999),
+            "t.jsonl:2: unknown syscall name \"syscall_0x3e8\" (\"nr\" 99999999 is no x86_64 syscall)");
+  EXPECT_EQ(refused("execve", 11, "i386"), "(read)");
+  EXPECT_EQ(refused("execve", 59), "(read)");
+  {  // A call by number only, named as syspect names it.
+    auto r = with([](json& e) {
+      e["name"] = "syscall_0x5f5e0ff";
+      e["nr"] = 99999999;
+    });
+    ASSERT_TRUE(r) << r.error().format();
+    auto calls = r->trace.syscalls();
+    ASSERT_FALSE(calls.empty());
+    EXPECT_EQ(calls[0].desc, nullptr);
+    EXPECT_EQ(calls[0].name(), "syscall_0x5f5e0ff");
+  }
+  {
+    auto r = with([](json& e) { e["resumed"] = "nosuch"; });
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().format(), "t.jsonl:2: unknown syscall name \"nosuch\" in \"resumed\"");
+  }
+  // Every verb that reads traces says so, and stops.
+  std::string forged = dir.file("forged.jsonl");
+  json e = json::parse(lines[1]);
+  e["name"] = "nosuch";
+  e["nr"] = 99999999;
+  std::string text;
+  for (std::size_t i = 0; i < lines.size(); ++i) text += (i == 1 ? e.dump() : lines[i]) + "\n";
+  write_file(forged, text);
+  std::string spec = dir.file("spec.toml");
+  write_file(spec, "version = 1\n[[forbid]]\nsyscall = \"mkdir\"\n");
+  const std::string said = forged + ":2: unknown syscall name \"nosuch\"";
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"policy", forged}, {"check", spec, "--trace", forged}, {"diff", path, forged}}) {
+    ProcResult r = run_cli(args);
+    EXPECT_EQ(r.status(), 2) << args[0] << ": " << describe(r);
+    EXPECT_TRUE(contains(r.err, said)) << args[0] << ": " << describe(r);
+    EXPECT_EQ(r.out, "") << args[0];
+  }
+}
+
 // ---- record and check --trace through the CLI ---------------------------
 
 TEST(Record, ExitsAsTheCommandAndWritesAWholeTrace) {
@@ -200,9 +277,9 @@ TEST(Record, ExitsAsTheCommandAndWritesAWholeTrace) {
   EXPECT_EQ(t.header["command"][0], target("exit_code"));
   EXPECT_TRUE(t.header.contains("start"));
   EXPECT_EQ(t.end.value("exit_code", -1), 7);
-  ProcResult missing = run_cli({"record", "-o", path, "--", "/nonexistent/prog"});
+  ProcResult missing = run_cli({"record", "-o", dir.file("none.jsonl"), "--", "/nonexistent/prog"});
   EXPECT_EQ(missing.status(), 127) << describe(missing);
-  EXPECT_FALSE(std::filesystem::exists(path)) << "a header alone is not a trace";
+  EXPECT_FALSE(std::filesystem::exists(dir.file("none.jsonl"))) << "a header alone is not a trace";
 }
 
 // Bytes that look like UTF-8 but are not (overlong forms, a surrogate, a
@@ -586,6 +663,40 @@ TEST(Policy, GroupsAWholeClassAndCountsEachEntry) {
   for (const auto& m : members)
     EXPECT_THAT(toml, ::testing::Not(::testing::HasSubstr("\"" + m + "\",")));
   EXPECT_THAT(toml, ::testing::HasSubstr("#   t.jsonl: prog\n"));
+}
+
+// Whatever `policy` writes, `check` reads. A trace without a single
+// syscall (the header and the end line, as a run that is refused before its
+// first call would leave) still gives an allow list: the calls any process
+// may need. An empty `allow = []` stays an error in a spec, as a misspelt or
+// forgotten list would be.
+TEST(Policy, OfATraceWithoutSyscallsIsASpecCheckReads) {
+  TempDir dir;
+  std::string empty = dir.file("empty.jsonl");
+  write_file(empty,
+             "{\"syspect\":1,\"command\":[\"prog\"],\"start\":\"2026-12-02T00:00:00Z\"}\n"
+             "{\"type\":\"end\",\"status\":0,\"exit_code\":0,\"signal\":null,\"timed_out\":false,"
+             "\"detached\":false,\"interrupted\":false,\"interrupt_signal\":null}\n");
+  std::string p = dir.file("policy.toml");
+  ProcResult made = run_cli({"policy", empty, "-o", p});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  std::string toml = read_file(p);
+  EXPECT_THAT(toml, ::testing::HasSubstr("\"exit_group\","));
+  ProcResult recorded = run_cli({"check", p, "--trace", empty});
+  EXPECT_EQ(recorded.status(), 0) << toml << describe(recorded);
+  // A real run does more than nothing: violations, not a bad spec.
+  ProcResult live = run_cli({"check", p, "--", "/bin/true"});
+  EXPECT_EQ(live.status(), 1) << toml << describe(live);
+  EXPECT_FALSE(contains(live.err, "error:")) << describe(live);
+  ProcResult seccomp = run_cli({"policy", "--format", "seccomp", empty});
+  ASSERT_EQ(seccomp.status(), 0) << describe(seccomp);
+  EXPECT_TRUE(json::accept(seccomp.out)) << seccomp.out;
+
+  std::string hand = dir.file("hand.toml");
+  write_file(hand, "version = 1\n[policy]\nallow = []\n");
+  ProcResult bad = run_cli({"check", hand, "--trace", empty});
+  EXPECT_EQ(bad.status(), 2) << describe(bad);
+  EXPECT_TRUE(contains(bad.err, hand + ":3:9: error: 'allow' is an empty list")) << describe(bad);
 }
 
 TEST(Policy, TomlRoundTripsThroughCheck) {

@@ -1,5 +1,6 @@
 #include "syspect/sinks.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <ctime>
 
@@ -8,6 +9,20 @@
 #include "syspect/xlat.hpp"
 
 namespace syspect {
+
+// ---- SinkOutput ----
+
+void SinkOutput::write(std::string_view bytes) {
+  if (error_ != 0) return;
+  errno = 0;
+  if (std::fwrite(bytes.data(), 1, bytes.size(), out_) != bytes.size()) error_ = errno != 0 ? errno : EIO;
+}
+
+void SinkOutput::flush() {
+  if (error_ != 0) return;
+  errno = 0;
+  if (std::fflush(out_) != 0 || std::ferror(out_)) error_ = errno != 0 ? errno : EIO;
+}
 
 // ---- TextSink ----
 
@@ -26,7 +41,7 @@ void TextSink::start_line(pid_t tid) {
 
 void TextSink::end_line() {
   line_ += '\n';
-  std::fwrite(line_.data(), 1, line_.size(), out_);
+  out_.write(line_);
 }
 
 void TextSink::on_syscall(const SyscallEvent& e) {
@@ -78,7 +93,7 @@ void TextSink::on_detached(pid_t tid) {
   personality_.erase(tid);
 }
 
-void TextSink::on_finish(const TraceResult&) { std::fflush(out_); }
+void TextSink::on_finish(const TraceResult&) { out_.flush(); }
 
 // ---- JsonlSink ----
 
@@ -242,7 +257,7 @@ JsonlSink::JsonlSink(std::FILE* out, const std::vector<std::string>& command,
   line_ += "],\"start\":\"";
   line_ += stamp;
   line_ += "\"}\n";
-  std::fwrite(line_.data(), 1, line_.size(), out_);
+  out_.write(line_);
 }
 
 void JsonlSink::on_syscall(const SyscallEvent& e) {
@@ -327,7 +342,7 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
   plain.align = false;
   json_string(line_, format_syscall(e, plain));
   line_ += "}\n";
-  std::fwrite(line_.data(), 1, line_.size(), out_);
+  out_.write(line_);
 }
 
 void JsonlSink::on_signal(const SignalEvent& e) {
@@ -341,7 +356,7 @@ void JsonlSink::on_signal(const SignalEvent& e) {
   line_ += ",\"text\":";
   json_string(line_, format_signal(e));
   line_ += "}\n";
-  std::fwrite(line_.data(), 1, line_.size(), out_);
+  out_.write(line_);
 }
 
 void JsonlSink::on_exec(const ExecEvent& e) {
@@ -351,7 +366,7 @@ void JsonlSink::on_exec(const ExecEvent& e) {
                  e.pid, e.old_tid);
   json_bytes(line_, e.filename);
   line_ += "}\n";
-  std::fwrite(line_.data(), 1, line_.size(), out_);
+  out_.write(line_);
 }
 
 void JsonlSink::on_exit(const ExitEvent& e) {
@@ -370,7 +385,7 @@ void JsonlSink::on_exit(const ExitEvent& e) {
   line_ += ",\"text\":";
   json_string(line_, format_exit(e));
   line_ += "}\n";
-  std::fwrite(line_.data(), 1, line_.size(), out_);
+  out_.write(line_);
 }
 
 void JsonlSink::on_finish(const TraceResult& r) {
@@ -393,8 +408,8 @@ void JsonlSink::on_finish(const TraceResult& r) {
     line_ += "null";
   }
   line_ += "}\n";
-  std::fwrite(line_.data(), 1, line_.size(), out_);
-  std::fflush(out_);
+  out_.write(line_);
+  out_.flush();
 }
 
 }  // namespace syspect

@@ -147,17 +147,22 @@ const char* field_name(const std::string& name) {
 
 bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
 
-// The syscall table entry a recorded call refers to: by number, checked
-// against the recorded name (a trace from another table revision is read by
-// name instead).
+// The syscall table entry a recorded call refers to. Its name must be the
+// one the table gives its number on that ABI, or, for a call by number
+// only, "syscall_0x..." of that number (SyscallEvent::name()): a name of
+// another call, or of none, is a damaged or forged file, never a call
+// that checks and policies would see under one name and the kernel under
+// another.
 const SyscallDesc* desc_for(Abi abi, long nr, const std::string& name) {
   constexpr long kX32Bit = 0x40000000;
   Abi table = abi == Abi::x32 ? Abi::x86_64 : abi;
   const SyscallDesc* d = lookup_syscall(table, abi == Abi::x32 ? nr & ~kX32Bit : nr);
   if (d != nullptr && name == d->name) return d;
-  if (const SyscallDesc* by_name = find_syscall(table, name)) return by_name;
-  if (name.starts_with("syscall_")) return nullptr;
-  return d;
+  if (name == fmt::format("syscall_{:#x}", static_cast<unsigned long>(nr))) return nullptr;
+  std::string nr_is = d != nullptr ? fmt::format("\"nr\" {} is {} on {}", nr, d->name, abi_name(abi))
+                                   : fmt::format("\"nr\" {} is no {} syscall", nr, abi_name(abi));
+  if (find_syscall(table, name) != nullptr) bad(fmt::format("\"name\" is \"{}\", but {}", name, nr_is));
+  bad(fmt::format("unknown syscall name \"{}\" ({})", name, nr_is));
 }
 
 class Reader {
@@ -350,6 +355,8 @@ class Reader {
     // restart_syscall resumes the call the same thread had interrupted.
     if (auto r = o.find("resumed"); r != o.end() && r->is_string()) {
       e.resumed = find_syscall(e.abi == Abi::x32 ? Abi::x86_64 : e.abi, r->get<std::string>());
+      if (e.resumed == nullptr)
+        bad(fmt::format("unknown syscall name \"{}\" in \"resumed\"", r->get<std::string>()));
     } else if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) {
       if (auto it = interrupted_.find(e.tid); it != interrupted_.end()) e.resumed = it->second;
     }

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <variant>
@@ -14,15 +15,38 @@
 
 namespace syspect {
 
+// A FILE* that a sink writes its lines to, remembering the first write that
+// failed (a full disk, an I/O error, a closed pipe). After that nothing more
+// is written: a trace with a hole in it would read as whole, while one cut at
+// its first failure is known to be incomplete. Checking costs a comparison
+// per line; stdio still buffers.
+class SinkOutput {
+ public:
+  explicit SinkOutput(std::FILE* out) : out_(out) {}
+  void write(std::string_view bytes);
+  // Flushes, and checks the stream's error flag.
+  void flush();
+  // The errno of the first failure, or 0.
+  int error() const { return error_; }
+
+ private:
+  std::FILE* out_;
+  int error_ = 0;
+};
+
 // How lines name their thread. strace -f writes "[pid  N] " to a terminal
 // while more than one tracee lives, and "N  " on every line of a file.
 enum class PidPrefix { None, WhenMany, Always };
 
 // Lines as strace -f prints them, to a FILE*. Lines are buffered by stdio and
-// flushed when the trace ends.
+// flushed when the trace ends; write_error() then says whether they all got
+// there.
 class TextSink : public Sink {
  public:
   TextSink(std::FILE* out, FormatOptions options, PidPrefix prefix = PidPrefix::WhenMany);
+  // The errno of the first write that failed, or 0: the output then stops
+  // at that point.
+  int write_error() const { return out_.error(); }
   void on_syscall(const SyscallEvent& e) override;
   void on_signal(const SignalEvent& e) override;
   void on_exec(const ExecEvent& e) override;
@@ -34,7 +58,7 @@ class TextSink : public Sink {
  private:
   void start_line(pid_t tid);
   void end_line();
-  std::FILE* out_;
+  SinkOutput out_;
   FormatOptions options_;
   PidPrefix prefix_;
   std::string line_;
@@ -44,10 +68,13 @@ class TextSink : public Sink {
 };
 
 // One JSON object per line: a header, then one per event, then an "end" line.
+// A file without its "end" line is read as truncated.
 class JsonlSink : public Sink {
  public:
   JsonlSink(std::FILE* out, const std::vector<std::string>& command,
             FormatOptions options);
+  // As TextSink::write_error().
+  int write_error() const { return out_.error(); }
   void on_syscall(const SyscallEvent& e) override;
   void on_signal(const SignalEvent& e) override;
   void on_exec(const ExecEvent& e) override;
@@ -55,7 +82,7 @@ class JsonlSink : public Sink {
   void on_finish(const TraceResult& r) override;
 
  private:
-  std::FILE* out_;
+  SinkOutput out_;
   FormatOptions options_;
   std::string line_;
 };
