@@ -347,6 +347,28 @@ args = { pathname = { prefix = "/dev/" } }
 
 // ---- alignment ------------------------------------------------------------
 
+// Every line of `a` and `b` accounted for by `edits`, in order, and kept
+// lines equal; returns how many were kept.
+std::size_t expect_every_line_in_order(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                                       const std::vector<syspect::Edit>& edits) {
+  std::size_t ia = 0, ib = 0, keeps = 0;
+  for (const auto& e : edits) {
+    if (e.op != syspect::EditOp::Add) {
+      EXPECT_EQ(e.old_index, ia++);
+    }
+    if (e.op != syspect::EditOp::Remove) {
+      EXPECT_EQ(e.new_index, ib++);
+    }
+    if (e.op == syspect::EditOp::Keep) {
+      ++keeps;
+      EXPECT_EQ(a[e.old_index], b[e.new_index]);
+    }
+  }
+  EXPECT_EQ(ia, a.size());
+  EXPECT_EQ(ib, b.size());
+  return keeps;
+}
+
 TEST(Align, OneExtraCallIsOneAddition) {
   std::vector<std::string> a, b;
   for (int i = 0; i < 200; ++i) a.push_back(fmt::format("call{}", i % 7));
@@ -364,21 +386,7 @@ TEST(Align, OneExtraCallIsOneAddition) {
   }
   EXPECT_EQ(adds, 1u);
   EXPECT_EQ(removes, 1u);
-  // Every line accounted for, in order.
-  std::size_t ia = 0, ib = 0;
-  for (const auto& e : edits) {
-    if (e.op != syspect::EditOp::Add) {
-      EXPECT_EQ(e.old_index, ia++);
-    }
-    if (e.op != syspect::EditOp::Remove) {
-      EXPECT_EQ(e.new_index, ib++);
-    }
-    if (e.op == syspect::EditOp::Keep) {
-      EXPECT_EQ(a[e.old_index], b[e.new_index]);
-    }
-  }
-  EXPECT_EQ(ia, a.size());
-  EXPECT_EQ(ib, b.size());
+  expect_every_line_in_order(a, b, edits);
   EXPECT_TRUE(syspect::align({}, {}).empty());
   EXPECT_EQ(syspect::align({}, {"x"}).size(), 1u);
   EXPECT_EQ(syspect::align({"x", "y"}, {}).size(), 2u);
@@ -399,22 +407,7 @@ TEST(Align, SequencesThatDifferEverywhereGetACorrectDiffInBoundedMemory) {
   bool minimal = true;
   auto edits = syspect::align(a, b, &minimal);
   EXPECT_FALSE(minimal);
-  std::size_t ia = 0, ib = 0, keeps = 0;
-  for (const auto& e : edits) {
-    if (e.op != syspect::EditOp::Add) {
-      EXPECT_EQ(e.old_index, ia++);
-    }
-    if (e.op != syspect::EditOp::Remove) {
-      EXPECT_EQ(e.new_index, ib++);
-    }
-    if (e.op == syspect::EditOp::Keep) {
-      ++keeps;
-      EXPECT_EQ(a[e.old_index], b[e.new_index]);
-    }
-  }
-  EXPECT_EQ(ia, a.size());
-  EXPECT_EQ(ib, b.size());
-  EXPECT_EQ(keeps, 1u);
+  EXPECT_EQ(expect_every_line_in_order(a, b, edits), 1u);
   // Within the limit the alignment is minimal, and says so.
   std::vector<std::string> c(a.begin(), a.begin() + 300), d(b.begin(), b.begin() + 300);
   (void)syspect::align(c, d, &minimal);
