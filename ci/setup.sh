@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build g++ clang python3 pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libseccomp-dev
+  libre2-dev      # users' regexes: RE2 matches in time linear in the text
   libgtest-dev libgmock-dev
   strace          # the reference the differential tests compare against
   libxml2-utils   # xmllint: the JUnit report test validates against a schema

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <cctype>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -18,6 +17,7 @@
 #include "syspect/duration.hpp"
 #include "syspect/format.hpp"
 #include "syspect/names.hpp"
+#include "syspect/regex.hpp"
 #include "syspect/struct_schema.hpp"
 #include "syspect/xlat.hpp"
 
@@ -55,8 +55,9 @@ std::string q(std::string_view s) { return quote_string(s, s.size() + 1); }
 std::string_view trim(std::string_view s) { return trim_blanks(s); }
 
 // A back-reference (\N) or repetition count ({N,M}) of more than 9 digits
-// in a regex, if there is one. libstdc++ reads these numbers without a bound
-// check (a signed overflow); no pattern needs one that large.
+// in a regex, if there is one. RE2 refuses counts over 1000 but reads one
+// too long for an int as literal text ("a{99999999999}" would match those
+// characters); no pattern means that.
 std::optional<std::string_view> oversized_regex_number(std::string_view re) {
   bool in_braces = false;
   for (std::size_t i = 0; i < re.size(); ++i) {
@@ -895,10 +896,8 @@ class Parser {
         dg.error(pos_of(n), fmt::format("invalid regex {}: the number {} is too large", q(*s), *bad));
         return nullptr;
       }
-      try {
-        std::regex re(*s, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        dg.error(pos_of(n), fmt::format("invalid regex {}: {}", q(*s), e.what()));
+      if (auto re = Regex::compile(*s); !re) {
+        dg.error(pos_of(n), fmt::format("invalid regex {}: {}", q(*s), re.error()));
         return nullptr;
       }
     }

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -51,60 +54,102 @@ bool creates_task(const SyscallEvent& e) {
 // is formatted, and the number by the label after: the formatter stays the
 // one strace-compatible renderer.
 constexpr std::int64_t kPidMark = 1999000000;
-const std::regex& pid_mark_regex() {
-  static const std::regex r("1999(\\d{6})");
+// syspect's own patterns, which compile.
+Regex fixed_regex(std::string_view pattern) { return std::move(Regex::compile(pattern)).value(); }
+
+const Regex& pid_mark_regex() {
+  static const Regex r = fixed_regex("1999(\\d{6})");
   return r;
 }
-const std::regex& address_regex() {
-  static const std::regex r("0x[0-9a-f]{6,}");
+const Regex& address_regex() {
+  static const Regex r = fixed_regex("0x[0-9a-f]{6,}");
   return r;
 }
 // Timestamps and durations in decoded structs (timespec, timeval).
-const std::regex& time_regex() {
-  static const std::regex r("(tv_(?:sec|nsec|usec))=[0-9]+");
-  return r;
-}
-// /proc/PID and /proc/PID/task/TID as a path, alone or followed by more of
-// one.
-const std::regex& proc_pid_regex() {
-  static const std::regex r("/proc/(\\d+)(?:/task/(\\d+))?(?![0-9A-Za-z_.-])");
+const Regex& time_regex() {
+  static const Regex r = fixed_regex("(tv_(?:sec|nsec|usec))=[0-9]+");
   return r;
 }
 // Pids inside decoded structs: a netlink address's port id (the pid for a
 // process's first netlink socket).
-const std::regex& struct_pid_regex() {
-  static const std::regex r("\\b(nl_pid)=(\\d+)");
+const Regex& struct_pid_regex() {
+  static const Regex r = fixed_regex("\\b(nl_pid)=(\\d+)");
   return r;
 }
 // A port the kernel picked: bound to 0, or the local end of a connection.
 // Linux picks them from 32768..60999 by default; ports programs choose
 // are mostly below.
-const std::regex& port_regex() {
-  static const std::regex r("(sin6?_port)=htons\\(([0-9]+)\\)");
+const Regex& port_regex() {
+  static const Regex r = fixed_regex("(sin6?_port)=htons\\(([0-9]+)\\)");
   return r;
 }
 constexpr long kFirstEphemeralPort = 32768;
 // What the state of the whole machine gives: sysinfo's clock, load, memory
 // and process count; statfs's free blocks and inodes.
-const std::regex& sysinfo_regex() {
-  static const std::regex r("\\b(uptime|loads|freeram|sharedram|bufferram|freeswap|procs|freehigh)=(\\[[^\\]]*\\]|[0-9]+)");
+const Regex& sysinfo_regex() {
+  static const Regex r =
+      fixed_regex("\\b(uptime|loads|freeram|sharedram|bufferram|freeswap|procs|freehigh)=(\\[[^\\]]*\\]|[0-9]+)");
   return r;
 }
-const std::regex& statfs_regex() {
-  static const std::regex r("\\b(f_bfree|f_bavail|f_ffree)=[0-9]+");
+const Regex& statfs_regex() {
+  static const Regex r = fixed_regex("\\b(f_bfree|f_bavail|f_ffree)=[0-9]+");
   return r;
 }
 
-// Replaces each match of `re` in `text` by what `f` makes of it.
+std::string group(const Regex::Match& m, std::size_t i) { return std::string(m.groups[i]); }
+
+// The number a run of digits spells, when it fits: a program may put any
+// number of digits in a path.
+std::optional<long> number(std::string_view digits) {
+  long n = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return n;
+}
+
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+// /proc/PID and /proc/PID/task/TID as a path, alone or followed by more of
+// one (not followed by a character of a name: /proc/12x is no pid), with
+// `f` making each pid's replacement.
 template <typename F>
-std::string replace_each(const std::string& text, const std::regex& re, F f) {
+std::string replace_proc_pids(const std::string& text, F f) {
+  auto name_char = [&text](std::size_t i) {
+    if (i >= text.size()) return false;
+    char c = text[i];
+    return digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '.' || c == '-';
+  };
+  auto digits_at = [&text](std::size_t i) {
+    std::size_t end = i;
+    while (end < text.size() && digit(text[end])) ++end;
+    return end - i;
+  };
+  constexpr std::string_view kProc = "/proc/", kTask = "/task/";
   std::string out;
-  std::sregex_iterator it(text.begin(), text.end(), re), end;
   std::size_t last = 0;
-  for (; it != end; ++it) {
-    out.append(text, last, static_cast<std::size_t>(it->position()) - last);
-    out += f(*it);
-    last = static_cast<std::size_t>(it->position() + it->length());
+  for (std::size_t at = text.find(kProc); at != std::string::npos; at = text.find(kProc, at + 1)) {
+    const std::size_t pid_at = at + kProc.size(), pid_len = digits_at(pid_at);
+    if (pid_len == 0) continue;
+    const std::size_t pid_end = pid_at + pid_len;
+    std::size_t end = std::string::npos;
+    std::string replaced;
+    if (std::string_view(text).substr(pid_end, kTask.size()) == kTask) {
+      const std::size_t tid_at = pid_end + kTask.size(), tid_len = digits_at(tid_at);
+      if (tid_len != 0 && !name_char(tid_at + tid_len)) {
+        end = tid_at + tid_len;
+        replaced = std::string(kProc) + f(text.substr(pid_at, pid_len)) + std::string(kTask) +
+                   f(text.substr(tid_at, tid_len));
+      }
+    }
+    if (end == std::string::npos && !name_char(pid_end)) {
+      end = pid_end;
+      replaced = std::string(kProc) + f(text.substr(pid_at, pid_len));
+    }
+    if (end == std::string::npos) continue;
+    out.append(text, last, at - last);
+    out += replaced;
+    last = end;
+    at = end - 1;
   }
   out.append(text, last);
   return out;
@@ -295,13 +340,14 @@ class Normalizer {
       if (eq != std::string::npos) text = text.substr(0, eq + 3) + *result;
     }
     if (!labels_.table.empty()) {
-      text = replace_each(text, pid_mark_regex(), [this](const std::smatch& m) {
-        std::size_t i = std::stoul(m[1].str());
-        return i < labels_.table.size() ? labels_.table[i] : m.str();
+      text = pid_mark_regex().replace_each(text, [this](const Regex::Match& m) {
+        auto i = number(m.groups[1]);  // six digits
+        if (!i || static_cast<std::size_t>(*i) >= labels_.table.size()) return group(m, 0);
+        return labels_.table[static_cast<std::size_t>(*i)];
       });
     }
-    if (named(e, {"sysinfo"})) text = std::regex_replace(text, sysinfo_regex(), "$1=N");
-    if (named(e, {"statfs", "fstatfs"})) text = std::regex_replace(text, statfs_regex(), "$1=N");
+    if (named(e, {"sysinfo"})) text = sysinfo_regex().replace(text, "$1=N");
+    if (named(e, {"statfs", "fstatfs"})) text = statfs_regex().replace(text, "$1=N");
     return finish(std::move(text));
   }
 
@@ -309,30 +355,29 @@ class Normalizer {
   // kernel picked, addresses, the user's patterns.
   std::string finish(std::string text) {
     if (text.find("/proc/") != std::string::npos) {
-      text = replace_each(text, proc_pid_regex(), [this](const std::smatch& m) {
-        auto known = [this](const std::string& n) {
-          auto pid = static_cast<pid_t>(std::stol(n));
-          return labels_.known.count(pid) ? labels_.label(pid) : n;
-        };
-        std::string out = "/proc/" + known(m[1].str());
-        if (m[2].matched) out += "/task/" + known(m[2].str());
-        return out;
+      text = replace_proc_pids(text, [this](const std::string& n) {
+        auto pid = number(n);
+        if (!pid || *pid > std::numeric_limits<pid_t>::max()) return n;
+        return labels_.known.count(static_cast<pid_t>(*pid)) ? labels_.label(static_cast<pid_t>(*pid)) : n;
       });
     }
     if (text.find("nl_pid=") != std::string::npos) {
-      text = replace_each(text, struct_pid_regex(), [this](const std::smatch& m) {
-        long pid = std::stol(m[2].str());
-        return pid > 0 ? m[1].str() + "=" + labels_.label(static_cast<pid_t>(pid)) : m.str();
+      text = struct_pid_regex().replace_each(text, [this](const Regex::Match& m) {
+        auto pid = number(m.groups[2]);
+        return pid && *pid > 0 && *pid <= std::numeric_limits<pid_t>::max()
+                   ? group(m, 1) + "=" + labels_.label(static_cast<pid_t>(*pid))
+                   : group(m, 0);
       });
     }
     if (text.find("_port=htons(") != std::string::npos) {
-      text = replace_each(text, port_regex(), [](const std::smatch& m) {
-        return std::stol(m[2].str()) >= kFirstEphemeralPort ? m[1].str() + "=htons(<ephemeral>)" : m.str();
+      text = port_regex().replace_each(text, [](const Regex::Match& m) {
+        auto port = number(m.groups[2]);
+        return port && *port >= kFirstEphemeralPort ? group(m, 1) + "=htons(<ephemeral>)" : group(m, 0);
       });
     }
-    text = std::regex_replace(text, address_regex(), "0xADDR");
-    if (text.find("tv_") != std::string::npos) text = std::regex_replace(text, time_regex(), "$1=N");
-    for (const NormalizeRule& r : options_.normalize) text = std::regex_replace(text, r.pattern, r.replacement);
+    text = address_regex().replace(text, "0xADDR");
+    if (text.find("tv_") != std::string::npos) text = time_regex().replace(text, "$1=N");
+    for (const NormalizeRule& r : options_.normalize) text = r.pattern.replace(text, r.replacement);
     return text;
   }
 };
@@ -498,15 +543,9 @@ Result<NormalizeRule, std::string> parse_normalize_rule(const std::string& text)
   auto eq = text.rfind('=');
   if (eq == std::string::npos || eq == 0)
     return unexpected(fmt::format("--normalize '{}': expected REGEX=REPLACEMENT", text));
-  NormalizeRule r;
-  r.text = text;
-  r.replacement = text.substr(eq + 1);
-  try {
-    r.pattern = std::regex(text.substr(0, eq), std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return unexpected(fmt::format("--normalize '{}': bad regular expression: {}", text, e.what()));
-  }
-  return r;
+  auto re = Regex::compile(std::string_view(text).substr(0, eq));
+  if (!re) return unexpected(fmt::format("--normalize '{}': bad regular expression: {}", text, re.error()));
+  return NormalizeRule{text, std::move(*re), text.substr(eq + 1)};
 }
 
 std::vector<NormalizedTask> normalize_trace(const Trace& trace, const DiffOptions& options) {
@@ -671,7 +710,7 @@ DiffResult diff_counts(const Trace& old_trace, const Trace& new_trace, const Dif
       for (int i = 0; i < s->nargs; ++i) {
         if (s->desc->args[i].kind != ArgKind::Path || s->args[i].form != ArgValue::Form::String) continue;
         std::string path = s->args[i].bytes;
-        for (const NormalizeRule& r : o.normalize) path = std::regex_replace(path, r.pattern, r.replacement);
+        for (const NormalizeRule& r : o.normalize) path = r.pattern.replace(path, r.replacement);
         out.emplace(s->name(), path);
       }
     }

@@ -1,11 +1,10 @@
 #include "syspect/value_matcher.hpp"
 
-#include <regex>
-
 #include <fmt/format.h>
 
 #include "syspect/format.hpp"
 #include "syspect/names.hpp"
+#include "syspect/regex.hpp"
 
 namespace syspect::matchers {
 namespace {
@@ -27,7 +26,11 @@ constexpr Judgement judgement(bool yes) { return yes ? Judgement::Yes : Judgemen
 class StringMatcher final : public ValueMatcher {
  public:
   StringMatcher(StrOp op, std::string pattern) : op_(op), pattern_(std::move(pattern)) {
-    if (op_ == StrOp::Regex) re_ = std::regex(pattern_, std::regex::ECMAScript);
+    if (op_ == StrOp::Glob) glob_.emplace(pattern_);
+    if (op_ == StrOp::Regex) {
+      auto re = Regex::compile(pattern_);
+      if (re) re_.emplace(std::move(*re));
+    }
   }
   bool matches(const ArgValue& v, const MatchContext& ctx) const override {
     return judge(v, ctx) == Judgement::Yes;
@@ -67,8 +70,8 @@ class StringMatcher final : public ValueMatcher {
   bool test(std::string_view s) const {
     switch (op_) {
       case StrOp::Equals: return s == pattern_;
-      case StrOp::Glob: return glob_match(pattern_, s);
-      case StrOp::Regex: return std::regex_search(s.begin(), s.end(), re_);
+      case StrOp::Glob: return glob_->matches(s);
+      case StrOp::Regex: return re_ && re_->search(s);
       case StrOp::Prefix: return s.starts_with(pattern_);
       case StrOp::Suffix: return s.ends_with(pattern_);
       case StrOp::Contains: return s.find(pattern_) != std::string_view::npos;
@@ -107,7 +110,8 @@ class StringMatcher final : public ValueMatcher {
  private:
   StrOp op_;
   std::string pattern_;
-  std::regex re_;
+  std::optional<Glob> glob_;
+  std::optional<Regex> re_;  // none only for a pattern the parser would refuse
 };
 
 class IntMatcher final : public ValueMatcher {

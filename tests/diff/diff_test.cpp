@@ -547,6 +547,40 @@ TEST(Diff, UserPatternsAndIgnoredCalls) {
   EXPECT_EQ(bad_set.status(), 2) << describe(bad_set);
 }
 
+// A --normalize pattern runs on what traced programs chose (here a path of
+// 3001 bytes, in --counts's list of paths), so it is RE2, matched in time
+// linear in the text: (a+)+$ takes a backtracking matcher time exponential
+// in a run of a's that is not at the end. The limit is only a backstop.
+TEST(Diff, UserPatternsTakeTimeLinearInTheText) {
+  TempDir dir;
+  const std::string path = std::string(3000, 'a') + "!";
+  std::string a = record(dir, "a.jsonl", {"/bin/cat", path});
+  std::string b = record(dir, "b.jsonl", {"/bin/cat", path});
+  ProcResult d = run_cli({"diff", "--counts", "--normalize", "(a+)+$=X", a, b}, 20s);
+  EXPECT_FALSE(d.timed_out) << "the diff did not end";
+  EXPECT_EQ(d.status(), 0) << describe(d);
+  ProcResult bad = run_cli({"diff", "--normalize", "(a)\\1=x", a, b});
+  EXPECT_EQ(bad.status(), 2) << describe(bad);
+  EXPECT_THAT(bad.err, ::testing::HasSubstr("--normalize '(a)\\1=x': bad regular expression: backreferences "
+                                            "like \\1 are not supported"));
+}
+
+// A /proc path with more digits than a pid can have is no pid, and stays
+// as the program wrote it.
+TEST(Diff, AProcPathWithMoreDigitsThanAnyPidStaysAsItIs) {
+  TempDir dir;
+  std::string p = record(dir, "p.jsonl", {"/bin/cat", "/proc/99999999999999999999999/status"});
+  auto loaded = syspect::load_trace(p);
+  ASSERT_TRUE(loaded);
+  std::string all;
+  for (const auto& t : syspect::normalize_trace(loaded->trace, {}))
+    for (const auto& l : t.lines) all += l + "\n";
+  EXPECT_THAT(all, ::testing::HasSubstr(
+                       "openat(AT_FDCWD, \"/proc/99999999999999999999999/status\", O_RDONLY) = -1 ENOENT"));
+  ProcResult d = run_cli({"diff", p, p});
+  EXPECT_EQ(d.status(), 0) << describe(d);
+}
+
 TEST(Diff, NoColourOffATerminal) {
   TempDir dir;
   std::string a = record(dir, "a.jsonl", {"/bin/echo", "a"});

@@ -1037,3 +1037,64 @@ args = { buf = { not = { contains = "SECRET" } } }
   EXPECT_TRUE(contains(r.err, ", 17000000) = -1 EPERM (Operation not permitted)\n      buf is a buffer"))
       << describe(r);
 }
+
+namespace {
+
+// Two forbid rules a backtracking matcher takes exponential time over on a
+// path that almost matches: a glob of many stars and the regex (a+)+$
+// each try every way to share a run of a's out among the stars or groups.
+std::string hostile_spec(const TempDir& d) {
+  std::string stars = "/";
+  for (int i = 0; i < 24; ++i) stars += "a*";
+  return write_spec(d, "version = 1\n"
+                       "[[forbid]]\nname = \"starry\"\nsyscall = \"openat\"\n"
+                       "args = { pathname = { glob = \"" + stars + "b\" } }\n"
+                       "[[forbid]]\nname = \"nested\"\nsyscall = \"openat\"\n"
+                       "args = { pathname = { regex = \"(a+)+$\" } }\n");
+}
+
+const std::string kRunOfA = "/" + std::string(10000, 'a');
+
+}  // namespace
+
+// Matching takes time linear in what the traced program chose, whatever
+// the pattern: each rule is judged at once, on a path that almost matches
+// it and on one that matches. The limit is only a backstop; each check
+// takes a fraction of a second.
+TEST(CheckCli, HostilePatternsOnAHostilePathAreJudgedAtOnce) {
+  TempDir d;
+  std::string spec = hostile_spec(d);
+  auto almost = run_cli({"check", spec, "--", syscaller(), "open", kRunOfA + "!", "r"}, 20s);
+  EXPECT_FALSE(almost.timed_out) << "the check did not end";
+  EXPECT_EQ(almost.code, 0) << describe(almost);
+
+  auto starry = run_cli({"check", spec, "--", syscaller(), "open", kRunOfA + "b", "r"}, 20s);
+  EXPECT_FALSE(starry.timed_out) << "the check did not end";
+  EXPECT_EQ(starry.code, 1) << describe(starry);
+  EXPECT_TRUE(contains(starry.err, "FAIL starry")) << describe(starry);
+  EXPECT_FALSE(contains(starry.err, "FAIL nested")) << describe(starry);
+
+  auto nested = run_cli({"check", spec, "--", syscaller(), "open", kRunOfA, "r"}, 20s);
+  EXPECT_FALSE(nested.timed_out) << "the check did not end";
+  EXPECT_EQ(nested.code, 1) << describe(nested);
+  EXPECT_TRUE(contains(nested.err, "FAIL nested")) << describe(nested);
+  EXPECT_FALSE(contains(nested.err, "FAIL starry")) << describe(nested);
+}
+
+// While check judges call after call with those rules, SIGTERM still stops
+// it at once: no judgement takes long. The target opens the path again and
+// again, and says so after each open, once the call has been judged.
+TEST(CheckCli, SigtermStopsACheckBusyJudgingHostileCalls) {
+  TempDir d;
+  std::vector<std::string> argv = {cli(), "check", hostile_spec(d), "--", "/bin/sh", "-c",
+                                   "while :; do \"$0\" open \"$1\" r echo judged; done", syscaller(),
+                                   kRunOfA + "!"};
+  SpawnOptions so;
+  so.stdout_pipe = true;
+  Child c(argv, so);
+  ASSERT_EQ(c.read_line(20s), std::optional<std::string>("judged")) << "no call was judged";
+  ASSERT_EQ(::kill(c.pid(), SIGTERM), 0);
+  auto r = c.wait(20s);
+  EXPECT_FALSE(r.timed_out) << "syspect did not stop";
+  EXPECT_EQ(r.status(), 128 + SIGTERM) << describe(r);
+}

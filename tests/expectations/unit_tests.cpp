@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "syspect/checker.hpp"
+#include "syspect/regex.hpp"
 #include "syspect/spec_parser.hpp"
 #include "syspect/value_matcher.hpp"
 
@@ -67,6 +68,112 @@ TEST(Glob, ComponentsAndDoubleStar) {
   EXPECT_FALSE(glob_match("?", "/"));
   EXPECT_TRUE(glob_match("*/server", "/usr/bin/server") == false);
   EXPECT_TRUE(glob_match("**/server", "/usr/bin/server"));
+}
+
+TEST(Glob, EscapesClassesAndWhatTheyNeverTake) {
+  EXPECT_TRUE(glob_match("/a\\*b", "/a*b"));
+  EXPECT_FALSE(glob_match("/a\\*b", "/axb"));
+  EXPECT_TRUE(glob_match("/a\\**", "/a*bc"));
+  EXPECT_TRUE(glob_match("a\\", "a\\"));  // a trailing backslash is itself
+  EXPECT_TRUE(glob_match("/x[", "/x["));   // unclosed: literal (a spec refuses it)
+  EXPECT_TRUE(glob_match("/[]]", "/]"));
+  EXPECT_TRUE(glob_match("/[a-c]x", "/bx"));
+  EXPECT_FALSE(glob_match("/[!a-c]x", "/bx"));
+  EXPECT_TRUE(glob_match("/[^a-c]x", "/dx"));
+  EXPECT_FALSE(glob_match("/a[/]b", "/a/b"));  // no class takes '/'
+  EXPECT_FALSE(glob_match("/a[!x]b", "/a/b"));
+  EXPECT_TRUE(glob_match("/[\x80-\xff]", "/\xe9"));  // ranges are by byte value
+  EXPECT_TRUE(glob_match("/\xc3\xa9*", "/\xc3\xa9t\xc3\xa9"));
+  EXPECT_TRUE(glob_match("*", ""));
+  EXPECT_FALSE(glob_match("", "x"));
+  EXPECT_TRUE(glob_match("/a/***", "/a/b/c"));
+}
+
+// "**/" is no directory at all, or any that ends in '/'.
+TEST(Glob, DoubleStarSlashMayBeNothing) {
+  EXPECT_TRUE(glob_match("**/x", "x"));
+  EXPECT_TRUE(glob_match("**/x", "a/b/x"));
+  EXPECT_FALSE(glob_match("**/x", "ax"));
+  EXPECT_TRUE(glob_match("/a/**/", "/a/"));
+  EXPECT_TRUE(glob_match("/a/**/", "/a/b/c/"));
+  EXPECT_FALSE(glob_match("/a/**/", "/a/b"));
+  EXPECT_FALSE(glob_match("**/", "?"));
+}
+
+// Each byte of the text meets each step of the pattern at most once: a
+// glob of many stars against a long path that almost matches is judged at
+// once (trying each way to share the path out among the stars would take
+// longer than any test runs).
+TEST(Glob, ManyStarsOnALongPathTakeTimeLinearInThePath) {
+  std::string stars = "/";
+  for (int i = 0; i < 40; ++i) stars += "a*";
+  const std::string path = "/" + std::string(10000, 'a');
+  EXPECT_FALSE(glob_match(stars + "b", path));
+  EXPECT_TRUE(glob_match(stars, path));
+  EXPECT_FALSE(glob_match(stars + "b", path + "/b"));  // '*' stays in its component
+  std::string double_stars;
+  for (int i = 0; i < 40; ++i) double_stars += "**a";
+  EXPECT_FALSE(glob_match(double_stars + "b", std::string(10000, 'a') + "/a"));
+  EXPECT_TRUE(glob_match(double_stars + "b", std::string(10000, 'a') + "/ab"));
+}
+
+TEST(Regex, SearchesAnywhereByteByByte) {
+  auto conf = Regex::compile("app\\.conf$");
+  ASSERT_TRUE(conf) << conf.error();
+  EXPECT_TRUE(conf->search("/etc/app.conf"));
+  EXPECT_FALSE(conf->search("/etc/app.conf.bak"));
+  auto shadow = Regex::compile("^/etc/.*shadow$");
+  ASSERT_TRUE(shadow) << shadow.error();
+  EXPECT_TRUE(shadow->search("/etc/\xff\xfe/../shadow"));  // '.' takes a byte that is no UTF-8
+  EXPECT_FALSE(shadow->search("/etc/\n/shadow"));           // but not a newline
+  auto e_acute = Regex::compile("^/caf\xc3\xa9$");
+  ASSERT_TRUE(e_acute) << e_acute.error();
+  EXPECT_TRUE(e_acute->search("/caf\xc3\xa9"));
+}
+
+// (a+)+$ makes a backtracking matcher take time exponential in the length
+// of a run of a's that is not at the end; RE2 takes one pass.
+TEST(Regex, NestedRepetitionTakesTimeLinearInTheText) {
+  auto re = Regex::compile("(a+)+$");
+  ASSERT_TRUE(re) << re.error();
+  const std::string as(100000, 'a');
+  EXPECT_FALSE(re->search(as + "!"));
+  EXPECT_TRUE(re->search("!" + as));
+}
+
+TEST(Regex, WhatRe2LeavesOutIsRefusedSayingWhy) {
+  auto why = [](const char* pattern) {
+    auto re = Regex::compile(pattern);
+    return re ? std::string("compiled") : re.error();
+  };
+  const std::string linear = ": regexes are RE2 syntax, matched in time linear in the text";
+  EXPECT_EQ(why("(a)\\1"), "backreferences like \\1 are not supported" + linear);
+  EXPECT_EQ(why("(?P<n>a)\\k<n>"), "backreferences like \\k<name> are not supported" + linear);
+  EXPECT_EQ(why("a(?=b)"), "lookahead (?=...) is not supported" + linear);
+  EXPECT_EQ(why("a(?!b)"), "lookahead (?!...) is not supported" + linear);
+  EXPECT_EQ(why("(?<=a)b"), "lookbehind (?<=...) is not supported" + linear);
+  EXPECT_EQ(why("(?<!a)b"), "lookbehind (?<!...) is not supported" + linear);
+  EXPECT_EQ(why("(?<n>a)"), "a named group is written (?P<name>...) in RE2 syntax");
+  EXPECT_EQ(why("(?P<n>a)"), "compiled");
+  EXPECT_EQ(why("a("), "a '(' opens a group that is never closed with ')' (a literal '(' is \\()");
+  EXPECT_EQ(why("a)"), "a ')' closes no group (a literal ')' is \\))");
+  EXPECT_EQ(why("[a"), "a '[' opens a class that is never closed with ']' (a literal '[' is \\[)");
+  EXPECT_EQ(why("a\\"), "it ends in a lone '\\' (a literal '\\' is \\\\)");
+  EXPECT_EQ(why("a{1001}"), "invalid repetition size: {1001} (a count is at most 1000)");
+}
+
+// The replacement of `syspect diff --normalize` reads as std::regex_replace
+// and ECMAScript read it.
+TEST(Regex, ReplacementFormat) {
+  auto replace = [](const char* pattern, const char* text, const char* format) {
+    auto re = Regex::compile(pattern);
+    return re ? re->replace(text, format) : "error: " + re.error();
+  };
+  EXPECT_EQ(replace("(o+)(x)?", "foo box", "[$1|$2|$&|$$]"), "f[oo||oo|$] b[o|x|ox|$]");
+  EXPECT_EQ(replace("b", "abc", "[$`|$']"), "a[a|c]c");
+  EXPECT_EQ(replace("b*", "abc", "-"), "-a--c-");
+  EXPECT_EQ(replace("x", "x", "$9$x"), "$x");  // no group 9; a '$' before nothing it names is itself
+  EXPECT_EQ(replace("/proc/[0-9]+", "/proc/12/fd /proc/345", "/proc/PID"), "/proc/PID/fd /proc/PID");
 }
 
 Spec parse_ok(const std::string& text) {

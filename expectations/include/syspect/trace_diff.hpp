@@ -9,13 +9,13 @@
 
 #include <cstddef>
 #include <optional>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "syspect/filter.hpp"
 #include "syspect/format.hpp"
+#include "syspect/regex.hpp"
 #include "syspect/result.hpp"
 #include "syspect/trace.hpp"
 
@@ -24,8 +24,8 @@ namespace syspect {
 // A user's `--normalize REGEX=REPLACEMENT`.
 struct NormalizeRule {
   std::string text;  // as given
-  std::regex pattern;
-  std::string replacement;  // std::regex_replace format ($1, $&)
+  Regex pattern;
+  std::string replacement;  // $& the match, $1..$99 a group, $` $' before and after it, $$ a '$'
 };
 
 // Parses "REGEX=REPLACEMENT" (the last '=' splits, so the regex may hold one

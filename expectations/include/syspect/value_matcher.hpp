@@ -5,11 +5,14 @@
 
 #include <sys/types.h>
 
+#include <bitset>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "syspect/event.hpp"
 
@@ -88,7 +91,24 @@ ValueMatcherPtr all_of(std::vector<ValueMatcherPtr> parts);
 std::string cut_description(const ArgValue& v);
 
 // Glob over paths: `*` and `?` stay within one component, `**` crosses '/',
-// `[abc]` and `[!a-z]` are classes.
+// `[abc]` and `[!a-z]` are classes, `\x` is a literal x. Compiled once;
+// matching takes time linear in the text for a given pattern (at most the
+// text's length times the pattern's), whatever the text.
+class Glob {
+ public:
+  explicit Glob(std::string_view pattern);
+  bool matches(std::string_view text) const;
+
+ private:
+  struct Step {
+    std::bitset<256> bytes;  // the bytes this step takes
+    // Once: one byte. Many: any number of bytes. SkipTwo: no byte, and
+    // the next two steps may be left out (the "**" and '/' of "**/").
+    enum Repeat : std::uint8_t { Once, Many, SkipTwo } repeat;
+  };
+  std::vector<Step> steps_;
+};
+
 bool glob_match(std::string_view pattern, std::string_view text);
 
 // Why `pattern` is no glob: a '[' whose class is never closed (a literal
