@@ -480,8 +480,10 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
     if (types == nullptr) return false;
     out += xlat_styled(type == 0 ? "0" : fmt::format("{:#x}", type), xlat_format(*types, type),
                        options.xlat_style);
-    if (flags != 0)
-      out += "|" + xlat_styled(fmt::format("{:#x}", flags), xlat_format(*types, flags), options.xlat_style);
+    if (flags != 0) {
+      out += '|';
+      out += xlat_styled(fmt::format("{:#x}", flags), xlat_format(*types, flags), options.xlat_style);
+    }
     return true;
   }
   if (name == "statx" && i == 2 && options.xlat_style != XlatStyle::Abbrev) {
@@ -552,7 +554,8 @@ std::string format_clone_args(const SyscallEvent& e, XlatStyle style) {
   std::uint64_t flags = e.args[0].raw;
   std::string out = "child_stack=";
   append_pointer(out, e.args[1].raw);
-  out += ", flags=" + clone_flags_text(flags, style);
+  out += ", flags=";
+  out += clone_flags_text(flags, style);
   if (flags & CLONE_PARENT_SETTID) {
     out += ", parent_tid=";
     append_pointer(out, e.args[2].raw);
