@@ -281,7 +281,11 @@ TEST(Output, PolicyAndDiffReplaceTheirFileWhole) {
   auto names = names_in(dir.path());
   // Each longer than one block: the trace's path is in both.
   std::string deep = dir.path();
-  for (int i = 0; i < 3; ++i) std::filesystem::create_directory(deep += "/" + std::string(200, 'n'));
+  for (int i = 0; i < 3; ++i) {
+    deep += '/';
+    deep.append(200, 'n');
+    std::filesystem::create_directory(deep);
+  }
   std::string long_name = deep + "/b.jsonl";
   std::filesystem::copy_file(b, long_name);
   names.insert(std::string(200, 'n'));
