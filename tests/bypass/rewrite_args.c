@@ -23,15 +23,27 @@ static struct open_how how;
 static const char* mode;
 static pid_t main_tid;
 
-// Whether thread `tid` is blocked inside syscall `nr`.
+// Whether thread `tid` is blocked inside syscall `nr`: in it, and asleep
+// there ('S'), not stopped at its entry for the tracer ('t'), when the
+// kernel has not read its arguments yet.
 static int blocked_in(pid_t tid, long nr) {
-  char name[64], line[256];
+  char name[64], line[512];
   snprintf(name, sizeof name, "/proc/self/task/%d/syscall", (int)tid);
   FILE* f = fopen(name, "r");
   if (!f) return 0;
   int in = fgets(line, sizeof line, f) != NULL && atol(line) == nr;
   fclose(f);
-  return in;
+  if (!in) return 0;
+  snprintf(name, sizeof name, "/proc/self/task/%d/stat", (int)tid);
+  f = fopen(name, "r");
+  if (!f) return 0;
+  char state = 0;
+  if (fgets(line, sizeof line, f) != NULL) {
+    const char* close = strrchr(line, ')');
+    if (close && close[1] == ' ') state = close[2];
+  }
+  fclose(f);
+  return state == 'S';
 }
 
 static void* rewriter(void* arg) {

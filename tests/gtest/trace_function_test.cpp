@@ -232,8 +232,9 @@ TEST(TraceFunction, CloneArgumentsAreTheDecodedOnes) {
   EXPECT_THAT(t, Never(Syscall("clone", Arg("flags", HasFlag("SIGUSR1")))));
   EXPECT_THAT(t, Calls(Syscall("clone", Arg("flags", "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"))));
   EXPECT_THAT(t, Calls(Syscall("clone", Arg("stack", 0))));
+  const std::vector<syspect::SyscallEvent> calls = t.syscalls();
   const syspect::SyscallEvent* clone = nullptr;
-  for (const auto& e : t.syscalls())
+  for (const auto& e : calls)
     if (e.name() == "clone") clone = &e;
   ASSERT_NE(clone, nullptr);
   EXPECT_EQ(syspect::arg_of(*clone, "flags").text(), "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD");
