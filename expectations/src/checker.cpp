@@ -423,12 +423,10 @@ void add_whole_data(Interest& in, const CallPattern& p) {
     const SyscallDesc* d = lookup_syscall(key.first == Abi::x32 ? Abi::x86_64 : key.first, key.second);
     for (const ArgCheck& c : checks) {
       ArgKind k = d != nullptr && c.index < d->nargs ? d->args[c.index].kind : ArgKind::Buf;
-      if (k == ArgKind::Path || k == ArgKind::Str || k == ArgKind::Buf || k == ArgKind::Argv ||
-          k == ArgKind::Envp)
-        in.add_whole_data(key.first, key.second);
-      if (k == ArgKind::Path || k == ArgKind::Str || k == ArgKind::Buf || k == ArgKind::Argv ||
-          k == ArgKind::Envp || k == ArgKind::Struct)
-        in.add_recheck(key.first, key.second);
+      const bool bytes = k == ArgKind::Path || k == ArgKind::Str || k == ArgKind::Buf ||
+                         k == ArgKind::Argv || k == ArgKind::Envp;
+      if (bytes) in.add_whole_data(key.first, key.second);
+      if (bytes || k == ArgKind::Struct) in.add_recheck(key.first, key.second);
     }
   }
 }
