@@ -267,25 +267,29 @@ TEST_P(Bypass, APathChangedDuringOpenatIsMarkedAndBreaksPathRules) {
   }
   // Swapped at entry, as a racing thread would: the decoded path is the
   // allowed one, the descriptor is the secret file; the event says so.
-  Recorder rec(GetParam(), {SYS_openat});
-  PathSwapper swapper(allowed, secret);
-  syspect::Checker checker(*spec, syspect::proc_process_info());
-  TracedRun r = run_traced({bypass("open_path"), allowed}, rec, {&swapper, &checker});
-  ASSERT_TRUE(r.ok) << r.dump();
-  ASSERT_TRUE(swapper.swapped) << r.dump();
-  EXPECT_EQ(r.out, secret + " -> 3\n") << r.dump();
-  std::vector<SyscallEvent> marked;
-  for (const auto& e : r.calls("openat"))
-    if (!e.opened_path.empty()) marked.push_back(e);
-  ASSERT_EQ(marked.size(), 1u) << r.dump();
-  EXPECT_EQ(marked[0].args[1].bytes, allowed);
-  EXPECT_EQ(marked[0].opened_path, std::filesystem::canonical(secret).string());
-  EXPECT_TRUE(contains(event_text(Event{marked[0]}), "the path changed during the call")) << r.dump();
-  auto report = checker.report();
-  EXPECT_FALSE(report.passed());
-  ASSERT_EQ(report.rules.size(), 2u);
-  EXPECT_FALSE(report.rules[0].passed) << "the forbid rule";
-  EXPECT_FALSE(report.rules[1].passed) << "the expect rule";
+  // The same through the names by which a process reaches its own root.
+  for (std::string prefix : {"", "/proc/self/root", "/proc/thread-self/root"}) {
+    SCOPED_TRACE("prefix " + prefix);
+    Recorder rec(GetParam(), {SYS_openat});
+    PathSwapper swapper(prefix + allowed, prefix + secret);
+    syspect::Checker checker(*spec, syspect::proc_process_info());
+    TracedRun r = run_traced({bypass("open_path"), prefix + allowed}, rec, {&swapper, &checker});
+    ASSERT_TRUE(r.ok) << r.dump();
+    ASSERT_TRUE(swapper.swapped) << r.dump();
+    EXPECT_EQ(r.out, prefix + secret + " -> 3\n") << r.dump();
+    std::vector<SyscallEvent> marked;
+    for (const auto& e : r.calls("openat"))
+      if (!e.opened_path.empty()) marked.push_back(e);
+    ASSERT_EQ(marked.size(), 1u) << r.dump();
+    EXPECT_EQ(marked[0].args[1].bytes, prefix + allowed);
+    EXPECT_EQ(marked[0].opened_path, std::filesystem::canonical(secret).string());
+    EXPECT_TRUE(contains(event_text(Event{marked[0]}), "the path changed during the call")) << r.dump();
+    auto report = checker.report();
+    EXPECT_FALSE(report.passed());
+    ASSERT_EQ(report.rules.size(), 2u);
+    EXPECT_FALSE(report.rules[0].passed) << "the forbid rule";
+    EXPECT_FALSE(report.rules[1].passed) << "the expect rule";
+  }
 }
 
 // ---- the legacy vsyscall page -------------------------------------------
@@ -371,6 +375,93 @@ TEST(Rewrite, NothingIsMarkedWhenNothingChanges) {
   EXPECT_FALSE(contains(t.output, "changed while the call ran")) << t.output;
 }
 
+// An input another thread flips while the call is made: syspect's read at
+// entry, the kernel's read and syspect's read at exit each see either
+// value, so some runs read "a" twice while the kernel used "b" (written
+// back before the exit). The call's effect tells: the socket's peer, the
+// name created, the program that runs. Every run whose effect was "b"
+// must fail the rule forbidding "b", whatever the memory showed.
+struct Swap {
+  const char* mode;
+  const char* call;
+  const char* arg;
+  const char* effect_b;  // what the program prints when the kernel used "b"
+};
+
+void PrintTo(const Swap& s, std::ostream* os) { *os << s.mode; }
+
+class SwappedBack : public testing::TestWithParam<Swap> {};
+
+TEST_P(SwappedBack, EveryRunWhoseCallUsedTheForbiddenValueFails) {
+  const Swap& s = GetParam();
+  TempDir d;
+  std::string b = std::string(s.mode) == "connect" ? std::string(1, '@') : std::string();
+  b.append(d.file("b"));
+  std::string arg = std::string(s.mode) == "connect" ? "addr = { sun_path = \"" + b + "\" }"
+                                                     : std::string(s.arg) + " = \"" + b + "\"";
+  std::string spec = d.file("spec.toml");
+  write_file(spec, "version = 1\n[[forbid]]\nname = \"b\"\nsyscall = \"" + std::string(s.call) +
+                       "\"\nargs = { " + arg + " }\n");
+  int used_b = 0, runs = 0;
+  for (; runs < 40; ++runs) {
+    for (const char* n : {"a", "b"}) std::filesystem::remove_all(d.file(n));
+    ProcResult r = run_cli({"check", spec, "--", bypass("swap_args"), s.mode, d.path()});
+    if (!contains(r.out, s.effect_b)) continue;
+    ++used_b;
+    EXPECT_EQ(r.code, 1) << "run " << runs << ": the call used " << b << "\n" << describe(r);
+    EXPECT_TRUE(contains(r.err, "FAIL b")) << describe(r);
+  }
+  RecordProperty("runs_that_used_b", used_b);
+  std::cout << s.mode << ": " << used_b << " of " << runs << " runs used \"b\"\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(Calls, SwappedBack,
+                         testing::Values(Swap{"connect", "connect", "addr", "peer b"},
+                                         Swap{"mkdir", "mkdir", "pathname", "made b"},
+                                         Swap{"exec", "execve", "pathname", "ran b"}),
+                         [](const testing::TestParamInfo<Swap>& info) {
+                           return std::string(info.param.mode);
+                         });
+
+// The same comparisons find nothing to mark in ordinary programs that make
+// these calls: names created and removed, programs and scripts run, sockets
+// connected, under rules that examine every one of them.
+TEST(KernelView, OrdinaryCallsAreNotMarked) {
+  TempDir d;
+  std::string spec = d.file("spec.toml");
+  std::string rules = "version = 1\n";
+  const std::pair<const char*, const char*> examined[] = {
+      {"mkdir", "pathname"},  {"mkdirat", "pathname"},  {"rmdir", "pathname"},
+      {"unlink", "pathname"}, {"unlinkat", "pathname"}, {"rename", "newpath"},
+      {"renameat2", "oldpath"}, {"symlink", "linkpath"}, {"symlinkat", "linkpath"},
+      {"link", "newpath"},    {"linkat", "newpath"},    {"mknodat", "pathname"},
+      {"execve", "pathname"}};
+  for (const auto& [call, arg] : examined)
+    rules += std::string("[[forbid]]\nname = \"no-") + call + "\"\nsyscall = \"" + call +
+             "\"\nargs = { " + arg + " = \"/nowhere/*\" }\n";
+  rules += "[[forbid]]\nname = \"no-connect\"\nsyscall = \"connect\"\n"
+           "args = { addr = { sin_port = 9 } }\n";
+  write_file(spec, rules);
+  write_file(d.file("script.sh"), "#!/bin/sh -e\necho script \"$@\"\n");
+  ASSERT_EQ(::chmod(d.file("script.sh").c_str(), 0755), 0);
+  std::string script =
+      "set -e; cd " + d.path() +
+      "; mkdir x; mkdir -p y/z; rmdir y/z; touch f; ln f g; ln -s f h; mv g g2; mv -T h h2; "
+      "rm g2 h2; mkfifo p; rm p; ln -sf f f2; ln -f f f3; rm -r x; ./script.sh one; "
+      "sh -c 'exec env true'; "
+      "python3 -c 'import socket,os; l=socket.socket(socket.AF_UNIX); l.bind(\"s\"); l.listen(); "
+      "c=socket.socket(socket.AF_UNIX); c.connect(\"s\"); "
+      "t=socket.socket(); t.bind((\"127.0.0.1\",0)); t.listen(); u=socket.socket(); "
+      "u.connect((\"127.0.0.1\", t.getsockname()[1])); v=socket.socket(socket.AF_INET6); "
+      "v.bind((\"::1\",0)); v.listen(); w=socket.socket(socket.AF_INET6); "
+      "w.connect((\"::1\", v.getsockname()[1])); n=socket.socket(); n.setblocking(False); "
+      "n.connect_ex((\"127.0.0.1\", t.getsockname()[1])); print(\"sockets\")'";
+  ProcResult r = run_cli({"check", spec, "--", "/bin/sh", "-c", script});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_EQ(r.out, "script one\nsockets\n") << describe(r);
+  EXPECT_FALSE(contains(r.err, "changed while the call ran")) << describe(r);
+}
+
 TEST(PathCheck, OrdinaryProgramsHaveNoMarkedOpens) {
   TempDir dir;
   std::string link = dir.file("link"), file = dir.file("file");
@@ -379,7 +470,9 @@ TEST(PathCheck, OrdinaryProgramsHaveNoMarkedOpens) {
   Recorder rec(Mode::Full, {});
   std::string script = "cat " + link + " /dev/null /etc/hostname > /dev/null; cd " + dir.path() +
                        " && cat link file ./link > /dev/null; ls -la /dev/fd/ /proc/self/ /usr/lib > "
-                       "/dev/null; exec 3< /dev/ptmx";
+                       "/dev/null; cat /proc/self/status /proc/thread-self/stat /dev/stdin < file > "
+                       "/dev/null; cat /proc/self/root/" + file + " /dev/fd/0 < file > /dev/null; "
+                       "exec 3< /dev/ptmx";
   TracedRun r = run_traced({"/bin/sh", "-c", script}, rec);
   ASSERT_TRUE(r.ok) << r.dump();
   std::size_t opens = 0;

@@ -29,6 +29,7 @@
 #include <fmt/format.h>
 
 #include "cpu_placement.hpp"
+#include "kernel_view.hpp"
 #include "decode.hpp"
 #include "memory.hpp"
 #include "ptrace.hpp"
@@ -153,6 +154,9 @@ struct ThreadState {
   bool strict_kill = false;   // the --strict filter kills the process at this call
   bool strict_reported = false;  // ...and that call has been reported
   std::uint64_t entry_sp = 0;     // the stack pointer at the pending call's entry
+  // The names the pending call creates or removes, as found at its entry
+  // (only for calls whose inputs are read again at exit).
+  detail::NamesAtEntry names_at_entry;
 };
 
 struct ProcessState {
@@ -421,6 +425,9 @@ struct Tracer::Impl : RunState {
       apply_verdict(t);
       if (options.follow && !e.blocked) keep_children_traced(t);
       if (placer && !e.blocked) placer->on_entry(t.tid, e);
+      t.names_at_entry = {};
+      if (!e.blocked && e.desc && wanted_data.recheck(e.abi, e.desc->nr))
+        t.names_at_entry = detail::names_at_entry(t.tgid, t.tid, e);
     }
   }
 
@@ -545,29 +552,24 @@ struct Tracer::Impl : RunState {
       (void)detail::read_exact(t.tid, detail::RemotePtr{e.args[2].raw}, &flags, sizeof flags);
     }
     if ((flags & O_TMPFILE) == O_TMPFILE) return;  // an unnamed file in that directory
-    // Names that resolve differently for the tracer (/proc/self is the
-    // reader) are left alone.
-    for (std::string_view magic : {"/proc/", "/dev/fd/", "/dev/std"})
-      if (path.bytes.starts_with(magic)) return;
-    std::string where;
-    if (path.bytes[0] == '/') {
-      where = fmt::format("/proc/{}/root{}", t.tid, path.bytes);
-    } else if (!has_dirfd || static_cast<int>(e.args[0].raw) == AT_FDCWD) {
-      where = fmt::format("/proc/{}/cwd/{}", t.tid, path.bytes);
-    } else {
-      where = fmt::format("/proc/{}/fd/{}/{}", t.tid, static_cast<int>(e.args[0].raw), path.bytes);
-    }
+    int dirfd = has_dirfd ? static_cast<int>(e.args[0].raw) : AT_FDCWD;
+    std::optional<std::string> where = detail::tracer_path(t.tgid, t.tid, dirfd, path.bytes);
+    if (!where) return;
     std::string fd_link = fmt::format("/proc/{}/fd/{}", t.tid, e.result);
     struct stat named_file {}, opened {};
     int nofollow = (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0;
     if (::stat(fd_link.c_str(), &opened) != 0) return;  // the descriptor is gone already
-    if (::fstatat(AT_FDCWD, where.c_str(), &named_file, nofollow) == 0) {
+    if (::fstatat(AT_FDCWD, where->c_str(), &named_file, nofollow) == 0) {
       // A device may hand out another node of the same device (/dev/ptmx
       // opens /dev/pts/ptmx): devices compare by device number.
       bool device = S_ISCHR(opened.st_mode) || S_ISBLK(opened.st_mode);
       if (device ? named_file.st_rdev == opened.st_rdev
                  : named_file.st_dev == opened.st_dev && named_file.st_ino == opened.st_ino)
         return;
+      // /proc/self reached through another mount of /proc (a tracee in its
+      // own pid namespace): its files are not the tracer's to compare.
+      bool own_proc = path.bytes.starts_with("/proc/self/") || path.bytes.starts_with("/proc/thread-self/");
+      if (own_proc && named_file.st_dev != opened.st_dev) return;
     }
     std::string target = read_link(fd_link);
     e.opened_path = target.empty() ? std::string(1, '?') : std::move(target);
@@ -621,6 +623,7 @@ struct Tracer::Impl : RunState {
       placer->on_exit(t.tid, e, rval, is_error, [this](pid_t tid) { return traced(tid); });
     recheck_inputs(t, is_error);
     detail::decode_exit(t.tid, e, rval, is_error, limits_for(e));
+    compare_with_kernel(t);
     if (!t.awaiting_exec) {
       check_child_announced(t);
       note_tracee_filter(t);
@@ -676,6 +679,17 @@ struct Tracer::Impl : RunState {
           before.items != after.items)
         e.changed_args |= static_cast<std::uint8_t>(1u << i);
     }
+  }
+
+  // What the call did, as the kernel tells it, against the inputs judged
+  // (kernel_view.hpp): the names a call created or removed, the peer a
+  // socket connected to. This sees an input rewritten and written back
+  // while the call ran, which reading the memory again cannot.
+  void compare_with_kernel(ThreadState& t) {
+    SyscallEvent& e = t.pending;
+    if (e.blocked || e.desc == nullptr || !wanted_data.recheck(e.abi, e.desc->nr)) return;
+    if (!e.err) e.changed_args |= detail::names_without_effect(t.tgid, t.tid, e, t.names_at_entry);
+    if (!e.err || e.err == EINPROGRESS) e.changed_args |= detail::peer_differs(t.tgid, t.tid, e);
   }
 
   void on_new_child(ThreadState& parent, int event) {
@@ -753,6 +767,11 @@ struct Tracer::Impl : RunState {
     ExePath exe = exe_of(leader);
     if (p != processes.end()) p->second.exe = exe;
     if (cur.awaiting_exec) return;  // the execve exit tells whether it is ours
+    // The new program, against the path, argv and envp judged at entry
+    // (memory the exec has replaced, so it cannot be read again at exit).
+    if (cur.in_syscall && cur.pending.desc && !cur.pending.blocked &&
+        wanted_data.recheck(cur.pending.abi, cur.pending.desc->nr))
+      cur.pending.changed_args |= detail::exec_differs(cur.tgid, leader, cur.pending);
     ExecEvent ev;
     ev.pid = cur.tgid;
     ev.old_tid = old_tid ? old_tid : leader;

@@ -96,11 +96,12 @@ struct SyscallEvent {
   // false) unless syspect made it fail (blocked).
   bool vsyscall = false;
   // Bit i set: argument i points to memory the call reads (a path, a
-  // string, a buffer, argv, a struct), and that memory was not the same at
-  // the call's exit as at its entry, when syspect read it: another thread
-  // changed it while the call ran, so what the kernel used may not be what
-  // was decoded. Checked only for the calls a sink asks for
-  // (Interest::add_recheck).
+  // string, a buffer, argv, a struct), and what the kernel used may not be
+  // what was decoded: the memory was not the same at the call's exit as at
+  // its entry, when syspect read it, or the call's effect as the kernel
+  // reports it (connect's peer, the program an exec started, the names a
+  // call created or removed) contradicts the decoded value. Checked only
+  // for the calls a sink asks for (Interest::add_recheck).
   std::uint8_t changed_args = 0;
   bool no_return = false;   // exit/exit_group: the call never returns
   // A sink's verdict stopped the call before it ran: it failed with `err`
