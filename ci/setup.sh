@@ -8,6 +8,7 @@ packages=(
   libre2-dev      # users' regexes: RE2 matches in time linear in the text
   libgtest-dev libgmock-dev
   strace          # the reference the differential tests compare against
+  dpkg-dev        # dpkg-shlibdeps: the Debian package's Depends (cpack -G DEB)
   libxml2-utils   # xmllint: the JUnit report test validates against a schema
 )
 

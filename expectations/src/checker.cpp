@@ -78,6 +78,9 @@ struct RuleState {
   std::optional<ObservedCall> instead;
   std::vector<std::vector<ObservedCall>> partials;  // contiguous
   std::vector<ObservedCall> best;                   // contiguous
+  // Calls the rule's pattern matched (a sequence: any of its steps), in
+  // its processes: how much of a trace the rule is about (`coverage`).
+  std::uint64_t hits = 0;
 };
 
 }  // namespace
@@ -238,7 +241,9 @@ struct Checker::Impl {
       RuleState& s = states[i];
       if (!r.process.matches(&exe)) continue;
       switch (r.kind) {
-        case RuleKind::Expect: expect(r, s, e, exe, ctx); break;
+        case RuleKind::Expect:
+          if (expect(r, s, e, exe, ctx)) ++s.hits;
+          break;
         case RuleKind::Forbid:
           // A call whose path changed while it ran breaks every forbid rule
           // about its path: what it really opened is not what was checked.
@@ -250,6 +255,7 @@ struct Checker::Impl {
                 (e.changed_args != 0 && r.pattern.selector.matches(e) &&
                  (r.pattern.checked_args(e) & e.changed_args) != 0)) {
               ++s.count;
+              ++s.hits;
               offend(s.offences, e, exe);
             } else if (m.undecided) {
               // What could not be judged may be what is forbidden.
@@ -260,7 +266,15 @@ struct Checker::Impl {
             }
           }
           break;
-        case RuleKind::Sequence: sequence(r, s, e, exe, ctx); break;
+        case RuleKind::Sequence:
+          for (const auto& step : r.steps) {
+            if (step.selector.matches(e) && match_pattern(step, e, ctx, false).matched) {
+              ++s.hits;
+              break;
+            }
+          }
+          sequence(r, s, e, exe, ctx);
+          break;
         default: break;
       }
     }
@@ -270,17 +284,20 @@ struct Checker::Impl {
     }
   }
 
-  void expect(const Rule& r, RuleState& s, const SyscallEvent& e, const std::string& exe,
+  // Whether the call matched.
+  bool expect(const Rule& r, RuleState& s, const SyscallEvent& e, const std::string& exe,
               const MatchContext& ctx) {
     PatternMatch m = match_pattern(r.pattern, e, ctx, true);
-    if (!m.selected) return;
+    if (!m.selected) return false;
     if (m.matched) {
       ++s.count;
       if (s.matches.size() < limits.examples) s.matches.push_back(observe(e, exe));
+      return true;
     } else if (s.count < r.count.min) {
       if (m.mismatches.empty()) m.mismatches.push_back("its arguments do not fit this syscall");
       keep_nearest(s.nearest, m.score, e, exe, std::move(m.mismatches));
     }
+    return false;
   }
 
   void sequence(const Rule& r, RuleState& s, const SyscallEvent& e, const std::string& exe,
@@ -506,6 +523,13 @@ void Checker::on_syscall(const SyscallEvent& e) { impl_->syscall(e); }
 void Checker::on_exec(const ExecEvent& e) { impl_->exec(e); }
 void Checker::on_exit(const ExitEvent& e) { impl_->exit(e); }
 void Checker::on_finish(const TraceResult& r) { impl_->result = r; }
+
+std::vector<std::uint64_t> Checker::rule_hits() const {
+  std::vector<std::uint64_t> out;
+  out.reserve(impl_->states.size());
+  for (const auto& s : impl_->states) out.push_back(s.hits);
+  return out;
+}
 
 namespace {
 

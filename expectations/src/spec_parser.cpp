@@ -257,6 +257,7 @@ class Parser {
   std::optional<SelectorItem> parse_selector_item(std::string_view text, SourcePos at) {
     SelectorItem item;
     item.text = std::string(text);
+    item.pos = at;
     std::string_view name = trim(text);
     if (auto colon = name.find(':'); colon != std::string_view::npos) {
       auto abi = abi_from_name(name.substr(0, colon));

@@ -91,6 +91,9 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
   c->add_option("--trace", a.trace, "Check a trace saved by 'syspect record' instead of running a command");
   c->add_option("command", a.command,
                 "The command to run, after SPEC and the options or after -- (overrides [run] command)");
+  c->add_flag("--also-text", a.also_text,
+              "With --report json|junit and a --report-file: also print the text report on stderr "
+              "(what a person reads in a CI log or under ctest --output-on-failure)");
   c->add_flag("--strict", a.strict,
               "Also install a seccomp filter that kills the target at any i386 or x32 call "
               "the [policy] does not allow (fails closed without the tracer)");
@@ -185,8 +188,15 @@ int run_check(const CheckArgs& a) {
     to.colour = colour_for(output.stream());
     text = render_text(report, to);
   }
+  // The text report is on stderr already when it is the report itself.
+  bool also_text = a.also_text && !(a.report == "text" && output.stream() == stderr);
   output.write(text);
   int write_error = output.finish();
+  if (also_text) {
+    TextReportOptions to;
+    to.colour = colour_for(stderr);
+    std::fputs(render_text(report, to).c_str(), stderr);
+  }
   if (write_error != 0)
     std::fprintf(stderr, "syspect: check: %s\n", output.failure("the report", write_error).c_str());
   if (!recorded && report.result.interrupted) {

@@ -1,5 +1,5 @@
 #pragma once
-// `syspect check SPEC.toml [--report text|json|junit] [--report-file F] [--trace FILE | -- CMD...]`
+// `syspect check SPEC.toml [--report text|json|junit] [--report-file F] [--also-text] [--trace FILE | -- CMD...]`
 
 #include <string>
 #include <vector>
@@ -15,6 +15,7 @@ struct CheckArgs {
   std::string trace;  // check a recorded trace instead of running anything
   std::vector<std::string> command;
   bool strict = false;  // the --strict seccomp backstop
+  bool also_text = false;  // the text report on stderr as well as --report-file's
 };
 
 // Registers the subcommand on `app`; `args` receives its options.

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "check.hpp"
+#include "coverage.hpp"
 #include "diff.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
@@ -238,6 +239,8 @@ int main(int argc, char** argv) {
   CLI::App* diff = add_diff_command(app, da);
   PolicyArgs pa;
   CLI::App* policy = add_policy_command(app, pa);
+  CoverageArgs cva;
+  CLI::App* coverage = add_coverage_command(app, cva);
 
   // A verb that runs a command takes it as everything from where it starts,
   // so that the command's own options are never read as syspect's; the
@@ -296,5 +299,6 @@ int main(int argc, char** argv) {
   if (record->parsed()) return run_record(ra);
   if (diff->parsed()) return run_diff(da);
   if (policy->parsed()) return run_policy(pa);
+  if (coverage->parsed()) return run_coverage(cva);
   return kExitUsage;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -1033,5 +1034,151 @@ TEST(Policy, TomlAllowsWhatSignalsAndThreadExitsNeed) {
 }
 
 }  // namespace policy_tests
+
+// ---- coverage -------------------------------------------------------------
+
+namespace coverage_tests {
+
+// The calls of recorded traces, counted here independently of `coverage`.
+std::uint64_t count_calls(const std::vector<std::string>& traces,
+                          const std::function<bool(const syspect::SyscallEvent&)>& which) {
+  std::uint64_t n = 0;
+  for (const auto& path : traces) {
+    auto loaded = syspect::load_trace(path);
+    EXPECT_TRUE(loaded) << path;
+    if (!loaded) continue;
+    for (const auto& e : loaded->trace.syscalls())
+      if (which(e)) ++n;
+  }
+  return n;
+}
+
+std::uint64_t named(const std::vector<std::string>& traces, const std::string& name) {
+  return count_calls(traces, [&](const syspect::SyscallEvent& e) {
+    return e.abi == syspect::Abi::x86_64 && e.name() == name;
+  });
+}
+
+std::uint64_t in_class(const std::vector<std::string>& traces, const std::string& cls) {
+  std::uint32_t bit = *syspect::trace_class_from_name(cls);
+  return count_calls(traces, [&](const syspect::SyscallEvent& e) {
+    return e.abi == syspect::Abi::x86_64 && e.desc && (e.desc->classes & bit);
+  });
+}
+
+// Real programs recorded by `syspect record`, a spec whose allow list is
+// wider than they need, and what `coverage` says of each entry and rule.
+TEST(Coverage, CountsEachAllowEntryAndRuleAndMarksTheUnused) {
+  TempDir dir;
+  write_file(dir.file("input.txt"), "some input\n");
+  std::vector<std::string> traces = {
+      record(dir, "cat.jsonl", {"/bin/cat", dir.file("input.txt")}),
+      record(dir, "true.jsonl", {"/bin/true"}),
+  };
+  std::string spec = dir.file("spec.toml");
+  write_file(spec, R"(version = 1
+[policy]
+allow = [
+  "@file",
+  "read", "close",
+  "mkdir",
+  "i386:getpid",
+]
+[[expect]]
+name = "opens its input"
+syscall = "openat"
+args = { pathname = { suffix = "input.txt" } }
+[[forbid]]
+name = "never creates a directory"
+syscall = "mkdir"
+)");
+  ProcResult r = run_cli({"coverage", spec, traces[0], traces[1]});
+  ASSERT_EQ(r.status(), 0) << describe(r);
+  std::uint64_t total = count_calls(traces, [](const auto&) { return true; });
+  EXPECT_THAT(r.out, ::testing::StartsWith(fmt::format("coverage of {} by 2 traces ({} calls): {}, {}\n", spec,
+                                                       total, traces[0], traces[1])));
+  auto row = [&](const std::string& entry, std::uint64_t n, int line, int column, bool unused) {
+    return fmt::format("\n{} +{}  {}:{}:{}{}\n", entry, n, spec, line, column, unused ? "  UNUSED" : "");
+  };
+  EXPECT_THAT(r.out, ::testing::ContainsRegex(row("@file", in_class(traces, "file"), 4, 3, false))) << r.out;
+  EXPECT_THAT(r.out, ::testing::ContainsRegex(row("read", named(traces, "read"), 5, 3, false))) << r.out;
+  EXPECT_THAT(r.out, ::testing::ContainsRegex(row("close", named(traces, "close"), 5, 11, false))) << r.out;
+  EXPECT_THAT(r.out, ::testing::ContainsRegex(row("mkdir", 0, 6, 3, true))) << r.out;
+  EXPECT_THAT(r.out, ::testing::ContainsRegex(row("i386:getpid", 0, 7, 3, true))) << r.out;
+  // Each name of the class entry that made a call, with its own count.
+  EXPECT_GT(named(traces, "openat"), 0u);
+  EXPECT_THAT(r.out, ::testing::ContainsRegex(fmt::format("\n  openat +{}\n", named(traces, "openat"))));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("names of @file made no call"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex(fmt::format("\nexpect \"opens its input\" +1  {}:9:1\n", spec)));
+  EXPECT_THAT(r.out,
+              ::testing::ContainsRegex(fmt::format("\nforbid \"never creates a directory\" +0  {}:13:1\n", spec)));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("UNUSED: 2 of 5 allow entries matched no call: mkdir, i386:getpid\n"));
+
+  ProcResult strict = run_cli({"coverage", "--fail-unused", spec, traces[0], traces[1]});
+  EXPECT_EQ(strict.status(), 1) << describe(strict);
+  EXPECT_EQ(strict.out, r.out);
+
+  ProcResult j = run_cli({"coverage", "--report", "json", spec, traces[0], traces[1]});
+  ASSERT_EQ(j.status(), 0) << describe(j);
+  json doc = json::parse(j.out);
+  EXPECT_EQ(doc["calls"], total);
+  ASSERT_EQ(doc["allow"].size(), 5u);
+  EXPECT_EQ(doc["allow"][0]["entry"], "@file");
+  EXPECT_EQ(doc["allow"][0]["calls"], in_class(traces, "file"));
+  EXPECT_EQ(doc["allow"][0]["unused"], false);
+  std::uint64_t by_name = 0;
+  for (const auto& n : doc["allow"][0]["names"]) {
+    EXPECT_EQ(n["calls"], named(traces, n["name"].get<std::string>())) << n;
+    by_name += n["calls"].get<std::uint64_t>();
+  }
+  EXPECT_EQ(by_name, in_class(traces, "file"));
+  EXPECT_EQ(doc["allow"][1]["calls"], named(traces, "read"));
+  EXPECT_EQ(doc["allow"][3]["unused"], true);
+  EXPECT_EQ(doc["allow"][3]["line"], 6);
+  EXPECT_EQ(doc["unused"], json({"mkdir", "i386:getpid"}));
+  ASSERT_EQ(doc["rules"].size(), 2u);
+  EXPECT_EQ(doc["rules"][0]["kind"], "expect");
+  EXPECT_EQ(doc["rules"][0]["calls"], 1);
+  EXPECT_EQ(doc["rules"][1]["calls"], 0);
+}
+
+TEST(Coverage, FailUnusedPassesATightAllowListAndErrorsNameTheirFile) {
+  TempDir dir;
+  std::string trace = record(dir, "true.jsonl", {"/bin/true"});
+  ProcResult made = run_cli({"policy", "-o", dir.file("tight.toml"), trace});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  // `policy` adds calls a recording rarely shows (rt_sigreturn...): those
+  // entries are unused here, and --fail-unused says so.
+  ProcResult generated = run_cli({"coverage", "--fail-unused", dir.file("tight.toml"), trace});
+  EXPECT_EQ(generated.status(), 1) << describe(generated);
+  EXPECT_THAT(generated.out, ::testing::ContainsRegex("\nrt_sigreturn +0  .*  UNUSED\n"));
+
+  // An allow list of exactly the calls made: nothing unused.
+  auto loaded = syspect::load_trace(trace);
+  ASSERT_TRUE(loaded);
+  std::set<std::string> names;
+  for (const auto& e : loaded->trace.syscalls()) names.insert(e.name());
+  std::string list;
+  for (const auto& n : names) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", n);
+  write_file(dir.file("exact.toml"), fmt::format("version = 1\n[policy]\nallow = [{}]\n", list));
+  ProcResult exact = run_cli({"coverage", "--fail-unused", dir.file("exact.toml"), trace});
+  EXPECT_EQ(exact.status(), 0) << describe(exact);
+  EXPECT_THAT(exact.out, ::testing::HasSubstr("\nevery allow entry matched a call\n"));
+
+  write_file(dir.file("bad.toml"), "version = 1\n[policy]\nallow = [\"opnat\"]\n");
+  ProcResult bad = run_cli({"coverage", dir.file("bad.toml"), trace});
+  EXPECT_EQ(bad.status(), 2) << describe(bad);
+  EXPECT_THAT(bad.err, ::testing::HasSubstr(dir.file("bad.toml") + ":3:10: error: unknown syscall 'opnat'"));
+  ProcResult missing = run_cli({"coverage", dir.file("exact.toml"), dir.file("nothing.jsonl")});
+  EXPECT_EQ(missing.status(), 2) << describe(missing);
+  EXPECT_THAT(missing.err, ::testing::HasSubstr("syspect: coverage: "));
+  EXPECT_THAT(missing.err, ::testing::HasSubstr("nothing.jsonl"));
+  ProcResult help = run_cli({"coverage", "--help"});
+  EXPECT_EQ(help.status(), 0) << describe(help);
+  EXPECT_THAT(help.out, ::testing::HasSubstr("--fail-unused"));
+  EXPECT_THAT(help.out, ::testing::HasSubstr("UNUSED"));
+}
+
+}  // namespace coverage_tests
 
 }  // namespace

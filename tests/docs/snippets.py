@@ -34,6 +34,8 @@ struct Cache {
 };
 [[maybe_unused]] Cache cache;
 #define CAT_SPEC "cat.toml"
+#define TOOL "tool"
+#define RECORDINGS "recordings"
 using ::testing::Each;
 using ::testing::HasSubstr;
 

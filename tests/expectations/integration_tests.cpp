@@ -744,6 +744,28 @@ TEST(CheckCli, TargetOutputPassesThroughAndReportGoesWhereAsked) {
   EXPECT_FALSE(contains(read_file(d.file("report.txt")), "\033[")) << "no colour in a file";
 }
 
+// A JUnit file for the CI server and the text report in the log, as
+// syspect_add_check() runs it under ctest.
+TEST(CheckCli, AlsoTextPrintsTheTextReportBesideAnotherFormat) {
+  TempDir d;
+  std::string spec = write_spec(d, "version = 1\n[[forbid]]\nname = \"no mkdir\"\nsyscall = \"mkdir\"\n");
+  auto r = run_cli({"check", spec, "--report", "junit", "--report-file", d.file("junit.xml"), "--also-text",
+                    "--", syscaller(), "mkdir", d.file("x"), "getpid"});
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_TRUE(contains(r.err, "FAIL no mkdir")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "1 rule, 1 failed")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "mkdir(\"" + d.file("x") + "\"")) << describe(r);
+  EXPECT_FALSE(contains(r.err, "<testcase")) << describe(r);
+  EXPECT_TRUE(contains(read_file(d.file("junit.xml")), "<failure message=")) << read_file(d.file("junit.xml"));
+
+  // Without another format, the text report is printed once.
+  auto once = run_cli({"check", spec, "--also-text", "--", syscaller(), "getpid"});
+  EXPECT_EQ(once.code, 0) << describe(once);
+  std::size_t n = 0;
+  for (std::size_t pos = 0; (pos = once.err.find("1 rule, 0 failed", pos)) != std::string::npos; ++pos) ++n;
+  EXPECT_EQ(n, 1u) << describe(once);
+}
+
 TEST(CheckCli, JsonReport) {
   TempDir d;
   std::string spec = write_spec(d, R"(version = 1

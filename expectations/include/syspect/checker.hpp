@@ -8,10 +8,12 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "syspect/report.hpp"
 #include "syspect/spec.hpp"
@@ -61,6 +63,11 @@ class Checker : public Sink {
   // Every rule's outcome, in file order. Call after on_finish (or at any
   // time for the state so far).
   CheckReport report(std::vector<std::string> command = {}) const;
+
+  // Per rule of the spec (spec.rules, in order): how many calls of its
+  // processes its pattern matched (a sequence: any of its steps; a forbid
+  // rule: what it counted). What `syspect coverage` adds up.
+  std::vector<std::uint64_t> rule_hits() const;
 
  private:
   struct Impl;

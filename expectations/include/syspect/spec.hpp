@@ -22,6 +22,7 @@ struct SelectorItem {
   int nr = -1;               // a syscall (its number in abi's table)...
   std::uint32_t classes = 0; // ...or a class (TraceClass bits) when nr < 0
   std::string text;          // as written: "openat", "@file", "i386:getpid"
+  SourcePos pos;             // where it is written
 };
 
 // Which syscalls a rule is about: x86_64 names and classes match x86_64

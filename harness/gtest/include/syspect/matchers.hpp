@@ -344,6 +344,18 @@ TraceMatcher NoSyscalls();
 // relative to the current directory.
 TraceMatcher SatisfiesSpec(const std::string& path);
 
+// The trace is the recorded one at `path` (JSON Lines, as `syspect record`
+// writes it) under the normalisation of `syspect diff`: pids by their place
+// in the tree, addresses, times, random bytes and futex calls; `normalize`
+// adds `syspect diff --normalize` rules ("REGEX=REPLACEMENT"; a bad one
+// throws std::invalid_argument). A mismatch explains itself with the
+// unified diff and count table `syspect diff` prints. A missing recording
+// is a failure: only with SYSPECT_UPDATE_RECORDINGS=1 in the environment
+// does the matcher write the recording (or rewrite one that differs) and
+// hold, saying so on stdout. A relative path is relative to the current
+// directory.
+TraceMatcher MatchesRecording(const std::string& path, const std::vector<std::string>& normalize = {});
+
 // ---- how the run ended ---------------------------------------------------
 //
 // A run cut short (its timeout fired, the tracer was stopped) neither exits
