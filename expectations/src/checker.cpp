@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "syspect/format.hpp"
+#include "syscall_ids.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect {
@@ -26,10 +27,6 @@ std::optional<std::string> read_link(const std::string& path) {
   ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
   if (n < 0) return std::nullopt;
   return std::string(buf, static_cast<std::size_t>(n));
-}
-
-bool named(const SyscallEvent& e, const char* name) {
-  return e.desc != nullptr && std::strcmp(e.desc->name, name) == 0;
 }
 
 constexpr std::uint64_t kOCloexec = 02000000;
@@ -366,7 +363,7 @@ struct Checker::Impl {
     if (e.failed() || !e.finished || e.blocked || e.desc == nullptr || e.abi != Abi::x86_64) return;
     auto& table = fds[e.pid];
     auto arg_num = [&](int i) { return e.args[i].num; };
-    if (named(e, "open") || named(e, "openat") || named(e, "creat") || named(e, "openat2")) {
+    if (is(e.desc, SysId::open) || is(e.desc, SysId::openat) || is(e.desc, SysId::creat) || is(e.desc, SysId::openat2)) {
       int pi = find_arg(*e.desc, "pathname");
       if (pi < 0) pi = find_arg(*e.desc, "filename");
       int fi = find_arg(*e.desc, "flags");
@@ -378,29 +375,29 @@ struct Checker::Impl {
       if (!f.path.empty() && f.path.front() != '/' && info.fd_path)
         if (auto p = info.fd_path(e.pid, static_cast<int>(e.result))) f.path = *p;
       table[static_cast<int>(e.result)] = f;
-    } else if (named(e, "dup")) {
+    } else if (is(e.desc, SysId::dup)) {
       if (auto it = table.find(static_cast<int>(arg_num(0))); it != table.end())
         table[static_cast<int>(e.result)] = {it->second.path, false};
-    } else if (named(e, "dup2") || named(e, "dup3")) {
+    } else if (is(e.desc, SysId::dup2) || is(e.desc, SysId::dup3)) {
       int from = static_cast<int>(arg_num(0)), to = static_cast<int>(arg_num(1));
       if (from != to) {
         if (auto it = table.find(from); it != table.end())
-          table[to] = {it->second.path, named(e, "dup3") && (e.args[2].raw & kOCloexec)};
+          table[to] = {it->second.path, is(e.desc, SysId::dup3) && (e.args[2].raw & kOCloexec)};
         else
           table.erase(to);
       }
-    } else if (named(e, "fcntl") && (arg_num(1) == kFDupfd || arg_num(1) == kFDupfdCloexec)) {
+    } else if (is(e.desc, SysId::fcntl) && (arg_num(1) == kFDupfd || arg_num(1) == kFDupfdCloexec)) {
       if (auto it = table.find(static_cast<int>(arg_num(0))); it != table.end())
         table[static_cast<int>(e.result)] = {it->second.path, arg_num(1) == kFDupfdCloexec};
-    } else if (named(e, "close")) {
+    } else if (is(e.desc, SysId::close)) {
       table.erase(static_cast<int>(arg_num(0)));
-    } else if (named(e, "socket")) {
+    } else if (is(e.desc, SysId::socket)) {
       table[static_cast<int>(e.result)] = {"socket:", false};
-    } else if ((named(e, "pipe") || named(e, "pipe2")) && e.args[0].form == ArgValue::Form::Pair) {
+    } else if ((is(e.desc, SysId::pipe) || is(e.desc, SysId::pipe2)) && e.args[0].form == ArgValue::Form::Pair) {
       table[static_cast<int>(e.args[0].num)] = {"pipe:", false};
       table[static_cast<int>(e.args[0].num2)] = {"pipe:", false};
-    } else if (named(e, "fork") || named(e, "vfork") || named(e, "clone") || named(e, "clone3")) {
-      bool thread = named(e, "clone") && (e.args[0].raw & kCloneThread);
+    } else if (is(e.desc, SysId::fork) || is(e.desc, SysId::vfork) || is(e.desc, SysId::clone) || is(e.desc, SysId::clone3)) {
+      bool thread = is(e.desc, SysId::clone) && (e.args[0].raw & kCloneThread);
       if (!thread && e.result > 0) {
         auto copy = table;
         fds[static_cast<pid_t>(e.result)] = std::move(copy);

@@ -13,13 +13,15 @@
 
 #include <fmt/format.h>
 
+#include "syscall_ids.hpp"
+
 namespace syspect {
 namespace {
 
-bool named(const SyscallEvent& e, std::initializer_list<const char*> names) {
+bool named(const SyscallEvent& e, std::initializer_list<SysId> ids) {
   if (e.desc == nullptr) return false;
-  for (const char* n : names)
-    if (std::strcmp(e.desc->name, n) == 0) return true;
+  for (SysId id : ids)
+    if (e.desc->id == id) return true;
   return false;
 }
 
@@ -29,7 +31,7 @@ std::string basename_of(const std::string& path) {
 }
 
 bool left_out(const SyscallEvent& e, const DiffOptions& o) {
-  if (!o.keep_futex && named(e, {"futex"})) return true;
+  if (!o.keep_futex && named(e, {SysId::futex})) return true;
   return o.ignore && o.ignore->matches(e);
 }
 
@@ -42,12 +44,11 @@ bool is_pid_arg(const ArgDesc& d) {
 
 // Calls whose successful result is a pid or tid.
 bool returns_pid(const SyscallEvent& e) {
-  return named(e, {"clone", "clone3", "fork", "vfork", "getpid", "gettid", "getppid", "wait4",
-                   "set_tid_address", "getpgid", "getpgrp", "getsid", "setsid"});
+  return named(e, {SysId::clone, SysId::clone3, SysId::fork, SysId::vfork, SysId::getpid, SysId::gettid, SysId::getppid, SysId::wait4, SysId::set_tid_address, SysId::getpgid, SysId::getpgrp, SysId::getsid, SysId::setsid});
 }
 
 bool creates_task(const SyscallEvent& e) {
-  return named(e, {"clone", "clone3", "fork", "vfork"}) && e.finished && !e.err && e.result > 0;
+  return named(e, {SysId::clone, SysId::clone3, SysId::fork, SysId::vfork}) && e.finished && !e.err && e.result > 0;
 }
 
 // A pid argument is replaced by this plus its label's index before the call
@@ -285,18 +286,18 @@ class Normalizer {
 
   void track_fds(const SyscallEvent& e) {
     if (!e.finished || e.err || e.desc == nullptr) return;
-    if (named(e, {"open", "openat", "openat2"})) {
-      int path_at = named(e, {"open"}) ? 0 : 1;
+    if (named(e, {SysId::open, SysId::openat, SysId::openat2})) {
+      int path_at = named(e, {SysId::open}) ? 0 : 1;
       const ArgValue& p = e.args[path_at];
       if (p.form == ArgValue::Form::String && is_random_device(p.bytes)) random_fds_[e.pid].insert(e.result);
-    } else if (named(e, {"close"})) {
+    } else if (named(e, {SysId::close})) {
       random_fds_[e.pid].erase(e.args[0].num);
     }
   }
 
   bool reads_random(const SyscallEvent& e) {
-    if (named(e, {"getrandom"})) return true;
-    if (!named(e, {"read", "pread64"})) return false;
+    if (named(e, {SysId::getrandom})) return true;
+    if (!named(e, {SysId::read, SysId::pread64})) return false;
     auto it = random_fds_.find(e.pid);
     return it != random_fds_.end() && it->second.count(e.args[0].num);
   }
@@ -323,11 +324,11 @@ class Normalizer {
       if (e.finished && !e.err && !e.no_return) {
         if (returns_pid(e) && e.result > 0) {
           result = labels_.label(static_cast<pid_t>(e.result));
-        } else if (named(e, {"time"})) {
+        } else if (named(e, {SysId::time})) {
           result = "<time>";
-        } else if (named(e, {"times"})) {
+        } else if (named(e, {SysId::times})) {
           result = "<clock ticks>";
-        } else if (named(e, {"rt_sigreturn", "sigreturn"})) {
+        } else if (named(e, {SysId::rt_sigreturn, SysId::sigreturn})) {
           // What the interrupted code had in rax (often the result of the
           // call the signal came after), not something the return does.
           result = "<restored>";
@@ -346,8 +347,8 @@ class Normalizer {
         return labels_.table[static_cast<std::size_t>(*i)];
       });
     }
-    if (named(e, {"sysinfo"})) text = sysinfo_regex().replace(text, "$1=N");
-    if (named(e, {"statfs", "fstatfs"})) text = statfs_regex().replace(text, "$1=N");
+    if (named(e, {SysId::sysinfo})) text = sysinfo_regex().replace(text, "$1=N");
+    if (named(e, {SysId::statfs, SysId::fstatfs})) text = statfs_regex().replace(text, "$1=N");
     return finish(std::move(text));
   }
 

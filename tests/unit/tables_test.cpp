@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
 
+#include "syscall_ids.hpp"
 #include "syspect/syscall_table.hpp"
 #include "syspect/xlat.hpp"
 
@@ -18,6 +20,9 @@ using syspect::ArgKind;
 using syspect::find_syscall;
 using syspect::lookup_syscall;
 using syspect::RetKind;
+using syspect::SyscallDesc;
+using syspect::SysId;
+using syspect::syscall_table;
 
 TEST(SyscallLookup, ByNumber) {
   const auto* x = lookup_syscall(Abi::x86_64, 39);
@@ -76,6 +81,27 @@ TEST(SyscallLookup, EveryEntryRoundTrips) {
   EXPECT_GT(syspect::syscall_table(Abi::x86_64).size(), 350u);
   EXPECT_GT(syspect::syscall_table(Abi::i386).size(), 430u);
   EXPECT_TRUE(syspect::syscall_table(Abi::x32).empty());
+}
+
+// One identifier per name, the same on every ABI, and a different one for
+// every other name: code that singles out a call by SysId means the call of
+// that name on any ABI.
+TEST(SysId, OnePerNameOnEveryAbi) {
+  std::map<std::string, SysId> by_name;
+  std::map<SysId, std::string> by_id;
+  for (Abi abi : {Abi::x86_64, Abi::i386}) {
+    for (const SyscallDesc& d : syscall_table(abi)) {
+      EXPECT_NE(d.id, SysId::unknown) << d.name;
+      auto [n, new_name] = by_name.emplace(d.name, d.id);
+      EXPECT_EQ(n->second, d.id) << d.name << " has two identifiers";
+      auto [i, new_id] = by_id.emplace(d.id, d.name);
+      EXPECT_EQ(i->second, d.name) << "two names share an identifier";
+    }
+  }
+  EXPECT_TRUE(is(find_syscall(Abi::x86_64, "openat"), SysId::openat));
+  EXPECT_TRUE(is(find_syscall(Abi::i386, "openat"), SysId::openat));
+  EXPECT_FALSE(is(find_syscall(Abi::x86_64, "open"), SysId::openat));
+  EXPECT_FALSE(is(nullptr, SysId::openat));
 }
 
 TEST(SyscallDesc, Openat) {

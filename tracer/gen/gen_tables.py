@@ -10,6 +10,9 @@ XLATDIR/*.in (one constant family per file), checks them, and writes into
     syscall_tables.cpp        the SyscallDesc tables and their indexes
     xlat_tables.cpp           the Xlat families
     xlat_families.hpp         declarations of everything generated
+    syscall_ids.hpp           SysId: one enumerator per syscall name, for
+                              code that singles out a call (a misspelled
+                              name is then a compile error)
     check_syscalls_x86_64.cpp gtest: numbers against <asm/unistd_64.h>
     check_syscalls_i386.cpp   gtest: numbers against <asm/unistd_32.h>
     check_xlat.cpp            gtest: constants against the libc/kernel headers
@@ -522,7 +525,8 @@ def emit_arg(a: Arg) -> str:
 
 def emit_syscalls_cpp(tables: dict[str, list[Syscall]]) -> str:
     o = [HEADER.format(src="tracer/syscalls/*.in")]
-    o.append('#include "xlat_families.hpp"\n\nnamespace syspect::gen {\nnamespace {\n\n')
+    o.append('#include "syscall_ids.hpp"\n#include "xlat_families.hpp"\n\n'
+             'namespace syspect::gen {\nnamespace {\n\n')
     for abi, calls in tables.items():
         o.append(f"// {abi}: {len(calls)} syscalls\n")
         o.append(f"constexpr SyscallDesc k{abi}_table[] = {{\n")
@@ -530,7 +534,7 @@ def emit_syscalls_cpp(tables: dict[str, list[Syscall]]) -> str:
             cls = "|".join(CLASSES[c] for c in sc.classes) or "0"
             args = ", ".join(emit_arg(a) for a in sc.args)
             o.append(f"    {{{sc.nr}, {cstr(sc.name)}, {cls}, RetKind::{sc.ret}, "
-                     f"{len(sc.args)}, {{{args}}}}},\n")
+                     f"{len(sc.args)}, {{{args}}}, SysId::{sys_id(sc.name)}}},\n")
         o.append("};\n\n")
         top = calls[-1].nr + 1
         index = [-1] * top
@@ -549,6 +553,41 @@ def emit_syscalls_cpp(tables: dict[str, list[Syscall]]) -> str:
     for abi in tables:
         o.append(f"const AbiTables kTables_{abi} = {{k{abi}_table, k{abi}_by_nr, k{abi}_by_name}};\n")
     o.append("\n}  // namespace syspect::gen\n")
+    return "".join(o)
+
+
+CPP_KEYWORDS = {"and", "break", "case", "class", "default", "delete", "new", "not", "or",
+                "register", "return", "switch", "template", "union", "xor"}
+
+
+def sys_id(name: str) -> str:
+    """The SysId enumerator of a syscall name (a C++ keyword gets a '_')."""
+    return name + "_" if name in CPP_KEYWORDS else name
+
+
+def emit_ids_hpp(tables: dict[str, list[Syscall]]) -> str:
+    names: list[str] = []
+    seen: set[str] = set()
+    for calls in tables.values():
+        for sc in sorted(calls, key=lambda c: c.name):
+            if sc.name not in seen:
+                seen.add(sc.name)
+                names.append(sc.name)
+    names.sort()
+    o = [HEADER.format(src="tracer/syscalls/*.in")]
+    o.append("// One identifier per syscall name, the same on every ABI: code that\n"
+             "// singles out a call compares SyscallDesc::id with these, so that a\n"
+             "// misspelled name does not compile. Not installed: for syspect's own\n"
+             "// sources only.\n#pragma once\n\n#include <cstdint>\n\n"
+             "#include \"syspect/syscall_table.hpp\"\n\nnamespace syspect {\n\n"
+             "enum class SysId : std::uint16_t {\n  unknown = 0,\n")
+    for n in names:
+        o.append(f"  {sys_id(n)},\n")
+    o.append("};\n\n"
+             "// Whether `desc` (nullptr for an unknown number) is the call `id`.\n"
+             "inline bool is(const SyscallDesc* desc, SysId id) {\n"
+             "  return desc != nullptr && desc->id == id;\n}\n\n"
+             "}  // namespace syspect\n")
     return "".join(o)
 
 
@@ -745,6 +784,7 @@ def main(argv: list[str]) -> int:
         "xlat_families.hpp": emit_families_hpp(families),
         "xlat_tables.cpp": emit_xlat_cpp(families),
         "syscall_tables.cpp": emit_syscalls_cpp(tables),
+        "syscall_ids.hpp": emit_ids_hpp(tables),
         "check_syscalls_x86_64.cpp": emit_check_syscalls("x86_64", tables["x86_64"]),
         "check_syscalls_i386.cpp": emit_check_syscalls("i386", tables["i386"]),
         "check_xlat.cpp": emit_check_xlat(families),

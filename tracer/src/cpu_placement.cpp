@@ -1,10 +1,9 @@
 #include "cpu_placement.hpp"
 
 #include <algorithm>
-#include <array>
-#include <string_view>
 
 #include "memory.hpp"
+#include "syscall_ids.hpp"
 #include "syspect/syscall_table.hpp"
 
 namespace syspect::detail {
@@ -17,35 +16,16 @@ cpu_set_t only(int cpu) {
   return one;
 }
 
-// The table entries of some calls in both ABIs (x32 calls use the x86_64
-// entries), looked up by name once: each syscall exit then compares
-// pointers, not names.
-template <std::size_t N>
-struct Entries {
-  std::array<const SyscallDesc*, 2 * N> descs{};
-  explicit Entries(const std::array<std::string_view, N>& names) {
-    for (std::size_t i = 0; i < N; ++i) {
-      descs[2 * i] = find_syscall(Abi::x86_64, names[i]);
-      descs[2 * i + 1] = find_syscall(Abi::i386, names[i]);
-    }
-  }
-  bool has(const SyscallDesc* d) const {
-    return d != nullptr && std::find(descs.begin(), descs.end(), d) != descs.end();
-  }
-};
-
 bool creates_task(const SyscallEvent& e) {
-  static const Entries<4> calls({"clone", "clone3", "fork", "vfork"});
-  return calls.has(e.desc);
+  return is(e.desc, SysId::clone) || is(e.desc, SysId::clone3) || is(e.desc, SysId::fork) ||
+         is(e.desc, SysId::vfork);
 }
 
 }  // namespace
 
 CpuPlacer::AffinityCall CpuPlacer::affinity_call(const SyscallEvent& e, std::int64_t result) {
-  static const Entries<1> get({"sched_getaffinity"});
-  static const Entries<1> set({"sched_setaffinity"});
-  if (get.has(e.desc)) return result > 0 ? AffinityCall::Get : AffinityCall::None;
-  if (set.has(e.desc)) return AffinityCall::Set;
+  if (is(e.desc, SysId::sched_getaffinity)) return result > 0 ? AffinityCall::Get : AffinityCall::None;
+  if (is(e.desc, SysId::sched_setaffinity)) return AffinityCall::Set;
   return AffinityCall::None;
 }
 

@@ -17,12 +17,10 @@
 
 #include <fmt/format.h>
 
+#include "syscall_ids.hpp"
+
 namespace syspect::detail {
 namespace {
-
-bool named(const SyscallEvent& e, const char* name) {
-  return e.desc != nullptr && std::strcmp(e.desc->name, name) == 0;
-}
 
 // A path argument as decoded: whole, or nothing.
 const std::string* whole_path(const SyscallEvent& e, int i) {
@@ -61,23 +59,40 @@ struct NameArg {
 
 // The names a call creates or removes. Empty for other calls.
 std::vector<NameArg> names_of(const SyscallEvent& e) {
-  if (named(e, "mkdir") || named(e, "mknod")) return {{0, -1, Effect::Create}};
-  if (named(e, "mkdirat") || named(e, "mknodat")) return {{1, 0, Effect::Create}};
-  if (named(e, "symlink")) return {{1, -1, Effect::Create}};
-  if (named(e, "symlinkat")) return {{2, 1, Effect::Create}};
-  if (named(e, "link")) return {{0, -1, Effect::Keep}, {1, -1, Effect::Create}};
-  if (named(e, "linkat")) return {{1, 0, Effect::Keep}, {3, 2, Effect::Create}};
-  if (named(e, "unlink") || named(e, "rmdir")) return {{0, -1, Effect::Remove}};
-  if (named(e, "unlinkat")) return {{1, 0, Effect::Remove}};
-  if (named(e, "rename")) return {{0, -1, Effect::Remove}, {1, -1, Effect::Replace}};
-  if (named(e, "renameat")) return {{1, 0, Effect::Remove}, {3, 2, Effect::Replace}};
-  if (named(e, "renameat2")) {
-    std::uint64_t flags = e.args[4].raw & 0xffffffffu;
-    if (flags & RENAME_EXCHANGE) return {{1, 0, Effect::Keep}, {3, 2, Effect::Keep}};
-    if (flags & RENAME_NOREPLACE) return {{1, 0, Effect::Remove}, {3, 2, Effect::Create}};
-    return {{1, 0, Effect::Remove}, {3, 2, Effect::Replace}};
+  if (e.desc == nullptr) return {};
+  switch (e.desc->id) {
+    case SysId::mkdir:
+    case SysId::mknod:
+      return {{0, -1, Effect::Create}};
+    case SysId::mkdirat:
+    case SysId::mknodat:
+      return {{1, 0, Effect::Create}};
+    case SysId::symlink:
+      return {{1, -1, Effect::Create}};
+    case SysId::symlinkat:
+      return {{2, 1, Effect::Create}};
+    case SysId::link:
+      return {{0, -1, Effect::Keep}, {1, -1, Effect::Create}};
+    case SysId::linkat:
+      return {{1, 0, Effect::Keep}, {3, 2, Effect::Create}};
+    case SysId::unlink:
+    case SysId::rmdir:
+      return {{0, -1, Effect::Remove}};
+    case SysId::unlinkat:
+      return {{1, 0, Effect::Remove}};
+    case SysId::rename:
+      return {{0, -1, Effect::Remove}, {1, -1, Effect::Replace}};
+    case SysId::renameat:
+      return {{1, 0, Effect::Remove}, {3, 2, Effect::Replace}};
+    case SysId::renameat2: {
+      std::uint64_t flags = e.args[4].raw & 0xffffffffu;
+      if (flags & RENAME_EXCHANGE) return {{1, 0, Effect::Keep}, {3, 2, Effect::Keep}};
+      if (flags & RENAME_NOREPLACE) return {{1, 0, Effect::Remove}, {3, 2, Effect::Create}};
+      return {{1, 0, Effect::Remove}, {3, 2, Effect::Replace}};
+    }
+    default:
+      return {};
   }
-  return {};
 }
 
 // The remote descriptor `fd` of process `tgid`, duplicated into the tracer.
@@ -246,7 +261,7 @@ std::uint8_t names_without_effect(pid_t tgid, pid_t tid, const SyscallEvent& e,
 }
 
 std::uint8_t peer_differs(pid_t tgid, pid_t tid, const SyscallEvent& e) {
-  if (!named(e, "connect") || e.nargs < 2) return 0;
+  if (!is(e.desc, SysId::connect) || e.nargs < 2) return 0;
   const ArgValue& addr = e.args[1];
   const StructField* fam = field(addr, "sa_family");
   if (addr.form != ArgValue::Form::Struct || fam == nullptr) return 0;
@@ -311,8 +326,8 @@ std::uint8_t peer_differs(pid_t tgid, pid_t tid, const SyscallEvent& e) {
 }
 
 std::uint8_t exec_differs(pid_t tgid, pid_t tid, const SyscallEvent& e) {
-  bool at = named(e, "execveat");
-  if (!at && !named(e, "execve")) return 0;
+  bool at = is(e.desc, SysId::execveat);
+  if (!at && !is(e.desc, SysId::execve)) return 0;
   int path_arg = at ? 1 : 0;
   std::uint8_t differs = 0;
   const std::string* path = whole_path(e, path_arg);

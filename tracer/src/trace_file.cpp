@@ -15,6 +15,7 @@
 
 #include "decode.hpp"
 #include "syspect/xlat.hpp"
+#include "syscall_ids.hpp"
 
 namespace syspect {
 namespace {
@@ -357,7 +358,7 @@ class Reader {
       e.resumed = find_syscall(e.abi == Abi::x32 ? Abi::x86_64 : e.abi, r->get<std::string>());
       if (e.resumed == nullptr)
         bad(fmt::format("unknown syscall name \"{}\" in \"resumed\"", r->get<std::string>()));
-    } else if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) {
+    } else if (is(e.desc, SysId::restart_syscall)) {
       if (auto it = interrupted_.find(e.tid); it != interrupted_.end()) e.resumed = it->second;
     }
     if (e.err && is_restart_errno(e.err)) interrupted_[e.tid] = e.resumed ? e.resumed : e.desc;

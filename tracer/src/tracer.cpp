@@ -30,6 +30,7 @@
 
 #include "cpu_placement.hpp"
 #include "kernel_view.hpp"
+#include "syscall_ids.hpp"
 #include "decode.hpp"
 #include "memory.hpp"
 #include "ptrace.hpp"
@@ -169,13 +170,9 @@ struct ProcessState {
   bool full_stop = false;
 };
 
-bool named(const SyscallDesc* desc, const char* name) {
-  return desc != nullptr && std::strcmp(desc->name, name) == 0;
-}
-
 bool is_open_call(const SyscallDesc* desc) {
-  return named(desc, "openat") || named(desc, "open") || named(desc, "openat2") ||
-         named(desc, "creat");
+  return is(desc, SysId::openat) || is(desc, SysId::open) || is(desc, SysId::openat2) ||
+         is(desc, SysId::creat);
 }
 
 }  // namespace
@@ -417,7 +414,7 @@ struct Tracer::Impl : RunState {
     for (int i = 0; i < 6; ++i) raw[i] = args[i];
     detail::decode_entry(t.tid, e, raw, sp, limits_for(e));
     t.entry_sp = sp;
-    if (e.desc && std::strcmp(e.desc->name, "restart_syscall") == 0) e.resumed = t.interrupted;
+    if (e.desc && is(e.desc, SysId::restart_syscall)) e.resumed = t.interrupted;
     t.in_syscall = true;
     t.strict_kill = killed_by_strict(e);
     if (!t.awaiting_exec && verdict) {
@@ -483,7 +480,7 @@ struct Tracer::Impl : RunState {
   // the program asked for).
   void keep_children_traced(ThreadState& t) {
     const SyscallEvent& e = t.pending;
-    if (named(e.desc, "clone")) {
+    if (is(e.desc, SysId::clone)) {
       std::uint64_t flags = e.args[0].raw;
       if (e.abi == Abi::i386) flags &= 0xffffffffu;
       if (!(flags & CLONE_UNTRACED)) return;
@@ -491,7 +488,7 @@ struct Tracer::Impl : RunState {
                                            : offsetof(user_regs_struct, rdi);
       (void)ptrace_checked(PTRACE_POKEUSER, t.tid, reg,
                            static_cast<std::uintptr_t>(flags & ~std::uint64_t{CLONE_UNTRACED}));
-    } else if (named(e.desc, "clone3") && e.args[1].raw >= sizeof(std::uint64_t)) {
+    } else if (is(e.desc, SysId::clone3) && e.args[1].raw >= sizeof(std::uint64_t)) {
       // struct clone_args starts with its 64-bit flags.
       std::uint64_t flags = 0;
       if (!detail::read_exact(t.tid, detail::RemotePtr{e.args[0].raw}, &flags, sizeof flags)) return;
@@ -508,8 +505,8 @@ struct Tracer::Impl : RunState {
   void check_child_announced(ThreadState& t) {
     SyscallEvent& e = t.pending;
     if (!options.follow || e.err || e.result <= 0) return;
-    if (!(named(e.desc, "clone") || named(e.desc, "clone3") || named(e.desc, "fork") ||
-          named(e.desc, "vfork")))
+    if (!(is(e.desc, SysId::clone) || is(e.desc, SysId::clone3) || is(e.desc, SysId::fork) ||
+          is(e.desc, SysId::vfork)))
       return;
     pid_t child = static_cast<pid_t>(e.result);
     if (t.announced_child == child || threads.count(child)) return;
@@ -521,8 +518,8 @@ struct Tracer::Impl : RunState {
   void note_tracee_filter(const ThreadState& t) {
     const SyscallEvent& e = t.pending;
     if (e.err || e.result < 0) return;
-    bool installs = (named(e.desc, "seccomp") && e.args[0].raw == SECCOMP_SET_MODE_FILTER) ||
-                    (named(e.desc, "prctl") && e.args[0].raw == PR_SET_SECCOMP &&
+    bool installs = (is(e.desc, SysId::seccomp) && e.args[0].raw == SECCOMP_SET_MODE_FILTER) ||
+                    (is(e.desc, SysId::prctl) && e.args[0].raw == PR_SET_SECCOMP &&
                      e.args[1].raw == SECCOMP_MODE_FILTER);
     if (!installs) return;
     any_full_stop = true;
@@ -540,15 +537,15 @@ struct Tracer::Impl : RunState {
   void check_opened_path(ThreadState& t) {
     SyscallEvent& e = t.pending;
     if (!options.check_opened_paths || e.err || e.result < 0 || !is_open_call(e.desc)) return;
-    bool has_dirfd = named(e.desc, "openat") || named(e.desc, "openat2");
+    bool has_dirfd = is(e.desc, SysId::openat) || is(e.desc, SysId::openat2);
     const ArgValue& path = e.args[has_dirfd ? 1 : 0];
     if (path.form != ArgValue::Form::String || path.truncated || path.bytes.empty()) return;
     std::uint64_t flags = 0;
-    if (named(e.desc, "openat")) {
+    if (is(e.desc, SysId::openat)) {
       flags = e.args[2].raw;
-    } else if (named(e.desc, "open")) {
+    } else if (is(e.desc, SysId::open)) {
       flags = e.args[1].raw;
-    } else if (named(e.desc, "openat2")) {
+    } else if (is(e.desc, SysId::openat2)) {
       (void)detail::read_exact(t.tid, detail::RemotePtr{e.args[2].raw}, &flags, sizeof flags);
     }
     if ((flags & O_TMPFILE) == O_TMPFILE) return;  // an unnamed file in that directory
@@ -635,7 +632,7 @@ struct Tracer::Impl : RunState {
     if (t.awaiting_exec) {
       // Only the target's own execve counts; a failed one is reported as a
       // start error, not as a trace.
-      if (e.desc && std::strcmp(e.desc->name, "execve") == 0) {
+      if (e.desc && is(e.desc, SysId::execve)) {
         if (e.err) {
           exec_errno = e.err;
           return;
@@ -657,7 +654,7 @@ struct Tracer::Impl : RunState {
   void recheck_inputs(ThreadState& t, bool is_error) {
     SyscallEvent& e = t.pending;
     if (e.blocked || e.desc == nullptr || !wanted_data.recheck(e.abi, e.desc->nr)) return;
-    if (!is_error && (named(e.desc, "execve") || named(e.desc, "execveat"))) return;
+    if (!is_error && (is(e.desc, SysId::execve) || is(e.desc, SysId::execveat))) return;
     SyscallEvent again;
     again.pid = e.pid;
     again.tid = e.tid;
@@ -703,9 +700,9 @@ struct Tracer::Impl : RunState {
     if (event == PTRACE_EVENT_CLONE) {
       std::uint64_t flags = 0;
       const SyscallEvent& e = parent.pending;
-      if (parent.in_syscall && e.desc && std::strcmp(e.desc->name, "clone") == 0) {
+      if (parent.in_syscall && e.desc && is(e.desc, SysId::clone)) {
         flags = e.args[0].raw;
-      } else if (parent.in_syscall && e.desc && std::strcmp(e.desc->name, "clone3") == 0) {
+      } else if (parent.in_syscall && e.desc && is(e.desc, SysId::clone3)) {
         detail::read_exact(parent.tid, detail::RemotePtr{e.args[0].raw}, &flags, sizeof flags);
       } else {
         pid_t t = tgid_of(child);
@@ -831,8 +828,7 @@ struct Tracer::Impl : RunState {
     ThreadState& t = it->second;
     if (t.in_syscall && !t.awaiting_exec) {
       SyscallEvent& e = t.pending;
-      const char* name = e.desc ? e.desc->name : "";
-      bool exits = std::strcmp(name, "exit_group") == 0 || std::strcmp(name, "exit") == 0;
+      bool exits = is(e.desc, SysId::exit_group) || is(e.desc, SysId::exit);
       if (exits && WIFEXITED(status)) {
         e.no_return = true;
       } else {

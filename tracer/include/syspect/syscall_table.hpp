@@ -90,6 +90,10 @@ enum class RetKind : std::uint8_t {
   Octal,  // umask
 };
 
+// A syscall's identifier by name, the same on every ABI (its enumerators
+// are generated for syspect's own sources).
+enum class SysId : std::uint16_t;
+
 struct SyscallDesc {
   int nr;
   const char* name;
@@ -97,6 +101,7 @@ struct SyscallDesc {
   RetKind ret;
   std::uint8_t nargs;
   ArgDesc args[6];
+  SysId id;
 };
 
 // The whole table for one ABI, sorted by number.
