@@ -56,7 +56,7 @@ class GenTables(unittest.TestCase):
         p, out = self.run_gen()
         self.assertEqual(p.returncode, 0, p.stderr)
         names = sorted(os.listdir(out))
-        self.assertEqual(names, sorted(["syscall_tables.cpp", "xlat_tables.cpp", "xlat_families.hpp",
+        self.assertEqual(names, sorted(["syscall_tables.cpp", "syscall_ids.hpp", "xlat_tables.cpp", "xlat_families.hpp",
                                         "check_syscalls_x86_64.cpp", "check_syscalls_i386.cpp",
                                         "check_xlat.cpp"]))
 
