@@ -62,16 +62,8 @@ int run_trace(const TraceArgs& a) {
 
   SyscallFilter filter;
   for (const auto& e : a.exprs) {
-    std::string_view expr = e;
-    std::string_view set = expr;
-    if (auto eq = expr.find('='); eq != std::string_view::npos) {
-      std::string_view key = expr.substr(0, eq);
-      if (key != "trace" && key != "t")
-        fail(kExitUsage, fmt::format("-e {}: only 'trace=SET' is supported", e));
-      set = expr.substr(eq + 1);
-    }
-    auto parsed = SyscallFilter::parse(set);
-    if (!parsed) fail(kExitUsage, fmt::format("-e {}: {}", e, parsed.error()));
+    auto parsed = parse_trace_expr(e);
+    if (!parsed) fail(kExitUsage, parsed.error());
     filter = std::move(*parsed);
   }
 

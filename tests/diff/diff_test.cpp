@@ -22,6 +22,8 @@
 namespace {
 
 using namespace syspect_it;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string diff_target(const std::string& name) {
   return std::string(SYSPECT_DIFF_TARGETS_DIR) + "/" + name;
@@ -344,6 +346,112 @@ args = { pathname = { prefix = "/dev/" } }
   ProcResult cut = run_cli({"check", dir.file("pass.toml"), "--trace", dir.file("cut.jsonl")});
   EXPECT_EQ(cut.status(), 2) << describe(cut);
   EXPECT_THAT(cut.err, ::testing::ContainsRegex("cut.jsonl:[0-9]+: "));
+}
+
+// The values of variables whose names look secret never reach the file;
+// the others are kept; two runs that differ only in a secret diff empty,
+// and the file is checked as any other.
+TEST(Record, RedactsSecretLookingEnvironmentValues) {
+  TempDir dir;
+  auto record_with = [&](const std::string& name, const std::string& token,
+                         const std::vector<std::string>& options) {
+    std::string path = dir.file(name);
+    std::vector<std::string> args = {"record", "-o", path};
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"--", "/bin/sh", "-c", "exec /bin/true"});
+    SpawnOptions so;
+    so.extra_env = {"CI_JOB_TOKEN=" + token, "db_password=hunter2-" + token, "AWS_ACCESS_KEY_ID=AKIA" + token,
+                    "SYSPECT_VISIBLE=plain-value"};
+    ProcResult r = run_cli(args, 60s, so);
+    EXPECT_EQ(r.status(), 0) << describe(r);
+    return path;
+  };
+  std::string a = record_with("a.jsonl", "first-secret", {});
+  std::string b = record_with("b.jsonl", "second-secret", {});
+  std::string text = read_file(a);
+  EXPECT_THAT(text, Not(HasSubstr("first-secret")));
+  EXPECT_THAT(text, HasSubstr("CI_JOB_TOKEN=<redacted>"));
+  EXPECT_THAT(text, HasSubstr("db_password=<redacted>"));
+  EXPECT_THAT(text, HasSubstr("AWS_ACCESS_KEY_ID=<redacted>"));
+  EXPECT_THAT(text, HasSubstr("SYSPECT_VISIBLE=plain-value"));
+  EXPECT_EQ(read_jsonl(a).header.value("redacted_env", ""), "*TOKEN*,*SECRET*,*PASSWORD*,*KEY*");
+
+  ProcResult d = run_cli({"diff", a, b});
+  EXPECT_EQ(d.status(), 0) << describe(d);
+  write_file(dir.file("env.toml"), R"(version = 1
+[[expect]]
+syscall = "execve"
+args = { envp = { contains = "SYSPECT_VISIBLE=plain-value" } }
+[[forbid]]
+syscall = "execve"
+args = { envp = { contains = "first-secret" } }
+)");
+  ProcResult c = run_cli({"check", dir.file("env.toml"), "--trace", a});
+  EXPECT_EQ(c.status(), 0) << describe(c);
+
+  // none keeps everything; a list redacts just those; all redacts every value.
+  std::string none = read_file(record_with("none.jsonl", "third-secret", {"--redact-env=none"}));
+  EXPECT_THAT(none, HasSubstr("CI_JOB_TOKEN=third-secret"));
+  EXPECT_FALSE(read_jsonl(dir.file("none.jsonl")).header.contains("redacted_env"));
+  std::string listed = read_file(record_with("list.jsonl", "fourth-secret", {"--redact-env", "SYSPECT_VISIBLE"}));
+  EXPECT_THAT(listed, HasSubstr("SYSPECT_VISIBLE=<redacted>"));
+  EXPECT_THAT(listed, HasSubstr("CI_JOB_TOKEN=fourth-secret"));
+  std::string all = read_file(record_with("all.jsonl", "fifth-secret", {"--redact-env=all"}));
+  EXPECT_THAT(all, Not(HasSubstr("plain-value")));
+  EXPECT_THAT(all, Not(HasSubstr("fifth-secret")));
+  ProcResult bad = run_cli({"record", "-o", dir.file("x.jsonl"), "--redact-env", "A=B", "--", "/bin/true"});
+  EXPECT_EQ(bad.status(), 2) << describe(bad);
+  EXPECT_THAT(bad.err, HasSubstr("--redact-env A=B"));
+}
+
+// -e trace=SET keeps only those calls, says so in the header, and check
+// --trace refuses a rule about a call left out, naming the spec's line.
+TEST(Record, KeepsOnlyTheCallsAskedForAndCheckRefusesTheOthers) {
+  TempDir dir;
+  std::string full = record(dir, "full.jsonl", {diff_target("diff_random")});
+  std::string path = dir.file("kept.jsonl");
+  ProcResult r = run_cli({"record", "-o", path, "-e", "trace=openat,read", "--", diff_target("diff_random")});
+  ASSERT_EQ(r.status(), 0) << describe(r);
+  JsonTrace t = read_jsonl(path);
+  EXPECT_EQ(t.header.value("trace", ""), "openat,read");
+  std::set<std::string> names;
+  for (const json& e : t.events)
+    if (e.value("type", "") == "syscall") names.insert(e.value("name", ""));
+  EXPECT_EQ(names, (std::set<std::string>{"openat", "read"}));
+  EXPECT_LT(read_file(path).size(), read_file(full).size());
+
+  write_file(dir.file("kept.toml"), R"(version = 1
+[[expect]]
+name = "reads random bytes"
+syscall = "read"
+args = { fd = { path = "/dev/urandom" }, count = 16 }
+)");
+  ProcResult ok = run_cli({"check", dir.file("kept.toml"), "--trace", path});
+  EXPECT_EQ(ok.status(), 0) << describe(ok);
+
+  write_file(dir.file("unkept.toml"), R"(version = 1
+[[expect]]
+syscall = "openat"
+[[forbid]]
+name = "no random syscall"
+syscall = ["openat", "getrandom"]
+)");
+  ProcResult refused = run_cli({"check", dir.file("unkept.toml"), "--trace", path});
+  EXPECT_EQ(refused.status(), 2) << describe(refused);
+  EXPECT_THAT(refused.err, HasSubstr(dir.file("unkept.toml") + ":6:22: rule 'no random syscall' is about "
+                                     "getrandom calls, which " + path + " does not hold: it was recorded "
+                                     "with -e trace=openat,read"));
+  // On the whole recording the same spec is judged.
+  ProcResult judged = run_cli({"check", dir.file("unkept.toml"), "--trace", full});
+  EXPECT_EQ(judged.status(), 1) << describe(judged);
+
+  write_file(dir.file("policy.toml"), R"(version = 1
+[policy]
+allow = ["openat", "read"]
+)");
+  ProcResult policy = run_cli({"check", dir.file("policy.toml"), "--trace", path});
+  EXPECT_EQ(policy.status(), 2) << describe(policy);
+  EXPECT_THAT(policy.err, HasSubstr("the [policy] judges every call"));
 }
 
 // ---- alignment ------------------------------------------------------------
