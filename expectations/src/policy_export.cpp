@@ -167,4 +167,137 @@ std::string policy_seccomp(const SyscallUsage& u) {
   return profile.dump(2) + "\n";
 }
 
+namespace {
+
+// Where the allow array that starts at `open` (its '[') ends, and where its
+// last item ends: a small scanner of TOML values that knows strings,
+// comments and nested arrays.
+struct ArrayExtent {
+  std::size_t close = std::string::npos;     // its ']'
+  std::size_t last_end = std::string::npos;  // one past its last item; npos when empty
+  bool trailing_comma = false;               // a ',' follows the last item
+};
+
+ArrayExtent scan_array(const std::string& t, std::size_t open) {
+  ArrayExtent x;
+  int depth = 0;
+  for (std::size_t i = open; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '#') {
+      while (i < t.size() && t[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      bool triple = t.compare(i, 3, std::string(3, c)) == 0;
+      std::size_t j = i + (triple ? 3 : 1);
+      while (j < t.size()) {
+        if (c == '"' && t[j] == '\\') {
+          j += 2;
+          continue;
+        }
+        if (triple ? t.compare(j, 3, std::string(3, c)) == 0 : t[j] == c) break;
+        ++j;
+      }
+      i = j + (triple ? 2 : 0);
+      if (depth == 1) {
+        x.last_end = i + 1;
+        x.trailing_comma = false;
+      }
+      continue;
+    }
+    if (c == '[') {
+      ++depth;
+    } else if (c == ']') {
+      if (--depth == 0) {
+        x.close = i;
+        return x;
+      }
+      if (depth == 1) x.last_end = i + 1, x.trailing_comma = false;
+    } else if (c == ',' && depth == 1) {
+      x.trailing_comma = true;
+    } else if (depth == 1 && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      x.last_end = i + 1;  // a bare value (not expected in an allow list, kept whole)
+      x.trailing_comma = false;
+    }
+  }
+  return x;
+}
+
+std::size_t line_start(const std::string& t, std::uint32_t line) {
+  std::size_t at = 0;
+  for (std::uint32_t l = 1; l < line && at != std::string::npos; ++l) {
+    at = t.find('\n', at);
+    if (at != std::string::npos) ++at;
+  }
+  return at;
+}
+
+}  // namespace
+
+Result<PolicyMerge, std::string> policy_merge(const std::string& text, const Spec& spec, const SyscallUsage& u) {
+  if (!spec.policy || !spec.policy->has_allow)
+    return unexpected(std::string("it has no [policy] allow list to add to (write one with 'syspect policy TRACE...')"));
+  const PolicySpec& policy = *spec.policy;
+  PolicyMerge out;
+  std::vector<Entry> entries;
+  for (const auto& [key, n] : u.counts) {
+    const auto& [abi, name] = key;
+    const SyscallDesc* d = find_syscall(abi, name);
+    if (d == nullptr) continue;
+    SyscallEvent e;
+    e.abi = abi;
+    e.nr = d->nr;
+    e.desc = d;
+    std::string shown = abi == Abi::x86_64 ? name : fmt::format("{}:{}", abi_name(abi), name);
+    if (policy.denies(e)) {
+      out.denied.push_back(shown);
+      continue;
+    }
+    if (!policy.violates(e)) continue;
+    entries.push_back({shown, plural(n, "call")});
+  }
+  out.text = text;
+  if (entries.empty()) return out;
+
+  std::size_t ls = line_start(text, policy.allow_pos.line);
+  std::size_t open = ls == std::string::npos ? ls : text.find('[', ls + (policy.allow_pos.column - 1));
+  if (open == std::string::npos) return unexpected(std::string("cannot find the start of its allow list"));
+  ArrayExtent x = scan_array(text, open);
+  if (x.close == std::string::npos) return unexpected(std::string("cannot find the end of its allow list"));
+
+  // The items' indentation: the first item's, when it starts a line.
+  std::string indent = "  ";
+  if (std::size_t nl = text.find('\n', open); nl != std::string::npos && nl < x.close) {
+    std::size_t first = text.find_first_not_of(" \t", nl + 1);
+    if (first != std::string::npos && first < x.close && text[first] != '\n' && text[first] != ']')
+      indent = text.substr(nl + 1, first - nl - 1);
+  }
+  std::size_t width = 0;
+  for (const auto& e : entries) width = std::max(width, e.text.size() + 3);
+  std::string lines;
+  for (const auto& e : entries) {
+    std::string item = fmt::format("\"{}\",", e.text);
+    lines += fmt::format("{}{:<{}} # {}, added by syspect policy --merge\n", indent, item, width, e.comment);
+    out.added.push_back(fmt::format("{} ({})", e.text, e.comment));
+  }
+  // Before the ']': at the start of its line when it starts one, else on
+  // lines of their own before it.
+  std::size_t close_line = text.rfind('\n', x.close);
+  close_line = close_line == std::string::npos ? 0 : close_line + 1;
+  bool close_starts_line = text.find_first_not_of(" \t", close_line) == x.close;
+  std::size_t insert_at = close_starts_line ? close_line : x.close;
+  if (!close_starts_line) lines.insert(lines.begin(), '\n');
+  bool comma = x.last_end != std::string::npos && !x.trailing_comma;
+  std::size_t comma_at = comma ? x.last_end : insert_at;
+  std::string result;
+  result.reserve(text.size() + lines.size() + 1);
+  result.append(text, 0, comma_at);
+  if (comma) result.push_back(',');
+  result.append(text, comma_at, insert_at - comma_at);
+  result.append(lines);
+  result.append(text, insert_at, std::string::npos);
+  out.text = std::move(result);
+  return out;
+}
+
 }  // namespace syspect

@@ -806,6 +806,58 @@ TEST(Policy, GroupsAWholeClassAndCountsEachEntry) {
 // first call would leave) still gives an allow list: the calls any process
 // may need. An empty `allow = []` stays an error in a spec, as a misspelt or
 // forgotten list would be.
+// --merge adds what new traces did to an existing policy in place: its
+// comments, order and rules stay; the new entries come at the end of the
+// allow list, each said on stdout; the result passes the new trace; a
+// second merge adds nothing.
+TEST(Policy, MergeAddsWhatNewTracesDidInPlace) {
+  TempDir dir;
+  std::string first = record(dir, "first.jsonl", {"/bin/true"});
+  std::string second = record(dir, "second.jsonl", {diff_target("diff_random")});
+  const std::string head = "# Reviewed: keep this comment\nversion = 1\n\n[policy]\nallow = [\n  \"@file\",  # ours\n";
+  ProcResult made = run_cli({"policy", first});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  // The generated list, behind a comment and an entry of our own, and a rule after it.
+  std::string list = made.out.substr(made.out.find("allow = [\n") + 10);
+  const std::string original = head + list + "\n[[expect]]\nname = \"reads\"\nsyscall = \"read\"\n";
+  write_file(dir.file("app.toml"), original);
+  ProcResult before = run_cli({"check", dir.file("app.toml"), "--trace", second});
+  EXPECT_EQ(before.status(), 1) << describe(before);
+
+  ProcResult merged = run_cli({"policy", "--merge", dir.file("app.toml"), second});
+  ASSERT_EQ(merged.status(), 0) << describe(merged);
+  EXPECT_THAT(merged.out, HasSubstr(dir.file("app.toml") + ": added "));
+  EXPECT_THAT(merged.out, HasSubstr("\n  getrandom (1 call)\n"));
+  std::string text = read_file(dir.file("app.toml"));
+  // Everything before the end of the list is as it was, then the new entries.
+  std::size_t close = original.find("\n]\n");
+  EXPECT_EQ(text.substr(0, close + 1), original.substr(0, close + 1));
+  EXPECT_THAT(text, HasSubstr("  \"getrandom\","));
+  EXPECT_THAT(text, HasSubstr("# 1 call, added by syspect policy --merge\n"));
+  EXPECT_EQ(text.substr(text.find("\n]\n")), original.substr(close));
+  ProcResult after = run_cli({"check", dir.file("app.toml"), "--trace", second});
+  EXPECT_EQ(after.status(), 0) << describe(after);
+  ProcResult again = run_cli({"policy", "--merge", dir.file("app.toml"), first, second});
+  EXPECT_EQ(again.status(), 0) << describe(again);
+  EXPECT_THAT(again.out, HasSubstr("nothing to add"));
+  EXPECT_EQ(read_file(dir.file("app.toml")), text);
+
+  // A one-line list gets its entries on lines of their own; a call that
+  // deny names is said, not added; a file with no allow list is an error.
+  write_file(dir.file("inline.toml"), "version = 1\n[policy]\nallow = [\"@file\"] # short\ndeny = [\"getrandom\"]\n");
+  ProcResult in = run_cli({"policy", "--merge", dir.file("inline.toml"), second});
+  EXPECT_EQ(in.status(), 0) << describe(in);
+  EXPECT_THAT(in.err, HasSubstr("the traces made getrandom, which [policy] deny names: not added"));
+  EXPECT_THAT(read_file(dir.file("inline.toml")), HasSubstr("allow = [\"@file\",\n  \"arch_prctl\","));
+  ProcResult judged = run_cli({"check", dir.file("inline.toml"), "--trace", second});
+  EXPECT_EQ(judged.status(), 1) << describe(judged);
+  EXPECT_THAT(judged.err, HasSubstr("getrandom"));
+  write_file(dir.file("none.toml"), "version = 1\n[[expect]]\nsyscall = \"read\"\n");
+  ProcResult none = run_cli({"policy", "--merge", dir.file("none.toml"), second});
+  EXPECT_EQ(none.status(), 2) << describe(none);
+  EXPECT_THAT(none.err, HasSubstr("has no [policy] allow list"));
+}
+
 TEST(Policy, OfATraceWithoutSyscallsIsASpecCheckReads) {
   TempDir dir;
   std::string empty = dir.file("empty.jsonl");

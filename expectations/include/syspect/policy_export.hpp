@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "syspect/result.hpp"
+#include "syspect/spec.hpp"
 #include "syspect/syscall_table.hpp"
 #include "syspect/trace.hpp"
 
@@ -46,5 +48,16 @@ std::string policy_toml(const SyscallUsage& usage);
 // fails with EPERM except those seen and the always-allowed ones; only the
 // architectures seen are listed.
 std::string policy_seccomp(const SyscallUsage& usage);
+
+// `syspect policy --merge`: the calls of `usage` that the [policy] of
+// `spec` (parsed from `text`) does not allow, added to the end of its allow
+// list in `text`, each on a line of its own with a comment; everything else
+// in the text (comments, order, layout) is kept as it was.
+struct PolicyMerge {
+  std::string text;                // the new file
+  std::vector<std::string> added;  // "getrandom (1 call)", in the order added
+  std::vector<std::string> denied;  // calls the traces made that `deny` names: not added
+};
+Result<PolicyMerge, std::string> policy_merge(const std::string& text, const Spec& spec, const SyscallUsage& usage);
 
 }  // namespace syspect
