@@ -72,6 +72,9 @@ CLI::App* add_policy_command(CLI::App& app, PolicyArgs& a) {
                 "seccomp: an OCI/Docker seccomp profile")
       ->check(CLI::IsMember({"toml", "seccomp"}));
   p->add_option("-o,--output", a.output, "Write to FILE instead of stdout");
+  p->add_flag("--paths", a.paths,
+              "Also forbid opening a path, or running a program, that the traces did not (globs "
+              "DIR/** where many paths under DIR were opened)");
   p->add_option("--merge", a.merge,
                 "Add what the traces did to the [policy] allow list of this expectation file, in "
                 "place, keeping its comments and order; print what was added");
@@ -89,8 +92,11 @@ int run_policy(const PolicyArgs& a) {
     if (!loaded) return fail(loaded.error().format());
     usage.add(loaded->trace, path);
   }
+  if (a.paths && (a.format != "toml" || !a.merge.empty()))
+    return fail("--paths writes rules of an expectation file: it takes no --format seccomp or --merge");
   if (!a.merge.empty()) return merge_into(a, usage);
   std::string text = a.format == "seccomp" ? policy_seccomp(usage) : policy_toml(usage);
+  if (a.paths) text += policy_paths_toml(usage);
   auto opened = Output::open(a.output, Replace::Whole, stdout);
   if (!opened) return fail(opened.error());
   Output& output = *opened.value();

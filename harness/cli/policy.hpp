@@ -14,6 +14,7 @@ struct PolicyArgs {
   std::string format = "toml";
   std::string output;
   std::string merge;  // --merge EXISTING.toml
+  bool paths = false;  // --paths
 };
 
 // Registers the subcommand on `app`; `args` receives its options.

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -856,6 +857,49 @@ TEST(Policy, MergeAddsWhatNewTracesDidInPlace) {
   ProcResult none = run_cli({"policy", "--merge", dir.file("none.toml"), second});
   EXPECT_EQ(none.status(), 2) << describe(none);
   EXPECT_THAT(none.err, HasSubstr("has no [policy] allow list"));
+}
+
+// --paths: rules that forbid opening a path, or running a program, the
+// recordings did not; a directory where many paths were opened becomes
+// DIR/**, a lone path stays itself. The run passes its own policy; a run
+// that opens a new file under DIR passes, one that opens another fails.
+TEST(Policy, PathsForbidWhatTheRecordingsDidNotOpen) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("data/many"));
+  std::filesystem::create_directories(dir.file("data/few"));
+  for (const char* f : {"a", "b", "c", "d", "e"}) write_file(dir.file(std::string("data/many/") + f), "x");
+  write_file(dir.file("data/few/one"), "x");
+  write_file(dir.file("data/few/other"), "x");
+  write_file(dir.file("data/many/new"), "x");
+  const std::string many = dir.file("data/many/");
+  auto opens = [&](const std::string& name, const std::string& extra) {
+    return record(dir, name, {"/bin/sh", "-c", "for f in a b c d e; do : < " + many + "$f; done; : < " +
+                                                   dir.file("data/few/one") + extra});
+  };
+  std::string first = opens("first.jsonl", "");
+  ProcResult made = run_cli({"policy", "--paths", "-o", dir.file("app.toml"), first});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  std::string text = read_file(dir.file("app.toml"));
+  EXPECT_THAT(text, HasSubstr("name = \"opens only the paths the recordings opened\""));
+  EXPECT_THAT(text, HasSubstr("[forbid.args.pathname.not]\nglob = [\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\"" + dir.file("data/many") + "/\\*\\*\", +# 5 opens of 5 paths\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\"" + dir.file("data/few/one") + "\", +# 1 open\n"));
+  EXPECT_THAT(text, HasSubstr("name = \"runs only the programs the recordings ran\""));
+  EXPECT_THAT(text, HasSubstr("\"/bin/sh\","));
+  ProcResult same = run_cli({"check", dir.file("app.toml"), "--trace", first});
+  EXPECT_EQ(same.status(), 0) << describe(same);
+
+  std::string inside = opens("inside.jsonl", "; : < " + many + "new");
+  ProcResult covered = run_cli({"check", dir.file("app.toml"), "--trace", inside});
+  EXPECT_EQ(covered.status(), 0) << describe(covered);
+  std::string outside = opens("outside.jsonl", "; : < " + dir.file("data/few/other"));
+  ProcResult refused = run_cli({"check", dir.file("app.toml"), "--trace", outside});
+  EXPECT_EQ(refused.status(), 1) << describe(refused);
+  EXPECT_THAT(refused.err, HasSubstr("FAIL opens only the paths the recordings opened"));
+  EXPECT_THAT(refused.err, HasSubstr(dir.file("data/few/other")));
+
+  ProcResult seccomp = run_cli({"policy", "--paths", "--format", "seccomp", first});
+  EXPECT_EQ(seccomp.status(), 2) << describe(seccomp);
 }
 
 TEST(Policy, OfATraceWithoutSyscallsIsASpecCheckReads) {

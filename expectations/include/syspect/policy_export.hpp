@@ -22,6 +22,10 @@ struct SyscallUsage {
   std::map<std::pair<Abi, std::string>, std::uint64_t> counts;  // (abi, name) → calls
   std::map<std::string, std::uint64_t> unknown;  // calls by number only: "syscall_0x3e8"
   std::vector<std::string> sources;  // "t.jsonl: ./app --once", for the file's comment
+  // The pathname of every open, openat, openat2 and creat, and of every
+  // execve and execveat, with how often (for --paths).
+  std::map<std::string, std::uint64_t> opened;
+  std::map<std::string, std::uint64_t> executed;
 
   void add(const Trace& trace, const std::string& source);
 };
@@ -43,6 +47,15 @@ std::span<const AlwaysAllowed> always_allowed();
 // every syscall of the class was used, names otherwise, each with a comment
 // saying how often it was seen; then the always-allowed calls not seen.
 std::string policy_toml(const SyscallUsage& usage);
+
+// `--paths`: two [[forbid]] rules, after the policy: no open of a path, and
+// no exec of a program, outside what the traces opened and ran. Each is a
+// list of globs (`{ not = { glob = [...] } }`): a path as it was given, or
+// DIR/** for a directory that holds at least `min_files` of the paths (or
+// directories leading to them) directly, and a directory three levels down
+// or more that holds two such directories (/usr/lib/python3.11/** rather
+// than each of its packages); never / or a directory one level down (/usr).
+std::string policy_paths_toml(const SyscallUsage& usage, std::size_t min_files = 4);
 
 // An OCI runtime seccomp profile (as Docker and runc read it): every call
 // fails with EPERM except those seen and the always-allowed ones; only the
