@@ -162,6 +162,9 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
               "Also install a seccomp filter that kills the target at any i386 or x32 call "
               "the [policy] does not allow (fails closed without the tracer)");
   c->footer(
+      "Examples: syspect check app.toml -- ./app --once   (the command goes after SPEC and\n"
+      "          the options, or after '--'; without one, [run] command is run)\n"
+      "          syspect check app.toml --trace run.jsonl\n"
       "Exit status: 0 every rule held; 1 some rule failed, or the checked run did not end\n"
       "on its own; 2 bad usage or a bad spec; 3 the target could not be traced, or the\n"
       "report could not be written; 130/143/129 SIGINT/SIGTERM/SIGHUP stopped syspect\n"

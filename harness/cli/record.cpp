@@ -46,7 +46,8 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
                 "*TOKEN*,*SECRET*,*PASSWORD*,*KEY*)");
   r->add_option("command", a.command, "The command to run (after the options, or after --)");
   r->footer(
-      "Example: syspect record -o ls.jsonl -e trace=@file -- ls /tmp\n"
+      "Example: syspect record -o ls.jsonl -e trace=@file -- ls /tmp   (the command goes\n"
+      "after the options, or after '--')\n"
       "The file can be checked (syspect check SPEC --trace FILE), compared (syspect diff)\n"
       "and turned into a policy (syspect policy). It is put in place whole when the run\n"
       "ends; a run that fails leaves an earlier FILE as it was. Exit status: the command's\n"
