@@ -83,9 +83,18 @@ void SyscallUsage::add(const Trace& trace, const std::string& source) {
     if (e == nullptr) continue;
     if (e->desc == nullptr) {
       ++unknown[e->name()];
-    } else {
-      ++counts[{e->abi, e->desc->name}];
+      continue;
     }
+    ++counts[{e->abi, e->desc->name}];
+    std::string_view name = e->desc->name;
+    bool opens = name == "open" || name == "openat" || name == "openat2" || name == "creat";
+    bool execs = name == "execve" || name == "execveat";
+    if (!opens && !execs) continue;
+    int i = find_arg(*e->desc, "pathname");
+    if (i < 0 || i >= e->nargs) continue;
+    const ArgValue& v = e->args[static_cast<std::size_t>(i)];
+    if (v.form != ArgValue::Form::String || v.truncated) continue;
+    ++(opens ? opened : executed)[v.bytes];
   }
 }
 
@@ -165,6 +174,279 @@ std::string policy_seccomp(const SyscallUsage& u) {
     profile["syscalls"].push_back(extra);
   }
   return profile.dump(2) + "\n";
+}
+
+namespace {
+
+// Where the allow array that starts at `open` (its '[') ends, and where its
+// last item ends: a small scanner of TOML values that knows strings,
+// comments and nested arrays.
+struct ArrayExtent {
+  std::size_t close = std::string::npos;     // its ']'
+  std::size_t last_end = std::string::npos;  // one past its last item; npos when empty
+  bool trailing_comma = false;               // a ',' follows the last item
+};
+
+ArrayExtent scan_array(const std::string& t, std::size_t open) {
+  ArrayExtent x;
+  int depth = 0;
+  for (std::size_t i = open; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '#') {
+      while (i < t.size() && t[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      bool triple = t.compare(i, 3, std::string(3, c)) == 0;
+      std::size_t j = i + (triple ? 3 : 1);
+      while (j < t.size()) {
+        if (c == '"' && t[j] == '\\') {
+          j += 2;
+          continue;
+        }
+        if (triple ? t.compare(j, 3, std::string(3, c)) == 0 : t[j] == c) break;
+        ++j;
+      }
+      i = j + (triple ? 2 : 0);
+      if (depth == 1) {
+        x.last_end = i + 1;
+        x.trailing_comma = false;
+      }
+      continue;
+    }
+    if (c == '[') {
+      ++depth;
+    } else if (c == ']') {
+      if (--depth == 0) {
+        x.close = i;
+        return x;
+      }
+      if (depth == 1) x.last_end = i + 1, x.trailing_comma = false;
+    } else if (c == ',' && depth == 1) {
+      x.trailing_comma = true;
+    } else if (depth == 1 && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      x.last_end = i + 1;  // a bare value (not expected in an allow list, kept whole)
+      x.trailing_comma = false;
+    }
+  }
+  return x;
+}
+
+std::size_t line_start(const std::string& t, std::uint32_t line) {
+  std::size_t at = 0;
+  for (std::uint32_t l = 1; l < line && at != std::string::npos; ++l) {
+    at = t.find('\n', at);
+    if (at != std::string::npos) ++at;
+  }
+  return at;
+}
+
+}  // namespace
+
+Result<PolicyMerge, std::string> policy_merge(const std::string& text, const Spec& spec, const SyscallUsage& u) {
+  if (!spec.policy || !spec.policy->has_allow)
+    return unexpected(std::string("it has no [policy] allow list to add to (write one with 'syspect policy TRACE...')"));
+  const PolicySpec& policy = *spec.policy;
+  PolicyMerge out;
+  std::vector<Entry> entries;
+  for (const auto& [key, n] : u.counts) {
+    const auto& [abi, name] = key;
+    const SyscallDesc* d = find_syscall(abi, name);
+    if (d == nullptr) continue;
+    SyscallEvent e;
+    e.abi = abi;
+    e.nr = d->nr;
+    e.desc = d;
+    std::string shown = abi == Abi::x86_64 ? name : fmt::format("{}:{}", abi_name(abi), name);
+    if (policy.denies(e)) {
+      out.denied.push_back(shown);
+      continue;
+    }
+    if (!policy.violates(e)) continue;
+    entries.push_back({shown, plural(n, "call")});
+  }
+  out.text = text;
+  if (entries.empty()) return out;
+
+  std::size_t ls = line_start(text, policy.allow_pos.line);
+  std::size_t open = ls == std::string::npos ? ls : text.find('[', ls + (policy.allow_pos.column - 1));
+  if (open == std::string::npos) return unexpected(std::string("cannot find the start of its allow list"));
+  ArrayExtent x = scan_array(text, open);
+  if (x.close == std::string::npos) return unexpected(std::string("cannot find the end of its allow list"));
+
+  // The items' indentation: the first item's, when it starts a line.
+  std::string indent = "  ";
+  if (std::size_t nl = text.find('\n', open); nl != std::string::npos && nl < x.close) {
+    std::size_t first = text.find_first_not_of(" \t", nl + 1);
+    if (first != std::string::npos && first < x.close && text[first] != '\n' && text[first] != ']')
+      indent = text.substr(nl + 1, first - nl - 1);
+  }
+  std::size_t width = 0;
+  for (const auto& e : entries) width = std::max(width, e.text.size() + 3);
+  std::string lines;
+  for (const auto& e : entries) {
+    std::string item = fmt::format("\"{}\",", e.text);
+    lines += fmt::format("{}{:<{}} # {}, added by syspect policy --merge\n", indent, item, width, e.comment);
+    out.added.push_back(fmt::format("{} ({})", e.text, e.comment));
+  }
+  // Before the ']': at the start of its line when it starts one, else on
+  // lines of their own before it.
+  std::size_t close_line = text.rfind('\n', x.close);
+  close_line = close_line == std::string::npos ? 0 : close_line + 1;
+  bool close_starts_line = text.find_first_not_of(" \t", close_line) == x.close;
+  std::size_t insert_at = close_starts_line ? close_line : x.close;
+  if (!close_starts_line) lines.insert(lines.begin(), '\n');
+  bool comma = x.last_end != std::string::npos && !x.trailing_comma;
+  std::size_t comma_at = comma ? x.last_end : insert_at;
+  std::string result;
+  result.reserve(text.size() + lines.size() + 1);
+  result.append(text, 0, comma_at);
+  if (comma) result.push_back(',');
+  result.append(text, comma_at, insert_at - comma_at);
+  result.append(lines);
+  result.append(text, insert_at, std::string::npos);
+  out.text = std::move(result);
+  return out;
+}
+
+namespace {
+
+// A TOML basic string.
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\u{:04X}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+// A path as a glob that matches only itself.
+std::string glob_literal(std::string_view path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::size_t depth_of(std::string_view dir) {
+  return static_cast<std::size_t>(std::count(dir.begin(), dir.end(), '/'));
+}
+
+std::string parent_of(std::string_view path) {
+  std::size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos || slash == 0) return "/";
+  return std::string(path.substr(0, slash));
+}
+
+bool under(std::string_view path, std::string_view dir) {
+  return path.size() > dir.size() + 1 && path.starts_with(dir) && path[dir.size()] == '/';
+}
+
+struct PathEntry {
+  std::string glob;
+  std::uint64_t calls = 0;
+  std::size_t files = 0;
+  bool is_dir = false;
+};
+
+// The paths as globs: see policy_paths_toml().
+std::vector<PathEntry> generalise(const std::map<std::string, std::uint64_t>& paths, std::size_t min_files) {
+  // The entries (files or directories) through which each directory holds
+  // an opened path.
+  std::map<std::string, std::set<std::string>> entries;
+  for (const auto& [p, n] : paths) {
+    if (p.empty() || p[0] != '/') continue;
+    for (std::string child = p, d = parent_of(p); child != "/"; child = d, d = parent_of(d))
+      entries[d].insert(child);
+  }
+  // The deepest directory, two levels down or more, with enough entries.
+  std::set<std::string> dirs;
+  for (const auto& [p, n] : paths) {
+    if (p.empty() || p[0] != '/') continue;
+    for (std::string d = parent_of(p); depth_of(d) >= 2; d = parent_of(d))
+      if (entries[d].size() >= min_files) {
+        dirs.insert(d);
+        break;
+      }
+  }
+  // A directory three levels down or more that holds two of them stands for both.
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::map<std::string, std::size_t> children;
+    for (const auto& d : dirs)
+      if (depth_of(parent_of(d)) >= 3) ++children[parent_of(d)];
+    for (const auto& [parent, n] : children)
+      if (n >= 2) {
+        dirs.insert(parent);
+        changed = true;
+      }
+    for (auto it = dirs.begin(); it != dirs.end();) {
+      bool covered = false;
+      for (const auto& other : dirs) covered = covered || under(*it, other);
+      it = covered ? dirs.erase(it) : std::next(it);
+    }
+  }
+  std::vector<PathEntry> out;
+  std::map<std::string, PathEntry> globbed;
+  for (const auto& [p, n] : paths) {
+    const std::string* dir = nullptr;
+    for (const auto& d : dirs)
+      if (under(p, d)) dir = &d;
+    if (dir == nullptr) {
+      out.push_back({glob_literal(p), n, 1, false});
+      continue;
+    }
+    PathEntry& e = globbed[*dir];
+    e.glob = glob_literal(*dir) + "/**";
+    e.calls += n;
+    ++e.files;
+    e.is_dir = true;
+  }
+  for (auto& [d, e] : globbed) out.push_back(std::move(e));
+  std::sort(out.begin(), out.end(), [](const PathEntry& a, const PathEntry& b) { return a.glob < b.glob; });
+  return out;
+}
+
+std::string forbid_outside(const std::map<std::string, std::uint64_t>& paths, std::size_t min_files,
+                           const char* name, const char* syscalls, const char* verb) {
+  std::vector<PathEntry> entries = generalise(paths, min_files);
+  std::size_t width = 0;
+  for (const auto& e : entries) width = std::max(width, toml_string(e.glob).size() + 1);
+  std::string out = fmt::format("\n[[forbid]]\nname = {}\nsyscall = {}\n[forbid.args.pathname.not]\nglob = [\n",
+                                toml_string(name), syscalls);
+  for (const auto& e : entries) {
+    std::string item = toml_string(e.glob);
+    item += ',';
+    std::string comment = plural(e.calls, verb);
+    if (e.is_dir) comment += fmt::format(" of {}", plural(e.files, "path"));
+    out += fmt::format("  {:<{}} # {}\n", item, width, comment);
+  }
+  return out + "]\n";
+}
+
+}  // namespace
+
+std::string policy_paths_toml(const SyscallUsage& u, std::size_t min_files) {
+  std::string out =
+      "\n# Paths (syspect policy --paths): a run that opens a path, or runs a program, that\n"
+      "# these traces did not fails the rules below. DIR/** stands for a directory under\n"
+      "# which many paths were opened; a relative path is matched as it was written.\n";
+  if (!u.opened.empty())
+    out += forbid_outside(u.opened, min_files, "opens only the paths the recordings opened",
+                          "[\"open\", \"openat\", \"openat2\", \"creat\"]", "open");
+  if (!u.executed.empty())
+    out += forbid_outside(u.executed, min_files, "runs only the programs the recordings ran",
+                          "[\"execve\", \"execveat\"]", "exec");
+  return out;
 }
 
 }  // namespace syspect

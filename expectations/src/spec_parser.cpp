@@ -881,9 +881,29 @@ class Parser {
   }
 
   ValueMatcherPtr string_op(const toml::node& n, StrOp op, std::string_view key, Diagnostics& dg) {
+    // An array: any of its strings ({ glob = ["/etc/hosts", "/usr/lib/**"] }).
+    if (const toml::array* a = n.as_array()) {
+      if (a->empty()) {
+        dg.error(pos_of(n), fmt::format("'{}' is an empty list: give at least one string", key));
+        return nullptr;
+      }
+      std::vector<ValueMatcherPtr> any;
+      bool ok = true;
+      for (const toml::node& el : *a) {
+        if (el.is_array()) {
+          dg.error(pos_of(el), fmt::format("'{}' takes strings, not {}", key, type_name(el)));
+          ok = false;
+          continue;
+        }
+        ValueMatcherPtr m = string_op(el, op, key, dg);
+        if (!m) ok = false;
+        else any.push_back(std::move(m));
+      }
+      return ok ? matchers::any_of(std::move(any)) : nullptr;
+    }
     auto s = n.value<std::string>();
     if (!n.is_string()) {
-      dg.error(pos_of(n), fmt::format("'{}' takes a string, not {}", key, type_name(n)));
+      dg.error(pos_of(n), fmt::format("'{}' takes a string or a list of strings, not {}", key, type_name(n)));
       return nullptr;
     }
     if (op == StrOp::Glob) {

@@ -1,5 +1,7 @@
 #include "syspect/value_matcher.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "syspect/format.hpp"
@@ -266,6 +268,47 @@ class NotMatcher final : public ValueMatcher {
   ValueMatcherPtr inner_;
 };
 
+class AnyMatcher final : public ValueMatcher {
+ public:
+  explicit AnyMatcher(std::vector<ValueMatcherPtr> parts) : parts_(std::move(parts)) {}
+  bool matches(const ArgValue& v, const MatchContext& ctx) const override {
+    return judge(v, ctx) == Judgement::Yes;
+  }
+  Judgement judge(const ArgValue& v, const MatchContext& ctx) const override {
+    Judgement any = Judgement::No;
+    for (const auto& p : parts_) {
+      Judgement j = p->judge(v, ctx);
+      if (j == Judgement::Yes) return j;
+      if (j == Judgement::Undecided) any = j;
+    }
+    return any;
+  }
+  // The first few, then how many more: a path list may hold hundreds.
+  std::string describe() const override {
+    constexpr std::size_t kShown = 4;
+    std::string s;
+    for (std::size_t i = 0; i < parts_.size() && i < kShown; ++i) {
+      if (i) s += " or ";
+      s += parts_[i]->describe();
+    }
+    if (parts_.size() > kShown) s += fmt::format(" or one of {} more", parts_.size() - kShown);
+    return s;
+  }
+  bool uses_fd_path() const override {
+    for (const auto& p : parts_)
+      if (p->uses_fd_path()) return true;
+    return false;
+  }
+  unsigned likeness(const ArgValue& v) const override {
+    unsigned best = 0;
+    for (const auto& p : parts_) best = std::max(best, p->likeness(v));
+    return best;
+  }
+
+ private:
+  std::vector<ValueMatcherPtr> parts_;
+};
+
 class AllMatcher final : public ValueMatcher {
  public:
   explicit AllMatcher(std::vector<ValueMatcherPtr> parts) : parts_(std::move(parts)) {}
@@ -369,6 +412,11 @@ ValueMatcherPtr field(std::string name, ValueMatcherPtr number, ValueMatcherPtr 
 ValueMatcherPtr all_of(std::vector<ValueMatcherPtr> parts) {
   if (parts.size() == 1) return parts.front();
   return std::make_shared<AllMatcher>(std::move(parts));
+}
+
+ValueMatcherPtr any_of(std::vector<ValueMatcherPtr> parts) {
+  if (parts.size() == 1) return parts.front();
+  return std::make_shared<AnyMatcher>(std::move(parts));
 }
 
 }  // namespace syspect::matchers

@@ -16,6 +16,7 @@
 
 #include "output.hpp"
 #include "syspect/checker.hpp"
+#include "syspect/filter.hpp"
 #include "syspect/report.hpp"
 #include "syspect/spec_parser.hpp"
 #include "syspect/trace_file.hpp"
@@ -80,6 +81,69 @@ bool colour_for(std::FILE* f) {
   return ::isatty(::fileno(f)) != 0;
 }
 
+// A call of `abi` numbered `nr`, as the filter of a recording sees it.
+bool kept_call(const SyscallFilter& filter, Abi abi, const SyscallDesc& d) {
+  SyscallEvent e;
+  e.abi = abi;
+  e.nr = d.nr;
+  e.desc = &d;
+  return filter.matches(e);
+}
+
+// The first syscall that `item` names and the recording did not keep.
+const SyscallDesc* unkept(const SyscallFilter& filter, const SelectorItem& item) {
+  if (item.nr >= 0) {
+    const SyscallDesc* d = lookup_syscall(item.abi, item.nr);
+    return d != nullptr && !kept_call(filter, item.abi, *d) ? d : nullptr;
+  }
+  for (const SyscallDesc& d : syscall_table(item.abi))
+    if ((d.classes & item.classes) != 0 && !kept_call(filter, item.abi, d)) return &d;
+  return nullptr;
+}
+
+// A trace recorded with `-e trace=SET` cannot judge a rule about a call it
+// did not keep (an [[expect]] would fail, a [[forbid]] pass, for want of
+// the calls): the first such rule, as "SPEC:LINE:COL: ...".
+std::optional<std::string> rule_about_unkept_calls(const Spec& spec, const std::string& spec_path,
+                                                   const RecordedTrace& recorded, const std::string& trace_path) {
+  if (recorded.kept.empty()) return std::nullopt;
+  auto filter = SyscallFilter::parse(recorded.kept);
+  if (!filter) return fmt::format("{}: its header's \"trace\" set is not valid: {}", trace_path, filter.error());
+  auto refuse = [&](const SourcePos& pos, const std::string& what) {
+    return fmt::format("{}:{}:{}: {}: it was recorded with -e trace={}. Record it again keeping them, "
+                       "or check it without this rule",
+                       spec_path, pos.line, pos.column, what, recorded.kept);
+  };
+  for (const Rule& r : spec.rules) {
+    std::vector<const CallPattern*> patterns;
+    if (r.kind == RuleKind::Sequence) {
+      for (const CallPattern& p : r.steps) patterns.push_back(&p);
+    } else if (r.kind == RuleKind::Expect || r.kind == RuleKind::Forbid) {
+      patterns.push_back(&r.pattern);
+    }
+    for (const CallPattern* p : patterns)
+      for (const SelectorItem& item : p->selector.items)
+        if (const SyscallDesc* d = unkept(*filter, item))
+          return refuse(item.pos, fmt::format("rule '{}' is about {} calls, which {} does not hold",
+                                          r.name, d->name, trace_path));
+  }
+  if (spec.policy) {
+    // Every call the recording left out would have to be allowed.
+    for (Abi abi : {Abi::x86_64, Abi::i386})
+      for (const SyscallDesc& d : syscall_table(abi)) {
+        SyscallEvent e;
+        e.abi = abi;
+        e.nr = d.nr;
+        e.desc = &d;
+        if (!filter->matches(e) && spec.policy->violates(e))
+          return refuse(spec.policy->pos,
+                        fmt::format("the [policy] judges every call, and {} does not hold the {} calls",
+                                    trace_path, d.name));
+      }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
@@ -98,6 +162,9 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
               "Also install a seccomp filter that kills the target at any i386 or x32 call "
               "the [policy] does not allow (fails closed without the tracer)");
   c->footer(
+      "Examples: syspect check app.toml -- ./app --once   (the command goes after SPEC and\n"
+      "          the options, or after '--'; without one, [run] command is run)\n"
+      "          syspect check app.toml --trace run.jsonl\n"
       "Exit status: 0 every rule held; 1 some rule failed, or the checked run did not end\n"
       "on its own; 2 bad usage or a bad spec; 3 the target could not be traced, or the\n"
       "report could not be written; 130/143/129 SIGINT/SIGTERM/SIGHUP stopped syspect\n"
@@ -121,6 +188,7 @@ int run_check(const CheckArgs& a) {
     auto r = load_trace(a.trace);
     if (!r) return usage_error(r.error().format());
     recorded = std::move(*r);
+    if (auto why = rule_about_unkept_calls(spec, a.spec, *recorded, a.trace)) return usage_error(*why);
   }
 
   std::vector<std::string> argv = recorded ? recorded->trace.command() : a.command;

@@ -75,6 +75,8 @@ CLI::App* add_diff_command(CLI::App& app, DiffArgs& a) {
              "Compare futex calls too (left out by default: they depend on timing)");
   d->add_option("--timeout", a.timeout, "With a command: kill it after DURATION");
   d->footer(
+      "Examples: syspect diff v1.jsonl v2.jsonl\n"
+      "          syspect diff v1.jsonl -- ./app --once   (the command goes after '--')\n"
       "Before comparing, pids and tids are named by their place in the process tree,\n"
       "addresses become 0xADDR, time() results and random bytes (getrandom, /dev/urandom)\n"
       "are replaced, and futex calls are left out. Exit status: 0 the traces match;\n"

@@ -62,16 +62,8 @@ int run_trace(const TraceArgs& a) {
 
   SyscallFilter filter;
   for (const auto& e : a.exprs) {
-    std::string_view expr = e;
-    std::string_view set = expr;
-    if (auto eq = expr.find('='); eq != std::string_view::npos) {
-      std::string_view key = expr.substr(0, eq);
-      if (key != "trace" && key != "t")
-        fail(kExitUsage, fmt::format("-e {}: only 'trace=SET' is supported", e));
-      set = expr.substr(eq + 1);
-    }
-    auto parsed = SyscallFilter::parse(set);
-    if (!parsed) fail(kExitUsage, fmt::format("-e {}: {}", e, parsed.error()));
+    auto parsed = parse_trace_expr(e);
+    if (!parsed) fail(kExitUsage, parsed.error());
     filter = std::move(*parsed);
   }
 
@@ -193,6 +185,7 @@ CommandSplit command_start(const CLI::App& sub, int argc, char** argv, int from,
 int main(int argc, char** argv) {
   CLI::App app{"syspect: syscall assertions for tests, on Linux x86_64"};
   app.require_subcommand(1);
+  app.footer("'syspect COMMAND --help' shows a command's options and an example.");
   app.set_version_flag("--version", "syspect 0.1.0");
 
   TraceArgs ta;
@@ -226,6 +219,9 @@ int main(int argc, char** argv) {
                     "verbose (numbers and names)")
       ->check(CLI::IsMember({"abbrev", "raw", "verbose"}));
   trace->footer(
+      "Examples: syspect trace -e trace=@file -- ls /tmp   (the command goes after the\n"
+      "          options, or after '--')\n"
+      "          syspect trace -p 1234 -o app.trace\n"
       "Exit status: the command's own (128+N when killed by signal N); 2 for bad usage;\n"
       "124 on --timeout; 125 when it cannot be traced, or the trace cannot be written;\n"
       "126 not executable; 127 not found; 130/143/129 when SIGINT/SIGTERM/SIGHUP stopped\n"

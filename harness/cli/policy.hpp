@@ -1,5 +1,6 @@
 #pragma once
 // `syspect policy TRACE.jsonl [MORE.jsonl...] [--format toml|seccomp] [-o FILE]`
+// `syspect policy --merge EXISTING.toml TRACE.jsonl [MORE.jsonl...]`
 
 #include <string>
 #include <vector>
@@ -12,6 +13,8 @@ struct PolicyArgs {
   std::vector<std::string> traces;
   std::string format = "toml";
   std::string output;
+  std::string merge;  // --merge EXISTING.toml
+  bool paths = false;  // --paths
 };
 
 // Registers the subcommand on `app`; `args` receives its options.

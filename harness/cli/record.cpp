@@ -11,7 +11,9 @@
 
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "redact.hpp"
 #include "syspect/duration.hpp"
+#include "syspect/filter.hpp"
 #include "syspect/sinks.hpp"
 #include "syspect/tracer.hpp"
 #include "tracing.hpp"
@@ -33,8 +35,19 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
                 "Show at most N bytes of each string in the saved text, and keep at least that much of each value (default 32; 4096 are always kept)")
       ->check(CLI::NonNegativeNumber);
   r->add_option("--timeout", a.timeout, "Kill the whole traced tree after DURATION (10s, 500ms, 2m)");
+  r->add_option("-e", a.exprs,
+                 "Keep only some calls: trace=SET (names, !name, @class); the file's header says "
+                 "which, and 'check --trace' refuses rules about the others")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  r->add_option("--redact-env", a.redact_env,
+                "Replace the values of these environment variables in execve's envp with <redacted>: "
+                "all, none, or names and globs separated by commas, any case (default: "
+                "*TOKEN*,*SECRET*,*PASSWORD*,*KEY*)");
   r->add_option("command", a.command, "The command to run (after the options, or after --)");
   r->footer(
+      "Example: syspect record -o ls.jsonl -e trace=@file -- ls /tmp   (the command goes\n"
+      "after the options, or after '--')\n"
       "The file can be checked (syspect check SPEC --trace FILE), compared (syspect diff)\n"
       "and turned into a policy (syspect policy). It is put in place whole when the run\n"
       "ends; a run that fails leaves an earlier FILE as it was. Exit status: the command's\n"
@@ -62,6 +75,20 @@ int run_record(const RecordArgs& a) {
   // Written beside the file and renamed over it once whole: a run that
   // cannot start, or cannot be saved, leaves any earlier recording as it
   // was, and a reader never sees half of one.
+  SyscallFilter filter;
+  std::string kept;
+  for (const auto& e : a.exprs) {
+    auto parsed = parse_trace_expr(e);
+    if (!parsed) return fail(kExitUsage, parsed.error());
+    filter = std::move(*parsed);
+    kept = e.substr(e.find('=') == std::string::npos ? 0 : e.find('=') + 1);
+  }
+  auto redaction = EnvRedaction::parse(a.redact_env);
+  if (!redaction) return fail(kExitUsage, redaction.error());
+  std::vector<std::pair<std::string, std::string>> header;
+  if (!filter.selects_all()) header.emplace_back("trace", kept);
+  if (!redaction->none()) header.emplace_back("redacted_env", redaction->description());
+
   auto opened = Output::open(a.output, Replace::Whole, stdout);
   if (!opened) return fail(kExitUsage, opened.error());
   Output& output = *opened.value();
@@ -69,9 +96,11 @@ int run_record(const RecordArgs& a) {
 
   FormatOptions fmt_options;
   fmt_options.string_limit = a.string_limit;
-  JsonlSink sink(output.stream(), a.command, fmt_options);
+  JsonlSink sink(output.stream(), a.command, fmt_options, header);
+  RedactingSink redacting(std::move(*redaction), sink);
+  FilteringSink filtered(filter, &redacting);
   Tracer tracer(options);
-  tracer.add_sink(&sink);
+  tracer.add_sink(filter.selects_all() ? static_cast<Sink*>(&redacting) : &filtered);
   StopOnSignals stop_on_signals(tracer);
   auto result = tracer.run(a.command);
   // A header alone is not a trace: nothing is put in place.

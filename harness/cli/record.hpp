@@ -1,5 +1,5 @@
 #pragma once
-// `syspect record -o TRACE.jsonl [-s N] [--timeout D] -- CMD [ARGS...]`
+// `syspect record -o TRACE.jsonl [-s N] [--timeout D] [-e trace=SET] [--redact-env WHICH] -- CMD [ARGS...]`
 
 #include <cstddef>
 #include <string>
@@ -13,6 +13,8 @@ struct RecordArgs {
   std::string output;
   std::size_t string_limit = 32;
   std::string timeout;
+  std::vector<std::string> exprs;  // -e trace=SET
+  std::string redact_env = "*TOKEN*,*SECRET*,*PASSWORD*,*KEY*";
   std::vector<std::string> command;
 };
 

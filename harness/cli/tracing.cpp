@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -57,6 +58,19 @@ int exit_code_for_interrupt(const TraceResult& r) {
 std::string describe_interrupt(const TraceResult& r) {
   return r.interrupt_signal != 0 ? fmt::format("interrupted by {}", signal_name(r.interrupt_signal))
                                  : std::string("interrupted");
+}
+
+Result<SyscallFilter, std::string> parse_trace_expr(const std::string& e) {
+  std::string_view expr = e;
+  std::string_view set = expr;
+  if (auto eq = expr.find('='); eq != std::string_view::npos) {
+    std::string_view key = expr.substr(0, eq);
+    if (key != "trace" && key != "t") return unexpected(fmt::format("-e {}: only 'trace=SET' is supported", e));
+    set = expr.substr(eq + 1);
+  }
+  auto parsed = SyscallFilter::parse(set);
+  if (!parsed) return unexpected(fmt::format("-e {}: {}", e, parsed.error()));
+  return std::move(*parsed);
 }
 
 int exit_code_for(StartError e) {

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "syspect/filter.hpp"
+#include "syspect/result.hpp"
 #include "syspect/tracer.hpp"
 
 namespace syspect {
@@ -27,6 +29,10 @@ class AttachNotices : public Sink {
   void on_attached(pid_t pid, const std::vector<pid_t>& tids) override;
   void on_detached(pid_t tid) override;
 };
+
+// `-e trace=SET` (or `-e SET`): the calls to keep. The error names the
+// expression: "-e trace=opnat: unknown syscall 'opnat'...".
+Result<SyscallFilter, std::string> parse_trace_expr(const std::string& expr);
 
 // The exit status for a program that could not be traced at all.
 int exit_code_for(StartError e);

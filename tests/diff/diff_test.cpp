@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -22,6 +23,8 @@
 namespace {
 
 using namespace syspect_it;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string diff_target(const std::string& name) {
   return std::string(SYSPECT_DIFF_TARGETS_DIR) + "/" + name;
@@ -344,6 +347,112 @@ args = { pathname = { prefix = "/dev/" } }
   ProcResult cut = run_cli({"check", dir.file("pass.toml"), "--trace", dir.file("cut.jsonl")});
   EXPECT_EQ(cut.status(), 2) << describe(cut);
   EXPECT_THAT(cut.err, ::testing::ContainsRegex("cut.jsonl:[0-9]+: "));
+}
+
+// The values of variables whose names look secret never reach the file;
+// the others are kept; two runs that differ only in a secret diff empty,
+// and the file is checked as any other.
+TEST(Record, RedactsSecretLookingEnvironmentValues) {
+  TempDir dir;
+  auto record_with = [&](const std::string& name, const std::string& token,
+                         const std::vector<std::string>& options) {
+    std::string path = dir.file(name);
+    std::vector<std::string> args = {"record", "-o", path};
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"--", "/bin/sh", "-c", "exec /bin/true"});
+    SpawnOptions so;
+    so.extra_env = {"CI_JOB_TOKEN=" + token, "db_password=hunter2-" + token, "AWS_ACCESS_KEY_ID=AKIA" + token,
+                    "SYSPECT_VISIBLE=plain-value"};
+    ProcResult r = run_cli(args, 60s, so);
+    EXPECT_EQ(r.status(), 0) << describe(r);
+    return path;
+  };
+  std::string a = record_with("a.jsonl", "first-secret", {});
+  std::string b = record_with("b.jsonl", "second-secret", {});
+  std::string text = read_file(a);
+  EXPECT_THAT(text, Not(HasSubstr("first-secret")));
+  EXPECT_THAT(text, HasSubstr("CI_JOB_TOKEN=<redacted>"));
+  EXPECT_THAT(text, HasSubstr("db_password=<redacted>"));
+  EXPECT_THAT(text, HasSubstr("AWS_ACCESS_KEY_ID=<redacted>"));
+  EXPECT_THAT(text, HasSubstr("SYSPECT_VISIBLE=plain-value"));
+  EXPECT_EQ(read_jsonl(a).header.value("redacted_env", ""), "*TOKEN*,*SECRET*,*PASSWORD*,*KEY*");
+
+  ProcResult d = run_cli({"diff", a, b});
+  EXPECT_EQ(d.status(), 0) << describe(d);
+  write_file(dir.file("env.toml"), R"(version = 1
+[[expect]]
+syscall = "execve"
+args = { envp = { contains = "SYSPECT_VISIBLE=plain-value" } }
+[[forbid]]
+syscall = "execve"
+args = { envp = { contains = "first-secret" } }
+)");
+  ProcResult c = run_cli({"check", dir.file("env.toml"), "--trace", a});
+  EXPECT_EQ(c.status(), 0) << describe(c);
+
+  // none keeps everything; a list redacts just those; all redacts every value.
+  std::string none = read_file(record_with("none.jsonl", "third-secret", {"--redact-env=none"}));
+  EXPECT_THAT(none, HasSubstr("CI_JOB_TOKEN=third-secret"));
+  EXPECT_FALSE(read_jsonl(dir.file("none.jsonl")).header.contains("redacted_env"));
+  std::string listed = read_file(record_with("list.jsonl", "fourth-secret", {"--redact-env", "SYSPECT_VISIBLE"}));
+  EXPECT_THAT(listed, HasSubstr("SYSPECT_VISIBLE=<redacted>"));
+  EXPECT_THAT(listed, HasSubstr("CI_JOB_TOKEN=fourth-secret"));
+  std::string all = read_file(record_with("all.jsonl", "fifth-secret", {"--redact-env=all"}));
+  EXPECT_THAT(all, Not(HasSubstr("plain-value")));
+  EXPECT_THAT(all, Not(HasSubstr("fifth-secret")));
+  ProcResult bad = run_cli({"record", "-o", dir.file("x.jsonl"), "--redact-env", "A=B", "--", "/bin/true"});
+  EXPECT_EQ(bad.status(), 2) << describe(bad);
+  EXPECT_THAT(bad.err, HasSubstr("--redact-env A=B"));
+}
+
+// -e trace=SET keeps only those calls, says so in the header, and check
+// --trace refuses a rule about a call left out, naming the spec's line.
+TEST(Record, KeepsOnlyTheCallsAskedForAndCheckRefusesTheOthers) {
+  TempDir dir;
+  std::string full = record(dir, "full.jsonl", {diff_target("diff_random")});
+  std::string path = dir.file("kept.jsonl");
+  ProcResult r = run_cli({"record", "-o", path, "-e", "trace=openat,read", "--", diff_target("diff_random")});
+  ASSERT_EQ(r.status(), 0) << describe(r);
+  JsonTrace t = read_jsonl(path);
+  EXPECT_EQ(t.header.value("trace", ""), "openat,read");
+  std::set<std::string> names;
+  for (const json& e : t.events)
+    if (e.value("type", "") == "syscall") names.insert(e.value("name", ""));
+  EXPECT_EQ(names, (std::set<std::string>{"openat", "read"}));
+  EXPECT_LT(read_file(path).size(), read_file(full).size());
+
+  write_file(dir.file("kept.toml"), R"(version = 1
+[[expect]]
+name = "reads random bytes"
+syscall = "read"
+args = { fd = { path = "/dev/urandom" }, count = 16 }
+)");
+  ProcResult ok = run_cli({"check", dir.file("kept.toml"), "--trace", path});
+  EXPECT_EQ(ok.status(), 0) << describe(ok);
+
+  write_file(dir.file("unkept.toml"), R"(version = 1
+[[expect]]
+syscall = "openat"
+[[forbid]]
+name = "no random syscall"
+syscall = ["openat", "getrandom"]
+)");
+  ProcResult refused = run_cli({"check", dir.file("unkept.toml"), "--trace", path});
+  EXPECT_EQ(refused.status(), 2) << describe(refused);
+  EXPECT_THAT(refused.err, HasSubstr(dir.file("unkept.toml") + ":6:22: rule 'no random syscall' is about "
+                                     "getrandom calls, which " + path + " does not hold: it was recorded "
+                                     "with -e trace=openat,read"));
+  // On the whole recording the same spec is judged.
+  ProcResult judged = run_cli({"check", dir.file("unkept.toml"), "--trace", full});
+  EXPECT_EQ(judged.status(), 1) << describe(judged);
+
+  write_file(dir.file("policy.toml"), R"(version = 1
+[policy]
+allow = ["openat", "read"]
+)");
+  ProcResult policy = run_cli({"check", dir.file("policy.toml"), "--trace", path});
+  EXPECT_EQ(policy.status(), 2) << describe(policy);
+  EXPECT_THAT(policy.err, HasSubstr("the [policy] judges every call"));
 }
 
 // ---- alignment ------------------------------------------------------------
@@ -698,6 +807,101 @@ TEST(Policy, GroupsAWholeClassAndCountsEachEntry) {
 // first call would leave) still gives an allow list: the calls any process
 // may need. An empty `allow = []` stays an error in a spec, as a misspelt or
 // forgotten list would be.
+// --merge adds what new traces did to an existing policy in place: its
+// comments, order and rules stay; the new entries come at the end of the
+// allow list, each said on stdout; the result passes the new trace; a
+// second merge adds nothing.
+TEST(Policy, MergeAddsWhatNewTracesDidInPlace) {
+  TempDir dir;
+  std::string first = record(dir, "first.jsonl", {"/bin/true"});
+  std::string second = record(dir, "second.jsonl", {diff_target("diff_random")});
+  const std::string head = "# Reviewed: keep this comment\nversion = 1\n\n[policy]\nallow = [\n  \"@file\",  # ours\n";
+  ProcResult made = run_cli({"policy", first});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  // The generated list, behind a comment and an entry of our own, and a rule after it.
+  std::string list = made.out.substr(made.out.find("allow = [\n") + 10);
+  const std::string original = head + list + "\n[[expect]]\nname = \"reads\"\nsyscall = \"read\"\n";
+  write_file(dir.file("app.toml"), original);
+  ProcResult before = run_cli({"check", dir.file("app.toml"), "--trace", second});
+  EXPECT_EQ(before.status(), 1) << describe(before);
+
+  ProcResult merged = run_cli({"policy", "--merge", dir.file("app.toml"), second});
+  ASSERT_EQ(merged.status(), 0) << describe(merged);
+  EXPECT_THAT(merged.out, HasSubstr(dir.file("app.toml") + ": added "));
+  EXPECT_THAT(merged.out, HasSubstr("\n  getrandom (1 call)\n"));
+  std::string text = read_file(dir.file("app.toml"));
+  // Everything before the end of the list is as it was, then the new entries.
+  std::size_t close = original.find("\n]\n");
+  EXPECT_EQ(text.substr(0, close + 1), original.substr(0, close + 1));
+  EXPECT_THAT(text, HasSubstr("  \"getrandom\","));
+  EXPECT_THAT(text, HasSubstr("# 1 call, added by syspect policy --merge\n"));
+  EXPECT_EQ(text.substr(text.find("\n]\n")), original.substr(close));
+  ProcResult after = run_cli({"check", dir.file("app.toml"), "--trace", second});
+  EXPECT_EQ(after.status(), 0) << describe(after);
+  ProcResult again = run_cli({"policy", "--merge", dir.file("app.toml"), first, second});
+  EXPECT_EQ(again.status(), 0) << describe(again);
+  EXPECT_THAT(again.out, HasSubstr("nothing to add"));
+  EXPECT_EQ(read_file(dir.file("app.toml")), text);
+
+  // A one-line list gets its entries on lines of their own; a call that
+  // deny names is said, not added; a file with no allow list is an error.
+  write_file(dir.file("inline.toml"), "version = 1\n[policy]\nallow = [\"@file\"] # short\ndeny = [\"getrandom\"]\n");
+  ProcResult in = run_cli({"policy", "--merge", dir.file("inline.toml"), second});
+  EXPECT_EQ(in.status(), 0) << describe(in);
+  EXPECT_THAT(in.err, HasSubstr("the traces made getrandom, which [policy] deny names: not added"));
+  EXPECT_THAT(read_file(dir.file("inline.toml")), HasSubstr("allow = [\"@file\",\n  \"arch_prctl\","));
+  ProcResult judged = run_cli({"check", dir.file("inline.toml"), "--trace", second});
+  EXPECT_EQ(judged.status(), 1) << describe(judged);
+  EXPECT_THAT(judged.err, HasSubstr("getrandom"));
+  write_file(dir.file("none.toml"), "version = 1\n[[expect]]\nsyscall = \"read\"\n");
+  ProcResult none = run_cli({"policy", "--merge", dir.file("none.toml"), second});
+  EXPECT_EQ(none.status(), 2) << describe(none);
+  EXPECT_THAT(none.err, HasSubstr("has no [policy] allow list"));
+}
+
+// --paths: rules that forbid opening a path, or running a program, the
+// recordings did not; a directory where many paths were opened becomes
+// DIR/**, a lone path stays itself. The run passes its own policy; a run
+// that opens a new file under DIR passes, one that opens another fails.
+TEST(Policy, PathsForbidWhatTheRecordingsDidNotOpen) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("data/many"));
+  std::filesystem::create_directories(dir.file("data/few"));
+  for (const char* f : {"a", "b", "c", "d", "e"}) write_file(dir.file(std::string("data/many/") + f), "x");
+  write_file(dir.file("data/few/one"), "x");
+  write_file(dir.file("data/few/other"), "x");
+  write_file(dir.file("data/many/new"), "x");
+  const std::string many = dir.file("data/many/");
+  auto opens = [&](const std::string& name, const std::string& extra) {
+    return record(dir, name, {"/bin/sh", "-c", "for f in a b c d e; do : < " + many + "$f; done; : < " +
+                                                   dir.file("data/few/one") + extra});
+  };
+  std::string first = opens("first.jsonl", "");
+  ProcResult made = run_cli({"policy", "--paths", "-o", dir.file("app.toml"), first});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  std::string text = read_file(dir.file("app.toml"));
+  EXPECT_THAT(text, HasSubstr("name = \"opens only the paths the recordings opened\""));
+  EXPECT_THAT(text, HasSubstr("[forbid.args.pathname.not]\nglob = [\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\"" + dir.file("data/many") + "/\\*\\*\", +# 5 opens of 5 paths\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\"" + dir.file("data/few/one") + "\", +# 1 open\n"));
+  EXPECT_THAT(text, HasSubstr("name = \"runs only the programs the recordings ran\""));
+  EXPECT_THAT(text, HasSubstr("\"/bin/sh\","));
+  ProcResult same = run_cli({"check", dir.file("app.toml"), "--trace", first});
+  EXPECT_EQ(same.status(), 0) << describe(same);
+
+  std::string inside = opens("inside.jsonl", "; : < " + many + "new");
+  ProcResult covered = run_cli({"check", dir.file("app.toml"), "--trace", inside});
+  EXPECT_EQ(covered.status(), 0) << describe(covered);
+  std::string outside = opens("outside.jsonl", "; : < " + dir.file("data/few/other"));
+  ProcResult refused = run_cli({"check", dir.file("app.toml"), "--trace", outside});
+  EXPECT_EQ(refused.status(), 1) << describe(refused);
+  EXPECT_THAT(refused.err, HasSubstr("FAIL opens only the paths the recordings opened"));
+  EXPECT_THAT(refused.err, HasSubstr(dir.file("data/few/other")));
+
+  ProcResult seccomp = run_cli({"policy", "--paths", "--format", "seccomp", first});
+  EXPECT_EQ(seccomp.status(), 2) << describe(seccomp);
+}
+
 TEST(Policy, OfATraceWithoutSyscallsIsASpecCheckReads) {
   TempDir dir;
   std::string empty = dir.file("empty.jsonl");

@@ -26,4 +26,9 @@ TEST(StartErrorProbe, FunctionAlreadyTraced) {
   ADD_FAILURE() << "reached the line after a trace that could not start";
 }
 
+// A failed EXPECT inside a traced function fails this test, at its line.
+TEST(ChildFailureProbe, ExpectInFunction) {
+  auto t = syspect::trace_function([] { EXPECT_EQ(1 + 1, 3) << "checked in the child"; });  // PROBE-LINE-CHILD
+}
+
 }  // namespace

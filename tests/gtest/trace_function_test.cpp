@@ -3,6 +3,7 @@
 // exceptions are reported.
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -26,6 +27,7 @@ namespace {
 using namespace syspect::testing;
 using ::testing::_;
 using ::testing::ElementsAre;
+using ::testing::EndsWith;
 using ::testing::Ge;
 using ::testing::HasSubstr;
 using ::testing::Ne;
@@ -242,6 +244,97 @@ TEST(TraceFunction, CloneArgumentsAreTheDecodedOnes) {
   EXPECT_THAT(syspect::arg_of(*clone, "child_tid").text(), ::testing::StartsWith("0x"));
   EXPECT_EQ(syspect::arg_of(*clone, "flags").has_flag("SIGCHLD"), true);
   EXPECT_EQ(syspect::arg_of(*clone, "flags").has_flag("CLONE_VM"), false);
+}
+
+// FdPath tells fsync of the temp file from fsync of its directory, with no
+// decode_fds: trace_function() read the files as the calls were made. The
+// text of the calls stays without paths.
+TEST(TraceFunction, FdPathWithoutDecodeFds) {
+  char dir_template[] = "/tmp/syspect-fdpath-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template;
+  const std::string tmp = dir + "/state.tmp";
+  syspect::FunctionTrace t = syspect::trace_function([&] {
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ::fsync(fd);
+    ::fsync(d);
+    ::close(fd);
+    ::close(d);
+  });
+  ::unlink(tmp.c_str());
+  ::rmdir(dir.c_str());
+  EXPECT_THAT(t, CallsTimes(Syscall("fsync", Arg("fd", FdPath(HasSubstr(".tmp")))), 1));
+  EXPECT_THAT(t, CallsTimes(Syscall("fsync", Arg("fd", FdPath(dir))), 1));
+  // A close is judged by the file it closed.
+  EXPECT_THAT(t, Calls(Syscall("close", Arg("fd", FdPath(tmp)))));
+  EXPECT_THAT(t, InOrder(Syscall("fsync", Arg("fd", FdPath(tmp))), Syscall("fsync", Arg("fd", FdPath(dir)))));
+  for (const syspect::SyscallEvent& e : t.syscalls("fsync"))
+    EXPECT_THAT(syspect::strace_text(e), Not(HasSubstr("<"))) << "fd paths shown without decode_fds";
+
+  ::testing::StringMatchResultListener why;
+  const auto wrong = Syscall("fsync", Arg("fd", FdPath(EndsWith(".log"))));
+  EXPECT_FALSE(TraceMatcher(Calls(wrong)).MatchAndExplain(t, &why));
+  EXPECT_THAT(why.str(), HasSubstr(" (\"" + tmp + "\"); wanted: refers to a file whose path ends with \".log\""));
+  EXPECT_THAT(why.str(), HasSubstr(" (\"" + dir + "\"); wanted: refers to a file whose path ends with \".log\""));
+  EXPECT_EQ(::testing::DescribeMatcher<const syspect::SyscallEvent&>(wrong),
+            "is a call to fsync whose fd refers to a file whose path ends with \".log\"");
+  // An argument that is no descriptor is refused at once.
+  EXPECT_THROW(Syscall("openat", Arg("pathname", FdPath("x"))), std::invalid_argument);
+}
+
+// trace() reads them too, for a program it runs.
+TEST(TraceFunction, FdPathOfATracedProgram) {
+  syspect::Trace t = syspect::trace({"cat", "/etc/hostname"});
+  ASSERT_THAT(t, ExitedWith(0));
+  EXPECT_THAT(t, Calls(Syscall("read", Arg("fd", FdPath("/etc/hostname")), Returns(Ge(0)))));
+  EXPECT_THAT(t, Never(Syscall("read", Arg("fd", FdPath(HasSubstr("passwd"))))));
+}
+
+// A failed EXPECT inside the function fails the test, at the EXPECT's own
+// file:line, with its message.
+void fail_in_function() {
+  auto t = syspect::trace_function([] {
+    EXPECT_EQ(2 + 2, 5) << "checked in the traced function";
+  });
+}
+int fail_line() { return __LINE__ - 3; }
+
+TEST(TraceFunction, FailuresInTheFunctionAreTheTests) {
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter reporter(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    fail_in_function();
+  }
+  ASSERT_EQ(failures.size(), 1);
+  const ::testing::TestPartResult& f = failures.GetTestPartResult(0);
+  EXPECT_TRUE(f.nonfatally_failed());
+  EXPECT_THAT(f.file_name(), EndsWith("trace_function_test.cpp"));
+  EXPECT_EQ(f.line_number(), fail_line());
+  EXPECT_THAT(f.message(), HasSubstr("checked in the traced function"));
+  EXPECT_THAT(f.message(), HasSubstr("in the function traced by trace_function()"));
+  // The same through gtest's own check of a failure.
+  EXPECT_NONFATAL_FAILURE(fail_in_function(), "checked in the traced function");
+}
+
+// An ASSERT is a fatal failure of the test; the function returned (the
+// ASSERT left it), and a thread of the function reports as well.
+TEST(TraceFunction, FatalFailuresAndThreads) {
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter reporter(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &failures);
+    syspect::FunctionTrace t = syspect::trace_function([] {
+      std::thread([] { ADD_FAILURE() << "from a thread"; }).join();
+      ASSERT_TRUE(false) << "asserted";
+    });
+    EXPECT_TRUE(t.returned());
+  }
+  ASSERT_EQ(failures.size(), 2);
+  EXPECT_THAT(failures.GetTestPartResult(0).message(), HasSubstr("from a thread"));
+  EXPECT_TRUE(failures.GetTestPartResult(1).fatally_failed());
+  EXPECT_THAT(failures.GetTestPartResult(1).message(), HasSubstr("asserted"));
 }
 
 }  // namespace

@@ -98,6 +98,27 @@ std::string joined(const std::vector<std::string>& v) {
 
 // ---- exit statuses and errors -------------------------------------------
 
+// `syspect --help` lists every command, one line each, and says where to
+// look next; `syspect COMMAND --help` shows an example of it.
+TEST(Cli, HelpListsEveryCommandAndEachShowsAnExample) {
+  ProcResult top = run_cli({"--help"});
+  EXPECT_EQ(top.status(), 0) << describe(top);
+  const std::vector<std::string> commands = {"trace", "check", "record", "diff", "policy", "coverage"};
+  for (const auto& c : commands) {
+    std::size_t listed = 0;
+    for (const auto& line : lines_of(top.out))
+      if (line.starts_with("  " + c + " ")) ++listed;
+    EXPECT_EQ(listed, 1u) << c << " is not listed once in:\n" << top.out;
+  }
+  EXPECT_NE(top.out.find("'syspect COMMAND --help'"), std::string::npos) << top.out;
+  for (const auto& c : commands) {
+    ProcResult help = run_cli({c, "--help"});
+    EXPECT_EQ(help.status(), 0) << describe(help);
+    EXPECT_NE(help.out.find("Example"), std::string::npos) << c << " --help has no example:\n" << help.out;
+    EXPECT_NE(help.out.find("syspect " + c + " "), std::string::npos) << c << " --help shows no use of it";
+  }
+}
+
 TEST(Cli, ExitCodePassesThrough) {
   auto t = cli_trace({}, {target("exit_code"), "3"}, false);
   EXPECT_TRUE(t.proc.exited) << describe(t.proc);

@@ -41,9 +41,15 @@ dpkg -x "$deb" "$root"
 for f in usr/bin/syspect usr/include/syspect/gtest.hpp usr/include/syspect/tracer.hpp \
          usr/include/syspect/checker.hpp usr/lib/libsyspect_tracer.a usr/lib/libsyspect_expectations.a \
          usr/lib/libsyspect_gtest.a usr/lib/cmake/syspect/syspectConfig.cmake \
-         usr/lib/cmake/syspect/syspectTargets.cmake usr/lib/cmake/syspect/syspectCheck.cmake; do
+         usr/lib/cmake/syspect/syspectTargets.cmake usr/lib/cmake/syspect/syspectCheck.cmake \
+         usr/share/bash-completion/completions/syspect; do
   [ -e "$root/$f" ] || { (cd "$root" && find . -type f) >&2; fail "the package has no /$f"; }
 done
+
+# The packaged completion offers the packaged command's verbs.
+bash -c 'source "$1"; COMP_WORDS=("$2" rec); COMP_CWORD=1; _syspect; [ "${COMPREPLY[*]}" = record ]' _ \
+  "$root/usr/share/bash-completion/completions/syspect" "$root/usr/bin/syspect" ||
+  fail "the packaged bash completion does not complete 'rec' to 'record'"
 
 # The command from the package, nothing from the build tree.
 status=0

@@ -8,8 +8,8 @@ namespace syspect {
 
 // Every member of the event types is written below. A member added to one
 // of them changes its size: this stops the build until the codec knows it.
-static_assert(sizeof(ArgValue) == 256, "ArgValue changed: encode the new member in event_store.cpp");
-static_assert(sizeof(SyscallEvent) == 1704,
+static_assert(sizeof(ArgValue) == 288, "ArgValue changed: encode the new member in event_store.cpp");
+static_assert(sizeof(SyscallEvent) == 1896,
               "SyscallEvent changed: encode the new member in event_store.cpp");
 static_assert(sizeof(SignalEvent) == 88, "SignalEvent changed: encode it in event_store.cpp");
 static_assert(sizeof(ExecEvent) == 64, "ExecEvent changed: encode it in event_store.cpp");
@@ -83,8 +83,7 @@ bool is_default(const ArgValue& v) {
   return v.raw == 0 && v.form == ArgValue::Form::Number && !v.truncated && !v.unreadable &&
          v.num == 0 && v.num2 == 0 && v.total_len == 0 && v.total_items == 0 && v.bytes.empty() &&
          v.items.empty() && v.text.empty() && v.fields.empty() && v.text_out.empty() &&
-         v.fd_path.empty() &&
-         v.fd_path2.empty();
+         v.fd_path.empty() && v.fd_path2.empty() && v.fd_file.empty();
 }
 
 }  // namespace
@@ -119,7 +118,7 @@ struct EventCodec {
                     (v.bytes.empty() ? 0u : 32u) | (v.items.empty() ? 0u : 64u) |
                     (v.text.empty() ? 0u : 128u) | (v.fields.empty() ? 0u : 256u) |
                     (v.fd_path.empty() ? 0u : 512u) | (v.fd_path2.empty() ? 0u : 1024u) |
-                    (v.text_out.empty() ? 0u : 2048u);
+                    (v.text_out.empty() ? 0u : 2048u) | (v.fd_file.empty() ? 0u : 4096u);
     put(o, have);
     if (have & 1) put(o, v.raw);
     if (have & 2) put_signed(o, v.num);
@@ -145,6 +144,7 @@ struct EventCodec {
     if (have & 512) put_str(o, v.fd_path);
     if (have & 1024) put_str(o, v.fd_path2);
     if (have & 2048) put_str(o, v.text_out);
+    if (have & 4096) put_str(o, v.fd_file);
   }
 
   ArgValue arg(Reader& r) const {
@@ -180,6 +180,7 @@ struct EventCodec {
     if (have & 512) v.fd_path = r.str();
     if (have & 1024) v.fd_path2 = r.str();
     if (have & 2048) v.text_out = r.str();
+    if (have & 4096) v.fd_file = r.str();
     return v;
   }
 

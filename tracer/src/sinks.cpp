@@ -242,7 +242,7 @@ void json_exe(std::string& out, const ExePath& exe) {
 }  // namespace
 
 JsonlSink::JsonlSink(std::FILE* out, const std::vector<std::string>& command,
-                     FormatOptions options)
+                     FormatOptions options, const std::vector<std::pair<std::string, std::string>>& header)
     : out_(out), options_(options) {
   line_ = "{\"syspect\":1,\"command\":[";
   for (std::size_t i = 0; i < command.size(); ++i) {
@@ -256,7 +256,14 @@ JsonlSink::JsonlSink(std::FILE* out, const std::vector<std::string>& command,
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
   line_ += "],\"start\":\"";
   line_ += stamp;
-  line_ += "\"}\n";
+  line_ += '"';
+  for (const auto& [name, value] : header) {
+    line_ += ',';
+    json_string(line_, name);
+    line_ += ':';
+    json_string(line_, value);
+  }
+  line_ += "}\n";
   out_.write(line_);
 }
 

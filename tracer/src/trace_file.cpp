@@ -186,6 +186,8 @@ class Reader {
     if (!c.is_array()) bad("\"command\" is not an array");
     for (const json& a : c) command.push_back(bytes_of(a));
     out.start = opt_field<std::string>(h, "start", "");
+    out.kept = opt_field<std::string>(h, "trace", "");
+    out.redacted_env = opt_field<std::string>(h, "redacted_env", "");
     trace = Trace(command);
   }
 

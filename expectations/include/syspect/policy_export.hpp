@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "syspect/result.hpp"
+#include "syspect/spec.hpp"
 #include "syspect/syscall_table.hpp"
 #include "syspect/trace.hpp"
 
@@ -20,6 +22,10 @@ struct SyscallUsage {
   std::map<std::pair<Abi, std::string>, std::uint64_t> counts;  // (abi, name) → calls
   std::map<std::string, std::uint64_t> unknown;  // calls by number only: "syscall_0x3e8"
   std::vector<std::string> sources;  // "t.jsonl: ./app --once", for the file's comment
+  // The pathname of every open, openat, openat2 and creat, and of every
+  // execve and execveat, with how often (for --paths).
+  std::map<std::string, std::uint64_t> opened;
+  std::map<std::string, std::uint64_t> executed;
 
   void add(const Trace& trace, const std::string& source);
 };
@@ -42,9 +48,29 @@ std::span<const AlwaysAllowed> always_allowed();
 // saying how often it was seen; then the always-allowed calls not seen.
 std::string policy_toml(const SyscallUsage& usage);
 
+// `--paths`: two [[forbid]] rules, after the policy: no open of a path, and
+// no exec of a program, outside what the traces opened and ran. Each is a
+// list of globs (`{ not = { glob = [...] } }`): a path as it was given, or
+// DIR/** for a directory that holds at least `min_files` of the paths (or
+// directories leading to them) directly, and a directory three levels down
+// or more that holds two such directories (/usr/lib/python3.11/** rather
+// than each of its packages); never / or a directory one level down (/usr).
+std::string policy_paths_toml(const SyscallUsage& usage, std::size_t min_files = 4);
+
 // An OCI runtime seccomp profile (as Docker and runc read it): every call
 // fails with EPERM except those seen and the always-allowed ones; only the
 // architectures seen are listed.
 std::string policy_seccomp(const SyscallUsage& usage);
+
+// `syspect policy --merge`: the calls of `usage` that the [policy] of
+// `spec` (parsed from `text`) does not allow, added to the end of its allow
+// list in `text`, each on a line of its own with a comment; everything else
+// in the text (comments, order, layout) is kept as it was.
+struct PolicyMerge {
+  std::string text;                // the new file
+  std::vector<std::string> added;  // "getrandom (1 call)", in the order added
+  std::vector<std::string> denied;  // calls the traces made that `deny` names: not added
+};
+Result<PolicyMerge, std::string> policy_merge(const std::string& text, const Spec& spec, const SyscallUsage& usage);
 
 }  // namespace syspect

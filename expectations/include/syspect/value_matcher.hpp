@@ -83,6 +83,8 @@ ValueMatcherPtr string_array(std::vector<std::string> items);
 ValueMatcherPtr field(std::string name, ValueMatcherPtr number, ValueMatcherPtr text);
 ValueMatcherPtr negate(ValueMatcherPtr inner);
 ValueMatcherPtr all_of(std::vector<ValueMatcherPtr> parts);
+// Any of `parts` (`{ glob = ["/etc/hosts", "/usr/lib/**"] }`).
+ValueMatcherPtr any_of(std::vector<ValueMatcherPtr> parts);
 
 }  // namespace matchers
 

@@ -360,7 +360,13 @@ class ArgCondition : public CallCondition {
     std::optional<SyscallArg> a = find_arg(e, name_);
     if (!a) return {fmt::format("it has no {}", shown_)};
     if (a->value().truncated) return {*undecided(e)};
-    return {fmt::format("{} was {}; wanted: {}", shown_, a->text(), describe(m_))};
+    std::string was = a->text();
+    // An fd judged by its file: which file, as `syspect check` says it.
+    if (dynamic_cast<const FdPathMatcher*>(m_.GetDescriber()) != nullptr && a->value().fd_path.empty()) {
+      std::optional<std::string> file = a->file();
+      was += file ? " (" + ::testing::PrintToString(*file) + ")" : " (file unknown)";
+    }
+    return {fmt::format("{} was {}; wanted: {}", shown_, was, describe(m_))};
   }
   bool narrows() const override { return true; }
   std::string selection(bool plural) const override {
@@ -543,6 +549,40 @@ void CallMatcherImpl::DescribeTo(std::ostream* os) const { *os << "is a " << c_-
 
 void CallMatcherImpl::DescribeNegationTo(std::ostream* os) const {
   *os << "isn't a " << c_->noun();
+}
+
+bool FdPathMatcher::MatchAndExplain(const SyscallArg& arg, ::testing::MatchResultListener* listener) const {
+  std::optional<std::string> file = arg.file();
+  if (!file) {
+    const ArgDesc* d = arg.desc();
+    if (d != nullptr && d->kind != ArgKind::Fd && d->kind != ArgKind::DirFd)
+      *listener << "which is not a descriptor";
+    else
+      *listener << fmt::format("whose file is not known (fd {} was not open, or the trace was read "
+                               "from a recording made without -y)", arg.number());
+    return false;
+  }
+  *listener << "whose file is " << ::testing::PrintToString(*file);
+  ::testing::StringMatchResultListener inner;
+  bool ok = path_.MatchAndExplain(*file, &inner);
+  if (!inner.str().empty()) *listener << ", " << inner.str();
+  return ok;
+}
+
+void FdPathMatcher::DescribeTo(std::ostream* os) const {
+  *os << "refers to a file whose path ";
+  path_.DescribeTo(os);
+}
+
+void FdPathMatcher::DescribeNegationTo(std::ostream* os) const {
+  *os << "doesn't refer to a file whose path ";
+  path_.DescribeTo(os);
+}
+
+void FdPathMatcher::check_names(const SyscallDesc& call, int arg) const {
+  const ArgDesc& d = call.args[arg];
+  if (d.kind != ArgKind::Fd && d.kind != ArgKind::DirFd)
+    throw std::invalid_argument(fmt::format("FdPath(): '{}' of {} is not a file descriptor", d.name, call.name));
 }
 
 MemberMatcher::MemberMatcher(std::string name, ::testing::Matcher<const StructMember&> inner,

@@ -72,6 +72,13 @@ std::optional<bool> SyscallArg::has_flag(std::string_view flag) const {
   return (raw & *bit) == *bit;
 }
 
+std::optional<std::string> SyscallArg::file() const {
+  const ArgValue& v = value();
+  if (!v.fd_path.empty()) return v.fd_path;
+  if (!v.fd_file.empty()) return v.fd_file;
+  return std::nullopt;
+}
+
 std::optional<SyscallArg> find_arg(const SyscallEvent& call, std::string_view name) {
   int n = visible_args(call);
   int index = -1;

@@ -10,20 +10,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <new>
 #include <optional>
 #include <string>
 #include <thread>
 
 #include <fmt/format.h>
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
 
 #include "syspect/sinks.hpp"
 #include "syspect/tracing.hpp"
 
+#include "fd_files.hpp"
 #include "own_thread.hpp"
 
 namespace syspect {
@@ -45,15 +50,79 @@ std::optional<Phase> marker_phase(const SyscallEvent& e) {
   return static_cast<Phase>(e.args[2].raw);
 }
 
-// Where the child leaves an uncaught exception's message: shared memory,
-// written without a syscall.
-struct Mailbox {
-  char what[4000];
+// What the child reports to the test: an uncaught exception's message and
+// the gtest failures (EXPECT_*, ASSERT_*) of the function. Shared memory,
+// written without a syscall, so that nothing of it is in the trace.
+constexpr unsigned kMaxFailures = 16;
+
+struct ChildFailure {
+  bool fatal;
+  int line;
+  char file[512];
+  char message[3500];
 };
 
-void post(Mailbox* box, const char* what) {
-  std::strncpy(box->what, what, sizeof box->what - 1);
-  box->what[sizeof box->what - 1] = '\0';
+struct Mailbox {
+  char what[4000];
+  std::atomic<unsigned> failures;
+  ChildFailure failure[kMaxFailures];
+};
+static_assert(std::atomic<unsigned>::is_always_lock_free, "the mailbox is shared between processes");
+
+void copy_text(char* to, std::size_t size, const char* from) {
+  std::strncpy(to, from != nullptr ? from : "", size - 1);
+  to[size - 1] = '\0';
+}
+
+void post(Mailbox* box, const char* what) { copy_text(box->what, sizeof box->what, what); }
+
+// In the child, in place of gtest's reporter: each failure of the function
+// goes to the mailbox as it happens (a crash afterwards loses nothing), and
+// the test process reports it as its own. One for the child's thread (which
+// may have inherited a reporter of the test's own, EXPECT_NONFATAL_FAILURE's)
+// and one for the threads the function starts.
+class ForwardFailures : public ::testing::ScopedFakeTestPartResultReporter {
+ public:
+  ForwardFailures(InterceptMode mode, Mailbox* box)
+      : ::testing::ScopedFakeTestPartResultReporter(mode, &unused_), box_(box) {}
+  void ReportTestPartResult(const ::testing::TestPartResult& r) override {
+    if (!r.failed()) return;
+    unsigned i = box_->failures.fetch_add(1);
+    if (i >= kMaxFailures) return;
+    ChildFailure& f = box_->failure[i];
+    f.fatal = r.fatally_failed();
+    f.line = r.line_number();
+    copy_text(f.file, sizeof f.file, r.file_name());
+    copy_text(f.message, sizeof f.message, r.message());
+  }
+
+ private:
+  ::testing::TestPartResultArray unused_;
+  Mailbox* box_;
+};
+
+// Never destroyed: the child ends with _exit.
+void forward_failures(Mailbox* box) {
+  new ForwardFailures(::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, box);
+  new ForwardFailures(::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, box);
+}
+
+// In the test process: the child's failures, at their own file:line.
+void report_failures(const Mailbox& box, const CallSite& where) {
+  unsigned n = box.failures.load();
+  for (unsigned i = 0; i < std::min(n, kMaxFailures); ++i) {
+    const ChildFailure& f = box.failure[i];
+    std::string text = fmt::format("{}\n(in the function traced by trace_function() at {}:{}, in a process of its own)",
+                                   f.message, where.file, where.line);
+    GTEST_MESSAGE_AT_(f.file[0] != '\0' ? f.file : nullptr, f.line, text.c_str(),
+                      f.fatal ? ::testing::TestPartResult::kFatalFailure
+                              : ::testing::TestPartResult::kNonFatalFailure);
+  }
+  if (n > kMaxFailures) {
+    std::string text = fmt::format("{} more failures in the function traced by trace_function() were not kept",
+                                   n - kMaxFailures);
+    GTEST_MESSAGE_AT_(where.file, where.line, text.c_str(), ::testing::TestPartResult::kNonFatalFailure);
+  }
 }
 
 [[noreturn]] void run_child(const std::function<void()>& fn, pid_t parent, Mailbox* box) {
@@ -63,6 +132,7 @@ void post(Mailbox* box, const char* what) {
   // A crash in the function is an outcome to report, not a core to write.
   struct rlimit no_core{0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
+  forward_failures(box);
   ::kill(::getpid(), SIGSTOP);  // until the tracer holds us
   mark(Phase::Start);
   Phase end = Phase::Returned;
@@ -105,6 +175,7 @@ FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions
     detail::fail_to_start({StartError::Other, fmt::format("mmap: {}", std::strerror(errno))}, where);
   auto* box = static_cast<Mailbox*>(shared);
   box->what[0] = '\0';
+  new (&box->failures) std::atomic<unsigned>(0);
   struct Unmap {
     void* p;
     ~Unmap() { ::munmap(p, sizeof(Mailbox)); }
@@ -143,7 +214,8 @@ FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions
 
   Tracer tracer(options);
   MemorySink sink;
-  tracer.add_sink(&sink);
+  detail::FdFileSink files(sink);
+  tracer.add_sink(&files);
   auto result = detail::on_own_thread([&] { return tracer.attach(pid); });
   done = true;
   releaser.join();
@@ -175,6 +247,7 @@ FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions
     if (!result->finished()) outcome = FunctionOutcome::Unfinished;
     else outcome = result->signaled ? FunctionOutcome::Killed : FunctionOutcome::Exited;
   }
+  report_failures(*box, where);
   std::string exception = *outcome == FunctionOutcome::Threw ? std::string(box->what) : std::string();
   return FunctionTrace(Trace({"(function)"}, std::move(kept), *result), *outcome, std::move(exception));
 }

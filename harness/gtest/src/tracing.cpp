@@ -2,6 +2,7 @@
 
 #include "syspect/sinks.hpp"
 
+#include "fd_files.hpp"
 #include "own_thread.hpp"
 
 namespace syspect {
@@ -26,7 +27,8 @@ Result<Trace, TraceError> try_trace(const std::vector<std::string>& argv,
                                     const TraceOptions& options) {
   Tracer tracer(options);
   TraceSink sink(argv);
-  tracer.add_sink(&sink);
+  detail::FdFileSink files(sink);
+  tracer.add_sink(&files);
   auto result = detail::on_own_thread([&] { return tracer.run(argv); });
   if (!result) return unexpected(result.error());
   sink.trace.set_result(*result);

@@ -70,6 +70,10 @@ struct ArgValue {
   // fd_path2 is the second fd's. Empty when off or when it is not an open fd.
   std::string fd_path;
   std::string fd_path2;
+  // What the fd argument referred to when the call was made, read for
+  // matchers that ask (gtest's FdPath) whether or not fd paths are shown:
+  // never shown, never written to a trace file. Empty when not read.
+  std::string fd_file;
 };
 
 // The executable of a process at the time of an event.

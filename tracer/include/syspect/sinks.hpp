@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -71,8 +72,11 @@ class TextSink : public Sink {
 // A file without its "end" line is read as truncated.
 class JsonlSink : public Sink {
  public:
+  // `header`: more members of the header line, each a name and a string
+  // value ("trace": the calls kept, "redacted_env": whose values were
+  // replaced).
   JsonlSink(std::FILE* out, const std::vector<std::string>& command,
-            FormatOptions options);
+            FormatOptions options, const std::vector<std::pair<std::string, std::string>>& header = {});
   // As TextSink::write_error().
   int write_error() const { return out_.error(); }
   void on_syscall(const SyscallEvent& e) override;

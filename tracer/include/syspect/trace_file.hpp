@@ -29,6 +29,12 @@ struct RecordedTrace {
   Trace trace;
   int version = kTraceFileVersion;
   std::string start;  // the header's start time, as written
+  // Recorded with `-e trace=SET`: the set (only its calls are in the
+  // trace). Empty: every call was kept.
+  std::string kept;
+  // Recorded with --redact-env: which variables' values execve's envp
+  // holds replaced ("*TOKEN*,*SECRET*,...", "all", or names).
+  std::string redacted_env;
 };
 
 // Parses a whole trace. Every line must be a JSON object; the first is the

@@ -127,9 +127,23 @@ CallConditionPtr returns_condition(::testing::Matcher<std::int64_t> m, bool lite
 // err 0: any errno.
 CallConditionPtr fails_condition(int err);
 
+// Matchers of a whole call or of a whole trace: what may not be nested as
+// the matcher of a value (an argument, a member, a path, a result).
+template <typename M>
+inline constexpr bool is_call_or_trace_matcher =
+    std::is_same_v<M, ::testing::PolymorphicMatcher<CallMatcherImpl>> ||
+    std::is_same_v<M, ::testing::Matcher<const SyscallEvent&>> ||
+    std::is_same_v<M, ::testing::Matcher<const Trace&>>;
+
 template <typename M>
 CallConditionPtr to_condition(const M& m) {
-  if constexpr (std::is_same_v<M, ::testing::PolymorphicMatcher<CallMatcherImpl>>) {
+  static_assert(!std::is_same_v<M, ::testing::Matcher<const Trace&>>,
+                "a matcher of a whole trace (Calls, CallsTimes, Never, InOrder, OnlySyscalls, ...) cannot be "
+                "a part of one call: give Syscall(), Arg(), Returns() or Fails() here, and the trace "
+                "matcher to EXPECT_THAT(trace, ...)");
+  if constexpr (std::is_same_v<M, ::testing::Matcher<const Trace&>>) {
+    return foreign_condition(::testing::A<const SyscallEvent&>());  // after the assertion: no more errors
+  } else if constexpr (std::is_same_v<M, ::testing::PolymorphicMatcher<CallMatcherImpl>>) {
     return m.impl().condition();
   } else {
     return foreign_condition(::testing::MatcherCast<const SyscallEvent&>(m));
@@ -149,7 +163,10 @@ CallConditionPtr to_name_condition(const N& n) {
 // of a string or a number. For an argument (SyscallArg) or a struct member.
 template <typename Value, typename M>
 ::testing::Matcher<const Value&> to_value_matcher(const M& m) {
-  if constexpr (std::is_convertible_v<const M&, std::string_view>) {
+  if constexpr (is_call_or_trace_matcher<M>) {
+    (void)m;  // the caller's static_assert has said why
+    return ::testing::A<const Value&>();
+  } else if constexpr (std::is_convertible_v<const M&, std::string_view>) {
     return ::testing::Eq(std::string(std::string_view(m)));
   } else if constexpr (std::is_integral_v<M>) {
     return ::testing::Eq(static_cast<std::int64_t>(m));
@@ -165,7 +182,10 @@ template <typename M>
 
 template <typename M>
 ::testing::Matcher<std::size_t> to_count_matcher(const M& m) {
-  if constexpr (std::is_integral_v<M>) {
+  if constexpr (is_call_or_trace_matcher<M>) {
+    (void)m;  // the caller's static_assert has said why
+    return ::testing::A<std::size_t>();
+  } else if constexpr (std::is_integral_v<M>) {
     return ::testing::Eq(static_cast<std::size_t>(m));
   } else {
     return ::testing::MatcherCast<std::size_t>(m);
@@ -207,6 +227,10 @@ CallMatcher Syscall(const Name& name, const Parts&... parts) {
 // one of that syscall's, and a string of constants must be of its family.
 template <typename M>
 CallMatcher Arg(std::string_view name, const M& m) {
+  static_assert(!detail::is_call_or_trace_matcher<M>,
+                "Arg(name, m): m is about the argument's value (a string, a number, HasFlag(), Member(), "
+                "FdPath(), or a gmock matcher such as HasSubstr()); Syscall(), Arg(), Returns() and Fails() "
+                "are about a whole call: put them beside this Arg() inside Syscall(), not inside it");
   std::optional<std::string> literal;
   if constexpr (std::is_convertible_v<const M&, std::string_view>) literal = std::string(std::string_view(m));
   return CallMatcher(detail::CallMatcherImpl(
@@ -270,6 +294,10 @@ class MemberMatcher : public ::testing::MatcherInterface<const SyscallArg&>, pub
 // that argument's struct.
 template <typename M>
 ::testing::Matcher<const SyscallArg&> Member(std::string name, const M& m) {
+  static_assert(!detail::is_call_or_trace_matcher<M>,
+                "Member(name, m): m is about the member's value (a string, a number, or a gmock matcher "
+                "such as Gt(0)); Syscall(), Arg(), Returns() and Fails() are about a whole call and "
+                "cannot be inside it");
   std::optional<std::string> literal;
   if constexpr (std::is_convertible_v<const M&, std::string_view>) literal = std::string(std::string_view(m));
   return ::testing::MakeMatcher(new detail::MemberMatcher(
@@ -282,11 +310,47 @@ template <typename M>
 // it must be of that argument's family.
 ::testing::Matcher<const SyscallArg&> HasFlag(std::string flag);
 
+namespace detail {
+
+class FdPathMatcher : public ::testing::MatcherInterface<const SyscallArg&>, public ArgNameCheck {
+ public:
+  explicit FdPathMatcher(::testing::Matcher<const std::string&> path) : path_(std::move(path)) {}
+  bool MatchAndExplain(const SyscallArg& arg, ::testing::MatchResultListener* listener) const override;
+  void DescribeTo(std::ostream* os) const override;
+  void DescribeNegationTo(std::ostream* os) const override;
+  void check_names(const SyscallDesc& call, int arg) const override;
+
+ private:
+  ::testing::Matcher<const std::string&> path_;
+};
+
+}  // namespace detail
+
+// An fd argument refers to a file whose path matches `m` (a string, or a
+// gmock matcher of a string: HasSubstr(".tmp"), EndsWith("/data")), as
+// SyscallArg::file() reads it: Syscall("fsync", Arg("fd", FdPath(HasSubstr(".tmp")))).
+// trace() and trace_function() read the file behind every fd argument as
+// the call is made, so TraceOptions::decode_fds is not needed (it only
+// shows the paths in the text). Inside Syscall("name", Arg(...)) the
+// argument must be a descriptor.
+template <typename M>
+::testing::Matcher<const SyscallArg&> FdPath(const M& m) {
+  static_assert(!detail::is_call_or_trace_matcher<M>,
+                "FdPath() takes the path: a string or a matcher of a string such as HasSubstr(\".tmp\"); "
+                "Syscall(), Arg(), Returns() and Fails() are about a whole call and cannot be inside it");
+  return ::testing::MakeMatcher(new detail::FdPathMatcher(detail::to_value_matcher<std::string>(m)));
+}
+
 // The call succeeded and returned a value matching `m` (a number or a
 // matcher of std::int64_t: Ge(0)).
 template <typename M>
 CallMatcher Returns(const M& m) {
-  if constexpr (std::is_integral_v<M>) {
+  static_assert(!detail::is_call_or_trace_matcher<M>,
+                "Returns(m): m is about the result (a number, or a gmock matcher such as Ge(0)); "
+                "Syscall(), Arg(), Returns() and Fails() are about a whole call and cannot be inside it");
+  if constexpr (detail::is_call_or_trace_matcher<M>) {
+    return Returns(::testing::A<std::int64_t>());  // after the assertion: no more errors
+  } else if constexpr (std::is_integral_v<M>) {
     return CallMatcher(detail::CallMatcherImpl(
         detail::returns_condition(::testing::Eq(static_cast<std::int64_t>(m)), true)));
   } else {
@@ -313,6 +377,9 @@ TraceMatcher Calls(const M& m) {
 // of std::size_t: Ge(2)).
 template <typename M, typename C>
 TraceMatcher CallsTimes(const M& m, const C& count) {
+  static_assert(!detail::is_call_or_trace_matcher<C>,
+                "CallsTimes(call, count): count is a number or a matcher of a number such as Ge(2); "
+                "the call matcher comes first");
   std::size_t literal = 0;
   if constexpr (std::is_integral_v<C>) literal = static_cast<std::size_t>(count);
   return detail::calls_times(detail::to_condition(m), detail::to_count_matcher(count),

@@ -60,6 +60,11 @@ class SyscallArg : public ValueComparisons<SyscallArg> {
   // Whether a flag of the argument's own family (O_CLOEXEC for open's
   // flags) is set; nothing when the argument has no such flag.
   std::optional<bool> has_flag(std::string_view flag) const;
+  // For an fd argument, the file it referred to when the call was made
+  // ("/tmp/x.tmp", "pipe:[1234]"): read by trace() and trace_function()
+  // for every fd argument, and kept in a recorded trace made with -y.
+  // Nothing when it is not known (not an open fd, or a recording without -y).
+  std::optional<std::string> file() const;
 
   bool is_number() const { return true; }  // for ValueComparisons
 
