@@ -1023,7 +1023,7 @@ class Parser {
         if (kind != ArgKind::Fd && kind != ArgKind::DirFd) {
           wrong_kind("file descriptors");
         } else {
-          static const ArgDesc path_desc{"path", ArgKind::Path, ArgDir::In, kLenNone, nullptr, nullptr};
+          static const ArgDesc path_desc{"path", ArgKind::Path, ArgDir::In, kLenNone, nullptr, nullptr, 64, false};
           auto inner = compile_value(v, &path_desc, dg);
           if (inner) m = matchers::fd_path(inner);
         }
@@ -1076,7 +1076,7 @@ class Parser {
                    : !xlat            ? ArgKind::Long
                    : xlat->kind == XlatKind::Flags ? ArgKind::Flags
                                                    : ArgKind::Enum;
-    const ArgDesc member_desc{name.c_str(), kind, ArgDir::In, kLenNone, xlat, nullptr};
+    const ArgDesc member_desc{name.c_str(), kind, ArgDir::In, kLenNone, xlat, nullptr, 64, true};
     ValueMatcherPtr inner = compile_value(v, &member_desc, dg);
     if (!inner) return nullptr;
     return member.is_text ? matchers::field(name, nullptr, inner) : matchers::field(name, inner, nullptr);

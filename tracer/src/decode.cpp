@@ -28,18 +28,17 @@ std::string fd_path(pid_t tid, std::int64_t fd) {
 
 void decode_number(const ArgDesc& d, ArgValue& v) {
   v.form = ArgValue::Form::Number;
+  // `raw` holds the bits the kernel read (decode_entry() cut it to the C
+  // type's width); a signed C type's value is sign-extended. Flags, enums,
+  // octal and hex values are bit patterns: kept unsigned, as shown.
   switch (d.kind) {
-    case ArgKind::Int:
-    case ArgKind::Fd:
-    case ArgKind::DirFd:
-    case ArgKind::Signal:
-      v.num = static_cast<std::int32_t>(v.raw);
-      break;
-    case ArgKind::Uint:
-      v.num = static_cast<std::uint32_t>(v.raw);
+    case ArgKind::Flags:
+    case ArgKind::Hex:
+    case ArgKind::Octal:
+      v.num = static_cast<std::int64_t>(arg_bits(d, v.raw));
       break;
     default:
-      v.num = static_cast<std::int64_t>(v.raw);
+      v.num = arg_value(d, v.raw);
       break;
   }
 }
@@ -213,10 +212,14 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
     decode_sigreturn(tid, sp, e.args[0], limits);
     return;
   }
-  // The i386 ABI passes 32-bit values; whatever is in the upper half of a
-  // 64-bit register is not part of the call. All raw values first: a buffer
-  // takes its length from a later argument.
-  for (int i = 0; i < e.nargs; ++i) e.args[i].raw = narrow ? (raw[i] & 0xffffffffu) : raw[i];
+  // The kernel reads an argument at the width of its C type: the upper half
+  // of the register is not part of an int (nor of anything on i386), and a
+  // umode_t is 16 bits. Each value is cut once, here, so that the text, the
+  // arguments that depend on others and the matchers all see what the
+  // kernel used. All raw values first: a buffer takes its length from a
+  // later argument.
+  for (int i = 0; i < e.nargs; ++i)
+    e.args[i].raw = arg_bits(e.desc->args[i], narrow ? (raw[i] & 0xffffffffu) : raw[i]);
   if (std::strcmp(e.desc->name, "prctl") == 0 && e.nargs >= 2 && e.args[0].raw == 15) {
     // PR_SET_NAME: the name (16 bytes at most), shown as a string.
     decode_number(e.desc->args[0], e.args[0]);
@@ -247,6 +250,19 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
       if (d.kind != ArgKind::Ptr && d.kind != ArgKind::Struct && d.kind != ArgKind::Buf &&
           d.kind != ArgKind::FdPair && d.kind != ArgKind::Path && d.kind != ArgKind::Str)
         decode_number(d, v);
+    }
+  }
+  if (std::strcmp(e.desc->name, "fcntl") == 0 && e.nargs >= 3) {
+    // fcntl's arg is an unsigned long, but the commands that take a number
+    // read it as an int (the kernel's argi): only its low 32 bits count.
+    switch (e.args[1].raw) {
+      case F_DUPFD: case F_SETFD: case F_SETFL: case F_SETOWN: case F_SETSIG: case F_SETLEASE:
+      case F_NOTIFY: case F_DUPFD_CLOEXEC: case F_SETPIPE_SZ: case F_ADD_SEALS:
+        e.args[2].raw &= 0xffffffffu;
+        e.args[2].num = static_cast<std::int32_t>(e.args[2].raw);
+        break;
+      default:
+        break;
     }
   }
   if (std::strcmp(e.desc->name, "prctl") == 0 && e.nargs >= 3 && e.abi == Abi::x86_64 &&

@@ -1,6 +1,7 @@
 #include "syspect/format.hpp"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <netinet/in.h>
@@ -20,6 +21,8 @@ namespace syspect {
 namespace {
 
 constexpr std::size_t kAlignColumn = 40;
+// The longest path strace shows: what fits its PATH_MAX buffer with a NUL.
+constexpr std::size_t kPathShown = PATH_MAX - 1;
 
 bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
 
@@ -77,9 +80,11 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       append_pointer(out, v.raw);
       return;
     case ArgValue::Form::String:
-      // Paths are shown whole, like strace; other strings stop at -s.
+      // Paths are shown whole up to PATH_MAX - 1 bytes, as strace reads
+      // them (longer ones are cut there, with "..."); other strings stop at -s.
       append_quoted(out, v.bytes,
-                    d->kind == ArgKind::Path ? v.bytes.size() + 1 : options.string_limit,
+                    d->kind == ArgKind::Path ? std::min<std::size_t>(v.bytes.size() + 1, kPathShown)
+                                             : options.string_limit,
                     v.truncated);
       return;
     case ArgValue::Form::Bytes:
