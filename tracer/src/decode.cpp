@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -16,14 +17,27 @@
 
 namespace syspect::detail {
 
-std::string fd_path(pid_t tid, std::int64_t fd) {
+std::string fd_path(pid_t tid, std::int64_t fd, bool* deleted) {
+  if (deleted != nullptr) *deleted = false;
   if (fd < 0 && fd != AT_FDCWD) return {};
   std::string link = fd == AT_FDCWD ? fmt::format("/proc/{}/cwd", tid)
                                     : fmt::format("/proc/{}/fd/{}", tid, fd);
   char buf[PATH_MAX];
   ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
   if (n <= 0) return {};
-  return std::string(buf, static_cast<std::size_t>(n));
+  std::string path(buf, static_cast<std::size_t>(n));
+  // The kernel adds " (deleted)" to the name of a file that is gone; a file
+  // may also be named so. It is gone when the name no longer leads to the
+  // file the fd holds (strace's test).
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (path.size() <= kDeleted.size() || !std::string_view(path).ends_with(kDeleted)) return path;
+  struct stat held {}, named {};
+  if (::stat(link.c_str(), &held) != 0) return path;
+  if (::lstat(path.c_str(), &named) == 0 && named.st_ino == held.st_ino && named.st_dev == held.st_dev)
+    return path;
+  path.resize(path.size() - kDeleted.size());
+  if (deleted != nullptr) *deleted = true;
+  return path;
 }
 
 void decode_number(const ArgDesc& d, ArgValue& v) {
@@ -143,8 +157,8 @@ void decode_fd_pair(pid_t tid, ArgValue& v, const DecodeLimits& limits) {
   v.num = fds[0];
   v.num2 = fds[1];
   if (limits.fd_paths) {
-    v.fd_path = fd_path(tid, fds[0]);
-    v.fd_path2 = fd_path(tid, fds[1]);
+    v.fd_path = fd_path(tid, fds[0], &v.fd_deleted);
+    v.fd_path2 = fd_path(tid, fds[1], &v.fd_deleted2);
   }
 }
 
@@ -182,7 +196,7 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
     case ArgKind::Fd:
     case ArgKind::DirFd:
       decode_number(d, v);
-      if (limits.fd_paths) v.fd_path = fd_path(tid, v.num);
+      if (limits.fd_paths) v.fd_path = fd_path(tid, v.num, &v.fd_deleted);
       break;
     default:
       decode_number(d, v);
@@ -316,7 +330,7 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
   const bool dup_fcntl = name == "fcntl" && e.nargs >= 2 &&
                          (e.args[1].raw == F_DUPFD || e.args[1].raw == F_DUPFD_CLOEXEC);
   if (limits.fd_paths && (e.desc->ret == RetKind::Fd || dup_fcntl) && rval >= 0)
-    e.fd_path = fd_path(tid, rval);
+    e.fd_path = fd_path(tid, rval, &e.fd_deleted);
   for (int i = 0; i < e.nargs; ++i) {
     const ArgDesc& d = e.desc->args[i];
     if (d.dir == ArgDir::In || i == remain) continue;

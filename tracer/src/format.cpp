@@ -100,8 +100,8 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       }
       return;
     case ArgValue::Form::Pair:
-      fmt::format_to(std::back_inserter(out), "[{}, {}]", format_fd(v.num, v.fd_path),
-                     format_fd(v.num2, v.fd_path2));
+      fmt::format_to(std::back_inserter(out), "[{}, {}]", format_fd(v.num, v.fd_path, v.fd_deleted),
+                     format_fd(v.num2, v.fd_path2, v.fd_deleted2));
       return;
     case ArgValue::Form::Struct:
       out += v.text;
@@ -119,13 +119,13 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
     case ArgKind::DirFd:
       if (v.num == AT_FDCWD) {
         out += xlat_styled("-100", "AT_FDCWD", options.xlat_style);
-        if (!v.fd_path.empty()) out += format_fd(v.num, v.fd_path).substr(4);
+        if (!v.fd_path.empty()) out += format_fd(v.num, v.fd_path, v.fd_deleted).substr(4);
       } else {
-        out += format_fd(v.num, v.fd_path);
+        out += format_fd(v.num, v.fd_path, v.fd_deleted);
       }
       break;
     case ArgKind::Fd:
-      out += format_fd(v.num, v.fd_path);
+      out += format_fd(v.num, v.fd_path, v.fd_deleted);
       break;
     case ArgKind::Flags:
     case ArgKind::Enum:
@@ -201,13 +201,9 @@ std::string quote_string(std::string_view bytes, std::size_t limit, bool truncat
   return out;
 }
 
-std::string format_fd(std::int64_t fd, std::string_view path) {
+std::string format_fd(std::int64_t fd, std::string_view path, bool deleted) {
   std::string out = fmt::format("{}", fd);
   if (path.empty()) return out;
-  // A deleted file: strace puts readlink's " (deleted)" after the brackets.
-  constexpr std::string_view kDeleted = " (deleted)";
-  const bool deleted = path.size() > kDeleted.size() && path.substr(path.size() - kDeleted.size()) == kDeleted;
-  if (deleted) path.remove_suffix(kDeleted.size());
   out += '<';
   append_escaped(out, path, path.size(), "<>");
   out += '>';
@@ -462,7 +458,7 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
     }
   }
   if (name == "ioctl" && i == 2 && static_cast<std::uint32_t>(e.args[1].raw) == 0x40049409) {
-    out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path);  // FICLONE: the source fd
+    out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path, v.fd_deleted);  // FICLONE: the source fd
     return true;
   }
   if (name == "getrandom" && i == 0 && v.form == ArgValue::Form::Bytes &&
@@ -660,7 +656,7 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
                          xlat_format(*family, static_cast<std::uint64_t>(e.result),
                                      cmd == F_GETFL ? XlatStyle::Abbrev : style));
   }
-  if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path);
+  if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path, e.fd_deleted);
   if (e.desc != nullptr && std::string_view(e.desc->name) == "sched_getscheduler" && e.result >= 0) {
     if (const Xlat* policies = find_xlat("sched_policies"))
       return fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result)));
@@ -676,7 +672,7 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
     case RetKind::Octal:
       return fmt::format("0{:02o}", e.result);
     case RetKind::Fd:
-      return format_fd(e.result, e.fd_path);
+      return format_fd(e.result, e.fd_path, e.fd_deleted);
     default:
       return fmt::format("{}", e.result);
   }

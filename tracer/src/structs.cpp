@@ -313,7 +313,9 @@ const char* member_name(const std::string& name) {
 std::size_t max_elements(const DecodeLimits& limits) { return limits.struct_string; }
 
 std::string fd_text(pid_t tid, int fd, const DecodeLimits& limits) {
-  return format_fd(fd, limits.fd_paths ? fd_path(tid, fd) : std::string());
+  bool deleted = false;
+  std::string path = limits.fd_paths ? fd_path(tid, fd, &deleted) : std::string();
+  return format_fd(fd, path, deleted);
 }
 
 // poll/ppoll: "[{fd=3, events=POLLIN}]" at entry, cut at -s entries (a
