@@ -759,7 +759,11 @@ class Parser {
   std::optional<std::int64_t> constant(std::string_view text, const ArgDesc* d, SourcePos at,
                                        Diagnostics& dg) {
     text = trim(text);
-    if (auto v = parse_integer(text)) return v;
+    if (auto v = parse_integer(text)) {
+      // (uid_t)-1 is written -1, as strace shows it.
+      if (d && d->kind == ArgKind::Uid && *v == -1) return 0xffffffff;
+      return v;
+    }
     const Xlat* x = nullptr;
     if (d && (d->kind == ArgKind::Flags || d->kind == ArgKind::Enum)) x = d->xlat;
     if (d && d->kind == ArgKind::Signal) x = &signal_names();
@@ -935,6 +939,7 @@ class Parser {
         return nullptr;
       }
       if (kind == ArgKind::Flags) return matchers::flags_equal(static_cast<std::uint64_t>(v), std::to_string(v));
+      if (kind == ArgKind::Uid && v == -1) return matchers::integer(IntOp::Eq, 0xffffffff, "-1");
       return matchers::integer(IntOp::Eq, v, std::to_string(v));
     }
     if (const toml::array* a = n.as_array()) {

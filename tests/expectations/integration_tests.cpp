@@ -332,8 +332,13 @@ count = 1
 name = "no mode wider than 16 bits"
 syscall = "creat"
 args = { mode = "> 65535" }
+[[expect]]
+name = "uid_t -1, written as strace shows it"
+syscall = "fchown"
+args = { owner = -1, group = "-1" }
+count = 1
 )";
-  auto c = check_lib(spec, {syscaller(), "widecreat", made, "wideopen", made});
+  auto c = check_lib(spec, {syscaller(), "widecreat", made, "wideopen", made, "fchown-1"});
   ASSERT_TRUE(c.traced);
   EXPECT_TRUE(c.report.passed()) << text(c.report);
 }

@@ -30,6 +30,9 @@ int main(void) {
   long fd = syscall(SYS_creat, "wide_creat", HI | 0644);
   if (fd < 0) die("creat");
   syscall(SYS_fchmod, W(fd), HI | 0600);
+  /* uid_t and gid_t are unsigned: strace shows them so, and -1 as -1. */
+  syscall(SYS_fchown, W(fd), W(-1), W(-1));
+  syscall(SYS_fchown, W(fd), W(0xffff0000u), W(getgid()));
   syscall(SYS_chmod, "wide_creat", 0xffffffffffff0640UL);
   syscall(SYS_fchmodat, W(AT_FDCWD), "wide_creat", HI | 0604);
   syscall(SYS_umask, HI | 022);

@@ -36,7 +36,7 @@ ARG      [DIR]NAME:KIND[:CTYPE], at most six, in register order.
          syscall exit) or '<>' (both). NAME is the argument's name as in the
          man page prototype. KIND is one of
              int long uint ulong hex octal fd dirfd path str ptr argv envp
-             signal fdpair
+             signal fdpair uid (a uid_t or gid_t: unsigned, -1 shown as -1)
              buf(LEN)       LEN is another argument's name, or 'ret' for the
                             syscall's result (bytes actually transferred)
              flags(FAMILY)  FAMILY is an xlat family (tracer/xlat/FAMILY.in)
@@ -49,8 +49,9 @@ ARG      [DIR]NAME:KIND[:CTYPE], at most six, in register order.
          size_t off_t. The kernel reads only that many low bits of the
          register (16 for umode_t, 32 for int; long is 32 bits on i386), and
          syspect decodes, shows and matches the argument as the kernel read
-         it. int uint long ulong fd dirfd signal have the C type of their
-         name (fd, dirfd and signal: int); a CTYPE given to them must agree.
+         it. int uint long ulong fd dirfd signal uid have the C type of their
+         name (fd, dirfd and signal: int; uid: uid_t); a CTYPE given to them
+         must agree.
 
 Xlat files (tracer/xlat/<family>.in)
 ------------------------------------
@@ -132,6 +133,7 @@ SIMPLE_KINDS = {
     "envp": "Envp",
     "signal": "Signal",
     "fdpair": "FdPair",
+    "uid": "Uid",
 }
 PARAM_KINDS = {"buf": "Buf", "flags": "Flags", "enum": "Enum", "struct": "Struct"}
 
@@ -168,11 +170,11 @@ CTYPES = {
 # The C type of a kind that does not name one.
 DEFAULT_CTYPES = {
     "Int": "int", "Uint": "uint", "Long": "long", "Ulong": "ulong",
-    "Fd": "int", "DirFd": "int", "Signal": "int",
+    "Fd": "int", "DirFd": "int", "Signal": "int", "Uid": "uid_t",
     "Hex": "ulong", "Octal": "ulong", "Flags": "ulong", "Enum": "ulong",
 }
 # Kinds whose C type is fixed by the kind: an explicit one must agree.
-DECIMAL_KINDS = ("Int", "Uint", "Long", "Ulong", "Fd", "DirFd", "Signal")
+DECIMAL_KINDS = ("Int", "Uint", "Long", "Ulong", "Fd", "DirFd", "Signal", "Uid")
 NUMBER_KINDS = DECIMAL_KINDS + ("Hex", "Octal", "Flags", "Enum")
 
 

@@ -146,6 +146,14 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
     case ArgKind::Ulong:
       fmt::format_to(std::back_inserter(out), "{}", v.raw);
       break;
+    case ArgKind::Uid:
+      // strace's printuid(): unsigned, but (uid_t)-1 ("no change") as -1.
+      if (v.raw == 0xffffffffu) {
+        out += "-1";
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}", v.raw);
+      }
+      break;
     default:
       fmt::format_to(std::back_inserter(out), "{}", v.num);
       break;

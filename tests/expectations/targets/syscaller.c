@@ -17,6 +17,7 @@
  *                     mode's register (0xbadc0ded000001a4)
  *   wideopen PATH     openat(AT_FDCWD, PATH, O_RDONLY|O_CLOEXEC), garbage in
  *                     the upper halves of dirfd's and flags' registers
+ *   fchown-1          fchown(last fd, -1, -1): change nothing
  *   getpid | getppid
  *   int80             getpid through the i386 ABI (int 0x80)
  *   spread P T N      fork P children; in each, T threads call getppid N times
@@ -158,6 +159,8 @@ int main(int argc, char** argv) {
       report("wideopen", fd);
       if (fd >= 0) last_fd = (int)fd;
       ++i;
+    } else if (!strcmp(op, "fchown-1")) {
+      report("fchown-1", syscall(SYS_fchown, last_fd, (uid_t)-1, (gid_t)-1));
     } else if (!strcmp(op, "getpid")) {
       syscall(SYS_getpid);
     } else if (!strcmp(op, "getppid")) {

@@ -63,6 +63,7 @@ enum class ArgKind : std::uint8_t {
   Signal,   // signal number (SIGCHLD)
   FdPair,   // int[2] written by pipe/pipe2/socketpair
   Struct,   // a struct known by name (Xlat-less); decoded later, shown as pointer
+  Uid,      // user or group id (uid_t, gid_t): unsigned 32-bit decimal, (uid_t)-1 as -1
 };
 
 // When an argument's pointed-to data is read.
