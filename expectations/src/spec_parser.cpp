@@ -760,7 +760,11 @@ class Parser {
   std::optional<std::int64_t> constant(std::string_view text, const ArgDesc* d, SourcePos at,
                                        Diagnostics& dg) {
     text = trim(text);
-    if (auto v = parse_integer(text)) return v;
+    if (auto v = parse_integer(text)) {
+      // (uid_t)-1 is written -1, as strace shows it.
+      if (d && d->kind == ArgKind::Uid && *v == -1) return 0xffffffff;
+      return v;
+    }
     const Xlat* x = nullptr;
     if (d && (d->kind == ArgKind::Flags || d->kind == ArgKind::Enum)) x = d->xlat;
     if (d && d->kind == ArgKind::Signal) x = &signal_names();
@@ -956,6 +960,7 @@ class Parser {
         return nullptr;
       }
       if (kind == ArgKind::Flags) return matchers::flags_equal(static_cast<std::uint64_t>(v), std::to_string(v));
+      if (kind == ArgKind::Uid && v == -1) return matchers::integer(IntOp::Eq, 0xffffffff, "-1");
       return matchers::integer(IntOp::Eq, v, std::to_string(v));
     }
     if (const toml::array* a = n.as_array()) {
@@ -1044,7 +1049,7 @@ class Parser {
         if (kind != ArgKind::Fd && kind != ArgKind::DirFd) {
           wrong_kind("file descriptors");
         } else {
-          static const ArgDesc path_desc{"path", ArgKind::Path, ArgDir::In, kLenNone, nullptr, nullptr};
+          static const ArgDesc path_desc{"path", ArgKind::Path, ArgDir::In, kLenNone, nullptr, nullptr, 64, false};
           auto inner = compile_value(v, &path_desc, dg);
           if (inner) m = matchers::fd_path(inner);
         }
@@ -1097,7 +1102,7 @@ class Parser {
                    : !xlat            ? ArgKind::Long
                    : xlat->kind == XlatKind::Flags ? ArgKind::Flags
                                                    : ArgKind::Enum;
-    const ArgDesc member_desc{name.c_str(), kind, ArgDir::In, kLenNone, xlat, nullptr};
+    const ArgDesc member_desc{name.c_str(), kind, ArgDir::In, kLenNone, xlat, nullptr, 64, true};
     ValueMatcherPtr inner = compile_value(v, &member_desc, dg);
     if (!inner) return nullptr;
     return member.is_text ? matchers::field(name, nullptr, inner) : matchers::field(name, inner, nullptr);

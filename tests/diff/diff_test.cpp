@@ -113,6 +113,51 @@ TEST(TraceFile, LoadedEventsFormatAsRecorded) {
   }
 }
 
+// With -y, a deleted file and a live one whose name ends in " (deleted)"
+// are told apart (strace's "3</d/x>(deleted)" and "4</d/x (deleted)>"), and
+// read back so; a trace written before fd_deleted existed reads a path
+// that ends in " (deleted)" as a deleted file.
+TEST(TraceFile, DeletedFilesReadBackAsRecorded) {
+  TempDir dir;
+  const std::string path = dir.file("edges.jsonl");
+  SpawnOptions so;
+  so.cwd = dir.path();
+  ProcResult r = run_cli({"trace", "-y", "--format", "jsonl", "-o", path, "--", target("strace_edges")}, 60s, so);
+  ASSERT_TRUE(r.exited && r.code == 0) << describe(r);
+  JsonTrace raw = read_jsonl(path);
+  auto loaded = syspect::load_trace(path);
+  ASSERT_TRUE(loaded) << loaded.error().format();
+  std::vector<std::string> fchmods;
+  for (const auto& e : loaded->trace.events()) {
+    std::string text = event_text_of(e);
+    if (text.starts_with("fchmod(")) fchmods.push_back(text);
+  }
+  const std::string d = dir.path();
+  EXPECT_THAT(fchmods, testing::ElementsAre("fchmod(3<" + d + "/edges_sample>, 0600) = 0",
+                                            "fchmod(4<" + d + "/edges_sample (deleted)>, 0600) = 0",
+                                            "fchmod(3<" + d + "/edges_sample>(deleted), 0400) = 0",
+                                            "fchmod(4<" + d + "/edges_sample (deleted)>(deleted), 0400) = 0"));
+  std::vector<std::string> recorded;
+  for (const auto& e : raw.events)
+    if (e.value("name", "") == "fchmod") recorded.push_back(e.value("text", ""));
+  EXPECT_EQ(recorded, fchmods);
+
+  // The older form: the path as readlink gave it, no fd_deleted.
+  std::string old_text = read_file(path);
+  const std::string from = "\"fd_path\":\"" + d + "/edges_sample\",\"fd_deleted\":true";
+  const auto at = old_text.find(from);
+  ASSERT_NE(at, std::string::npos);
+  old_text.replace(at, from.size(), "\"fd_path\":\"" + d + "/edges_sample (deleted)\"");
+  const std::string old_path = dir.file("old.jsonl");
+  write_file(old_path, old_text);
+  auto old = syspect::load_trace(old_path);
+  ASSERT_TRUE(old) << old.error().format();
+  bool seen = false;
+  for (const auto& e : old->trace.events())
+    if (event_text_of(e) == "fchmod(3<" + d + "/edges_sample>(deleted), 0400) = 0") seen = true;
+  EXPECT_TRUE(seen);
+}
+
 TEST(TraceFile, KeepsArgumentsResultsAndProcesses) {
   TempDir dir;
   std::string path = record(dir, "t.jsonl", {target("fork_exec"), "fork", "/bin/echo", "hi"});

@@ -311,6 +311,38 @@ TEST(CheckLib, FailingMatchersFail) {
   }
 }
 
+// An argument is matched as the kernel read it: the mode of creat is a
+// umode_t, openat's dirfd and flags are ints, and what the upper bits of
+// their registers hold is not part of the call.
+TEST(CheckLib, ArgumentsAreMatchedAtTheWidthOfTheirCType) {
+  TempDir d;
+  const std::string made = d.file("made");
+  std::string spec = R"(version = 1
+[[expect]]
+name = "mode as the kernel read it"
+syscall = "creat"
+args = { mode = 0o644 }
+count = 1
+[[expect]]
+name = "exact flags, dirfd"
+syscall = "openat"
+args = { dirfd = "AT_FDCWD", pathname = ")" + made + R"(", flags = "O_RDONLY|O_CLOEXEC" }
+count = 1
+[[forbid]]
+name = "no mode wider than 16 bits"
+syscall = "creat"
+args = { mode = "> 65535" }
+[[expect]]
+name = "uid_t -1, written as strace shows it"
+syscall = "fchown"
+args = { owner = -1, group = "-1" }
+count = 1
+)";
+  auto c = check_lib(spec, {syscaller(), "widecreat", made, "wideopen", made, "fchown-1"});
+  ASSERT_TRUE(c.traced);
+  EXPECT_TRUE(c.report.passed()) << text(c.report);
+}
+
 TEST(CheckLib, ErrnoAndCount) {
   TempDir d;
   std::string missing = d.file("missing");

@@ -87,8 +87,11 @@ TEST(FdPaths, ArgumentsAndResultsAsStraceY) {
   EXPECT_EQ(text(open, XlatStyle::Verbose),
             R"(openat(-100 /* AT_FDCWD */</tmp/dp>, "/etc/hostname", 0 /* O_RDONLY */) = 3</etc/hostname>)");
 
-  // readlink's " (deleted)" goes after the brackets, as strace -y prints it.
-  EXPECT_EQ(format_fd(5, "/memfd:mf (deleted)"), "5</memfd:mf>(deleted)");
+  // A deleted file's "(deleted)" goes after the brackets, as strace -y
+  // prints it; a live file whose name ends in " (deleted)" keeps its name.
+  EXPECT_EQ(format_fd(5, "/memfd:mf", true), "5</memfd:mf>(deleted)");
+  EXPECT_EQ(format_fd(5, "/tmp/x (deleted)"), "5</tmp/x (deleted)>");
+  EXPECT_EQ(format_fd(5, "/tmp/x (deleted)", true), "5</tmp/x (deleted)>(deleted)");
 
   auto close = call("close", {3});
   close.args[0].fd_path = "/etc/hostname";

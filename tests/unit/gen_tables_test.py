@@ -70,6 +70,35 @@ class GenTables(unittest.TestCase):
         subprocess.run([sys.executable, GEN, "--syscalls", sysdir, "--xlat", xdir, "--out", out], check=True)
         self.assertEqual(os.stat(path).st_mtime, 1)
 
+    def test_c_type_widths(self):
+        # The C type sets the bits the kernel reads: umode_t 16, int 32
+        # (signed), long 64 on x86_64 and 32 on i386; a kind without one is
+        # as wide as its name says.
+        p, out = self.run_gen(
+            x86_64="85 creat file fd pathname:path mode:octal:umode_t\n"
+                   "72 fcntl desc int fd:fd cmd:enum(whence):uint arg:hex\n",
+            i386="8 creat file fd pathname:path mode:octal:umode_t\n"
+                 "55 fcntl desc int fd:fd cmd:enum(whence):uint arg:hex:ulong\n")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(out, "syscall_tables.cpp")) as f:
+            text = f.read()
+        self.assertIn('{"mode", ArgKind::Octal, ArgDir::In, -1, nullptr, nullptr, 16, false}', text)
+        self.assertIn('{"fd", ArgKind::Fd, ArgDir::In, -1, nullptr, nullptr, 32, true}', text)
+        self.assertIn('ArgKind::Enum, ArgDir::In, -1, &kXlat_whence, nullptr, 32, false}', text)
+        self.assertIn('{"arg", ArgKind::Hex, ArgDir::In, -1, nullptr, nullptr, 64, false}', text)
+        self.assertIn('{"arg", ArgKind::Hex, ArgDir::In, -1, nullptr, nullptr, 32, false}', text)
+
+    def test_unknown_c_type(self):
+        self.assert_rejected("unknown C type 'short'", "x86_64.in:1:",
+                             x86_64="85 creat file fd pathname:path mode:octal:short\n")
+
+    def test_c_type_against_kind(self):
+        # A decimal kind is its own C type: an int argument cannot be a long.
+        self.assert_rejected("kind int means C type int, not long", "x86_64.in:1:",
+                             x86_64="19 readv desc int fd:fd iov:ptr iovcnt:int:long\n")
+        self.assert_rejected("a C type is given only to numbers", "x86_64.in:1:",
+                             x86_64="85 creat file fd pathname:path:int\n")
+
     def test_malformed_line(self):
         self.assert_rejected("expected 'NR NAME CLASSES RET", "x86_64.in:2:",
                              x86_64="0 read desc int fd:fd\n1 write\n")

@@ -207,6 +207,36 @@ TEST(SyscallDesc, ExecveAndPipe) {
   EXPECT_EQ(k->args[1].kind, ArgKind::Signal);
 }
 
+// Each argument carries its C type's width and sign: the kernel reads an
+// int from the low 32 bits of its register and a umode_t from the low 16.
+TEST(SyscallDesc, CTypeWidths) {
+  const auto* creat = find_syscall(Abi::x86_64, "creat");
+  ASSERT_NE(creat, nullptr);
+  const auto& mode = creat->args[1];
+  EXPECT_EQ(mode.bits, 16);
+  EXPECT_FALSE(mode.is_signed);
+  EXPECT_EQ(syspect::arg_bits(mode, 0xbadc0ded000001a4ull), 0644u);
+  const auto* dup3 = find_syscall(Abi::x86_64, "dup3");
+  ASSERT_NE(dup3, nullptr);
+  EXPECT_EQ(dup3->args[0].bits, 32);
+  EXPECT_TRUE(dup3->args[0].is_signed);
+  EXPECT_EQ(syspect::arg_value(dup3->args[0], 0xbadc0dedffffffffull), -1);
+  EXPECT_EQ(syspect::arg_bits(dup3->args[2], 0xbadc0ded00080000ull), 0x80000u);
+  const auto* lseek = find_syscall(Abi::x86_64, "lseek");
+  ASSERT_NE(lseek, nullptr);
+  EXPECT_EQ(lseek->args[1].bits, 64);  // off_t
+  EXPECT_EQ(syspect::arg_value(lseek->args[1], 0xfffffffffffffff6ull), -10);
+  const auto* fcntl = find_syscall(Abi::x86_64, "fcntl");
+  ASSERT_NE(fcntl, nullptr);
+  EXPECT_EQ(fcntl->args[1].bits, 32);  // unsigned int cmd
+  EXPECT_EQ(fcntl->args[2].bits, 64);  // unsigned long arg
+  // On i386 a long is 32 bits.
+  const auto* lseek32 = find_syscall(Abi::i386, "lseek");
+  ASSERT_NE(lseek32, nullptr);
+  EXPECT_EQ(lseek32->args[1].bits, 32);
+  EXPECT_EQ(syspect::arg_value(lseek32->args[1], 0xfffffff6u), -10);
+}
+
 TEST(FindArg, ByName) {
   const auto* d = find_syscall(Abi::x86_64, "mmap");
   ASSERT_NE(d, nullptr);

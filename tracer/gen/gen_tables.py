@@ -34,17 +34,27 @@ CLASSES  strace trace classes joined by ',' (file ipc network process
          signal desc memory stat lstat fstat statfs fstatfs creds clock
          pure), or '-' for none.
 RET      how a successful result is shown: int fd hex none octal.
-ARG      [DIR]NAME:KIND, at most six, in register order.
+ARG      [DIR]NAME:KIND[:CTYPE], at most six, in register order.
          DIR is empty (input: read at syscall entry), '>' (output: read at
          syscall exit) or '<>' (both). NAME is the argument's name as in the
          man page prototype. KIND is one of
              int long uint ulong hex octal fd dirfd path str ptr argv envp
-             signal fdpair
+             signal fdpair uid (a uid_t or gid_t: unsigned, -1 shown as -1)
              buf(LEN)       LEN is another argument's name, or 'ret' for the
                             syscall's result (bytes actually transferred)
              flags(FAMILY)  FAMILY is an xlat family (tracer/xlat/FAMILY.in)
              enum(FAMILY)
              struct(NAME)   a C struct decoded by name (stat, sigaction, ...)
+         CTYPE is the argument's C type in the kernel's prototype, for the
+         kinds that do not say it (hex octal flags enum: unsigned long when
+         not given): int uint long ulong s32 u32 u64 umode_t pid_t uid_t gid_t
+         old_uid_t old_gid_t clockid_t timer_t key_serial_t mqd_t qid_t rwf_t
+         size_t off_t. The kernel reads only that many low bits of the
+         register (16 for umode_t, 32 for int; long is 32 bits on i386), and
+         syspect decodes, shows and matches the argument as the kernel read
+         it. int uint long ulong fd dirfd signal uid have the C type of their
+         name (fd, dirfd and signal: int; uid: uid_t); a CTYPE given to them
+         must agree.
 
 Xlat files (tracer/xlat/<family>.in)
 ------------------------------------
@@ -126,11 +136,49 @@ SIMPLE_KINDS = {
     "envp": "Envp",
     "signal": "Signal",
     "fdpair": "FdPair",
+    "uid": "Uid",
 }
 PARAM_KINDS = {"buf": "Buf", "flags": "Flags", "enum": "Enum", "struct": "Struct"}
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-ARG_RE = re.compile(r"(<>|>)?([A-Za-z_][A-Za-z0-9_]*):([a-z0-9_]+)(?:\(([A-Za-z0-9_]+)\))?\Z")
+ARG_RE = re.compile(r"(<>|>)?([A-Za-z_][A-Za-z0-9_]*):([a-z0-9_]+)(?:\(([A-Za-z0-9_]+)\))?(?::([a-z0-9_]+))?\Z")
+
+# C types an argument may name after its kind: (bits on x86_64, bits on
+# i386, signed). The kernel reads only these bits of the register.
+CTYPES = {
+    "int": (32, 32, True),
+    "uint": (32, 32, False),
+    "long": (64, 32, True),
+    "ulong": (64, 32, False),
+    "s32": (32, 32, True),
+    "u32": (32, 32, False),
+    "u64": (64, 64, False),
+    "umode_t": (16, 16, False),
+    "pid_t": (32, 32, True),
+    "uid_t": (32, 32, False),
+    "gid_t": (32, 32, False),
+    "old_uid_t": (16, 16, False),
+    "old_gid_t": (16, 16, False),
+    "clockid_t": (32, 32, True),
+    "timer_t": (32, 32, True),
+    "key_serial_t": (32, 32, True),
+    "mqd_t": (32, 32, True),
+    "qid_t": (32, 32, False),
+    "rwf_t": (32, 32, True),
+    "size_t": (64, 32, False),
+    "off_t": (64, 32, True),
+    "ptr": (64, 32, False),
+}
+
+# The C type of a kind that does not name one.
+DEFAULT_CTYPES = {
+    "Int": "int", "Uint": "uint", "Long": "long", "Ulong": "ulong",
+    "Fd": "int", "DirFd": "int", "Signal": "int", "Uid": "uid_t",
+    "Hex": "ulong", "Octal": "ulong", "Flags": "ulong", "Enum": "ulong",
+}
+# Kinds whose C type is fixed by the kind: an explicit one must agree.
+DECIMAL_KINDS = ("Int", "Uint", "Long", "Ulong", "Fd", "DirFd", "Signal", "Uid")
+NUMBER_KINDS = DECIMAL_KINDS + ("Hex", "Octal", "Flags", "Enum")
 
 
 class InputError(Exception):
@@ -148,6 +196,8 @@ class Arg:
     dir: str           # ArgDir enumerator
     param: str | None  # Buf: len arg name / 'ret'; Flags/Enum: family; Struct: name
     len_index: int = -1
+    bits: int = 64     # of the C type, for this ABI
+    signed: bool = False
 
 
 @dataclass
@@ -382,7 +432,28 @@ def parse_kind(path: str, ln: int, text: str, families: dict[str, Family]) -> tu
     raise AssertionError
 
 
+def arg_ctype(path: str, ln: int, abi: str, aname: str, kind: str, ctype: str | None) -> tuple[int, bool]:
+    """The bits the kernel reads of an argument, and whether its C type is signed."""
+    default = DEFAULT_CTYPES.get(kind, "ptr")
+    if ctype is None:
+        ctype = default
+    elif ctype not in CTYPES:
+        fail(path, ln, f"argument {aname}: unknown C type {ctype!r} "
+             f"(expected one of {', '.join(CTYPES)})")
+    elif kind not in NUMBER_KINDS:
+        fail(path, ln, f"argument {aname}: a C type is given only to numbers, not to kind {kind.lower()}")
+    x64, x86, signed = CTYPES[ctype]
+    bits = x64 if abi == "x86_64" else x86
+    if kind in DECIMAL_KINDS:
+        d64, d86, dsigned = CTYPES[default]
+        if (bits, signed) != (d64 if abi == "x86_64" else d86, dsigned):
+            fail(path, ln, f"argument {aname}: kind {kind.lower()} means C type {default}, "
+                 f"not {ctype}; give it the kind of its C type")
+    return bits, signed
+
+
 def parse_syscalls(path: str, families: dict[str, Family]) -> list[Syscall]:
+    abi = os.path.splitext(os.path.basename(path))[0]
     out: list[Syscall] = []
     by_nr: dict[int, Syscall] = {}
     by_name: dict[str, Syscall] = {}
@@ -428,7 +499,8 @@ def parse_syscalls(path: str, families: dict[str, Family]) -> list[Syscall]:
             kind, param = parse_kind(path, ln, ktext, families)
             if any(x.name == aname for x in args):
                 fail(path, ln, f"duplicate argument name {aname}")
-            args.append(Arg(aname, kind, d, param))
+            bits, signed = arg_ctype(path, ln, abi, aname, kind, m.group(5))
+            args.append(Arg(aname, kind, d, param, -1, bits, signed))
         if len(args) > 6:
             fail(path, ln, f"{name} has {len(args)} arguments; at most 6")
         for a in args:
@@ -520,7 +592,7 @@ def emit_arg(a: Arg) -> str:
     xl = f"&{family_var(a.param)}" if a.kind in ("Flags", "Enum") else "nullptr"
     sn = cstr(a.param) if a.kind == "Struct" else "nullptr"
     return (f"{{{cstr(a.name)}, ArgKind::{a.kind}, ArgDir::{a.dir}, "
-            f"{a.len_index}, {xl}, {sn}}}")
+            f"{a.len_index}, {xl}, {sn}, {a.bits}, {'true' if a.signed else 'false'}}}")
 
 
 def emit_syscalls_cpp(tables: dict[str, list[Syscall]]) -> str:

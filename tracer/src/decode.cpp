@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -16,30 +17,42 @@
 
 namespace syspect::detail {
 
-std::string fd_path(pid_t tid, std::int64_t fd) {
+std::string fd_path(pid_t tid, std::int64_t fd, bool* deleted) {
+  if (deleted != nullptr) *deleted = false;
   if (fd < 0 && fd != AT_FDCWD) return {};
   std::string link = fd == AT_FDCWD ? fmt::format("/proc/{}/cwd", tid)
                                     : fmt::format("/proc/{}/fd/{}", tid, fd);
   char buf[PATH_MAX];
   ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
   if (n <= 0) return {};
-  return std::string(buf, static_cast<std::size_t>(n));
+  std::string path(buf, static_cast<std::size_t>(n));
+  // The kernel adds " (deleted)" to the name of a file that is gone; a file
+  // may also be named so. It is gone when the name no longer leads to the
+  // file the fd holds (strace's test).
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (path.size() <= kDeleted.size() || !std::string_view(path).ends_with(kDeleted)) return path;
+  struct stat held {}, named {};
+  if (::stat(link.c_str(), &held) != 0) return path;
+  if (::lstat(path.c_str(), &named) == 0 && named.st_ino == held.st_ino && named.st_dev == held.st_dev)
+    return path;
+  path.resize(path.size() - kDeleted.size());
+  if (deleted != nullptr) *deleted = true;
+  return path;
 }
 
 void decode_number(const ArgDesc& d, ArgValue& v) {
   v.form = ArgValue::Form::Number;
+  // `raw` holds the bits the kernel read (decode_entry() cut it to the C
+  // type's width); a signed C type's value is sign-extended. Flags, enums,
+  // octal and hex values are bit patterns: kept unsigned, as shown.
   switch (d.kind) {
-    case ArgKind::Int:
-    case ArgKind::Fd:
-    case ArgKind::DirFd:
-    case ArgKind::Signal:
-      v.num = static_cast<std::int32_t>(v.raw);
-      break;
-    case ArgKind::Uint:
-      v.num = static_cast<std::uint32_t>(v.raw);
+    case ArgKind::Flags:
+    case ArgKind::Hex:
+    case ArgKind::Octal:
+      v.num = static_cast<std::int64_t>(arg_bits(d, v.raw));
       break;
     default:
-      v.num = static_cast<std::int64_t>(v.raw);
+      v.num = arg_value(d, v.raw);
       break;
   }
 }
@@ -144,8 +157,8 @@ void decode_fd_pair(pid_t tid, ArgValue& v, const DecodeLimits& limits) {
   v.num = fds[0];
   v.num2 = fds[1];
   if (limits.fd_paths) {
-    v.fd_path = fd_path(tid, fds[0]);
-    v.fd_path2 = fd_path(tid, fds[1]);
+    v.fd_path = fd_path(tid, fds[0], &v.fd_deleted);
+    v.fd_path2 = fd_path(tid, fds[1], &v.fd_deleted2);
   }
 }
 
@@ -183,7 +196,7 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
     case ArgKind::Fd:
     case ArgKind::DirFd:
       decode_number(d, v);
-      if (limits.fd_paths) v.fd_path = fd_path(tid, v.num);
+      if (limits.fd_paths) v.fd_path = fd_path(tid, v.num, &v.fd_deleted);
       break;
     default:
       decode_number(d, v);
@@ -213,10 +226,14 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
     decode_sigreturn(tid, sp, e.args[0], limits);
     return;
   }
-  // The i386 ABI passes 32-bit values; whatever is in the upper half of a
-  // 64-bit register is not part of the call. All raw values first: a buffer
-  // takes its length from a later argument.
-  for (int i = 0; i < e.nargs; ++i) e.args[i].raw = narrow ? (raw[i] & 0xffffffffu) : raw[i];
+  // The kernel reads an argument at the width of its C type: the upper half
+  // of the register is not part of an int (nor of anything on i386), and a
+  // umode_t is 16 bits. Each value is cut once, here, so that the text, the
+  // arguments that depend on others and the matchers all see what the
+  // kernel used. All raw values first: a buffer takes its length from a
+  // later argument.
+  for (int i = 0; i < e.nargs; ++i)
+    e.args[i].raw = arg_bits(e.desc->args[i], narrow ? (raw[i] & 0xffffffffu) : raw[i]);
   if (std::strcmp(e.desc->name, "prctl") == 0 && e.nargs >= 2 && e.args[0].raw == 15) {
     // PR_SET_NAME: the name (16 bytes at most), shown as a string.
     decode_number(e.desc->args[0], e.args[0]);
@@ -247,6 +264,19 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
       if (d.kind != ArgKind::Ptr && d.kind != ArgKind::Struct && d.kind != ArgKind::Buf &&
           d.kind != ArgKind::FdPair && d.kind != ArgKind::Path && d.kind != ArgKind::Str)
         decode_number(d, v);
+    }
+  }
+  if (std::strcmp(e.desc->name, "fcntl") == 0 && e.nargs >= 3) {
+    // fcntl's arg is an unsigned long, but the commands that take a number
+    // read it as an int (the kernel's argi): only its low 32 bits count.
+    switch (e.args[1].raw) {
+      case F_DUPFD: case F_SETFD: case F_SETFL: case F_SETOWN: case F_SETSIG: case F_SETLEASE:
+      case F_NOTIFY: case F_DUPFD_CLOEXEC: case F_SETPIPE_SZ: case F_ADD_SEALS:
+        e.args[2].raw &= 0xffffffffu;
+        e.args[2].num = static_cast<std::int32_t>(e.args[2].raw);
+        break;
+      default:
+        break;
     }
   }
   if (std::strcmp(e.desc->name, "prctl") == 0 && e.nargs >= 3 && e.abi == Abi::x86_64 &&
@@ -300,7 +330,7 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
   const bool dup_fcntl = name == "fcntl" && e.nargs >= 2 &&
                          (e.args[1].raw == F_DUPFD || e.args[1].raw == F_DUPFD_CLOEXEC);
   if (limits.fd_paths && (e.desc->ret == RetKind::Fd || dup_fcntl) && rval >= 0)
-    e.fd_path = fd_path(tid, rval);
+    e.fd_path = fd_path(tid, rval, &e.fd_deleted);
   for (int i = 0; i < e.nargs; ++i) {
     const ArgDesc& d = e.desc->args[i];
     if (d.dir == ArgDir::In || i == remain) continue;

@@ -27,7 +27,10 @@ struct DecodeLimits {
 
 // What `fd` of thread `tid` refers to now ("/etc/hostname", "pipe:[123]"),
 // the cwd for AT_FDCWD; empty when it is not open.
-std::string fd_path(pid_t tid, std::int64_t fd);
+// What an fd refers to, as readlink(/proc/TID/fd/FD) says; a " (deleted)"
+// the kernel added is taken off and reported in `deleted` (a live file
+// whose own name ends so keeps it), as strace decides it.
+std::string fd_path(pid_t tid, std::int64_t fd, bool* deleted = nullptr);
 
 // A numeric argument's value from its raw register, as wide and as signed
 // as its kind says.

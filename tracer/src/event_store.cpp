@@ -81,6 +81,7 @@ const SyscallDesc* desc_of(std::uint64_t code) {
 
 bool is_default(const ArgValue& v) {
   return v.raw == 0 && v.form == ArgValue::Form::Number && !v.truncated && !v.unreadable &&
+         !v.fd_deleted && !v.fd_deleted2 &&
          v.num == 0 && v.num2 == 0 && v.total_len == 0 && v.total_items == 0 && v.bytes.empty() &&
          v.items.empty() && v.text.empty() && v.fields.empty() && v.text_out.empty() &&
          v.fd_path.empty() && v.fd_path2.empty() && v.fd_file.empty();
@@ -110,7 +111,8 @@ struct EventCodec {
   }
 
   void arg(std::string& o, const ArgValue& v) {
-    o += static_cast<char>(static_cast<unsigned>(v.form) | (v.truncated ? 0x40u : 0u) |
+    o += static_cast<char>(static_cast<unsigned>(v.form) | (v.fd_deleted ? 0x10u : 0u) |
+                           (v.fd_deleted2 ? 0x20u : 0u) | (v.truncated ? 0x40u : 0u) |
                            (v.unreadable ? 0x80u : 0u));
     bool num_is_raw = v.num == static_cast<std::int64_t>(v.raw);
     unsigned have = (v.raw ? 1u : 0u) | (num_is_raw ? 0u : 2u) | (v.num2 ? 4u : 0u) |
@@ -150,7 +152,9 @@ struct EventCodec {
   ArgValue arg(Reader& r) const {
     ArgValue v;
     std::uint8_t form = r.byte();
-    v.form = static_cast<ArgValue::Form>(form & 0x3f);
+    v.form = static_cast<ArgValue::Form>(form & 0x0f);
+    v.fd_deleted = form & 0x10;
+    v.fd_deleted2 = form & 0x20;
     v.truncated = form & 0x40;
     v.unreadable = form & 0x80;
     std::uint64_t have = r.get();
@@ -198,7 +202,7 @@ struct EventCodec {
                      (e.untraced_child_killed ? 8u : 0u) | (e.exec_old_tid ? 16u : 0u) |
                      (e.resumed ? 32u : 0u) | (e.opened_path.empty() ? 0u : 64u) |
                      (e.fd_path.empty() ? 0u : 128u) | (e.detached ? 256u : 0u) | (e.vsyscall ? 512u : 0u) |
-                     (e.changed_args ? 1024u : 0u);
+                     (e.changed_args ? 1024u : 0u) | (e.fd_deleted ? 2048u : 0u);
     put(o, flags);
     if (flags & 16) put(o, static_cast<std::uint64_t>(e.exec_old_tid));
     if (flags & 32) put(o, desc_code(e.resumed));
@@ -230,6 +234,7 @@ struct EventCodec {
     e.untraced_child_killed = flags & 8;
     e.detached = flags & 256;
     e.vsyscall = flags & 512;
+    e.fd_deleted = flags & 2048;
     if (flags & 16) e.exec_old_tid = static_cast<pid_t>(r.get());
     if (flags & 32) e.resumed = desc_of(r.get());
     if (flags & 64) e.opened_path = r.str();

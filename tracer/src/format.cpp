@@ -1,6 +1,7 @@
 #include "syspect/format.hpp"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <netinet/in.h>
@@ -20,6 +21,8 @@ namespace syspect {
 namespace {
 
 constexpr std::size_t kAlignColumn = 40;
+// The longest path strace shows: what fits its PATH_MAX buffer with a NUL.
+constexpr std::size_t kPathShown = PATH_MAX - 1;
 
 bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
 
@@ -77,9 +80,11 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       append_pointer(out, v.raw);
       return;
     case ArgValue::Form::String:
-      // Paths are shown whole, like strace; other strings stop at -s.
+      // Paths are shown whole up to PATH_MAX - 1 bytes, as strace reads
+      // them (longer ones are cut there, with "..."); other strings stop at -s.
       append_quoted(out, v.bytes,
-                    d->kind == ArgKind::Path ? v.bytes.size() + 1 : options.string_limit,
+                    d->kind == ArgKind::Path ? std::min<std::size_t>(v.bytes.size() + 1, kPathShown)
+                                             : options.string_limit,
                     v.truncated);
       return;
     case ArgValue::Form::Bytes:
@@ -95,8 +100,8 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       }
       return;
     case ArgValue::Form::Pair:
-      fmt::format_to(std::back_inserter(out), "[{}, {}]", format_fd(v.num, v.fd_path),
-                     format_fd(v.num2, v.fd_path2));
+      fmt::format_to(std::back_inserter(out), "[{}, {}]", format_fd(v.num, v.fd_path, v.fd_deleted),
+                     format_fd(v.num2, v.fd_path2, v.fd_deleted2));
       return;
     case ArgValue::Form::Struct:
       out += v.text;
@@ -114,13 +119,13 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
     case ArgKind::DirFd:
       if (v.num == AT_FDCWD) {
         out += xlat_styled("-100", "AT_FDCWD", options.xlat_style);
-        if (!v.fd_path.empty()) out += format_fd(v.num, v.fd_path).substr(4);
+        if (!v.fd_path.empty()) out += format_fd(v.num, v.fd_path, v.fd_deleted).substr(4);
       } else {
-        out += format_fd(v.num, v.fd_path);
+        out += format_fd(v.num, v.fd_path, v.fd_deleted);
       }
       break;
     case ArgKind::Fd:
-      out += format_fd(v.num, v.fd_path);
+      out += format_fd(v.num, v.fd_path, v.fd_deleted);
       break;
     case ArgKind::Flags:
     case ArgKind::Enum:
@@ -140,6 +145,14 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       break;
     case ArgKind::Ulong:
       fmt::format_to(std::back_inserter(out), "{}", v.raw);
+      break;
+    case ArgKind::Uid:
+      // strace's printuid(): unsigned, but (uid_t)-1 ("no change") as -1.
+      if (v.raw == 0xffffffffu) {
+        out += "-1";
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}", v.raw);
+      }
       break;
     default:
       fmt::format_to(std::back_inserter(out), "{}", v.num);
@@ -196,13 +209,9 @@ std::string quote_string(std::string_view bytes, std::size_t limit, bool truncat
   return out;
 }
 
-std::string format_fd(std::int64_t fd, std::string_view path) {
+std::string format_fd(std::int64_t fd, std::string_view path, bool deleted) {
   std::string out = fmt::format("{}", fd);
   if (path.empty()) return out;
-  // A deleted file: strace puts readlink's " (deleted)" after the brackets.
-  constexpr std::string_view kDeleted = " (deleted)";
-  const bool deleted = path.size() > kDeleted.size() && path.substr(path.size() - kDeleted.size()) == kDeleted;
-  if (deleted) path.remove_suffix(kDeleted.size());
   out += '<';
   append_escaped(out, path, path.size(), "<>");
   out += '>';
@@ -457,7 +466,7 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
     }
   }
   if (name == "ioctl" && i == 2 && static_cast<std::uint32_t>(e.args[1].raw) == 0x40049409) {
-    out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path);  // FICLONE: the source fd
+    out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path, v.fd_deleted);  // FICLONE: the source fd
     return true;
   }
   if (name == "getrandom" && i == 0 && v.form == ArgValue::Form::Bytes &&
@@ -655,7 +664,7 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
                          xlat_format(*family, static_cast<std::uint64_t>(e.result),
                                      cmd == F_GETFL ? XlatStyle::Abbrev : style));
   }
-  if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path);
+  if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path, e.fd_deleted);
   if (e.desc != nullptr && std::string_view(e.desc->name) == "sched_getscheduler" && e.result >= 0) {
     if (const Xlat* policies = find_xlat("sched_policies"))
       return fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result)));
@@ -671,7 +680,7 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
     case RetKind::Octal:
       return fmt::format("0{:02o}", e.result);
     case RetKind::Fd:
-      return format_fd(e.result, e.fd_path);
+      return format_fd(e.result, e.fd_path, e.fd_deleted);
     default:
       return fmt::format("{}", e.result);
   }

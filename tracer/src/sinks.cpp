@@ -181,6 +181,17 @@ void json_bytes(std::string& out, std::string_view s) {
   out += "\"}";
 }
 
+// An fd path, and whether its file was deleted: "fd_deleted":true, or
+// false said aloud for a live file whose own name ends in " (deleted)"
+// (a trace without the key keeps the older meaning of that ending).
+void json_fd_path(std::string& out, std::string_view key, std::string_view path, bool deleted) {
+  fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
+  json_bytes(out, path);
+  const std::string_view flag = key == "fd_path2" ? "fd_deleted2" : "fd_deleted";
+  if (deleted || path.ends_with(" (deleted)"))
+    fmt::format_to(std::back_inserter(out), ",\"{}\":{}", flag, deleted);
+}
+
 void json_value(std::string& out, const ArgValue& v, const ArgDesc* d) {
   switch (v.form) {
     case ArgValue::Form::Number:
@@ -286,18 +297,13 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
     json_value(line_, e.args[i], d);
     if (e.args[i].unreadable) line_ += ",\"unreadable\":true";
     if (e.args[i].truncated) line_ += ",\"truncated\":true";
-    if (!e.args[i].fd_path.empty()) {
-      line_ += ",\"fd_path\":";
-      json_bytes(line_, e.args[i].fd_path);
-    }
+    if (!e.args[i].fd_path.empty()) json_fd_path(line_, "fd_path", e.args[i].fd_path, e.args[i].fd_deleted);
     if (!e.args[i].text_out.empty()) {
       line_ += ",\"text_out\":";
       json_string(line_, e.args[i].text_out);
     }
-    if (!e.args[i].fd_path2.empty()) {
-      line_ += ",\"fd_path2\":";
-      json_bytes(line_, e.args[i].fd_path2);
-    }
+    if (!e.args[i].fd_path2.empty())
+      json_fd_path(line_, "fd_path2", e.args[i].fd_path2, e.args[i].fd_deleted2);
     line_ += '}';
   }
   line_ += "],\"result\":";
@@ -313,10 +319,7 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
   } else {
     line_ += "null";
   }
-  if (!e.fd_path.empty()) {
-    line_ += ",\"fd_path\":";
-    json_bytes(line_, e.fd_path);
-  }
+  if (!e.fd_path.empty()) json_fd_path(line_, "fd_path", e.fd_path, e.fd_deleted);
   if (e.nargs == 0 && e.args[0].form == ArgValue::Form::Struct) {
     // rt_sigreturn: the signal frame's mask, which strace shows as its argument.
     fmt::format_to(std::back_inserter(line_), ",\"frame\":{{\"raw\":{},\"value\":", e.args[0].raw);

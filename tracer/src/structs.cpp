@@ -36,8 +36,10 @@
 
 namespace syspect::detail {
 
+// tv_nsec (and tv_usec below) print unsigned, as strace prints them: an
+// invalid -1 shows as 18446744073709551615.
 std::string timespec_text(const std::int64_t ts[2]) {
-  return fmt::format("{{tv_sec={}, tv_nsec={}}}", ts[0], ts[1]);
+  return fmt::format("{{tv_sec={}, tv_nsec={}}}", ts[0], static_cast<std::uint64_t>(ts[1]));
 }
 
 namespace {
@@ -311,7 +313,9 @@ const char* member_name(const std::string& name) {
 std::size_t max_elements(const DecodeLimits& limits) { return limits.struct_string; }
 
 std::string fd_text(pid_t tid, int fd, const DecodeLimits& limits) {
-  return format_fd(fd, limits.fd_paths ? fd_path(tid, fd) : std::string());
+  bool deleted = false;
+  std::string path = limits.fd_paths ? fd_path(tid, fd, &deleted) : std::string();
+  return format_fd(fd, path, deleted);
 }
 
 // poll/ppoll: "[{fd=3, events=POLLIN}]" at entry, cut at -s entries (a
@@ -394,11 +398,14 @@ bool decode_fd_set(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
   return true;
 }
 
-bool decode_timeval(pid_t tid, ArgValue& v, bool at_entry) {
+// A timeval read at entry (select's timeout, settimeofday's), or one the
+// call wrote (gettimeofday's, `output`); select's own at its exit is the time
+// it had left.
+bool decode_timeval(pid_t tid, ArgValue& v, bool at_entry, bool output) {
   std::int64_t tv[2];
   if (!read_exact(tid, RemotePtr{v.raw}, tv, sizeof tv)) return false;
-  std::string text = fmt::format("{{tv_sec={}, tv_usec={}}}", tv[0], tv[1]);
-  if (at_entry) {
+  std::string text = fmt::format("{{tv_sec={}, tv_usec={}}}", tv[0], static_cast<std::uint64_t>(tv[1]));
+  if (at_entry || output) {
     v.text = text;
     v.fields.push_back({"tv_sec", tv[0]});
     v.fields.push_back({"tv_usec", tv[1]});
@@ -934,7 +941,7 @@ bool decode_rusage(pid_t tid, const SyscallEvent& e, ArgValue& v) {
   std::int64_t ru[18];
   if (!read_exact(tid, RemotePtr{v.raw}, ru, sizeof ru)) return false;
   v.text = fmt::format("{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}, ...}}",
-                       ru[0], ru[1], ru[2], ru[3]);
+                       ru[0], static_cast<std::uint64_t>(ru[1]), ru[2], static_cast<std::uint64_t>(ru[3]));
   static constexpr const char* kNames[] = {
       "ru_utime.tv_sec", "ru_utime.tv_usec", "ru_stime.tv_sec", "ru_stime.tv_usec", "ru_maxrss",
       "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt", "ru_nswap", "ru_inblock",
@@ -976,7 +983,7 @@ bool decode_itimerval(pid_t tid, ArgValue& v) {
   std::int64_t it[4];
   if (!read_exact(tid, RemotePtr{v.raw}, it, sizeof it)) return false;
   v.text = fmt::format("{{it_interval={{tv_sec={}, tv_usec={}}}, it_value={{tv_sec={}, tv_usec={}}}}}",
-                       it[0], it[1], it[2], it[3]);
+                       it[0], static_cast<std::uint64_t>(it[1]), it[2], static_cast<std::uint64_t>(it[3]));
   v.fields.push_back({"it_interval.tv_sec", it[0]});
   v.fields.push_back({"it_interval.tv_usec", it[1]});
   v.fields.push_back({"it_value.tv_sec", it[2]});
@@ -1143,7 +1150,7 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
   } else if (name == "fd_set") {
     ok = decode_fd_set(tid, e, d, v, at_entry, limits);
   } else if (name == "timeval") {
-    ok = decode_timeval(tid, v, at_entry);
+    ok = decode_timeval(tid, v, at_entry, d.dir == ArgDir::Out);
   } else if (name == "itimerspec") {
     ok = decode_itimerspec(tid, v);
   } else if (name == "epoll_event") {

@@ -96,3 +96,18 @@ int find_arg(const SyscallDesc& desc, std::string_view name) {
 }
 
 }  // namespace syspect
+
+namespace syspect {
+
+std::uint64_t arg_bits(const ArgDesc& d, std::uint64_t reg) {
+  return d.bits >= 64 ? reg : reg & ((std::uint64_t{1} << d.bits) - 1);
+}
+
+std::int64_t arg_value(const ArgDesc& d, std::uint64_t reg) {
+  const std::uint64_t bits = arg_bits(d, reg);
+  if (!d.is_signed || d.bits >= 64) return static_cast<std::int64_t>(bits);
+  const std::uint64_t sign = std::uint64_t{1} << (d.bits - 1);
+  return static_cast<std::int64_t>((bits ^ sign) - sign);
+}
+
+}  // namespace syspect

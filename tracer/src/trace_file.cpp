@@ -228,13 +228,28 @@ class Reader {
     return static_cast<pid_t>(int_field(o, key));
   }
 
+  // An fd path and whether its file was deleted. A trace written before
+  // syspect said so has no "fd_deleted": there, a path that ends in
+  // " (deleted)" names a deleted file, as readlink says it.
+  std::string fd_path_of(const json& path, const json& o, const char* key, bool& deleted) {
+    std::string p = bytes_of(path);
+    constexpr std::string_view kDeleted = " (deleted)";
+    deleted = opt_field<bool>(o, key, false);
+    if (o.find(key) == o.end() && p.size() > kDeleted.size() && std::string_view(p).ends_with(kDeleted)) {
+      p.resize(p.size() - kDeleted.size());
+      deleted = true;
+    }
+    return p;
+  }
+
   void arg(const json& a, const ArgDesc* d, SyscallEvent& e, ArgValue& v) {
     if (!a.is_object()) bad("an argument is not an object");
     v.raw = raw_of(field(a, "raw"));
     v.unreadable = opt_field<bool>(a, "unreadable", false);
     v.truncated = opt_field<bool>(a, "truncated", false);
-    if (auto p = a.find("fd_path"); p != a.end()) v.fd_path = bytes_of(*p);
-    if (auto p = a.find("fd_path2"); p != a.end()) v.fd_path2 = bytes_of(*p);
+    if (auto p = a.find("fd_path"); p != a.end()) v.fd_path = fd_path_of(*p, a, "fd_deleted", v.fd_deleted);
+    if (auto p = a.find("fd_path2"); p != a.end())
+      v.fd_path2 = fd_path_of(*p, a, "fd_deleted2", v.fd_deleted2);
     if (auto p = a.find("text_out"); p != a.end() && p->is_string()) v.text_out = p->get<std::string>();
     const json& val = field(a, "value");
     ArgKind kind = d ? d->kind : ArgKind::Long;
@@ -317,7 +332,7 @@ class Reader {
       for (const auto& i : *it)
         if (i.is_number_unsigned() && i.get<unsigned>() < 6) e.changed_args |= static_cast<std::uint8_t>(1u << i.get<unsigned>());
     }
-    if (auto p = o.find("fd_path"); p != o.end()) e.fd_path = bytes_of(*p);
+    if (auto p = o.find("fd_path"); p != o.end()) e.fd_path = fd_path_of(*p, o, "fd_deleted", e.fd_deleted);
     const json& errno_v = field(o, "errno");
     const json& result = field(o, "result");
     if (!errno_v.is_null()) {

@@ -13,6 +13,11 @@
  *   socket            socket(AF_INET, SOCK_STREAM, 0)
  *   connect PORT      connect the last fd (a socket) to 127.0.0.1:PORT
  *   mkdir PATH        mkdir(PATH, 0755)
+ *   widecreat PATH    creat(PATH, 0644) with garbage in the upper half of the
+ *                     mode's register (0xbadc0ded000001a4)
+ *   wideopen PATH     openat(AT_FDCWD, PATH, O_RDONLY|O_CLOEXEC), garbage in
+ *                     the upper halves of dirfd's and flags' registers
+ *   fchown-1          fchown(last fd, -1, -1): change nothing
  *   getpid | getppid
  *   int80             getpid through the i386 ABI (int 0x80)
  *   spread P T N      fork P children; in each, T threads call getppid N times
@@ -142,6 +147,20 @@ int main(int argc, char** argv) {
     } else if (!strcmp(op, "mkdir")) {
       report("mkdir", mkdir(a1, 0755));
       ++i;
+    } else if (!strcmp(op, "widecreat")) {
+      /* Garbage in the upper bits, which the kernel does not read. */
+      long fd = syscall(SYS_creat, a1, 0xbadc0ded000001a4UL);
+      report("widecreat", fd);
+      if (fd >= 0) last_fd = (int)fd;
+      ++i;
+    } else if (!strcmp(op, "wideopen")) {
+      long fd = syscall(SYS_openat, 0xbadc0ded00000000UL | (unsigned)AT_FDCWD, a1,
+                        0xbadc0ded00000000UL | O_RDONLY | O_CLOEXEC);
+      report("wideopen", fd);
+      if (fd >= 0) last_fd = (int)fd;
+      ++i;
+    } else if (!strcmp(op, "fchown-1")) {
+      report("fchown-1", syscall(SYS_fchown, last_fd, (uid_t)-1, (gid_t)-1));
     } else if (!strcmp(op, "getpid")) {
       syscall(SYS_getpid);
     } else if (!strcmp(op, "getppid")) {

@@ -52,6 +52,11 @@ struct ArgValue {
   // out (an iov_base cut at -s, an array shown up to -s elements).
   bool truncated = false;
   bool unreadable = false;  // the pointer could not be read: shown as address
+  // With fd paths on (-y): the file fd_path (fd_path2) names was deleted,
+  // shown "3</tmp/x>(deleted)"; the path is kept without the " (deleted)"
+  // readlink adds. A live file may have a name that ends in " (deleted)".
+  bool fd_deleted = false;
+  bool fd_deleted2 = false;
   std::int64_t num = 0;
   std::int64_t num2 = 0;
   // Bytes: how long the buffer really was. StringArray: one past the first
@@ -111,6 +116,7 @@ struct SyscallEvent {
   // A sink's verdict stopped the call before it ran: it failed with `err`
   // (Fail), or the tree was killed (Kill: the event is unfinished).
   bool blocked = false;
+  bool fd_deleted = false;  // fd_path's file was deleted (as ArgValue::fd_deleted)
   // execve: the value of the caller's tid when it differs from `tid`
   // (an exec from a non-leader thread takes over the leader's tid).
   pid_t exec_old_tid = 0;

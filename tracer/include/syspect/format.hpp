@@ -40,9 +40,10 @@ std::string format_result(const SyscallEvent& e);
 // of plain characters, else in single quotes (`python3 -c 'import json'`).
 std::string shell_quote(const std::vector<std::string>& argv);
 
-// An fd as strace -y prints it: "3</etc/hostname>", or "3" without a path.
-// The path is escaped as a string is, with '<' and '>' in octal.
-std::string format_fd(std::int64_t fd, std::string_view path);
+// An fd as strace -y prints it: "3</etc/hostname>", or "3" without a path,
+// and "3</tmp/x>(deleted)" for a file that was deleted. The path is escaped
+// as a string is, with '<' and '>' in octal.
+std::string format_fd(std::int64_t fd, std::string_view path, bool deleted = false);
 
 // `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---`
 // -X raw|verbose style the members as they do arguments.

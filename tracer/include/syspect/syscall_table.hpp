@@ -63,6 +63,7 @@ enum class ArgKind : std::uint8_t {
   Signal,   // signal number (SIGCHLD)
   FdPair,   // int[2] written by pipe/pipe2/socketpair
   Struct,   // a struct known by name (Xlat-less); decoded later, shown as pointer
+  Uid,      // user or group id (uid_t, gid_t): unsigned 32-bit decimal, (uid_t)-1 as -1
 };
 
 // When an argument's pointed-to data is read.
@@ -79,7 +80,19 @@ struct ArgDesc {
   std::int8_t len_arg;   // Buf: index of the length argument, or kLenResult
   const Xlat* xlat;      // Flags / Enum: the constant family; else nullptr
   const char* struct_name;  // Struct: the C struct's name; else nullptr
+  // The width and sign of the argument's C type in the kernel's prototype:
+  // a 32-bit type (int, unsigned int, umode_t, pid_t...) is read from the
+  // low half of the register only, whatever the upper half holds. Numbers
+  // are decoded, shown and matched at this width (see normalize_arg()).
+  std::uint8_t bits = 64;
+  bool is_signed = false;
 };
+
+// The register value as the kernel reads an argument of `d`'s C type: the
+// low `d.bits` bits, zero-extended (what `ArgValue::raw` holds once decoded).
+std::uint64_t arg_bits(const ArgDesc& d, std::uint64_t reg);
+// The same bits as the C type's value: sign-extended for a signed type.
+std::int64_t arg_value(const ArgDesc& d, std::uint64_t reg);
 
 // How a successful result is shown.
 enum class RetKind : std::uint8_t {
