@@ -5,6 +5,8 @@
 
 #include "syspect/checker.hpp"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,10 +31,6 @@ std::optional<std::string> read_link(const std::string& path) {
   return std::string(buf, static_cast<std::size_t>(n));
 }
 
-constexpr std::uint64_t kOCloexec = 02000000;
-constexpr std::int64_t kFDupfd = 0;
-constexpr std::int64_t kFDupfdCloexec = 1030;
-constexpr std::uint64_t kCloneThread = 0x10000;
 
 struct FdInfo {
   std::string path;
@@ -369,7 +367,7 @@ struct Checker::Impl {
       int fi = find_arg(*e.desc, "flags");
       FdInfo f;
       if (pi >= 0 && e.args[pi].form == ArgValue::Form::String) f.path = e.args[pi].bytes;
-      f.cloexec = fi >= 0 && (e.args[fi].raw & kOCloexec);
+      f.cloexec = fi >= 0 && (e.args[fi].raw & O_CLOEXEC);
       // A relative name is resolved against the process's directory when
       // it can still be read; else kept as written.
       if (!f.path.empty() && f.path.front() != '/' && info.fd_path)
@@ -382,13 +380,13 @@ struct Checker::Impl {
       int from = static_cast<int>(arg_num(0)), to = static_cast<int>(arg_num(1));
       if (from != to) {
         if (auto it = table.find(from); it != table.end())
-          table[to] = {it->second.path, is(e.desc, SysId::dup3) && (e.args[2].raw & kOCloexec)};
+          table[to] = {it->second.path, is(e.desc, SysId::dup3) && (e.args[2].raw & O_CLOEXEC)};
         else
           table.erase(to);
       }
-    } else if (is(e.desc, SysId::fcntl) && (arg_num(1) == kFDupfd || arg_num(1) == kFDupfdCloexec)) {
+    } else if (is(e.desc, SysId::fcntl) && (arg_num(1) == F_DUPFD || arg_num(1) == F_DUPFD_CLOEXEC)) {
       if (auto it = table.find(static_cast<int>(arg_num(0))); it != table.end())
-        table[static_cast<int>(e.result)] = {it->second.path, arg_num(1) == kFDupfdCloexec};
+        table[static_cast<int>(e.result)] = {it->second.path, arg_num(1) == F_DUPFD_CLOEXEC};
     } else if (is(e.desc, SysId::close)) {
       table.erase(static_cast<int>(arg_num(0)));
     } else if (is(e.desc, SysId::socket)) {
@@ -397,7 +395,7 @@ struct Checker::Impl {
       table[static_cast<int>(e.args[0].num)] = {"pipe:", false};
       table[static_cast<int>(e.args[0].num2)] = {"pipe:", false};
     } else if (is(e.desc, SysId::fork) || is(e.desc, SysId::vfork) || is(e.desc, SysId::clone) || is(e.desc, SysId::clone3)) {
-      bool thread = is(e.desc, SysId::clone) && (e.args[0].raw & kCloneThread);
+      bool thread = is(e.desc, SysId::clone) && (e.args[0].raw & CLONE_THREAD);
       if (!thread && e.result > 0) {
         auto copy = table;
         fds[static_cast<pid_t>(e.result)] = std::move(copy);

@@ -14,6 +14,8 @@
 
 #include "memory.hpp"
 #include "structs.hpp"
+#include "restart_errno.hpp"
+#include "syscall_ids.hpp"
 
 namespace syspect::detail {
 
@@ -220,7 +222,7 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
     return;
   }
   e.nargs = e.desc->nargs;
-  if (e.nargs == 0 && e.abi == Abi::x86_64 && std::strcmp(e.desc->name, "rt_sigreturn") == 0) {
+  if (e.nargs == 0 && e.abi == Abi::x86_64 && is(e.desc, SysId::rt_sigreturn)) {
     // strace shows the mask the signal frame restores as if it were an
     // argument; it is kept in args[0] with nargs still 0.
     decode_sigreturn(tid, sp, e.args[0], limits);
@@ -234,7 +236,7 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
   // later argument.
   for (int i = 0; i < e.nargs; ++i)
     e.args[i].raw = arg_bits(e.desc->args[i], narrow ? (raw[i] & 0xffffffffu) : raw[i]);
-  if (std::strcmp(e.desc->name, "prctl") == 0 && e.nargs >= 2 && e.args[0].raw == 15) {
+  if (is(e.desc, SysId::prctl) && e.nargs >= 2 && e.args[0].raw == 15) {
     // PR_SET_NAME: the name (16 bytes at most), shown as a string.
     decode_number(e.desc->args[0], e.args[0]);
     decode_string(tid, e.args[1], 16);
@@ -266,7 +268,7 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
         decode_number(d, v);
     }
   }
-  if (std::strcmp(e.desc->name, "fcntl") == 0 && e.nargs >= 3) {
+  if (is(e.desc, SysId::fcntl) && e.nargs >= 3) {
     // fcntl's arg is an unsigned long, but the commands that take a number
     // read it as an int (the kernel's argi): only its low 32 bits count.
     switch (e.args[1].raw) {
@@ -279,7 +281,7 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
         break;
     }
   }
-  if (std::strcmp(e.desc->name, "prctl") == 0 && e.nargs >= 3 && e.abi == Abi::x86_64 &&
+  if (is(e.desc, SysId::prctl) && e.nargs >= 3 && e.abi == Abi::x86_64 &&
       static_cast<std::uint32_t>(e.args[0].raw) == PR_SET_SECCOMP &&
       e.args[1].raw == SECCOMP_MODE_FILTER && e.args[2].raw != 0) {
     // The filter program (struct sock_fprog): its length and where its
@@ -304,13 +306,13 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
   e.result = rval;
   e.err = is_error ? static_cast<int>(-rval) : 0;
   if (e.desc == nullptr) return;
-  const std::string_view name = e.desc->name;
+  const SysId id = e.desc->id;
   // nanosleep and clock_nanosleep write the time that remains only when a
   // signal interrupts them (and clock_nanosleep only for a relative time):
   // strace shows it then, and the bare address otherwise.
-  const int remain = name == "nanosleep" ? 1 : name == "clock_nanosleep" ? 3 : -1;
+  const int remain = id == SysId::nanosleep ? 1 : id == SysId::clock_nanosleep ? 3 : -1;
   const bool relative = remain != 3 || !(e.args[1].raw & TIMER_ABSTIME);
-  if (remain >= 0 && remain < e.nargs && relative && is_error && e.err >= 512 && e.err <= 516)
+  if (remain >= 0 && remain < e.nargs && relative && is_error && is_restart_errno(e.err))
     decode_one(tid, e, e.desc->args[remain], e.args[remain], limits);
   if (is_error) {
     // A failed call wrote nothing, but an in/out length read at entry is
@@ -327,7 +329,7 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     return;
   }
   // fcntl's F_DUPFD and F_DUPFD_CLOEXEC return an fd too.
-  const bool dup_fcntl = name == "fcntl" && e.nargs >= 2 &&
+  const bool dup_fcntl = id == SysId::fcntl && e.nargs >= 2 &&
                          (e.args[1].raw == F_DUPFD || e.args[1].raw == F_DUPFD_CLOEXEC);
   if (limits.fd_paths && (e.desc->ret == RetKind::Fd || dup_fcntl) && rval >= 0)
     e.fd_path = fd_path(tid, rval, &e.fd_deleted);
@@ -337,10 +339,10 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     decode_one(tid, e, d, e.args[i], limits);
   }
   // prctl(PR_GET_NAME) writes the thread's name.
-  if (name == "prctl" && e.nargs >= 2 && e.args[0].raw == 16) decode_string(tid, e.args[1], 16);
+  if (id == SysId::prctl && e.nargs >= 2 && e.args[0].raw == 16) decode_string(tid, e.args[1], 16);
   // PR_GET_PDEATHSIG and PR_GET_CHILD_SUBREAPER write an int: "[SIGTERM]", "[1]".
   const auto prctl_option = static_cast<std::uint32_t>(e.args[0].raw);
-  if (name == "prctl" && e.nargs >= 2 && e.args[1].raw != 0 &&
+  if (id == SysId::prctl && e.nargs >= 2 && e.args[1].raw != 0 &&
       (prctl_option == PR_GET_PDEATHSIG || prctl_option == PR_GET_CHILD_SUBREAPER)) {
     std::int32_t value = 0;
     if (read_exact(tid, RemotePtr{e.args[1].raw}, &value, sizeof value)) {
@@ -353,8 +355,8 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
     }
   }
   // ppoll and pselect6 write the time left back into their timeout.
-  if ((name == "ppoll" && e.nargs >= 3) || (name == "pselect6" && e.nargs >= 5)) {
-    ArgValue& t = e.args[name == "ppoll" ? 2 : 4];
+  if ((id == SysId::ppoll && e.nargs >= 3) || (id == SysId::pselect6 && e.nargs >= 5)) {
+    ArgValue& t = e.args[id == SysId::ppoll ? 2 : 4];
     std::int64_t ts[2];
     if (t.form == ArgValue::Form::Struct && read_exact(tid, RemotePtr{t.raw}, ts, sizeof ts))
       t.text_out = "left " + timespec_text(ts);

@@ -16,6 +16,8 @@
 
 #include "syspect/struct_schema.hpp"
 #include "syspect/xlat.hpp"
+#include "restart_errno.hpp"
+#include "syscall_ids.hpp"
 
 namespace syspect {
 namespace {
@@ -24,7 +26,7 @@ constexpr std::size_t kAlignColumn = 40;
 // The longest path strace shows: what fits its PATH_MAX buffer with a NUL.
 constexpr std::size_t kPathShown = PATH_MAX - 1;
 
-bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
+using detail::is_restart_errno;
 
 void append_hex(std::string& out, std::uint64_t v) {
   if (v == 0) {
@@ -321,18 +323,18 @@ void append_futex_arg(std::string& out, const SyscallEvent& e, int i, const Form
 // O_CREAT or O_TMPFILE, and strace leaves it out otherwise.
 int shown_args(const SyscallEvent& e) {
   if (e.desc == nullptr) return e.nargs;
-  std::string_view name = e.desc->name;
-  if (name == "futex" && e.nargs == 6) return futex_shown_args(static_cast<std::uint32_t>(e.args[1].raw));
-  int flags_at = name == "open" ? 1 : name == "openat" ? 2 : -1;
+  const SysId id = e.desc->id;
+  if (id == SysId::futex && e.nargs == 6) return futex_shown_args(static_cast<std::uint32_t>(e.args[1].raw));
+  int flags_at = id == SysId::open ? 1 : id == SysId::openat ? 2 : -1;
   if (flags_at >= 0 && flags_at + 1 < e.nargs) {
     std::uint64_t flags = e.args[flags_at].raw;
     // O_TMPFILE includes O_DIRECTORY's bit: it counts only whole.
     if ((flags & O_CREAT) == 0 && (flags & O_TMPFILE) != O_TMPFILE) return flags_at + 1;
   }
   // mremap's new_address only with MREMAP_FIXED.
-  if (name == "mremap" && e.nargs == 5 && (e.args[3].raw & 2) == 0) return 4;
+  if (id == SysId::mremap && e.nargs == 5 && (e.args[3].raw & 2) == 0) return 4;
   // prctl: the options whose arguments strace knows.
-  if (name == "prctl" && e.nargs == 5) {
+  if (id == SysId::prctl && e.nargs == 5) {
     switch (static_cast<std::uint32_t>(e.args[0].raw)) {
       case PR_SET_PDEATHSIG: case PR_GET_PDEATHSIG: case PR_SET_DUMPABLE: case PR_SET_KEEPCAPS:
       case PR_SET_NAME: case PR_GET_NAME: case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
@@ -351,7 +353,7 @@ int shown_args(const SyscallEvent& e) {
     }
   }
   // fcntl's third argument exists only for the commands that take one.
-  if (name == "fcntl" && e.nargs == 3) {
+  if (id == SysId::fcntl && e.nargs == 3) {
     switch (static_cast<int>(e.args[1].raw)) {
       case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG: case F_GETLEASE:
       case F_GETPIPE_SZ: case F_GET_SEALS:
@@ -433,10 +435,10 @@ bool append_prctl_arg(std::string& out, const SyscallEvent& e, int i, XlatStyle 
 bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
                           const FormatOptions& options) {
   if (e.desc == nullptr) return false;
-  std::string_view name = e.desc->name;
+  const SysId id = e.desc->id;
   const ArgValue& v = e.args[i];
-  if (name == "prctl" && i >= 1 && append_prctl_arg(out, e, i, options.xlat_style)) return true;
-  if (name == "fcntl" && i == 2) {
+  if (id == SysId::prctl && i >= 1 && append_prctl_arg(out, e, i, options.xlat_style)) return true;
+  if (id == SysId::fcntl && i == 2) {
     switch (static_cast<int>(e.args[1].raw)) {
       case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETSIG: case F_SETPIPE_SZ:
         fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int32_t>(v.raw));
@@ -449,13 +451,13 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
     out += xlat_format(*family, v.raw, options.xlat_style);
     return true;
   }
-  if ((name == "setsockopt" || name == "getsockopt") && i == 2) {
+  if ((id == SysId::setsockopt || id == SysId::getsockopt) && i == 2) {
     const Xlat* names = dependent_family(*e.desc, i, static_cast<std::uint32_t>(e.args[1].raw));
     if (names == nullptr) return false;
     out += xlat_format(*names, static_cast<std::uint32_t>(v.raw), options.xlat_style);
     return true;
   }
-  if (name == "ioctl" && i == 1 && options.xlat_style == XlatStyle::Abbrev) {
+  if (id == SysId::ioctl && i == 1 && options.xlat_style == XlatStyle::Abbrev) {
     // strace names these by both of the requests that share the number.
     switch (static_cast<std::uint32_t>(v.raw)) {
       case 0x5402: out += "SNDCTL_TMR_START or TCSETS"; return true;
@@ -465,11 +467,11 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
       default: return false;
     }
   }
-  if (name == "ioctl" && i == 2 && static_cast<std::uint32_t>(e.args[1].raw) == 0x40049409) {
+  if (id == SysId::ioctl && i == 2 && static_cast<std::uint32_t>(e.args[1].raw) == 0x40049409) {
     out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path, v.fd_deleted);  // FICLONE: the source fd
     return true;
   }
-  if (name == "getrandom" && i == 0 && v.form == ArgValue::Form::Bytes &&
+  if (id == SysId::getrandom && i == 0 && v.form == ArgValue::Form::Bytes &&
       std::any_of(v.bytes.begin(), v.bytes.end(),
                   [](char c) { return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f; })) {
     // Random bytes: strace shows every byte in hex.
@@ -481,7 +483,7 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
     if (v.truncated || v.bytes.size() > n) out += "...";
     return true;
   }
-  if ((name == "socket" || name == "socketpair") && i == 1 &&
+  if ((id == SysId::socket || id == SysId::socketpair) && i == 1 &&
       options.xlat_style != XlatStyle::Abbrev) {
     // strace -X raw|verbose: the type and its flags apart, "0x1|0x80000".
     const Xlat* types = find_xlat("socket_types");
@@ -495,7 +497,7 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
     }
     return true;
   }
-  if (name == "statx" && i == 2 && options.xlat_style != XlatStyle::Abbrev) {
+  if (id == SysId::statx && i == 2 && options.xlat_style != XlatStyle::Abbrev) {
     // strace -X raw|verbose: the sync type (an enum field) apart from the
     // other flags: "0 /* AT_STATX_SYNC_AS_STAT */|0x900 /* ... */", and
     // raw leaves a zero sync type empty: "|0x900".
@@ -511,11 +513,11 @@ bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
       out += "|" + xlat_styled(fmt::format("{:#x}", rest), xlat_format(*at_flags, rest), options.xlat_style);
     return true;
   }
-  if (name == "futex" && i >= 1) {
+  if (id == SysId::futex && i >= 1) {
     append_futex_arg(out, e, i, options);
     return true;
   }
-  if (name == "socket" && i == 2) {
+  if (id == SysId::socket && i == 2) {
     // The protocol's names depend on the domain (netlink's, IP's).
     if (const Xlat* x = dependent_family(*e.desc, i, static_cast<std::uint32_t>(e.args[0].raw))) {
       out += xlat_format(*x, v.raw, options.xlat_style);
@@ -549,7 +551,7 @@ struct CloneArgs {
   int tls, child_tid;
 };
 std::optional<CloneArgs> clone_layout(const SyscallEvent& e) {
-  if (e.desc == nullptr || e.nargs != 5 || std::string_view(e.desc->name) != "clone") return std::nullopt;
+  if (e.desc == nullptr || e.nargs != 5 || !is(e.desc, SysId::clone)) return std::nullopt;
   if (e.abi == Abi::x86_64) return CloneArgs{4, 3};
   return CloneArgs{3, 4};
 }
@@ -603,10 +605,10 @@ std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
     return out;
   }
   // A call interrupted before the tracer saw it begin (-p): strace's words.
-  if (e.desc != nullptr && std::string_view(e.desc->name) == "restart_syscall")
+  if (e.desc != nullptr && is(e.desc, SysId::restart_syscall))
     return "<... resuming interrupted system call ...>";
   if (e.nargs == 0 && e.desc != nullptr && e.args[0].form == ArgValue::Form::Struct &&
-      std::string_view(e.desc->name) == "rt_sigreturn")
+      is(e.desc, SysId::rt_sigreturn))
     return e.args[0].text;  // the mask its signal frame restores
   const int n = shown_args(e);
   for (int i = 0; i < n; ++i) {
@@ -622,9 +624,9 @@ namespace {
 // the time they had left, or "Timeout".
 std::string result_note(const SyscallEvent& e) {
   if (e.desc == nullptr) return {};
-  std::string_view name = e.desc->name;
-  const bool is_poll = name == "poll" || name == "ppoll";
-  if (!is_poll && name != "select" && name != "pselect6") return {};
+  const SysId id = e.desc->id;
+  const bool is_poll = id == SysId::poll || id == SysId::ppoll;
+  if (!is_poll && id != SysId::select && id != SysId::pselect6) return {};
   if (e.result == 0) return "Timeout";
   std::string out;
   for (int i = 0; i < e.nargs; ++i) {
@@ -647,13 +649,13 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
     if (is_restart_errno(e.err)) return fmt::format("? {} ({})", n, errno_message(e.err));
     return fmt::format("-1 {} ({})", n, errno_message(e.err));
   }
-  if (e.desc != nullptr && std::string_view(e.desc->name) == "prctl" && e.nargs >= 1 &&
+  if (e.desc != nullptr && is(e.desc, SysId::prctl) && e.nargs >= 1 &&
       static_cast<std::uint32_t>(e.args[0].raw) == PR_GET_DUMPABLE && e.result >= 0) {
     const Xlat* modes = find_xlat("suid_dump_modes");
     if (const char* mode = modes ? xlat_name(*modes, static_cast<std::uint64_t>(e.result)) : nullptr)
       return fmt::format("{} ({})", e.result, mode);
   }
-  if (e.desc != nullptr && std::string_view(e.desc->name) == "fcntl" && e.nargs >= 2) {
+  if (e.desc != nullptr && is(e.desc, SysId::fcntl) && e.nargs >= 2) {
     int cmd = static_cast<int>(e.args[1].raw);
     const Xlat* family = cmd == F_GETFL ? find_xlat("open_flags")
                          : cmd == F_GETFD ? find_xlat("fd_flags")
@@ -665,7 +667,7 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
                                      cmd == F_GETFL ? XlatStyle::Abbrev : style));
   }
   if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path, e.fd_deleted);
-  if (e.desc != nullptr && std::string_view(e.desc->name) == "sched_getscheduler" && e.result >= 0) {
+  if (e.desc != nullptr && is(e.desc, SysId::sched_getscheduler) && e.result >= 0) {
     if (const Xlat* policies = find_xlat("sched_policies"))
       return fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result)));
   }
@@ -720,7 +722,7 @@ namespace {
 std::string format_unfinished_args(const SyscallEvent& e, const FormatOptions& options) {
   std::string out;
   const char* mark = e.detached ? " <detached ...>" : " <unfinished ...>";
-  if (e.resumed != nullptr || (e.desc != nullptr && std::string_view(e.desc->name) == "restart_syscall"))
+  if (e.resumed != nullptr || (e.desc != nullptr && is(e.desc, SysId::restart_syscall)))
     return format_args(e, options) + mark;
   for (int i = 0, n = shown_args(e); i < n; ++i) {
     if (e.desc != nullptr && e.desc->args[i].dir != ArgDir::In &&

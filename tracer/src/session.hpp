@@ -27,6 +27,7 @@
 #include "cpu_placement.hpp"
 #include "decode.hpp"
 #include "kernel_view.hpp"
+#include "restart_errno.hpp"
 #include "stop_request.hpp"
 #include "syspect/tracer.hpp"
 
@@ -43,8 +44,6 @@ ExePath exe_of(pid_t pid);
 pid_t status_field(pid_t tid, std::string_view key);
 // The thread group a thread belongs to, from /proc; 0 when it is gone.
 pid_t tgid_of(pid_t tid);
-
-inline bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
 
 // The legacy vsyscall page (VSYSCALL_ADDR): time, gettimeofday and getcpu
 // called there are emulated by the kernel.

@@ -33,6 +33,7 @@
 #include "memory.hpp"
 #include "syspect/format.hpp"
 #include "syspect/xlat.hpp"
+#include "syscall_ids.hpp"
 
 namespace syspect::detail {
 
@@ -434,7 +435,7 @@ bool decode_epoll_events(pid_t tid, const SyscallEvent& e, ArgValue& v, const De
     std::uint32_t events;
     std::uint64_t data;
   };
-  const bool array = std::string_view(e.desc->name) != "epoll_ctl";
+  const bool array = !is(e.desc, SysId::epoll_ctl);
   std::size_t n = 1;
   if (array) {
     if (e.err || e.result < 0) return false;
@@ -643,7 +644,7 @@ bool decode_ioctl_arg(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_ent
 // address (strace shows unknown ones as bytes; syspect leaves them as is).
 bool decode_sockopt(pid_t tid, const SyscallEvent& e, ArgValue& v) {
   std::uint64_t len = 0;
-  if (std::string_view(e.desc->name) == "getsockopt") {
+  if (is(e.desc, SysId::getsockopt)) {
     if (e.err) return false;
     std::uint32_t l = 0;
     if (!read_exact(tid, RemotePtr{e.args[4].raw}, &l, sizeof l)) return false;
@@ -853,7 +854,7 @@ std::string msghdr_text(pid_t tid, const KernelMsghdr& m, std::optional<std::uin
 // sendmsg/recvmsg: struct msghdr, its data as iovecs.
 bool decode_msghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, const DecodeLimits& limits) {
   KernelMsghdr m{};
-  const bool input = std::string_view(e.desc->name) == "sendmsg";
+  const bool input = is(e.desc, SysId::sendmsg);
   if (at_entry && !input) return false;  // recvmsg: shown when it returns
   if (!input && (e.err || e.result < 0)) return false;
   if (!read_exact(tid, RemotePtr{v.raw}, &m, sizeof m)) return false;
@@ -873,7 +874,7 @@ bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
     std::uint32_t len, pad;
   };
   if (at_entry || e.err || e.result < 0) return false;
-  const bool input = std::string_view(e.desc->name) == "sendmmsg";
+  const bool input = is(e.desc, SysId::sendmmsg);
   std::size_t n = std::min(static_cast<std::size_t>(e.result), max_elements(limits));
   std::vector<Mmsghdr> msgs(n);
   if (n > 0 && !read_exact(tid, RemotePtr{v.raw}, msgs.data(), n * sizeof(Mmsghdr))) return false;
@@ -897,7 +898,7 @@ bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
 // sched_getaffinity/sched_setaffinity: "[0 1]", the CPUs in the set.
 bool decode_cpu_set(pid_t tid, const SyscallEvent& e, ArgValue& v) {
   std::uint64_t size = e.args[1].raw;
-  if (std::string_view(e.desc->name) == "sched_getaffinity") {
+  if (is(e.desc, SysId::sched_getaffinity)) {
     if (e.err || e.result <= 0) return false;
     size = static_cast<std::uint64_t>(e.result);
   }
@@ -1014,7 +1015,7 @@ bool decode_timespec_pair(pid_t tid, ArgValue& v, XlatStyle style) {
 // strace does.
 bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v, const DecodeLimits& limits) {
   std::uint64_t n = e.args[0].raw & 0xffffffffu;
-  if (std::string_view(e.desc->name) == "getgroups") {
+  if (is(e.desc, SysId::getgroups)) {
     if (e.err || e.result < 0) return false;
     n = static_cast<std::uint64_t>(e.result);
   }

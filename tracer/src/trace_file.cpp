@@ -16,6 +16,7 @@
 #include "decode.hpp"
 #include "syspect/xlat.hpp"
 #include "syscall_ids.hpp"
+#include "restart_errno.hpp"
 
 namespace syspect {
 namespace {
@@ -146,7 +147,7 @@ const char* field_name(const std::string& name) {
   return names.insert(name).first->c_str();
 }
 
-bool is_restart_errno(int err) { return err >= 512 && err <= 516; }
+using detail::is_restart_errno;
 
 // The syscall table entry a recorded call refers to. Its name must be the
 // one the table gives its number on that ABI, or, for a call by number
