@@ -661,10 +661,21 @@ TEST_F(CliFilter, NamesOnly) {
 TEST_F(CliFilter, FileClassLikeStrace) {
   auto expected = strace_names(strace_output({"-f", "-e", "trace=%file"}, command()));
   ASSERT_FALSE(expected.empty());
-  for (const std::string set : {"trace=@file", "trace=%file"}) {
+  for (const std::string set : {"trace=@file", "trace=%file", "trace=file"}) {
     auto t = cli_trace({"-e", set}, command());
     EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
     EXPECT_EQ(joined(syscall_names(t.trace)), joined(expected)) << set;
+  }
+}
+
+// strace's class names from before '%' are the classes, as strace reads
+// them; `signal` is the class, not the i386 syscall of that name.
+TEST_F(CliFilter, LegacyClassNamesLikeStrace) {
+  for (const std::string set : {"trace=process", "trace=desc,memory", "trace=signal", "trace=!network"}) {
+    auto t = cli_trace({"-e", set}, command());
+    EXPECT_EQ(t.proc.status(), 0) << set << describe(t.proc);
+    EXPECT_EQ(joined(syscall_names(t.trace)), joined(strace_names(strace_output({"-f", "-e", set}, command()))))
+        << set;
   }
 }
 

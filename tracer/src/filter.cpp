@@ -1,5 +1,7 @@
 #include "syspect/filter.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 namespace syspect {
@@ -15,6 +17,15 @@ std::string_view trim(std::string_view s) {
 std::string_view class_alias(std::string_view name) {
   if (name == "net") return "network";
   return name;
+}
+
+// strace's class names from before '%': `-e trace=network` is the class,
+// as strace reads it (a class name wins over a syscall of the same name:
+// `signal` is the class).
+std::optional<std::uint32_t> legacy_class(std::string_view name) {
+  for (std::string_view old : {"desc", "file", "memory", "process", "signal", "ipc", "network"})
+    if (name == old) return trace_class_from_name(name);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -45,6 +56,10 @@ Result<SyscallFilter, std::string> SyscallFilter::parse(std::string_view set) {
     if (item.front() == '@' || item.front() == '%') {
       auto bits = trace_class_from_name(class_alias(item.substr(1)));
       if (!bits) return unexpected(fmt::format("unknown syscall class '{}'", item));
+      f.classes_ |= *bits;
+      continue;
+    }
+    if (auto bits = legacy_class(item)) {
       f.classes_ |= *bits;
       continue;
     }
