@@ -175,9 +175,7 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
 int run_check(const CheckArgs& a) {
   auto loaded = load_spec(a.spec);
   if (!loaded) {
-    std::fputs(loaded.error().format().c_str(), stderr);
-    std::size_t n = loaded.error().diagnostics.size();
-    std::fprintf(stderr, "syspect: %zu problem%s in %s\n", n, n == 1 ? "" : "s", a.spec.c_str());
+    print_spec_errors(loaded.error(), a.spec);
     return kCheckBadSpec;
   }
   const Spec& spec = *loaded;

@@ -165,9 +165,7 @@ CLI::App* add_coverage_command(CLI::App& app, CoverageArgs& a) {
 int run_coverage(const CoverageArgs& a) {
   auto loaded = load_spec(a.spec);
   if (!loaded) {
-    std::fputs(loaded.error().format().c_str(), stderr);
-    std::size_t n = loaded.error().diagnostics.size();
-    std::fprintf(stderr, "syspect: %zu problem%s in %s\n", n, n == 1 ? "" : "s", a.spec.c_str());
+    print_spec_errors(loaded.error(), a.spec);
     return kExitUsage;
   }
   const Spec& spec = *loaded;

@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "syspect/spec_parser.hpp"
+
 namespace syspect {
 namespace {
 
@@ -160,6 +162,12 @@ std::string Output::failure(std::string_view what, int err) const {
                       : stream_ == stdout    ? std::string("stdout")
                                              : std::string("stderr");
   return fmt::format("cannot write {} to {}: {}", what, where, std::strerror(err));
+}
+
+void print_spec_errors(const SpecErrors& errors, const std::string& path) {
+  std::fputs(errors.format().c_str(), stderr);
+  std::size_t n = errors.diagnostics.size();
+  std::fprintf(stderr, "syspect: %zu problem%s in %s\n", n, n == 1 ? "" : "s", path.c_str());
 }
 
 }  // namespace syspect

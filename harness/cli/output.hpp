@@ -12,6 +12,8 @@
 
 namespace syspect {
 
+struct SpecErrors;
+
 // How a named regular file is written.
 enum class Replace {
   // Under a temporary name beside it, renamed over it once complete: a
@@ -66,5 +68,9 @@ class Output {
   int error_ = 0;
   std::unique_ptr<char[]> buffer_;
 };
+
+// A spec that could not be read: each problem at its file:line:column on
+// stderr, then "syspect: N problems in PATH".
+void print_spec_errors(const SpecErrors& errors, const std::string& path);
 
 }  // namespace syspect

@@ -411,6 +411,8 @@ TEST_P(SwappedBack, EveryRunWhoseCallUsedTheForbiddenValueFails) {
     EXPECT_EQ(r.code, 1) << "run " << runs << ": the call used " << b << "\n" << describe(r);
     EXPECT_TRUE(contains(r.err, "FAIL b")) << describe(r);
   }
+  // Not a vacuous pass: some runs made the call with "b".
+  EXPECT_GT(used_b, 0) << "no run's call used \"b\": nothing was tested";
   RecordProperty("runs_that_used_b", used_b);
   std::cout << s.mode << ": " << used_b << " of " << runs << " runs used \"b\"\n";
 }
