@@ -311,22 +311,6 @@ Result<PolicyMerge, std::string> policy_merge(const std::string& text, const Spe
 
 namespace {
 
-// A TOML basic string.
-std::string toml_string(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\u{:04X}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
 // A path as a glob that matches only itself.
 std::string glob_literal(std::string_view path) {
   std::string out;
@@ -447,6 +431,21 @@ std::string policy_paths_toml(const SyscallUsage& u, std::size_t min_files) {
     out += forbid_outside(u.executed, min_files, "runs only the programs the recordings ran",
                           "[\"execve\", \"execveat\"]", "exec");
   return out;
+}
+
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\u{:04X}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace syspect

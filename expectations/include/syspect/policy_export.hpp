@@ -7,6 +7,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -72,5 +73,9 @@ struct PolicyMerge {
   std::vector<std::string> denied;  // calls the traces made that `deny` names: not added
 };
 Result<PolicyMerge, std::string> policy_merge(const std::string& text, const Spec& spec, const SyscallUsage& usage);
+
+// `s` as a TOML basic string, quoted and escaped ("a\"b", control
+// characters as \uXXXX): what the policy writers emit for names and paths.
+std::string toml_string(std::string_view s);
 
 }  // namespace syspect

@@ -11,6 +11,7 @@
 
 #include "syspect/checker.hpp"
 #include "syspect/matchers.hpp"
+#include "syspect/policy_export.hpp"
 #include "syspect/report.hpp"
 #include "syspect/spec_parser.hpp"
 
@@ -366,15 +367,6 @@ class SatisfiesSpecMatcher : public ::testing::MatcherInterface<const Trace&> {
   std::string errors_;
 };
 
-std::string toml_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 TraceMatcher calls(CallConditionPtr c) { return ::testing::MakeMatcher(new CallsMatcher(std::move(c))); }
@@ -397,7 +389,7 @@ TraceMatcher OnlySyscalls(const std::vector<std::string>& allowed) {
   // The names mean what they mean in an expectation file's allow list: the
   // same parser reads them.
   std::vector<std::string> quoted;
-  for (const auto& a : allowed) quoted.push_back(detail::toml_string(a));
+  for (const auto& a : allowed) quoted.push_back(toml_string(a));
   std::string text = fmt::format("version = 1\n[policy]\nallow = [{}]\n", fmt::join(quoted, ", "));
   auto spec = parse_spec(text, "OnlySyscalls");
   if (!spec || !spec->policy) {
