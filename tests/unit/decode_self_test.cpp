@@ -21,7 +21,7 @@
 
 #include "decode.hpp"
 #include "hand_made.hpp"
-#include "structs.hpp"
+#include "decoders/family.hpp"
 
 namespace syspect {
 namespace {

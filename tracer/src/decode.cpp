@@ -2,8 +2,6 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/seccomp.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,8 +11,7 @@
 #include <vector>
 
 #include "memory.hpp"
-#include "structs.hpp"
-#include "restart_errno.hpp"
+#include "decoders/family.hpp"
 #include "syscall_ids.hpp"
 
 namespace syspect::detail {
@@ -65,6 +62,8 @@ void decode_pointer(ArgValue& v) {
   v.form = v.raw == 0 ? ArgValue::Form::Null : ArgValue::Form::Pointer;
 }
 
+}  // namespace
+
 void decode_string(pid_t tid, ArgValue& v, std::size_t limit) {
   if (v.raw == 0) {
     v.form = ArgValue::Form::Null;
@@ -80,6 +79,8 @@ void decode_string(pid_t tid, ArgValue& v, std::size_t limit) {
   v.bytes = std::move(s->bytes);
   v.truncated = s->truncated;
 }
+
+namespace {
 
 void decode_buffer(pid_t tid, ArgValue& v, std::uint64_t len, std::size_t limit) {
   if (v.raw == 0) {
@@ -170,6 +171,8 @@ std::uint64_t length_of(const SyscallEvent& e, const ArgDesc& d) {
   return 0;
 }
 
+}  // namespace
+
 void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
                 const DecodeLimits& limits) {
   switch (d.kind) {
@@ -206,8 +209,6 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
   }
 }
 
-}  // namespace
-
 void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::uint64_t sp,
                   const DecodeLimits& limits) {
   const bool narrow = e.abi == Abi::i386;
@@ -222,12 +223,6 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
     return;
   }
   e.nargs = e.desc->nargs;
-  if (e.nargs == 0 && e.abi == Abi::x86_64 && is(e.desc, SysId::rt_sigreturn)) {
-    // strace shows the mask the signal frame restores as if it were an
-    // argument; it is kept in args[0] with nargs still 0.
-    decode_sigreturn(tid, sp, e.args[0], limits);
-    return;
-  }
   // The kernel reads an argument at the width of its C type: the upper half
   // of the register is not part of an int (nor of anything on i386), and a
   // umode_t is 16 bits. Each value is cut once, here, so that the text, the
@@ -236,19 +231,9 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
   // later argument.
   for (int i = 0; i < e.nargs; ++i)
     e.args[i].raw = arg_bits(e.desc->args[i], narrow ? (raw[i] & 0xffffffffu) : raw[i]);
-  if (is(e.desc, SysId::prctl) && e.nargs >= 2 && e.args[0].raw == 15) {
-    // PR_SET_NAME: the name (16 bytes at most), shown as a string.
-    decode_number(e.desc->args[0], e.args[0]);
-    decode_string(tid, e.args[1], 16);
-    // strace reads TASK_COMM_LEN bytes and shows at most 15 of them: a name
-    // with no NUL among them is cut there.
-    if (e.args[1].form == ArgValue::Form::String && e.args[1].bytes.size() >= 16) {
-      e.args[1].bytes.resize(15);
-      e.args[1].truncated = true;
-    }
-    for (int i = 2; i < e.nargs; ++i) decode_number(e.desc->args[i], e.args[i]);
+  const SyscallFamily* family = family_of(e.desc);
+  if (family != nullptr && family->decode_entry != nullptr && family->decode_entry(tid, e, sp, limits))
     return;
-  }
   for (int i = 0; i < e.nargs; ++i) {
     ArgValue& v = e.args[i];
     const ArgDesc& d = e.desc->args[i];
@@ -268,36 +253,7 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
         decode_number(d, v);
     }
   }
-  if (is(e.desc, SysId::fcntl) && e.nargs >= 3) {
-    // fcntl's arg is an unsigned long, but the commands that take a number
-    // read it as an int (the kernel's argi): only its low 32 bits count.
-    switch (e.args[1].raw) {
-      case F_DUPFD: case F_SETFD: case F_SETFL: case F_SETOWN: case F_SETSIG: case F_SETLEASE:
-      case F_NOTIFY: case F_DUPFD_CLOEXEC: case F_SETPIPE_SZ: case F_ADD_SEALS:
-        e.args[2].raw &= 0xffffffffu;
-        e.args[2].num = static_cast<std::int32_t>(e.args[2].raw);
-        break;
-      default:
-        break;
-    }
-  }
-  if (is(e.desc, SysId::prctl) && e.nargs >= 3 && e.abi == Abi::x86_64 &&
-      static_cast<std::uint32_t>(e.args[0].raw) == PR_SET_SECCOMP &&
-      e.args[1].raw == SECCOMP_MODE_FILTER && e.args[2].raw != 0) {
-    // The filter program (struct sock_fprog): its length and where its
-    // instructions are, "{len=1, filter=0x7ffc539a3288}".
-    struct {
-      std::uint16_t len;
-      std::uint64_t filter;
-    } prog{};
-    if (read_exact(tid, RemotePtr{e.args[2].raw}, &prog, sizeof prog)) {
-      ArgValue& v = e.args[2];
-      v.form = ArgValue::Form::Struct;
-      v.text = prog.filter == 0 ? fmt::format("{{len={}, filter=NULL}}", prog.len)
-                                : fmt::format("{{len={}, filter={:#x}}}", prog.len, prog.filter);
-      v.fields.push_back({"len", prog.len});
-    }
-  }
+  if (family != nullptr && family->after_entry != nullptr) family->after_entry(tid, e, limits);
 }
 
 void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
@@ -306,61 +262,29 @@ void decode_exit(pid_t tid, SyscallEvent& e, std::int64_t rval, bool is_error,
   e.result = rval;
   e.err = is_error ? static_cast<int>(-rval) : 0;
   if (e.desc == nullptr) return;
-  const SysId id = e.desc->id;
-  // nanosleep and clock_nanosleep write the time that remains only when a
-  // signal interrupts them (and clock_nanosleep only for a relative time):
-  // strace shows it then, and the bare address otherwise.
-  const int remain = id == SysId::nanosleep ? 1 : id == SysId::clock_nanosleep ? 3 : -1;
-  const bool relative = remain != 3 || !(e.args[1].raw & TIMER_ABSTIME);
-  if (remain >= 0 && remain < e.nargs && relative && is_error && is_restart_errno(e.err))
-    decode_one(tid, e, e.desc->args[remain], e.args[remain], limits);
+  const SyscallFamily* family = family_of(e.desc);
+  if (family != nullptr && family->decode_exit != nullptr && family->decode_exit(tid, e, limits)) return;
   if (is_error) {
-    // A failed call wrote nothing, but an in/out length read at entry is
-    // still shown, as strace does: getpeername(3, 0x7ffc..., [16]).
+    // A failed call wrote nothing; an in/out argument read at entry may
+    // still show what it held (socklen_t's "[16]").
     for (int i = 0; i < e.nargs; ++i) {
       ArgValue& v = e.args[i];
       const ArgDesc& d = e.desc->args[i];
-      if (d.dir == ArgDir::InOut && !v.fields.empty() && d.kind == ArgKind::Struct &&
-          std::strcmp(d.struct_name, "socklen_t") == 0) {
+      if (d.dir != ArgDir::InOut || d.kind != ArgKind::Struct || d.struct_name == nullptr) continue;
+      const StructDecoder* decoder = struct_decoder(d.struct_name);
+      if (decoder != nullptr && decoder->on_failure != nullptr && decoder->on_failure(v))
         v.form = ArgValue::Form::Struct;
-        v.text = fmt::format("[{}]", v.num);
-      }
     }
     return;
   }
-  // fcntl's F_DUPFD and F_DUPFD_CLOEXEC return an fd too.
-  const bool dup_fcntl = id == SysId::fcntl && e.nargs >= 2 &&
-                         (e.args[1].raw == F_DUPFD || e.args[1].raw == F_DUPFD_CLOEXEC);
-  if (limits.fd_paths && (e.desc->ret == RetKind::Fd || dup_fcntl) && rval >= 0)
+  if (limits.fd_paths && e.desc->ret == RetKind::Fd && rval >= 0)
     e.fd_path = fd_path(tid, rval, &e.fd_deleted);
   for (int i = 0; i < e.nargs; ++i) {
     const ArgDesc& d = e.desc->args[i];
-    if (d.dir == ArgDir::In || i == remain) continue;
+    if (d.dir == ArgDir::In) continue;
     decode_one(tid, e, d, e.args[i], limits);
   }
-  // prctl(PR_GET_NAME) writes the thread's name.
-  if (id == SysId::prctl && e.nargs >= 2 && e.args[0].raw == 16) decode_string(tid, e.args[1], 16);
-  // PR_GET_PDEATHSIG and PR_GET_CHILD_SUBREAPER write an int: "[SIGTERM]", "[1]".
-  const auto prctl_option = static_cast<std::uint32_t>(e.args[0].raw);
-  if (id == SysId::prctl && e.nargs >= 2 && e.args[1].raw != 0 &&
-      (prctl_option == PR_GET_PDEATHSIG || prctl_option == PR_GET_CHILD_SUBREAPER)) {
-    std::int32_t value = 0;
-    if (read_exact(tid, RemotePtr{e.args[1].raw}, &value, sizeof value)) {
-      ArgValue& v = e.args[1];
-      v.form = ArgValue::Form::Struct;
-      v.text = fmt::format("[{}]", prctl_option == PR_GET_PDEATHSIG && value > 0 && value <= 64
-                                       ? signal_format(value, limits.xlat_style)
-                                       : std::to_string(value));
-      v.fields.push_back({"value", value});
-    }
-  }
-  // ppoll and pselect6 write the time left back into their timeout.
-  if ((id == SysId::ppoll && e.nargs >= 3) || (id == SysId::pselect6 && e.nargs >= 5)) {
-    ArgValue& t = e.args[id == SysId::ppoll ? 2 : 4];
-    std::int64_t ts[2];
-    if (t.form == ArgValue::Form::Struct && read_exact(tid, RemotePtr{t.raw}, ts, sizeof ts))
-      t.text_out = "left " + timespec_text(ts);
-  }
+  if (family != nullptr && family->after_exit != nullptr) family->after_exit(tid, e, limits);
 }
 
 }  // namespace syspect::detail

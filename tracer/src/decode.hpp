@@ -36,6 +36,14 @@ std::string fd_path(pid_t tid, std::int64_t fd, bool* deleted = nullptr);
 // as its kind says.
 void decode_number(const ArgDesc& d, ArgValue& v);
 
+// A NUL-terminated string at `v.raw`, at most `limit` bytes.
+void decode_string(pid_t tid, ArgValue& v, std::size_t limit);
+
+// One argument by its kind in the syscall table (read now, at entry or at
+// exit).
+void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
+                const DecodeLimits& limits);
+
 // Fill `e.args` from the raw registers; read what the call takes as input.
 // `e.abi`, `e.nr` and `e.desc` are set by the caller. `sp` is the stack
 // pointer at entry (rt_sigreturn reads its signal frame there).

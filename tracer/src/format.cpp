@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "decoders/common.hpp"
+#include "decoders/family.hpp"
 #include "syspect/struct_schema.hpp"
 #include "syspect/xlat.hpp"
 #include "restart_errno.hpp"
@@ -26,19 +28,12 @@ constexpr std::size_t kAlignColumn = 40;
 // The longest path strace shows: what fits its PATH_MAX buffer with a NUL.
 constexpr std::size_t kPathShown = PATH_MAX - 1;
 
+using detail::append_pointer;
 using detail::is_restart_errno;
 
 void append_hex(std::string& out, std::uint64_t v) {
   if (v == 0) {
     out += '0';
-  } else {
-    fmt::format_to(std::back_inserter(out), "{:#x}", v);
-  }
-}
-
-void append_pointer(std::string& out, std::uint64_t v) {
-  if (v == 0) {
-    out += "NULL";
   } else {
     fmt::format_to(std::back_inserter(out), "{:#x}", v);
   }
@@ -223,382 +218,37 @@ std::string format_fd(std::int64_t fd, std::string_view path, bool deleted) {
 
 namespace {
 
-constexpr std::uint32_t kFutexPrivate = 128;
-constexpr std::uint32_t kFutexClockRealtime = 256;
-
-// How many of futex's arguments strace shows for an operation.
-int futex_shown_args(std::uint32_t op) {
-  switch (op & ~(kFutexPrivate | kFutexClockRealtime)) {
-    case 0:  // FUTEX_WAIT
-      return 4;
-    case 1: case 2:  // FUTEX_WAKE, FUTEX_FD
-      return 3;
-    case 3:  // FUTEX_REQUEUE
-      return 5;
-    case 4: case 5: case 12:  // FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP, FUTEX_CMP_REQUEUE_PI
-      return 6;
-    case 6: case 13:  // FUTEX_LOCK_PI, FUTEX_LOCK_PI2
-      return 3;
-    case 7: case 8:  // FUTEX_UNLOCK_PI, FUTEX_TRYLOCK_PI
-      return 2;
-    case 9:  // FUTEX_WAIT_BITSET: uaddr2 is not used
-      return 5;
-    case 10:  // FUTEX_WAKE_BITSET
-      return 4;
-    case 11:  // FUTEX_WAIT_REQUEUE_PI
-      return 5;
-    default:
-      return 6;
-  }
-}
-
-std::string futex_bitset(std::uint32_t bits, XlatStyle style) {
-  std::string number = fmt::format("{:#x}", bits);
-  return bits == 0xffffffffu ? xlat_styled(number, "FUTEX_BITSET_MATCH_ANY", style) : number;
-}
-
-// FUTEX_WAKE_OP's val3: FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_EQ<<24|0.
-std::string futex_wake_op(std::uint32_t v, XlatStyle style) {
-  static constexpr const char* kOps[] = {"FUTEX_OP_SET", "FUTEX_OP_ADD", "FUTEX_OP_OR",
-                                         "FUTEX_OP_ANDN", "FUTEX_OP_XOR"};
-  static constexpr const char* kCmps[] = {"FUTEX_OP_CMP_EQ", "FUTEX_OP_CMP_NE", "FUTEX_OP_CMP_LT",
-                                          "FUTEX_OP_CMP_LE", "FUTEX_OP_CMP_GT", "FUTEX_OP_CMP_GE"};
-  const unsigned op = (v >> 28) & 7, cmp = (v >> 24) & 15;
-  std::string out;
-  if (v >> 28 & 8) out += xlat_styled("8", "FUTEX_OP_OPARG_SHIFT", style) + "<<28|";
-  std::string n = std::to_string(op);
-  out += (op < 5 ? xlat_styled(n, kOps[op], style) : n + " /* FUTEX_OP_??? */") + "<<28|";
-  out += fmt::format("{}<<12|", (v >> 12) & 0xfff);
-  n = std::to_string(cmp);
-  out += (cmp < 6 ? xlat_styled(n, kCmps[cmp], style) : n + " /* FUTEX_OP_CMP_??? */") + "<<24|";
-  out += fmt::format("{}", v & 0xfff);
-  return out;
-}
-
-// futex's arguments after uaddr: the operation (FUTEX_CLOCK_REALTIME apart),
-// then what that operation makes of the rest.
-void append_futex_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
-  const ArgValue& v = e.args[i];
-  const auto op = static_cast<std::uint32_t>(e.args[1].raw);
-  const std::uint32_t cmd = op & ~(kFutexPrivate | kFutexClockRealtime);
-  const XlatStyle style = options.xlat_style;
-  switch (i) {
-    case 1: {
-      const Xlat* ops = find_xlat("futex_ops");
-      std::string names = ops ? xlat_format(*ops, op & ~kFutexClockRealtime) : std::to_string(op);
-      if (op & kFutexClockRealtime) names += "|FUTEX_CLOCK_REALTIME";
-      out += xlat_styled(fmt::format("{:#x}", op), names, style);
-      return;
-    }
-    case 2:
-      fmt::format_to(std::back_inserter(out), "{}", static_cast<std::uint32_t>(v.raw));
-      return;
-    case 3:
-      if (cmd == 0 || cmd == 6 || cmd == 9 || cmd == 11 || cmd == 13) {
-        out += v.form == ArgValue::Form::Struct ? v.text : v.raw == 0 ? "NULL" : fmt::format("{:#x}", v.raw);
-      } else if (cmd == 10) {
-        out += futex_bitset(static_cast<std::uint32_t>(e.args[5].raw), style);
-      } else {
-        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::uint32_t>(v.raw));
-      }
-      return;
-    case 4:
-      if (cmd == 9) {
-        out += futex_bitset(static_cast<std::uint32_t>(e.args[5].raw), style);
-      } else {
-        out += v.raw == 0 ? "NULL" : fmt::format("{:#x}", v.raw);
-      }
-      return;
-    default:
-      if (cmd == 5) {
-        out += futex_wake_op(static_cast<std::uint32_t>(v.raw), style);
-      } else {
-        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::uint32_t>(v.raw));
-      }
-      return;
-  }
-}
-
-// How many arguments strace shows: open and openat take a mode only with
-// O_CREAT or O_TMPFILE, and strace leaves it out otherwise.
+// How many arguments strace shows: the family decides for the calls whose
+// count depends on their arguments.
 int shown_args(const SyscallEvent& e) {
   if (e.desc == nullptr) return e.nargs;
-  const SysId id = e.desc->id;
-  if (id == SysId::futex && e.nargs == 6) return futex_shown_args(static_cast<std::uint32_t>(e.args[1].raw));
-  int flags_at = id == SysId::open ? 1 : id == SysId::openat ? 2 : -1;
-  if (flags_at >= 0 && flags_at + 1 < e.nargs) {
-    std::uint64_t flags = e.args[flags_at].raw;
-    // O_TMPFILE includes O_DIRECTORY's bit: it counts only whole.
-    if ((flags & O_CREAT) == 0 && (flags & O_TMPFILE) != O_TMPFILE) return flags_at + 1;
-  }
-  // mremap's new_address only with MREMAP_FIXED.
-  if (id == SysId::mremap && e.nargs == 5 && (e.args[3].raw & 2) == 0) return 4;
-  // prctl: the options whose arguments strace knows.
-  if (id == SysId::prctl && e.nargs == 5) {
-    switch (static_cast<std::uint32_t>(e.args[0].raw)) {
-      case PR_SET_PDEATHSIG: case PR_GET_PDEATHSIG: case PR_SET_DUMPABLE: case PR_SET_KEEPCAPS:
-      case PR_SET_NAME: case PR_GET_NAME: case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
-      case PR_SET_TIMERSLACK: case PR_SET_CHILD_SUBREAPER: case PR_GET_CHILD_SUBREAPER:
-      case PR_SET_PTRACER:
-        return 2;
-      case PR_GET_DUMPABLE: case PR_GET_KEEPCAPS: case PR_GET_SECCOMP: case PR_GET_TIMERSLACK:
-        return 1;
-      case PR_SET_SECCOMP:
-        // The strict mode takes nothing more, the filter mode its program.
-        if (e.args[1].raw == SECCOMP_MODE_STRICT) return 2;
-        if (e.args[1].raw == SECCOMP_MODE_FILTER) return 3;
-        break;
-      default:
-        break;
-    }
-  }
-  // fcntl's third argument exists only for the commands that take one.
-  if (id == SysId::fcntl && e.nargs == 3) {
-    switch (static_cast<int>(e.args[1].raw)) {
-      case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG: case F_GETLEASE:
-      case F_GETPIPE_SZ: case F_GET_SEALS:
-        return 2;
-      default:
-        break;
-    }
+  const detail::SyscallFamily* family = detail::family_of(e.desc);
+  if (family != nullptr && family->shown_args != nullptr) {
+    const int n = family->shown_args(e);
+    if (n >= 0) return n;
   }
   return e.nargs;
 }
 
-// A value of an enum family, or for a value it does not name the number in
-// hex and `unknown` ("SUID_DUMP_???") in a comment, as strace does.
-std::string enum_text(const char* family, std::uint64_t value, const char* unknown, XlatStyle style) {
-  const Xlat* x = find_xlat(family);
-  if (x != nullptr && xlat_name(*x, value) != nullptr) return xlat_format(*x, value, style);
-  if (style == XlatStyle::Raw) return fmt::format("{:#x}", value);
-  return fmt::format("{:#x} /* {} */", value, unknown);
-}
-
-// prctl's second and third arguments for the options strace decodes.
-bool append_prctl_arg(std::string& out, const SyscallEvent& e, int i, XlatStyle style) {
-  const ArgValue& v = e.args[i];
-  if (v.form == ArgValue::Form::Struct || v.form == ArgValue::Form::String) return false;
-  const std::uint64_t arg = v.raw;
-  switch (static_cast<std::uint32_t>(e.args[0].raw)) {
-    case PR_SET_DUMPABLE:
-      if (i != 1) return false;
-      out += enum_text("suid_dump_modes", arg, "SUID_DUMP_???", style);
-      return true;
-    case PR_SET_PDEATHSIG:
-      if (i != 1) return false;
-      out += arg == 0 || arg > 64 ? std::to_string(arg) : signal_format(static_cast<int>(arg), style);
-      return true;
-    case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
-      if (i != 1) return false;
-      out += enum_text("capabilities", arg, "CAP_???", style);
-      return true;
-    case PR_SET_KEEPCAPS: case PR_SET_TIMERSLACK: case PR_SET_CHILD_SUBREAPER:
-    case PR_SET_NO_NEW_PRIVS: case PR_SET_THP_DISABLE:
-      if (i != 1) return false;
-      out += std::to_string(arg);
-      return true;
-    case PR_SET_PTRACER:
-      if (i != 1) return false;
-      out += static_cast<std::int32_t>(arg) == -1 ? std::string("PR_SET_PTRACER_ANY") : std::to_string(arg);
-      return true;
-    case PR_GET_PDEATHSIG: case PR_GET_CHILD_SUBREAPER:
-      // Where the value goes; "[SIGTERM]" when the call wrote it.
-      if (i != 1) return false;
-      append_pointer(out, arg);
-      return true;
-    case PR_CAP_AMBIENT:
-      if (i == 1) {
-        out += enum_text("cap_ambient_ops", arg, "PR_CAP_AMBIENT_???", style);
-        return true;
-      }
-      if (i == 2 && e.args[1].raw >= PR_CAP_AMBIENT_IS_SET && e.args[1].raw <= PR_CAP_AMBIENT_LOWER) {
-        out += enum_text("capabilities", arg, "CAP_???", style);
-        return true;
-      }
-      return false;
-    case PR_SET_SECCOMP:
-      if (i == 1) {
-        out += enum_text("seccomp_modes", arg, "SECCOMP_MODE_???", style);
-        return true;
-      }
-      if (i == 2 && e.args[1].raw == SECCOMP_MODE_FILTER) {
-        append_pointer(out, arg);  // the program, "{len=1, filter=0x...}" when read
-        return true;
-      }
-      return false;
-    default:
-      return false;
-  }
-}
-
-// Arguments whose meaning depends on another one, shown as strace does.
+// An argument whose family shows it its own way (futex, fcntl, prctl,
+// socket options, ioctl requests...).
 bool append_dependent_arg(std::string& out, const SyscallEvent& e, int i,
                           const FormatOptions& options) {
-  if (e.desc == nullptr) return false;
-  const SysId id = e.desc->id;
-  const ArgValue& v = e.args[i];
-  if (id == SysId::prctl && i >= 1 && append_prctl_arg(out, e, i, options.xlat_style)) return true;
-  if (id == SysId::fcntl && i == 2) {
-    switch (static_cast<int>(e.args[1].raw)) {
-      case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETSIG: case F_SETPIPE_SZ:
-        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int32_t>(v.raw));
-        return true;
-      default: break;
-    }
-    // F_SETFD's and F_SETFL's flags: the family struct_schema declares.
-    const Xlat* family = dependent_family(*e.desc, i, e.args[1].raw);
-    if (family == nullptr) return false;
-    out += xlat_format(*family, v.raw, options.xlat_style);
-    return true;
-  }
-  if ((id == SysId::setsockopt || id == SysId::getsockopt) && i == 2) {
-    const Xlat* names = dependent_family(*e.desc, i, static_cast<std::uint32_t>(e.args[1].raw));
-    if (names == nullptr) return false;
-    out += xlat_format(*names, static_cast<std::uint32_t>(v.raw), options.xlat_style);
-    return true;
-  }
-  if (id == SysId::ioctl && i == 1 && options.xlat_style == XlatStyle::Abbrev) {
-    // strace names these by both of the requests that share the number.
-    switch (static_cast<std::uint32_t>(v.raw)) {
-      case 0x5402: out += "SNDCTL_TMR_START or TCSETS"; return true;
-      case 0x5403: out += "SNDCTL_TMR_STOP or TCSETSW"; return true;
-      case 0x5404: out += "SNDCTL_TMR_CONTINUE or TCSETSF"; return true;
-      case 0x40049409: out += "BTRFS_IOC_CLONE or FICLONE"; return true;
-      default: return false;
-    }
-  }
-  if (id == SysId::ioctl && i == 2 && static_cast<std::uint32_t>(e.args[1].raw) == 0x40049409) {
-    out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path, v.fd_deleted);  // FICLONE: the source fd
-    return true;
-  }
-  if (id == SysId::getrandom && i == 0 && v.form == ArgValue::Form::Bytes &&
-      std::any_of(v.bytes.begin(), v.bytes.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f; })) {
-    // Random bytes: strace shows every byte in hex.
-    out += '"';
-    std::size_t n = std::min(v.bytes.size(), options.string_limit);
-    for (std::size_t k = 0; k < n; ++k)
-      fmt::format_to(std::back_inserter(out), "\\x{:02x}", static_cast<unsigned char>(v.bytes[k]));
-    out += '"';
-    if (v.truncated || v.bytes.size() > n) out += "...";
-    return true;
-  }
-  if ((id == SysId::socket || id == SysId::socketpair) && i == 1 &&
-      options.xlat_style != XlatStyle::Abbrev) {
-    // strace -X raw|verbose: the type and its flags apart, "0x1|0x80000".
-    const Xlat* types = find_xlat("socket_types");
-    const std::uint64_t type = v.raw & 0xf, flags = v.raw & ~0xfull;
-    if (types == nullptr) return false;
-    out += xlat_styled(type == 0 ? "0" : fmt::format("{:#x}", type), xlat_format(*types, type),
-                       options.xlat_style);
-    if (flags != 0) {
-      out += '|';
-      out += xlat_styled(fmt::format("{:#x}", flags), xlat_format(*types, flags), options.xlat_style);
-    }
-    return true;
-  }
-  if (id == SysId::statx && i == 2 && options.xlat_style != XlatStyle::Abbrev) {
-    // strace -X raw|verbose: the sync type (an enum field) apart from the
-    // other flags: "0 /* AT_STATX_SYNC_AS_STAT */|0x900 /* ... */", and
-    // raw leaves a zero sync type empty: "|0x900".
-    const Xlat* flags = find_xlat("statx_flags");
-    const Xlat* at_flags = find_xlat("at_flags");
-    if (flags == nullptr || at_flags == nullptr) return false;
-    constexpr std::uint64_t kSyncType = 0x6000;
-    const std::uint64_t sync = v.raw & kSyncType, rest = v.raw & ~kSyncType;
-    if (options.xlat_style == XlatStyle::Verbose || sync != 0)
-      out += xlat_styled(sync == 0 ? "0" : fmt::format("{:#x}", sync), xlat_format(*flags, sync),
-                         options.xlat_style);
-    if (rest != 0)
-      out += "|" + xlat_styled(fmt::format("{:#x}", rest), xlat_format(*at_flags, rest), options.xlat_style);
-    return true;
-  }
-  if (id == SysId::futex && i >= 1) {
-    append_futex_arg(out, e, i, options);
-    return true;
-  }
-  if (id == SysId::socket && i == 2) {
-    // The protocol's names depend on the domain (netlink's, IP's).
-    if (const Xlat* x = dependent_family(*e.desc, i, static_cast<std::uint32_t>(e.args[0].raw))) {
-      out += xlat_format(*x, v.raw, options.xlat_style);
-      return true;
-    }
-  }
-  return false;
+  const detail::SyscallFamily* family = detail::family_of(e.desc);
+  return family != nullptr && family->format_arg != nullptr && family->format_arg(out, e, i, options);
 }
 
 }  // namespace
-
-namespace {
-
-// clone's flags as strace prints them: the flags, then the exit signal of
-// the low byte ("CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"), each in
-// the -X style ("0x1200000|17" raw).
-std::string clone_flags_text(std::uint64_t flags, XlatStyle style) {
-  std::string names;
-  if (const Xlat* x = find_xlat("clone_flags"); x != nullptr && (flags & ~0xffull) != 0)
-    names = xlat_styled(fmt::format("{:#x}", flags & ~0xffull), xlat_format(*x, flags & ~0xffull), style);
-  if (flags & 0xff) {
-    if (!names.empty()) names += '|';
-    names += signal_format(static_cast<int>(flags & 0xff), style);
-  }
-  return names.empty() ? "0" : names;
-}
-
-// A clone whose arguments strace names and orders its own way; the index
-// of tls and of child_tid differ between the ABIs.
-struct CloneArgs {
-  int tls, child_tid;
-};
-std::optional<CloneArgs> clone_layout(const SyscallEvent& e) {
-  if (e.desc == nullptr || e.nargs != 5 || !is(e.desc, SysId::clone)) return std::nullopt;
-  if (e.abi == Abi::x86_64) return CloneArgs{4, 3};
-  return CloneArgs{3, 4};
-}
-
-}  // namespace
-
-// clone's arguments as strace names them: child_stack, flags (with the exit
-// signal in the low byte), and the pointers its flags make meaningful.
-std::string format_clone_args(const SyscallEvent& e, XlatStyle style) {
-  const CloneArgs at = clone_layout(e).value_or(CloneArgs{4, 3});
-  std::uint64_t flags = e.args[0].raw;
-  std::string out = "child_stack=";
-  append_pointer(out, e.args[1].raw);
-  out += ", flags=";
-  out += clone_flags_text(flags, style);
-  if (flags & CLONE_PARENT_SETTID) {
-    out += ", parent_tid=";
-    append_pointer(out, e.args[2].raw);
-  }
-  if (flags & CLONE_SETTLS) {
-    out += ", tls=";
-    append_pointer(out, e.args[at.tls].raw);
-  }
-  if (flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) {
-    out += ", child_tidptr=";
-    append_pointer(out, e.args[at.child_tid].raw);
-  }
-  return out;
-}
 
 std::string format_arg(const SyscallEvent& e, int index, const FormatOptions& options) {
   std::string out;
   if (index < 0 || index >= e.nargs) return out;
-  if (clone_layout(e)) {
-    // Each as format_clone_args() shows it: flags with the exit signal,
-    // the others as pointers.
-    if (index == 0) return clone_flags_text(e.args[0].raw, options.xlat_style);
-    append_pointer(out, e.args[index].raw);
-    return out;
-  }
   append_arg(out, e, index, options);
   return out;
 }
 
 std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
   std::string out;
-  if (clone_layout(e)) return format_clone_args(e, options.xlat_style);
   if (e.resumed != nullptr) {
     fmt::format_to(std::back_inserter(out), "<... resuming interrupted {} ...>",
                    e.resumed->name);
@@ -607,9 +257,11 @@ std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
   // A call interrupted before the tracer saw it begin (-p): strace's words.
   if (e.desc != nullptr && is(e.desc, SysId::restart_syscall))
     return "<... resuming interrupted system call ...>";
-  if (e.nargs == 0 && e.desc != nullptr && e.args[0].form == ArgValue::Form::Struct &&
-      is(e.desc, SysId::rt_sigreturn))
-    return e.args[0].text;  // the mask its signal frame restores
+  // The calls whose family shows all their arguments together (clone,
+  // rt_sigreturn's mask).
+  if (const detail::SyscallFamily* family = detail::family_of(e.desc);
+      family != nullptr && family->format_args != nullptr && family->format_args(out, e, options))
+    return out;
   const int n = shown_args(e);
   for (int i = 0; i < n; ++i) {
     if (i) out += ", ";
@@ -617,27 +269,6 @@ std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
   }
   return out;
 }
-
-namespace {
-
-// What strace adds after a successful result: what poll and select found,
-// the time they had left, or "Timeout".
-std::string result_note(const SyscallEvent& e) {
-  if (e.desc == nullptr) return {};
-  const SysId id = e.desc->id;
-  const bool is_poll = id == SysId::poll || id == SysId::ppoll;
-  if (!is_poll && id != SysId::select && id != SysId::pselect6) return {};
-  if (e.result == 0) return "Timeout";
-  std::string out;
-  for (int i = 0; i < e.nargs; ++i) {
-    if (e.args[i].text_out.empty()) continue;
-    if (!out.empty()) out += ", ";
-    out += e.args[i].text_out;
-  }
-  return out;
-}
-
-}  // namespace
 
 namespace {
 
@@ -649,30 +280,12 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
     if (is_restart_errno(e.err)) return fmt::format("? {} ({})", n, errno_message(e.err));
     return fmt::format("-1 {} ({})", n, errno_message(e.err));
   }
-  if (e.desc != nullptr && is(e.desc, SysId::prctl) && e.nargs >= 1 &&
-      static_cast<std::uint32_t>(e.args[0].raw) == PR_GET_DUMPABLE && e.result >= 0) {
-    const Xlat* modes = find_xlat("suid_dump_modes");
-    if (const char* mode = modes ? xlat_name(*modes, static_cast<std::uint64_t>(e.result)) : nullptr)
-      return fmt::format("{} ({})", e.result, mode);
-  }
-  if (e.desc != nullptr && is(e.desc, SysId::fcntl) && e.nargs >= 2) {
-    int cmd = static_cast<int>(e.args[1].raw);
-    const Xlat* family = cmd == F_GETFL ? find_xlat("open_flags")
-                         : cmd == F_GETFD ? find_xlat("fd_flags")
-                                          : nullptr;
-    // strace names F_GETFL's flags in every -X style, F_GETFD's in its own.
-    if (family != nullptr && (e.result != 0 || cmd == F_GETFL))
-      return fmt::format("{} (flags {})", e.result == 0 ? std::string("0") : fmt::format("{:#x}", e.result),
-                         xlat_format(*family, static_cast<std::uint64_t>(e.result),
-                                     cmd == F_GETFL ? XlatStyle::Abbrev : style));
+  if (const detail::SyscallFamily* family = detail::family_of(e.desc);
+      family != nullptr && family->format_result != nullptr) {
+    std::string out;
+    if (family->format_result(out, e, style)) return out;
   }
   if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path, e.fd_deleted);
-  if (e.desc != nullptr && is(e.desc, SysId::sched_getscheduler) && e.result >= 0) {
-    if (const Xlat* policies = find_xlat("sched_policies"))
-      return fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result)));
-  }
-  if (std::string note = result_note(e); !note.empty())
-    return fmt::format("{} ({})", e.result, note);
   RetKind kind = e.desc ? e.desc->ret : RetKind::Int;
   switch (kind) {
     case RetKind::Hex:
@@ -724,6 +337,11 @@ std::string format_unfinished_args(const SyscallEvent& e, const FormatOptions& o
   const char* mark = e.detached ? " <detached ...>" : " <unfinished ...>";
   if (e.resumed != nullptr || (e.desc != nullptr && is(e.desc, SysId::restart_syscall)))
     return format_args(e, options) + mark;
+  // A family that shows the arguments together shows them so at entry too
+  // (clone's "child_stack=NULL, flags=CLONE_VM|CLONE_VFORK|SIGCHLD").
+  if (const detail::SyscallFamily* family = detail::family_of(e.desc);
+      family != nullptr && family->format_args != nullptr && family->format_args(out, e, options))
+    return out + mark;
   for (int i = 0, n = shown_args(e); i < n; ++i) {
     if (e.desc != nullptr && e.desc->args[i].dir != ArgDir::In &&
         !(e.desc->args[i].dir == ArgDir::InOut && e.args[i].form == ArgValue::Form::Struct)) {

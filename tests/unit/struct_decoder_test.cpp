@@ -1,0 +1,461 @@
+// Every struct decoder, one row each: the bytes a call reads or writes,
+// laid out in this process's own memory (the tracer reads a tracee with
+// process_vm_readv, which reads the caller's memory as well), decoded
+// through decode_entry() and decode_exit() as the tracer does, and
+// compared with the text strace 6.1 prints and with the members the
+// decoder keeps. A struct named in a syscall table must have a decoder
+// (or be listed below as one syspect shows as an address), and every
+// decoder must have a row here.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "decode.hpp"
+#include "decoders/family.hpp"
+#include "syspect/struct_schema.hpp"
+#include "syspect/syscall_table.hpp"
+
+namespace syspect {
+namespace {
+
+// Buffers that live as long as the row's test.
+class Memory {
+ public:
+  template <class T>
+  std::uint64_t put(const T& value) {
+    return put_bytes(&value, sizeof value);
+  }
+  std::uint64_t put_bytes(const void* p, std::size_t n) {
+    auto& b = buffers_.emplace_back(static_cast<const char*>(p), static_cast<const char*>(p) + n);
+    return reinterpret_cast<std::uintptr_t>(b.data());
+  }
+
+ private:
+  std::deque<std::vector<char>> buffers_;
+};
+
+struct Row {
+  const char* struct_name;
+  const char* syscall;
+  int arg;  // the struct's argument
+  // The six registers, with the struct (and what it points to) put in `m`.
+  std::function<std::vector<std::uint64_t>(Memory& m)> registers;
+  std::int64_t result;
+  std::string text;  // as strace shows it; "{addr}" is the struct's address
+  std::vector<std::pair<std::string, std::int64_t>> fields;  // some members and their values
+  // What the call changes in memory before it returns (an in/out struct).
+  std::function<void(std::uint64_t addr)> during = nullptr;
+};
+
+struct KernelStat {
+  std::uint64_t st_dev, st_ino, st_nlink;
+  std::uint32_t st_mode, st_uid, st_gid, pad0;
+  std::uint64_t st_rdev;
+  std::int64_t st_size, st_blksize, st_blocks;
+  std::uint64_t times[6];
+  std::int64_t unused[3];
+};
+
+struct KernelMsghdr {
+  std::uint64_t name;
+  std::uint32_t namelen, pad;
+  std::uint64_t iov, iovlen, control, controllen;
+  std::int32_t flags, pad2;
+};
+
+constexpr std::uint64_t sigbit(int sig) { return std::uint64_t{1} << (sig - 1); }
+
+KernelMsghdr one_iovec_message(Memory& m) {
+  static const char hi[] = "hi";
+  const iovec iov{const_cast<char*>(hi), 2};
+  KernelMsghdr msg{};
+  msg.iov = m.put(iov);
+  msg.iovlen = 1;
+  return msg;
+}
+
+constexpr const char* kOneIovecMessage =
+    "{msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"hi\", iov_len=2}], msg_iovlen=1, "
+    "msg_controllen=0, msg_flags=0}";
+
+std::vector<Row> rows() {
+  return {
+      {"stat", "newfstatat", 2,
+       [](Memory& m) {
+         KernelStat st{};
+         st.st_mode = S_IFREG | 0644;
+         st.st_size = 1234;
+         st.st_nlink = 1;
+         return std::vector<std::uint64_t>{static_cast<std::uint64_t>(AT_FDCWD), m.put("f"), m.put(st), 0};
+       },
+       0, "{st_mode=S_IFREG|0644, st_size=1234, ...}", {{"st_mode", S_IFREG | 0644}, {"st_size", 1234}}},
+      {"statx", "statx", 4,
+       [](Memory& m) {
+         struct statx st{};
+         st.stx_mask = 0x7ff;
+         st.stx_mode = S_IFDIR | 0755;
+         st.stx_size = 4096;
+         return std::vector<std::uint64_t>{static_cast<std::uint64_t>(AT_FDCWD), m.put("d"), 0, 0x7ff, m.put(st)};
+       },
+       0, "{stx_mask=STATX_BASIC_STATS, stx_attributes=0, stx_mode=S_IFDIR|0755, stx_size=4096, ...}",
+       {{"stx_size", 4096}, {"stx_mode", S_IFDIR | 0755}}},
+      {"statfs", "statfs", 1,
+       [](Memory& m) {
+         struct {
+           std::int64_t f_type, f_bsize;
+           std::uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+           std::int32_t f_fsid[2];
+           std::int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+         } st{0xef53, 4096, 100, 50, 40, 1000, 900, {1, 2}, 255, 4096, 0x1000, {}};
+         return std::vector<std::uint64_t>{m.put("/"), m.put(st)};
+       },
+       0,
+       "{f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=100, f_bfree=50, f_bavail=40, f_files=1000, "
+       "f_ffree=900, f_fsid={val=[0x1, 0x2]}, f_namelen=255, f_frsize=4096, f_flags=ST_RELATIME}",
+       {{"f_type", 0xef53}, {"f_fsid.val[1]", 2}}},
+      {"linux_dirent64", "getdents64", 1,
+       [](Memory& m) {
+         unsigned char buf[48] = {};
+         buf[16] = 24;  // d_reclen of the first entry
+         buf[24 + 16] = 24;
+         return std::vector<std::uint64_t>{3, m.put(buf), 48};
+       },
+       48, "{addr} /* 2 entries */", {{"entries", 2}}},
+      {"sigset", "rt_sigprocmask", 1,
+       [](Memory& m) {
+         return std::vector<std::uint64_t>{SIG_BLOCK, m.put(sigbit(SIGINT) | sigbit(SIGTERM)), 0, 8};
+       },
+       0, "[INT TERM]", {{"mask", static_cast<std::int64_t>(sigbit(SIGINT) | sigbit(SIGTERM))}}},
+      {"sigset_pack", "pselect6", 5,
+       [](Memory& m) {
+         struct {
+           std::uint64_t ss, len;
+         } pack{m.put(sigbit(SIGINT) | sigbit(SIGTERM)), 8};
+         return std::vector<std::uint64_t>{0, 0, 0, 0, 0, m.put(pack)};
+       },
+       0, "{sigmask=[INT TERM], sigsetsize=8}", {{"sigsetsize", 8}}},
+      {"sigaction", "rt_sigaction", 1,
+       [](Memory& m) {
+         struct {
+           std::uint64_t handler, flags, restorer, mask;
+         } sa{1, 0x04000000 | 0x10000000, 0x401000, sigbit(SIGCHLD)};
+         return std::vector<std::uint64_t>{SIGINT, m.put(sa), 0, 8};
+       },
+       0, "{sa_handler=SIG_IGN, sa_mask=[CHLD], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x401000}",
+       {{"sa_handler", 1}, {"sa_restorer", 0x401000}}},
+      {"stack_t", "sigaltstack", 0,
+       [](Memory& m) {
+         struct {
+           std::uint64_t sp;
+           std::int32_t flags, pad;
+           std::uint64_t size;
+         } ss{0x1000, 0, 0, 8192};
+         return std::vector<std::uint64_t>{m.put(ss), 0};
+       },
+       0, "{ss_sp=0x1000, ss_flags=0, ss_size=8192}", {{"ss_size", 8192}}},
+      {"timespec", "nanosleep", 0,
+       [](Memory& m) {
+         const std::int64_t ts[2] = {1, 500};
+         return std::vector<std::uint64_t>{m.put(ts), 0};
+       },
+       0, "{tv_sec=1, tv_nsec=500}", {{"tv_sec", 1}, {"tv_nsec", 500}}},
+      {"timeval", "gettimeofday", 0,
+       [](Memory& m) {
+         const std::int64_t tv[2] = {5, 7};
+         return std::vector<std::uint64_t>{m.put(tv), 0};
+       },
+       0, "{tv_sec=5, tv_usec=7}", {{"tv_usec", 7}}},
+      {"itimerspec", "timer_settime", 2,
+       [](Memory& m) {
+         const std::int64_t its[4] = {0, 0, 1, 0};
+         return std::vector<std::uint64_t>{0, 0, m.put(its), 0};
+       },
+       0, "{it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=1, tv_nsec=0}}", {{"it_value.tv_sec", 1}}},
+      {"itimerval", "setitimer", 1,
+       [](Memory& m) {
+         const std::int64_t it[4] = {0, 0, 2, 5};
+         return std::vector<std::uint64_t>{0, m.put(it), 0};
+       },
+       0, "{it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=2, tv_usec=5}}", {{"it_value.tv_usec", 5}}},
+      {"timespec_pair", "utimensat", 2,
+       [](Memory& m) {
+         const std::int64_t ts[4] = {0, UTIME_NOW, 0, UTIME_OMIT};
+         return std::vector<std::uint64_t>{static_cast<std::uint64_t>(AT_FDCWD), m.put("f"), m.put(ts), 0};
+       },
+       0, "[UTIME_NOW, UTIME_OMIT]", {{"[0].tv_nsec", UTIME_NOW}}},
+      {"sigevent", "timer_create", 1,
+       [](Memory& m) {
+         struct {
+           std::uint64_t value;
+           std::int32_t signo, notify;
+           std::uint64_t un[2];
+         } sev{0, SIGALRM, SIGEV_SIGNAL, {}};
+         return std::vector<std::uint64_t>{CLOCK_MONOTONIC, m.put(sev), 0};
+       },
+       0, "{sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}", {{"sigev_signo", SIGALRM}}},
+      {"timer_t", "timer_create", 2,
+       [](Memory& m) { return std::vector<std::uint64_t>{CLOCK_MONOTONIC, 0, m.put(std::int32_t{3})}; },
+       0, "[3]", {{"value", 3}}},
+      {"pollfd", "poll", 0,
+       [](Memory& m) {
+         const pollfd fds[2] = {{0, POLLIN, 0}, {-1, 0, 0}};
+         return std::vector<std::uint64_t>{m.put(fds), 2, 0};
+       },
+       0, "[{fd=0, events=POLLIN}, {fd=-1}]", {{"[0].events", POLLIN}, {"[1].fd", -1}}},
+      {"fd_set", "select", 1,
+       [](Memory& m) {
+         const std::uint64_t bits = 0x9;  // 0 and 3
+         return std::vector<std::uint64_t>{4, m.put(bits), 0, 0, 0};
+       },
+       0, "[0 3]", {{"[1]", 3}}},
+      {"epoll_event", "epoll_ctl", 3,
+       [](Memory& m) {
+         struct [[gnu::packed]] {
+           std::uint32_t events;
+           std::uint64_t data;
+         } ev{EPOLLIN, 5};
+         return std::vector<std::uint64_t>{4, EPOLL_CTL_ADD, 0, m.put(ev)};
+       },
+       0, "{events=EPOLLIN, data={u32=5, u64=5}}", {{"data.u64", 5}}},
+      {"sockaddr", "connect", 1,
+       [](Memory& m) {
+         sockaddr_in in{};
+         in.sin_family = AF_INET;
+         in.sin_port = htons(80);
+         in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+         return std::vector<std::uint64_t>{3, m.put(in), sizeof in};
+       },
+       0, "{sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr(\"127.0.0.1\")}",
+       {{"sa_family", AF_INET}, {"sin_port", 80}}},
+      {"socklen_t", "getsockname", 2,
+       [](Memory& m) { return std::vector<std::uint64_t>{3, 0, m.put(std::uint32_t{128})}; }, 0,
+       "[128 => 16]", {{"value", 16}},
+       [](std::uint64_t addr) { *reinterpret_cast<std::uint32_t*>(addr) = 16; }},
+      {"sockopt", "setsockopt", 3,
+       [](Memory& m) {
+         return std::vector<std::uint64_t>{3, SOL_SOCKET, SO_REUSEADDR, m.put(std::int32_t{1}), 4};
+       },
+       0, "[1]", {{"value", 1}}},
+      {"msghdr", "sendmsg", 1,
+       [](Memory& m) { return std::vector<std::uint64_t>{3, m.put(one_iovec_message(m)), 0}; }, 2,
+       kOneIovecMessage, {{"msg_iovlen", 1}, {"msg_iov[0].iov_len", 2}}},
+      {"mmsghdr", "sendmmsg", 1,
+       [](Memory& m) {
+         struct {
+           KernelMsghdr hdr;
+           std::uint32_t len, pad;
+         } msg{one_iovec_message(m), 2, 0};
+         return std::vector<std::uint64_t>{3, m.put(msg), 1, 0};
+       },
+       1, fmt::format("[{{msg_hdr={}, msg_len=2}}]", kOneIovecMessage), {{"[0].msg_len", 2}}},
+      {"iovec", "writev", 1,
+       [](Memory& m) {
+         static const char hi[] = "hi";
+         const iovec iov{const_cast<char*>(hi), 2};
+         return std::vector<std::uint64_t>{1, m.put(iov), 1};
+       },
+       2, "[{iov_base=\"hi\", iov_len=2}]", {{"[0].iov_len", 2}}},
+      {"ioctl_arg", "ioctl", 2,
+       [](Memory& m) {
+         const winsize ws{24, 80, 0, 0};
+         return std::vector<std::uint64_t>{1, TIOCGWINSZ, m.put(ws)};
+       },
+       0, "{ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}", {{"ws_col", 80}}},
+      {"open_how", "openat2", 2,
+       [](Memory& m) {
+         open_how how{};
+         how.flags = O_RDONLY | O_CLOEXEC;
+         how.resolve = RESOLVE_NO_SYMLINKS;
+         return std::vector<std::uint64_t>{static_cast<std::uint64_t>(AT_FDCWD), m.put("f"), m.put(how),
+                                           sizeof how};
+       },
+       3, "{flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_NO_SYMLINKS}", {{"resolve", RESOLVE_NO_SYMLINKS}}},
+      {"clone_args", "clone3", 0,
+       [](Memory& m) {
+         std::uint64_t ca[11] = {};
+         ca[0] = CLONE_VM | CLONE_VFORK;  // flags
+         ca[4] = SIGCHLD;                 // exit_signal
+         return std::vector<std::uint64_t>{m.put(ca), 88};
+       },
+       1234, "{flags=CLONE_VM|CLONE_VFORK, exit_signal=SIGCHLD, stack=NULL, stack_size=0}",
+       {{"flags", CLONE_VM | CLONE_VFORK}, {"exit_signal", SIGCHLD}}},
+      {"rlimit", "getrlimit", 1,
+       [](Memory& m) {
+         const std::uint64_t lim[2] = {~std::uint64_t{0}, 4096};
+         return std::vector<std::uint64_t>{RLIMIT_NOFILE, m.put(lim)};
+       },
+       0, "{rlim_cur=RLIM64_INFINITY, rlim_max=4*1024}", {{"rlim_max", 4096}}},
+      {"rlimit64", "prlimit64", 2,
+       [](Memory& m) {
+         const std::uint64_t lim[2] = {1024, 2048};
+         return std::vector<std::uint64_t>{0, RLIMIT_NOFILE, m.put(lim), 0};
+       },
+       0, "{rlim_cur=1024, rlim_max=2*1024}", {{"rlim_cur", 1024}}},
+      {"utsname", "uname", 0,
+       [](Memory& m) {
+         utsname u{};
+         std::strcpy(u.sysname, "Linux");
+         std::strcpy(u.nodename, "box");
+         return std::vector<std::uint64_t>{m.put(u)};
+       },
+       0, "{sysname=\"Linux\", nodename=\"box\", ...}", {}},
+      {"cpu_set", "sched_getaffinity", 2,
+       [](Memory& m) { return std::vector<std::uint64_t>{0, 8, m.put(std::uint64_t{0x3})}; }, 8, "[0 1]",
+       {{"[1]", 1}}},
+      {"rusage", "getrusage", 1,
+       [](Memory& m) {
+         std::int64_t ru[18] = {1, 2, 3, 4};
+         ru[4] = 999;
+         return std::vector<std::uint64_t>{RUSAGE_SELF, m.put(ru)};
+       },
+       0, "{ru_utime={tv_sec=1, tv_usec=2}, ru_stime={tv_sec=3, tv_usec=4}, ...}", {{"ru_maxrss", 999}}},
+      {"sysinfo", "sysinfo", 0,
+       [](Memory& m) {
+         struct {
+           std::int64_t uptime;
+           std::uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+           std::uint16_t procs, pad;
+           std::uint32_t pad2;
+           std::uint64_t totalhigh, freehigh;
+           std::uint32_t mem_unit;
+         } si{10, {1, 2, 3}, 100, 50, 0, 0, 0, 0, 7, 0, 0, 0, 0, 1};
+         return std::vector<std::uint64_t>{m.put(si)};
+       },
+       0,
+       "{uptime=10, loads=[1, 2, 3], totalram=100, freeram=50, sharedram=0, bufferram=0, totalswap=0, "
+       "freeswap=0, procs=7, totalhigh=0, freehigh=0, mem_unit=1}",
+       {{"procs", 7}}},
+      {"gid_array", "setgroups", 1,
+       [](Memory& m) {
+         const std::uint32_t gids[2] = {0, 27};
+         return std::vector<std::uint64_t>{2, m.put(gids)};
+       },
+       0, "[0, 27]", {{"[1]", 27}}},
+      {"sched_param", "sched_setparam", 1,
+       [](Memory& m) { return std::vector<std::uint64_t>{0, m.put(std::int32_t{5})}; }, 0, "[5]",
+       {{"sched_priority", 5}}},
+      {"wait_status", "wait4", 1,
+       [](Memory& m) { return std::vector<std::uint64_t>{static_cast<std::uint64_t>(-1), m.put(3 << 8), 0, 0}; },
+       42, "[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]", {{"status", 3 << 8}}},
+  };
+}
+
+// Structs the tables name that syspect shows as their address for now
+// (as strace does for some of them); every other name must have a decoder.
+const std::set<std::string, std::less<>> kShownAsAddress = {
+    "__old_kernel_stat", "__sysctl_args", "aio_context", "aio_sigset", "bpf_attr", "cap_user_data",
+    "cap_user_header", "file_handle", "futex_waitv", "gid", "io_event", "io_uring_params", "iocb",
+    "iocb_array", "itimerspec64", "landlock_ruleset_attr", "linux_dirent", "loff_t", "mmap_arg_struct",
+    "mount_attr", "mq_attr", "msgbuf", "msqid_ds", "off_t", "old_linux_dirent", "old_sigaction",
+    "old_sigset", "old_utsname", "oldold_utsname", "perf_event_attr", "sched_attr", "sel_arg_struct",
+    "sembuf", "shmid_ds", "siginfo", "stat64", "statfs64", "time_t", "timespec64", "timespec64_pair",
+    "timeval_pair", "timex", "timex64", "timezone", "tms", "uid", "uint", "user_desc", "ustat",
+    "utimbuf", "vm86_struct", "vm86plus_struct"};
+
+class StructDecoder : public ::testing::TestWithParam<Row> {};
+
+TEST_P(StructDecoder, ShowsWhatStraceShowsAndKeepsTheMembers) {
+  const Row& row = GetParam();
+  Memory m;
+  const std::vector<std::uint64_t> regs = row.registers(m);
+  std::uint64_t raw[6] = {};
+  for (std::size_t i = 0; i < regs.size() && i < 6; ++i) raw[i] = regs[i];
+  SyscallEvent e;
+  e.abi = Abi::x86_64;
+  e.desc = find_syscall(Abi::x86_64, row.syscall);
+  ASSERT_NE(e.desc, nullptr) << row.syscall;
+  e.nr = e.desc->nr;
+  ASSERT_NE(e.desc->args[row.arg].struct_name, nullptr);
+  EXPECT_STREQ(e.desc->args[row.arg].struct_name, row.struct_name)
+      << row.syscall << "'s argument " << row.arg << " is not this struct";
+  const detail::DecodeLimits limits;
+  detail::decode_entry(getpid(), e, raw, 0, limits);
+  if (row.during) row.during(raw[row.arg]);
+  detail::decode_exit(getpid(), e, row.result, false, limits);
+  const ArgValue& v = e.args[row.arg];
+  std::string text = row.text;
+  if (auto at = text.find("{addr}"); at != std::string::npos)
+    text.replace(at, 6, fmt::format("{:#x}", raw[row.arg]));
+  EXPECT_EQ(v.form, ArgValue::Form::Struct);
+  EXPECT_EQ(v.text, text);
+  for (const auto& [name, value] : row.fields) {
+    auto f = std::find_if(v.fields.begin(), v.fields.end(),
+                          [&name](const StructField& x) { return name == x.name; });
+    ASSERT_NE(f, v.fields.end()) << "no member " << name;
+    EXPECT_EQ(f->value, value) << name;
+  }
+  // The members kept are those the schema declares.
+  const StructSchema* schema = struct_schema(row.struct_name);
+  ASSERT_NE(schema, nullptr);
+  for (const StructField& f : v.fields)
+    EXPECT_NE(find_member(*schema, f.name), nullptr) << f.name << " is not in the schema";
+}
+
+INSTANTIATE_TEST_SUITE_P(Rows, StructDecoder, ::testing::ValuesIn(rows()),
+                         [](const ::testing::TestParamInfo<Row>& info) {
+                           std::string name = info.param.struct_name;
+                           for (char& c : name)
+                             if (c == '_') c = 'X';
+                           return name;
+                         });
+
+TEST(StructDecoders, EveryDecoderHasARow) {
+  std::set<std::string, std::less<>> covered;
+  for (const Row& r : rows()) covered.insert(r.struct_name);
+  for (const detail::SyscallFamily* family : detail::syscall_families())
+    for (const detail::StructDecoder& d : family->structs)
+      EXPECT_TRUE(covered.contains(d.name)) << d.name << " (family " << family->name << ") has no row";
+}
+
+TEST(StructDecoders, EveryStructTheTablesNameIsDecodedOrListedAsAnAddress) {
+  for (Abi abi : {Abi::x86_64, Abi::i386, Abi::x32}) {
+    for (const SyscallDesc& desc : syscall_table(abi)) {
+      for (int i = 0; i < desc.nargs; ++i) {
+        const char* name = desc.args[i].struct_name;
+        if (name == nullptr) continue;
+        const bool decoded = detail::struct_decoder(name) != nullptr;
+        EXPECT_TRUE(decoded || kShownAsAddress.contains(name))
+            << desc.name << "'s " << desc.args[i].name << " names struct(" << name
+            << "), which has no decoder: a decoder in tracer/src/decoders/, or a name here";
+        EXPECT_FALSE(decoded && kShownAsAddress.contains(name)) << name << " is decoded now";
+      }
+    }
+  }
+}
+
+TEST(StructDecoders, EachCallHasOneFamily) {
+  std::set<int> seen;
+  for (const detail::SyscallFamily* family : detail::syscall_families())
+    for (SysId id : family->calls)
+      EXPECT_TRUE(seen.insert(static_cast<int>(id)).second) << family->name;
+}
+
+}  // namespace
+}  // namespace syspect

@@ -1,0 +1,65 @@
+#include "common.hpp"
+
+#include <mutex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "../memory.hpp"
+#include "syspect/format.hpp"
+
+namespace syspect::detail {
+
+const Xlat& xlat_family(const char* name) {
+  static const Xlat empty{"", XlatKind::Flags, 0, false, {}};
+  const Xlat* x = find_xlat(name);
+  return x ? *x : empty;
+}
+
+const char* member_name(const std::string& name) {
+  static std::mutex lock;
+  static std::set<std::string, std::less<>> names;
+  std::lock_guard<std::mutex> guard(lock);
+  return names.insert(name).first->c_str();
+}
+
+std::string fd_text(pid_t tid, int fd, const DecodeLimits& limits) {
+  bool deleted = false;
+  std::string path = limits.fd_paths ? fd_path(tid, fd, &deleted) : std::string();
+  return format_fd(fd, path, deleted);
+}
+
+bool decode_int_in_brackets(pid_t tid, ArgValue& v, const char* field) {
+  int value = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &value, sizeof value)) return false;
+  v.text = fmt::format("[{}]", value);
+  v.fields.clear();
+  v.fields.push_back({field, value});
+  return true;
+}
+
+void append_pointer(std::string& out, std::uint64_t v) {
+  if (v == 0) {
+    out += "NULL";
+  } else {
+    fmt::format_to(std::back_inserter(out), "{:#x}", v);
+  }
+}
+
+std::string enum_text(const char* family, std::uint64_t value, const char* unknown, XlatStyle style) {
+  const Xlat* x = find_xlat(family);
+  if (x != nullptr && xlat_name(*x, value) != nullptr) return xlat_format(*x, value, style);
+  if (style == XlatStyle::Raw) return fmt::format("{:#x}", value);
+  return fmt::format("{:#x} /* {} */", value, unknown);
+}
+
+std::vector<MemberDesc> prefixed(const std::string& prefix, const std::vector<MemberDesc>& members) {
+  std::vector<MemberDesc> out;
+  for (MemberDesc m : members) {
+    m.name = member_name(prefix + m.name);
+    out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace syspect::detail

@@ -1,0 +1,70 @@
+#pragma once
+// What the family files share: recording members, naming constants,
+// arrays cut at -s, fds shown with -y, and a few texts more than one
+// family prints.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../decode.hpp"
+#include "syspect/event.hpp"
+#include "syspect/struct_schema.hpp"
+#include "syspect/xlat.hpp"
+
+namespace syspect::detail {
+
+// Adds a member to a decoded struct argument.
+struct Out {
+  ArgValue& v;
+  void field(const char* name, std::int64_t value) { v.fields.push_back({name, value}); }
+};
+
+// The constant family `name`, or an empty one (names nothing).
+const Xlat& xlat_family(const char* name);
+
+// A member name made at run time ("[2].fd"), kept for the life of the
+// program: StructField names are not owned.
+const char* member_name(const std::string& name);
+
+// Arrays are shown and kept up to -s elements, as strace does (then "...").
+inline std::size_t max_elements(const DecodeLimits& limits) { return limits.struct_string; }
+
+// An fd inside a struct, with its path under -y: "3</etc/passwd>".
+std::string fd_text(pid_t tid, int fd, const DecodeLimits& limits);
+
+// "[1]": an int the call reads or writes, kept as member `field`.
+bool decode_int_in_brackets(pid_t tid, ArgValue& v, const char* field);
+
+// "NULL" or "0x7ffc...".
+void append_pointer(std::string& out, std::uint64_t v);
+
+// A value of an enum family, or for a value it does not name the number in
+// hex and `unknown` ("SUID_DUMP_???") in a comment, as strace does.
+std::string enum_text(const char* family, std::uint64_t value, const char* unknown, XlatStyle style);
+
+// "{tv_sec=1, tv_nsec=500}", as strace shows a struct timespec (time.cpp).
+std::string timespec_text(const std::int64_t ts[2]);
+
+// "[CHLD]", "~[RTMIN RT_1]" (signal.cpp).
+std::string sigset_text(std::uint64_t set, unsigned nsig, XlatStyle style);
+
+// An iovec array at `addr`: "[{iov_base="ab", iov_len=2}, ...]" (io.cpp).
+// `budget` is how many bytes the call transferred (the data shown stops
+// there), or nothing for an input; members go to `v.fields` under `prefix`.
+std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
+                       std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
+                       std::size_t limit);
+
+// Members for a schema: a number (named by `family`), text, a signal.
+inline MemberDesc num(const char* name, const char* family = nullptr) { return {name, false, family, false}; }
+inline MemberDesc text(const char* name) { return {name, true, nullptr, false}; }
+inline MemberDesc sig(const char* name) { return {name, false, nullptr, true}; }
+
+// `members` with `prefix` before each name ("msg_name." + "sa_family").
+std::vector<MemberDesc> prefixed(const std::string& prefix, const std::vector<MemberDesc>& members);
+
+}  // namespace syspect::detail

@@ -1,0 +1,106 @@
+// The I/O family: iovec arrays (readv, writev, preadv, pwritev, and inside
+// msghdr), and getrandom's random bytes.
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "../memory.hpp"
+#include "common.hpp"
+#include "family.hpp"
+
+namespace syspect::detail {
+
+// An iovec array: "[{iov_base="ab", iov_len=2}, ...]". `budget` is how many
+// bytes the call transferred (the data shown stops there), or nothing for
+// an input. Each iov_base is cut at `limit` bytes (-s), and at most `limit`
+// elements are shown, as strace does.
+std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
+                       std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
+                       std::size_t limit) {
+  struct Iov {
+    std::uint64_t base, len;
+  };
+  std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(count, limit));
+  std::vector<Iov> iovs(n);
+  if (n > 0 && !read_exact(tid, RemotePtr{addr}, iovs.data(), n * sizeof(Iov))) return {};
+  std::string out = "[";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += ", ";
+    std::uint64_t want = iovs[i].len;
+    if (budget) {
+      want = std::min(want, *budget);
+      *budget -= want;
+    }
+    std::string data(static_cast<std::size_t>(std::min<std::uint64_t>(want, limit + 1)), '\0');
+    long got = data.empty() ? 0 : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
+    if (got < 0) {
+      out += fmt::format("{{iov_base={:#x}, iov_len={}}}", iovs[i].base, iovs[i].len);
+    } else {
+      data.resize(static_cast<std::size_t>(got));
+      out += fmt::format("{{iov_base={}, iov_len={}}}", quote_string(data, limit, want > limit),
+                         iovs[i].len);
+      if (want > limit) v.truncated = true;  // the data shown is not all of it
+    }
+    v.fields.push_back({member_name(fmt::format("{}[{}].iov_len", prefix, i)),
+                        static_cast<std::int64_t>(iovs[i].len)});
+  }
+  if (count > n) out += n ? ", ..." : "...";
+  if (count > n) v.truncated = true;
+  return out + "]";
+}
+
+namespace {
+
+bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
+                  const DecodeLimits& limits) {
+  int self = -1;
+  for (int i = 0; i < e.nargs; ++i) {
+    if (&e.desc->args[i] == &d) self = i;
+  }
+  if (self < 0 || self + 1 >= e.nargs) return false;
+  std::optional<std::uint64_t> budget;
+  if (d.dir != ArgDir::In) {
+    if (e.err || e.result < 0) return false;
+    budget = static_cast<std::uint64_t>(e.result);
+  }
+  v.fields.clear();
+  v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "", limits.struct_string);
+  return !v.text.empty();
+}
+
+// Random bytes: strace shows every byte in hex when any is not printable.
+bool format_random_bytes(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
+  const ArgValue& v = e.args[i];
+  if (i != 0 || v.form != ArgValue::Form::Bytes ||
+      std::none_of(v.bytes.begin(), v.bytes.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f;
+      }))
+    return false;
+  out += '"';
+  std::size_t n = std::min(v.bytes.size(), options.string_limit);
+  for (std::size_t k = 0; k < n; ++k)
+    fmt::format_to(std::back_inserter(out), "\\x{:02x}", static_cast<unsigned char>(v.bytes[k]));
+  out += '"';
+  if (v.truncated || v.bytes.size() > n) out += "...";
+  return true;
+}
+
+const StructDecoder kStructs[] = {
+    {"iovec", [](const StructRead& r) { return decode_iovec(r.tid, r.e, r.d, r.v, r.limits); },
+     [] { return std::vector<MemberDesc>{num("[].iov_len")}; }},
+};
+
+constexpr SysId kCalls[] = {SysId::getrandom};
+
+}  // namespace
+
+const SyscallFamily& io_family() {
+  static const SyscallFamily family{
+      .name = "io", .calls = kCalls, .structs = kStructs, .format_arg = format_random_bytes};
+  return family;
+}
+
+}  // namespace syspect::detail

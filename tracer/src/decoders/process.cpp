@@ -1,0 +1,218 @@
+// The process family: resource limits and usage, system and host
+// information, group lists, scheduling parameters and policies, CPU
+// affinity masks, and the wait status wait4 writes.
+
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "../memory.hpp"
+#include "common.hpp"
+#include "family.hpp"
+
+namespace syspect::detail {
+namespace {
+
+std::string rlim_text(std::uint64_t value, XlatStyle style) {
+  std::string number = fmt::format("{}", value);
+  if (value == ~std::uint64_t{0}) return xlat_styled(number, "RLIM64_INFINITY", style);
+  // strace writes a multiple of 1024 above 1024 itself as "N*1024".
+  if (value > 1024 && value % 1024 == 0)
+    return xlat_styled(number, fmt::format("{}*1024", value / 1024), style);
+  return number;
+}
+
+bool decode_rlimit(pid_t tid, ArgValue& v, XlatStyle style) {
+  std::uint64_t lim[2];
+  if (!read_exact(tid, RemotePtr{v.raw}, lim, sizeof lim)) return false;
+  v.text = fmt::format("{{rlim_cur={}, rlim_max={}}}", rlim_text(lim[0], style),
+                       rlim_text(lim[1], style));
+  v.fields.push_back({"rlim_cur", static_cast<std::int64_t>(lim[0])});
+  v.fields.push_back({"rlim_max", static_cast<std::int64_t>(lim[1])});
+  return true;
+}
+
+bool decode_utsname(pid_t tid, ArgValue& v) {
+  struct utsname u;
+  if (!read_exact(tid, RemotePtr{v.raw}, &u, sizeof u)) return false;
+  auto field = [](const char* f) { return std::string_view(f, strnlen(f, sizeof u.sysname)); };
+  v.text = fmt::format("{{sysname={}, nodename={}, ...}}",
+                       quote_string(field(u.sysname), 65), quote_string(field(u.nodename), 65));
+  v.fields.push_back({"sysname", std::string(field(u.sysname))});
+  v.fields.push_back({"nodename", std::string(field(u.nodename))});
+  v.fields.push_back({"release", std::string(field(u.release))});
+  v.fields.push_back({"version", std::string(field(u.version))});
+  v.fields.push_back({"machine", std::string(field(u.machine))});
+  return true;
+}
+
+// sched_getaffinity/sched_setaffinity: "[0 1]", the CPUs in the set.
+bool decode_cpu_set(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+  std::uint64_t size = e.args[1].raw;
+  if (is(e.desc, SysId::sched_getaffinity)) {
+    if (e.err || e.result <= 0) return false;
+    size = static_cast<std::uint64_t>(e.result);
+  }
+  size = std::min<std::uint64_t>(size, 1024);
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
+  if (!bytes.empty() && !read_exact(tid, RemotePtr{v.raw}, bytes.data(), bytes.size())) return false;
+  std::string out = "[";
+  std::size_t count = 0;
+  for (std::size_t cpu = 0; cpu < bytes.size() * 8; ++cpu) {
+    if (!(bytes[cpu / 8] >> (cpu % 8) & 1)) continue;
+    if (count) out += ' ';
+    out += std::to_string(cpu);
+    v.fields.push_back({member_name(fmt::format("[{}]", count)), static_cast<std::int64_t>(cpu)});
+    ++count;
+  }
+  v.text = out + "]";
+  return true;
+}
+
+// struct rusage, abbreviated as strace does to the two times.
+bool decode_rusage(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+  if (e.err) return false;
+  std::int64_t ru[18];
+  if (!read_exact(tid, RemotePtr{v.raw}, ru, sizeof ru)) return false;
+  v.text = fmt::format("{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}, ...}}",
+                       ru[0], static_cast<std::uint64_t>(ru[1]), ru[2], static_cast<std::uint64_t>(ru[3]));
+  static constexpr const char* kNames[] = {
+      "ru_utime.tv_sec", "ru_utime.tv_usec", "ru_stime.tv_sec", "ru_stime.tv_usec", "ru_maxrss",
+      "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt", "ru_nswap", "ru_inblock",
+      "ru_oublock", "ru_msgsnd", "ru_msgrcv", "ru_nsignals", "ru_nvcsw", "ru_nivcsw"};
+  for (std::size_t i = 0; i < 18; ++i) v.fields.push_back({kNames[i], ru[i]});
+  return true;
+}
+
+bool decode_sysinfo(pid_t tid, ArgValue& v) {
+  struct sysinfo_k {
+    std::int64_t uptime;
+    std::uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    std::uint16_t procs, pad;
+    std::uint32_t pad2;
+    std::uint64_t totalhigh, freehigh;
+    std::uint32_t mem_unit;
+  } si;
+  if (!read_exact(tid, RemotePtr{v.raw}, &si, sizeof si)) return false;
+  v.text = fmt::format(
+      "{{uptime={}, loads=[{}, {}, {}], totalram={}, freeram={}, sharedram={}, bufferram={}, "
+      "totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, mem_unit={}}}",
+      si.uptime, si.loads[0], si.loads[1], si.loads[2], si.totalram, si.freeram, si.sharedram,
+      si.bufferram, si.totalswap, si.freeswap, si.procs, si.totalhigh, si.freehigh, si.mem_unit);
+  Out o{v};
+  o.field("uptime", si.uptime);
+  o.field("totalram", static_cast<std::int64_t>(si.totalram));
+  o.field("freeram", static_cast<std::int64_t>(si.freeram));
+  o.field("procs", si.procs);
+  o.field("mem_unit", si.mem_unit);
+  return true;
+}
+
+// getgroups/setgroups: "[0, 4, 27]"; getgroups shows as many as it
+// returned, whatever its size argument (0 only asks for the count), as
+// strace does.
+bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v, const DecodeLimits& limits) {
+  std::uint64_t n = e.args[0].raw & 0xffffffffu;
+  if (is(e.desc, SysId::getgroups)) {
+    if (e.err || e.result < 0) return false;
+    n = static_cast<std::uint64_t>(e.result);
+  }
+  std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(n, max_elements(limits)));
+  std::vector<std::uint32_t> gids(count);
+  if (count > 0 && !read_exact(tid, RemotePtr{v.raw}, gids.data(), count * sizeof(std::uint32_t))) return false;
+  std::string out = "[";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i) out += ", ";
+    out += std::to_string(gids[i]);
+    v.fields.push_back({member_name(fmt::format("[{}]", i)), gids[i]});
+  }
+  if (n > count) out += count ? ", ..." : "...";
+  if (n > count) v.truncated = true;
+  v.text = out + "]";
+  return true;
+}
+
+bool decode_sched_param(pid_t tid, ArgValue& v) {
+  int prio = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &prio, sizeof prio)) return false;
+  v.text = fmt::format("[{}]", prio);
+  v.fields.push_back({"sched_priority", prio});
+  return true;
+}
+
+bool decode_wait_status(pid_t tid, ArgValue& v) {
+  int status = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &status, sizeof status)) return false;
+  if (WIFEXITED(status)) {
+    v.text = fmt::format("[{{WIFEXITED(s) && WEXITSTATUS(s) == {}}}]", WEXITSTATUS(status));
+  } else if (WIFSIGNALED(status)) {
+    v.text = fmt::format("[{{WIFSIGNALED(s) && WTERMSIG(s) == {}{}}}]", signal_name(WTERMSIG(status)),
+                         WCOREDUMP(status) ? " && WCOREDUMP(s)" : "");
+  } else if (WIFSTOPPED(status)) {
+    v.text = fmt::format("[{{WIFSTOPPED(s) && WSTOPSIG(s) == {}}}]", signal_name(WSTOPSIG(status)));
+  } else if (WIFCONTINUED(status)) {
+    v.text = "[{WIFCONTINUED(s)}]";
+  } else {
+    v.text = fmt::format("[{:#x}]", status);
+  }
+  v.fields.push_back({"status", status});
+  return true;
+}
+
+// sched_getscheduler's policy by name: "0 (SCHED_OTHER)".
+bool policy_result(std::string& out, const SyscallEvent& e, XlatStyle) {
+  const Xlat* policies = find_xlat("sched_policies");
+  if (policies == nullptr || e.result < 0) return false;
+  out += fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result)));
+  return true;
+}
+
+std::vector<MemberDesc> rlimit_members() { return {num("rlim_cur"), num("rlim_max")}; }
+
+const StructDecoder kStructs[] = {
+    {"rlimit", [](const StructRead& r) { return decode_rlimit(r.tid, r.v, r.style()); }, rlimit_members},
+    {"rlimit64", [](const StructRead& r) { return decode_rlimit(r.tid, r.v, r.style()); }, rlimit_members},
+    {"utsname", [](const StructRead& r) { return decode_utsname(r.tid, r.v); },
+     [] {
+       return std::vector<MemberDesc>{text("sysname"), text("nodename"), text("release"), text("version"),
+                                      text("machine")};
+     }},
+    {"cpu_set", [](const StructRead& r) { return decode_cpu_set(r.tid, r.e, r.v); },
+     [] { return std::vector<MemberDesc>{num("[]")}; }},
+    {"rusage", [](const StructRead& r) { return decode_rusage(r.tid, r.e, r.v); },
+     [] {
+       return std::vector<MemberDesc>{
+           num("ru_utime.tv_sec"), num("ru_utime.tv_usec"), num("ru_stime.tv_sec"), num("ru_stime.tv_usec"),
+           num("ru_maxrss"), num("ru_ixrss"), num("ru_idrss"), num("ru_isrss"), num("ru_minflt"),
+           num("ru_majflt"), num("ru_nswap"), num("ru_inblock"), num("ru_oublock"), num("ru_msgsnd"),
+           num("ru_msgrcv"), num("ru_nsignals"), num("ru_nvcsw"), num("ru_nivcsw")};
+     }},
+    {"sysinfo", [](const StructRead& r) { return decode_sysinfo(r.tid, r.v); },
+     [] {
+       return std::vector<MemberDesc>{num("uptime"), num("totalram"), num("freeram"), num("procs"),
+                                      num("mem_unit")};
+     }},
+    {"gid_array", [](const StructRead& r) { return decode_gid_array(r.tid, r.e, r.v, r.limits); },
+     [] { return std::vector<MemberDesc>{num("[]")}; }},
+    {"sched_param", [](const StructRead& r) { return decode_sched_param(r.tid, r.v); },
+     [] { return std::vector<MemberDesc>{num("sched_priority")}; }},
+    {"wait_status", [](const StructRead& r) { return decode_wait_status(r.tid, r.v); },
+     [] { return std::vector<MemberDesc>{num("status")}; }},
+};
+
+constexpr SysId kCalls[] = {SysId::sched_getscheduler};
+
+}  // namespace
+
+const SyscallFamily& process_family() {
+  static const SyscallFamily family{
+      .name = "process", .calls = kCalls, .structs = kStructs, .format_result = policy_result};
+  return family;
+}
+
+}  // namespace syspect::detail

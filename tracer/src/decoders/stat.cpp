@@ -1,0 +1,195 @@
+// The stat family: stat, statx, statfs and getdents64's entries; statx's
+// flags under -X raw|verbose.
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "../memory.hpp"
+#include "common.hpp"
+#include "family.hpp"
+
+namespace syspect::detail {
+namespace {
+
+// The kernel's struct stat on x86_64 (asm/stat.h), which glibc's differs from.
+struct KernelStat {
+  std::uint64_t st_dev, st_ino, st_nlink;
+  std::uint32_t st_mode, st_uid, st_gid, pad0;
+  std::uint64_t st_rdev;
+  std::int64_t st_size, st_blksize, st_blocks;
+  std::uint64_t times[6];
+  std::int64_t unused[3];
+};
+
+std::string file_mode(std::uint32_t mode, XlatStyle style) {
+  std::string out = xlat_format(xlat_family("file_modes"), mode & ~0777u);
+  if (out == "0") out.clear();
+  if (!out.empty()) out += '|';
+  out += fmt::format("{:#03o}", mode & 0777u);
+  return xlat_styled(fmt::format("{:#o}", mode), out, style);
+}
+
+std::string makedev(std::uint64_t dev) {
+  std::uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~std::uint64_t{0xfff});
+  std::uint64_t minor = (dev & 0xff) | ((dev >> 12) & ~std::uint64_t{0xff});
+  return fmt::format("makedev({:#x}, {:#x})", major, minor);
+}
+
+bool is_device(std::uint32_t mode) { return S_ISCHR(mode) || S_ISBLK(mode); }
+
+bool decode_stat(pid_t tid, ArgValue& v, XlatStyle style) {
+  KernelStat st;
+  if (!read_exact(tid, RemotePtr{v.raw}, &st, sizeof st)) return false;
+  Out o{v};
+  o.field("st_mode", st.st_mode);
+  o.field("st_size", st.st_size);
+  o.field("st_uid", st.st_uid);
+  o.field("st_gid", st.st_gid);
+  o.field("st_ino", static_cast<std::int64_t>(st.st_ino));
+  o.field("st_nlink", static_cast<std::int64_t>(st.st_nlink));
+  o.field("st_dev", static_cast<std::int64_t>(st.st_dev));
+  o.field("st_rdev", static_cast<std::int64_t>(st.st_rdev));
+  o.field("st_blksize", st.st_blksize);
+  o.field("st_blocks", st.st_blocks);
+  v.text = fmt::format("{{st_mode={}, ", file_mode(st.st_mode, style));
+  if (is_device(st.st_mode)) {
+    v.text += fmt::format("st_rdev={}, ...}}",
+                          xlat_styled(fmt::format("{:#x}", st.st_rdev), makedev(st.st_rdev), style));
+  } else {
+    v.text += fmt::format("st_size={}, ...}}", st.st_size);
+  }
+  return true;
+}
+
+bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style) {
+  struct statx st;
+  if (!read_exact(tid, RemotePtr{v.raw}, &st, sizeof st)) return false;
+  Out o{v};
+  o.field("stx_mask", st.stx_mask);
+  o.field("stx_mode", st.stx_mode);
+  o.field("stx_size", static_cast<std::int64_t>(st.stx_size));
+  o.field("stx_uid", st.stx_uid);
+  o.field("stx_gid", st.stx_gid);
+  o.field("stx_attributes", static_cast<std::int64_t>(st.stx_attributes));
+  o.field("stx_ino", static_cast<std::int64_t>(st.stx_ino));
+  o.field("stx_nlink", st.stx_nlink);
+  o.field("stx_blocks", static_cast<std::int64_t>(st.stx_blocks));
+  o.field("stx_rdev_major", st.stx_rdev_major);
+  o.field("stx_rdev_minor", st.stx_rdev_minor);
+  // Abbreviated as strace does: stx_size whatever the file type (a device
+  // too, unlike stat's st_rdev).
+  v.text = fmt::format("{{stx_mask={}, stx_attributes={}, stx_mode={}, stx_size={}, ...}}",
+                       xlat_format(xlat_family("statx_mask"), st.stx_mask, style),
+                       xlat_format(xlat_family("statx_attrs"), st.stx_attributes, style),
+                       file_mode(st.stx_mode, style), st.stx_size);
+  return true;
+}
+
+bool decode_statfs(pid_t tid, ArgValue& v, XlatStyle style) {
+  struct KernelStatfs {
+    std::int64_t f_type, f_bsize;
+    std::uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    std::int32_t f_fsid[2];
+    std::int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+  } st;
+  if (!read_exact(tid, RemotePtr{v.raw}, &st, sizeof st)) return false;
+  v.text = fmt::format(
+      "{{f_type={}, f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, f_ffree={}, "
+      "f_fsid={{val=[{:#x}, {:#x}]}}, f_namelen={}, f_frsize={}, f_flags={}}}",
+      xlat_format(xlat_family("fs_magics"), static_cast<std::uint64_t>(st.f_type), style), st.f_bsize,
+      st.f_blocks, st.f_bfree, st.f_bavail, st.f_files, st.f_ffree,
+      static_cast<std::uint32_t>(st.f_fsid[0]), static_cast<std::uint32_t>(st.f_fsid[1]), st.f_namelen,
+      st.f_frsize, xlat_format(xlat_family("statfs_flags"), static_cast<std::uint64_t>(st.f_flags), style));
+  Out o{v};
+  o.field("f_type", st.f_type);
+  o.field("f_bsize", st.f_bsize);
+  o.field("f_blocks", static_cast<std::int64_t>(st.f_blocks));
+  o.field("f_bfree", static_cast<std::int64_t>(st.f_bfree));
+  o.field("f_bavail", static_cast<std::int64_t>(st.f_bavail));
+  o.field("f_files", static_cast<std::int64_t>(st.f_files));
+  o.field("f_ffree", static_cast<std::int64_t>(st.f_ffree));
+  o.field("f_fsid.val[0]", static_cast<std::uint32_t>(st.f_fsid[0]));
+  o.field("f_fsid.val[1]", static_cast<std::uint32_t>(st.f_fsid[1]));
+  o.field("f_namelen", st.f_namelen);
+  o.field("f_frsize", st.f_frsize);
+  o.field("f_flags", st.f_flags);
+  return true;
+}
+
+// getdents64: the address and how many entries the call returned.
+bool decode_dirents(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+  if (e.err || e.result < 0) return false;
+  std::string buf(static_cast<std::size_t>(e.result), '\0');
+  if (!buf.empty() && !read_exact(tid, RemotePtr{v.raw}, buf.data(), buf.size())) return false;
+  std::size_t count = 0;
+  for (std::size_t off = 0; off + 19 <= buf.size();) {
+    std::uint16_t reclen;
+    std::memcpy(&reclen, buf.data() + off + 16, sizeof reclen);
+    if (reclen == 0) break;
+    ++count;
+    off += reclen;
+  }
+  v.text = fmt::format("{:#x} /* {} entries */", v.raw, count);
+  v.fields.push_back({"entries", static_cast<std::int64_t>(count)});
+  return true;
+}
+
+// strace -X raw|verbose: statx's sync type (an enum field) apart from the
+// other flags: "0 /* AT_STATX_SYNC_AS_STAT */|0x900 /* ... */", and raw
+// leaves a zero sync type empty: "|0x900".
+bool format_statx_flags(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
+  const ArgValue& v = e.args[i];
+  if (i != 2 || options.xlat_style == XlatStyle::Abbrev) return false;
+  const Xlat* flags = find_xlat("statx_flags");
+  const Xlat* at_flags = find_xlat("at_flags");
+  if (flags == nullptr || at_flags == nullptr) return false;
+  constexpr std::uint64_t kSyncType = 0x6000;
+  const std::uint64_t sync = v.raw & kSyncType, rest = v.raw & ~kSyncType;
+  if (options.xlat_style == XlatStyle::Verbose || sync != 0)
+    out += xlat_styled(sync == 0 ? "0" : fmt::format("{:#x}", sync), xlat_format(*flags, sync),
+                       options.xlat_style);
+  if (rest != 0)
+    out += "|" + xlat_styled(fmt::format("{:#x}", rest), xlat_format(*at_flags, rest), options.xlat_style);
+  return true;
+}
+
+const StructDecoder kStructs[] = {
+    {"stat", [](const StructRead& r) { return decode_stat(r.tid, r.v, r.style()); },
+     [] {
+       return std::vector<MemberDesc>{num("st_mode", "file_modes"), num("st_size"), num("st_uid"),
+                                      num("st_gid"), num("st_ino"), num("st_nlink"), num("st_dev"),
+                                      num("st_rdev"), num("st_blksize"), num("st_blocks")};
+     }},
+    {"statx", [](const StructRead& r) { return decode_statx(r.tid, r.v, r.style()); },
+     [] {
+       return std::vector<MemberDesc>{
+           num("stx_mask", "statx_mask"), num("stx_mode", "file_modes"), num("stx_size"), num("stx_uid"),
+           num("stx_gid"), num("stx_attributes", "statx_attrs"), num("stx_ino"), num("stx_nlink"),
+           num("stx_blocks"), num("stx_rdev_major"), num("stx_rdev_minor")};
+     }},
+    {"statfs", [](const StructRead& r) { return decode_statfs(r.tid, r.v, r.style()); },
+     [] {
+       return std::vector<MemberDesc>{
+           num("f_type", "fs_magics"), num("f_bsize"), num("f_blocks"), num("f_bfree"), num("f_bavail"),
+           num("f_files"), num("f_ffree"), num("f_fsid.val[]"), num("f_namelen"), num("f_frsize"),
+           num("f_flags", "statfs_flags")};
+     }},
+    {"linux_dirent64", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v); },
+     [] { return std::vector<MemberDesc>{num("entries")}; }},
+};
+
+constexpr SysId kCalls[] = {SysId::statx};
+
+}  // namespace
+
+const SyscallFamily& stat_family() {
+  static const SyscallFamily family{
+      .name = "stat", .calls = kCalls, .structs = kStructs, .format_arg = format_statx_flags};
+  return family;
+}
+
+}  // namespace syspect::detail
