@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "syscall_ids.hpp"
+
 namespace syspect {
 namespace {
 
@@ -86,9 +88,9 @@ void SyscallUsage::add(const Trace& trace, const std::string& source) {
       continue;
     }
     ++counts[{e->abi, e->desc->name}];
-    std::string_view name = e->desc->name;
-    bool opens = name == "open" || name == "openat" || name == "openat2" || name == "creat";
-    bool execs = name == "execve" || name == "execveat";
+    const SysId id = e->desc->id;
+    bool opens = id == SysId::open || id == SysId::openat || id == SysId::openat2 || id == SysId::creat;
+    bool execs = id == SysId::execve || id == SysId::execveat;
     if (!opens && !execs) continue;
     int i = find_arg(*e->desc, "pathname");
     if (i < 0 || i >= e->nargs) continue;

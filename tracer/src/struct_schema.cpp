@@ -38,9 +38,9 @@ std::string generic(std::string_view name) {
 }
 
 // The dependent families of the family `desc`'s call belongs to.
-std::span<const DependentFamily> dependents_of(const SyscallDesc& desc) {
+std::span<const detail::DependentRule> dependents_of(const SyscallDesc& desc) {
   const detail::SyscallFamily* family = detail::family_of(&desc);
-  return family != nullptr ? family->dependent : std::span<const DependentFamily>();
+  return family != nullptr ? family->dependent : std::span<const detail::DependentRule>();
 }
 
 }  // namespace
@@ -78,14 +78,14 @@ std::vector<std::string> member_names(const StructSchema& schema) {
 
 std::vector<DependentFamily> dependent_families(const SyscallDesc& desc, int arg) {
   std::vector<DependentFamily> out;
-  for (const DependentFamily& d : dependents_of(desc))
-    if (d.arg == arg && std::string_view(d.syscall) == desc.name) out.push_back(d);
+  for (const detail::DependentRule& d : dependents_of(desc))
+    if (d.arg == arg && d.call == desc.id) out.push_back({desc.name, d.arg, d.on_arg, d.on_value, d.family});
   return out;
 }
 
 const Xlat* dependent_family(const SyscallDesc& desc, int arg, std::uint64_t value) {
-  for (const DependentFamily& d : dependents_of(desc))
-    if (d.arg == arg && d.on_value == value && std::string_view(d.syscall) == desc.name)
+  for (const detail::DependentRule& d : dependents_of(desc))
+    if (d.arg == arg && d.on_value == value && d.call == desc.id)
       return find_xlat(d.family);
   return nullptr;
 }

@@ -52,11 +52,21 @@ struct StructDecoder {
   bool (*on_failure)(ArgValue&) = nullptr;
 };
 
+// An argument whose constant family depends on another (the public
+// DependentFamily, with the call by identifier).
+struct DependentRule {
+  SysId call;
+  int arg;
+  int on_arg;
+  std::uint64_t on_value;
+  const char* family;
+};
+
 struct SyscallFamily {
   const char* name;
   std::span<const SysId> calls;
   std::span<const StructDecoder> structs = {};
-  std::span<const DependentFamily> dependent = {};
+  std::span<const DependentRule> dependent = {};
   // At entry, once every argument's raw value is cut to its C type: true
   // when the hook decoded the arguments itself (the generic reads are
   // skipped). `sp` is the stack pointer.

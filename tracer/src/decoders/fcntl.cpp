@@ -77,9 +77,9 @@ bool fcntl_result(std::string& out, const SyscallEvent& e, XlatStyle style) {
   return true;
 }
 
-constexpr DependentFamily kDependent[] = {
-    {"fcntl", 2, 1, F_SETFD, "fd_flags"},
-    {"fcntl", 2, 1, F_SETFL, "open_flags"},
+constexpr DependentRule kDependent[] = {
+    {SysId::fcntl, 2, 1, F_SETFD, "fd_flags"},
+    {SysId::fcntl, 2, 1, F_SETFL, "open_flags"},
 };
 
 constexpr SysId kCalls[] = {SysId::fcntl};

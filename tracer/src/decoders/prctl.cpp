@@ -159,16 +159,16 @@ bool prctl_result(std::string& out, const SyscallEvent& e, XlatStyle) {
   return true;
 }
 
-constexpr DependentFamily kDependent[] = {
-    {"prctl", 1, 0, PR_SET_PDEATHSIG, "signals"},
-    {"prctl", 1, 0, PR_SET_DUMPABLE, "suid_dump_modes"},
-    {"prctl", 1, 0, PR_CAPBSET_READ, "capabilities"},
-    {"prctl", 1, 0, PR_CAPBSET_DROP, "capabilities"},
-    {"prctl", 1, 0, PR_SET_SECCOMP, "seccomp_modes"},
-    {"prctl", 1, 0, PR_CAP_AMBIENT, "cap_ambient_ops"},
-    {"prctl", 2, 1, PR_CAP_AMBIENT_IS_SET, "capabilities"},
-    {"prctl", 2, 1, PR_CAP_AMBIENT_RAISE, "capabilities"},
-    {"prctl", 2, 1, PR_CAP_AMBIENT_LOWER, "capabilities"},
+constexpr DependentRule kDependent[] = {
+    {SysId::prctl, 1, 0, PR_SET_PDEATHSIG, "signals"},
+    {SysId::prctl, 1, 0, PR_SET_DUMPABLE, "suid_dump_modes"},
+    {SysId::prctl, 1, 0, PR_CAPBSET_READ, "capabilities"},
+    {SysId::prctl, 1, 0, PR_CAPBSET_DROP, "capabilities"},
+    {SysId::prctl, 1, 0, PR_SET_SECCOMP, "seccomp_modes"},
+    {SysId::prctl, 1, 0, PR_CAP_AMBIENT, "cap_ambient_ops"},
+    {SysId::prctl, 2, 1, PR_CAP_AMBIENT_IS_SET, "capabilities"},
+    {SysId::prctl, 2, 1, PR_CAP_AMBIENT_RAISE, "capabilities"},
+    {SysId::prctl, 2, 1, PR_CAP_AMBIENT_LOWER, "capabilities"},
 };
 
 constexpr SysId kCalls[] = {SysId::prctl};

@@ -322,14 +322,14 @@ const StructDecoder kStructs[] = {
      }},
 };
 
-constexpr DependentFamily kDependent[] = {
-    {"setsockopt", 2, 1, SOL_SOCKET, "socket_options"},
-    {"setsockopt", 2, 1, IPPROTO_TCP, "tcp_options"},
-    {"getsockopt", 2, 1, SOL_SOCKET, "socket_options"},
-    {"getsockopt", 2, 1, IPPROTO_TCP, "tcp_options"},
-    {"socket", 2, 0, AF_NETLINK, "netlink_protocols"},
-    {"socket", 2, 0, AF_INET, "ip_protocols"},
-    {"socket", 2, 0, AF_INET6, "ip_protocols"},
+constexpr DependentRule kDependent[] = {
+    {SysId::setsockopt, 2, 1, SOL_SOCKET, "socket_options"},
+    {SysId::setsockopt, 2, 1, IPPROTO_TCP, "tcp_options"},
+    {SysId::getsockopt, 2, 1, SOL_SOCKET, "socket_options"},
+    {SysId::getsockopt, 2, 1, IPPROTO_TCP, "tcp_options"},
+    {SysId::socket, 2, 0, AF_NETLINK, "netlink_protocols"},
+    {SysId::socket, 2, 0, AF_INET, "ip_protocols"},
+    {SysId::socket, 2, 0, AF_INET6, "ip_protocols"},
 };
 
 constexpr SysId kCalls[] = {SysId::setsockopt, SysId::getsockopt, SysId::socket, SysId::socketpair};
