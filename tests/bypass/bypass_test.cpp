@@ -474,6 +474,12 @@ TEST(PathCheck, OrdinaryProgramsHaveNoMarkedOpens) {
                        " && cat link file ./link > /dev/null; ls -la /dev/fd/ /proc/self/ /usr/lib > "
                        "/dev/null; cat /proc/self/status /proc/thread-self/stat /dev/stdin < file > "
                        "/dev/null; cat /proc/self/root/" + file + " /dev/fd/0 < file > /dev/null; "
+                       // The tracee's own names reached from a directory it holds (lscpu opens
+                       // "self/status" in /proc).
+                       "(cd /proc && cat self/status thread-self/stat > /dev/null); "
+                       "(cd /dev && cat stdin fd/0 < " + file + " > /dev/null); "
+                       "python3 -S -c 'import os; d = os.open(\"/proc\", os.O_RDONLY); "
+                       "os.close(os.open(\"self/status\", os.O_RDONLY, dir_fd=d))'; "
                        "exec 3< /dev/ptmx";
   TracedRun r = run_traced({"/bin/sh", "-c", script}, rec);
   ASSERT_TRUE(r.ok) << r.dump();

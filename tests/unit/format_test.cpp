@@ -2,6 +2,8 @@
 // is what strace 6.1 prints for the same call.
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <signal.h>
@@ -108,6 +110,15 @@ TEST(FormatSyscall, FcntlArgumentsDependOnTheCommand) {
   EXPECT_EQ(text(call("fcntl", {4, F_DUPFD_CLOEXEC, 3}, 5)), "fcntl(4, F_DUPFD_CLOEXEC, 3) = 5");
 }
 
+TEST(FormatSyscall, SocketOptionsAreNamedByTheirLevel) {
+  EXPECT_EQ(text(call("setsockopt", {3, SOL_IP, IP_RECVERR, 0, 4}, 0)),
+            "setsockopt(3, SOL_IP, IP_RECVERR, NULL, 4) = 0");
+  EXPECT_EQ(text(call("setsockopt", {3, SOL_IPV6, IPV6_V6ONLY, 0, 4}, 0)),
+            "setsockopt(3, SOL_IPV6, IPV6_V6ONLY, NULL, 4) = 0");
+  EXPECT_EQ(text(call("setsockopt", {3, SOL_NETLINK, 11, 0, 4}, 0)),
+            "setsockopt(3, SOL_NETLINK, NETLINK_EXT_ACK, NULL, 4) = 0");
+}
+
 TEST(FormatSyscall, CloneNamesItsArguments) {
   auto e = call("clone", {CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | SIGCHLD, 0, 0, 0x7f0000000a10, 0},
                 2001);
@@ -142,6 +153,14 @@ TEST(FormatEvents, SignalsAndExits) {
   EXPECT_EQ(format_signal(s),
             "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=2001, si_uid=0, si_status=0, "
             "si_utime=0, si_stime=0} ---");
+  // CPU times in clock ticks, with the seconds strace adds (100 ticks a second).
+  s.utime = 150;
+  s.stime = 1;
+  EXPECT_EQ(format_signal(s),
+            "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=2001, si_uid=0, si_status=0, "
+            "si_utime=150 /* 1.50 s */, si_stime=1 /* 0.01 s */} ---");
+  EXPECT_EQ(format_signal(s, XlatStyle::Raw),
+            "--- SIGCHLD {si_signo=17, si_code=0x1, si_pid=2001, si_uid=0, si_status=0, si_utime=150, si_stime=1} ---");
   SignalEvent k;
   k.signo = SIGALRM;
   k.code = SI_KERNEL;

@@ -22,6 +22,7 @@
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,6 +40,7 @@
 
 #include "decode.hpp"
 #include "decoders/family.hpp"
+#include "syspect/format.hpp"
 #include "syspect/struct_schema.hpp"
 #include "syspect/syscall_table.hpp"
 
@@ -206,10 +208,14 @@ std::vector<Row> rows() {
        0, "{it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=2, tv_usec=5}}", {{"it_value.tv_usec", 5}}},
       {"timespec_pair", "utimensat", 2,
        [](Memory& m) {
-         const std::int64_t ts[4] = {0, UTIME_NOW, 0, UTIME_OMIT};
+         // strace comments a time in the tracer's local time: UTC here.
+         ::setenv("TZ", "UTC0", 1);
+         ::tzset();
+         const std::int64_t ts[4] = {0, UTIME_NOW, 1796270482, 5};
          return std::vector<std::uint64_t>{static_cast<std::uint64_t>(AT_FDCWD), m.put("f"), m.put(ts), 0};
        },
-       0, "[UTIME_NOW, UTIME_OMIT]", {{"[0].tv_nsec", UTIME_NOW}}},
+       0, "[UTIME_NOW, {tv_sec=1796270482, tv_nsec=5} /* 2026-12-03T04:01:22.000000005+0000 */]",
+       {{"[0].tv_nsec", UTIME_NOW}, {"[1].tv_sec", 1796270482}}},
       {"sigevent", "timer_create", 1,
        [](Memory& m) {
          struct {
@@ -425,6 +431,22 @@ INSTANTIATE_TEST_SUITE_P(Rows, StructDecoder, ::testing::ValuesIn(rows()),
                              if (c == '_') c = 'X';
                            return name;
                          });
+
+// A wait that found no child (WNOHANG) writes no status: strace shows the
+// address, and so does syspect.
+TEST(StructDecoders, NoStatusWhenNoChildWasWaitedFor) {
+  const int status = 3 << 8;
+  std::uint64_t raw[6] = {static_cast<std::uint64_t>(-1), reinterpret_cast<std::uintptr_t>(&status), 1, 0};
+  SyscallEvent e;
+  e.desc = find_syscall(Abi::x86_64, "wait4");
+  ASSERT_NE(e.desc, nullptr);
+  e.nr = e.desc->nr;
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  detail::decode_exit(getpid(), e, 0, false, detail::DecodeLimits{});
+  EXPECT_EQ(e.args[1].form, ArgValue::Form::Pointer);
+  EXPECT_EQ(format_syscall(e, FormatOptions{}),
+            fmt::format("wait4(-1, {:#x}, WNOHANG, NULL) = 0", raw[1]));
+}
 
 TEST(StructDecoders, EveryDecoderHasARow) {
   std::set<std::string, std::less<>> covered;

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <optional>
@@ -393,6 +394,18 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
 
 namespace {
 
+// A clock_t in ticks, with the seconds in a comment as strace adds them:
+// "1 /* 0.01 s */" at 100 ticks per second.
+std::string clock_ticks(long ticks, XlatStyle style) {
+  static const long per_second = ::sysconf(_SC_CLK_TCK);
+  std::string out = std::to_string(ticks);
+  if (style == XlatStyle::Raw || per_second <= 0 || ticks <= 0) return out;
+  int digits = 0;
+  for (long v = per_second; v > 1; v /= 10) ++digits;
+  fmt::format_to(std::back_inserter(out), " /* {}.{:0{}} s */", ticks / per_second, ticks % per_second, digits);
+  return out;
+}
+
 const char* si_code_name(int signo, int code) {
   switch (code) {
     case SI_USER: return "SI_USER";
@@ -466,9 +479,9 @@ std::string format_signal(const SignalEvent& e, XlatStyle style) {
     if (e.code == CLD_KILLED || e.code == CLD_DUMPED || e.code == CLD_STOPPED ||
         e.code == CLD_TRAPPED || e.code == CLD_CONTINUED)
       status = signal_format(e.status, style);
-    fmt::format_to(std::back_inserter(out),
-                   ", si_pid={}, si_uid={}, si_status={}, si_utime={}, si_stime={}",
-                   e.sender_pid, e.sender_uid, status, e.utime, e.stime);
+    fmt::format_to(std::back_inserter(out), ", si_pid={}, si_uid={}, si_status={}, si_utime={}, si_stime={}",
+                   e.sender_pid, e.sender_uid, status, clock_ticks(e.utime, style),
+                   clock_ticks(e.stime, style));
   } else if ((e.signo == SIGSEGV || e.signo == SIGBUS || e.signo == SIGILL ||
               e.signo == SIGFPE) && e.code > 0) {
     fmt::format_to(std::back_inserter(out), ", si_addr=");

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -204,10 +205,24 @@ std::optional<std::string> tracer_path(pid_t tgid, pid_t tid, int dirfd, std::st
       {"/dev/stdout", fmt::format("/proc/{}/fd/1", tid)},
       {"/dev/stderr", fmt::format("/proc/{}/fd/2", tid)},
   };
+  // A relative name is looked up in the directory the tracee holds: "self"
+  // in /proc (lscpu opens it so) is an own name too.
+  std::string joined;
+  if (path[0] != '/') {
+    char dir[PATH_MAX];
+    std::string link = dirfd == AT_FDCWD ? fmt::format("/proc/{}/cwd", tid) : fmt::format("/proc/{}/fd/{}", tid, dirfd);
+    ssize_t n = ::readlink(link.c_str(), dir, sizeof dir);
+    if (n > 0 && dir[0] == '/') {
+      joined.assign(dir, static_cast<std::size_t>(n));
+      if (joined != "/") joined += '/';
+      joined.append(path);
+    }
+  }
+  const std::string_view full = joined.empty() ? path : std::string_view(joined);
   for (const Own& o : own) {
-    if (path.starts_with(o.name) && (path.size() == o.name.size() || path[o.name.size()] == '/')) {
+    if (full.starts_with(o.name) && (full.size() == o.name.size() || full[o.name.size()] == '/')) {
       std::string out = o.mine;
-      out.append(path.substr(o.name.size()));
+      out.append(full.substr(o.name.size()));
       return out;
     }
   }

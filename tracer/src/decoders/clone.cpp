@@ -21,7 +21,22 @@ bool decode_clone_args(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_en
   struct {
     std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
   } ca{};
-  if (!at_entry) return !v.text.empty();
+  if (!at_entry) {
+    // What the call wrote where the struct said: " => {pidfd=[3], parent_tid=[1234]}".
+    if (v.text.empty()) return false;
+    std::uint64_t size = std::min<std::uint64_t>(e.args[1].raw, sizeof ca);
+    if (e.err != 0 || e.result <= 0 || size < 64 ||
+        !read_exact(tid, RemotePtr{v.raw}, &ca, static_cast<std::size_t>(size)))
+      return true;
+    std::string written;
+    std::int32_t value = 0;
+    if ((ca.flags & CLONE_PIDFD) && read_exact(tid, RemotePtr{ca.pidfd}, &value, sizeof value))
+      written += fmt::format("pidfd=[{}]", value);
+    if ((ca.flags & CLONE_PARENT_SETTID) && read_exact(tid, RemotePtr{ca.parent_tid}, &value, sizeof value))
+      written += fmt::format("{}parent_tid=[{}]", written.empty() ? "" : ", ", value);
+    if (!written.empty()) v.text += " => {" + written + "}";
+    return true;
+  }
   std::uint64_t size = std::min<std::uint64_t>(e.args[1].raw, sizeof ca);
   if (size < 64 || !read_exact(tid, RemotePtr{v.raw}, &ca, static_cast<std::size_t>(size))) return false;
   std::string out = fmt::format("{{flags={}", xlat_format(xlat_family("clone_flags"), ca.flags, style));

@@ -38,6 +38,8 @@ bool decode_int_in_brackets(pid_t tid, ArgValue& v, const char* field) {
   return true;
 }
 
+std::string c_hex(std::uint64_t v) { return v == 0 ? std::string("0") : fmt::format("{:#x}", v); }
+
 void append_pointer(std::string& out, std::uint64_t v) {
   if (v == 0) {
     out += "NULL";

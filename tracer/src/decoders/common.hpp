@@ -39,6 +39,10 @@ std::string fd_text(pid_t tid, int fd, const DecodeLimits& limits);
 // "[1]": an int the call reads or writes, kept as member `field`.
 bool decode_int_in_brackets(pid_t tid, ArgValue& v, const char* field);
 
+// A number as C's "%#x" prints it: "0x1f", and "0" for zero (strace's
+// PRINT_FIELD_X), where fmt's "{:#x}" would write "0x0".
+std::string c_hex(std::uint64_t v);
+
 // "NULL" or "0x7ffc...".
 void append_pointer(std::string& out, std::uint64_t v);
 

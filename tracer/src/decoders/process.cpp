@@ -145,7 +145,10 @@ bool decode_sched_param(pid_t tid, ArgValue& v) {
   return true;
 }
 
-bool decode_wait_status(pid_t tid, ArgValue& v) {
+bool decode_wait_status(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+  // The status is written only for a child that was waited for (WNOHANG
+  // with none ready returns 0 and writes nothing): the address otherwise.
+  if (e.err != 0 || e.result <= 0) return false;
   int status = 0;
   if (!read_exact(tid, RemotePtr{v.raw}, &status, sizeof status)) return false;
   if (WIFEXITED(status)) {
@@ -201,7 +204,7 @@ const StructDecoder kStructs[] = {
      [] { return std::vector<MemberDesc>{num("[]")}; }},
     {"sched_param", [](const StructRead& r) { return decode_sched_param(r.tid, r.v); },
      [] { return std::vector<MemberDesc>{num("sched_priority")}; }},
-    {"wait_status", [](const StructRead& r) { return decode_wait_status(r.tid, r.v); },
+    {"wait_status", [](const StructRead& r) { return decode_wait_status(r.tid, r.e, r.v); },
      [] { return std::vector<MemberDesc>{num("status")}; }},
 };
 

@@ -36,7 +36,7 @@ std::string file_mode(std::uint32_t mode, XlatStyle style) {
 std::string makedev(std::uint64_t dev) {
   std::uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~std::uint64_t{0xfff});
   std::uint64_t minor = (dev & 0xff) | ((dev >> 12) & ~std::uint64_t{0xff});
-  return fmt::format("makedev({:#x}, {:#x})", major, minor);
+  return fmt::format("makedev({}, {})", c_hex(major), c_hex(minor));
 }
 
 bool is_device(std::uint32_t mode) { return S_ISCHR(mode) || S_ISBLK(mode); }
@@ -99,10 +99,10 @@ bool decode_statfs(pid_t tid, ArgValue& v, XlatStyle style) {
   if (!read_exact(tid, RemotePtr{v.raw}, &st, sizeof st)) return false;
   v.text = fmt::format(
       "{{f_type={}, f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, f_ffree={}, "
-      "f_fsid={{val=[{:#x}, {:#x}]}}, f_namelen={}, f_frsize={}, f_flags={}}}",
+      "f_fsid={{val=[{}, {}]}}, f_namelen={}, f_frsize={}, f_flags={}}}",
       xlat_format(xlat_family("fs_magics"), static_cast<std::uint64_t>(st.f_type), style), st.f_bsize,
       st.f_blocks, st.f_bfree, st.f_bavail, st.f_files, st.f_ffree,
-      static_cast<std::uint32_t>(st.f_fsid[0]), static_cast<std::uint32_t>(st.f_fsid[1]), st.f_namelen,
+      c_hex(static_cast<std::uint32_t>(st.f_fsid[0])), c_hex(static_cast<std::uint32_t>(st.f_fsid[1])), st.f_namelen,
       st.f_frsize, xlat_format(xlat_family("statfs_flags"), static_cast<std::uint64_t>(st.f_flags), style));
   Out o{v};
   o.field("f_type", st.f_type);

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <ctime>
+
 #include <fmt/format.h>
 
 #include "../memory.hpp"
@@ -23,6 +25,20 @@ std::string timespec_text(const std::int64_t ts[2]) {
 }
 
 namespace {
+
+// A time as strace adds it in a comment: " /* 2026-12-03T04:01:22+0000 */",
+// in the tracer's local time, with the nanoseconds when there are any;
+// nothing for zero or for an invalid tv_nsec.
+std::string time_comment(std::int64_t sec, std::int64_t nsec) {
+  if ((sec == 0 && nsec == 0) || nsec < 0 || nsec > 999999999) return {};
+  const time_t t = static_cast<time_t>(sec);
+  struct tm tm {};
+  if (::localtime_r(&t, &tm) == nullptr) return {};
+  char when[64], zone[16];
+  if (std::strftime(when, sizeof when, "%FT%T", &tm) == 0 || std::strftime(zone, sizeof zone, "%z", &tm) == 0)
+    return {};
+  return nsec > 0 ? fmt::format(" /* {}.{:09}{} */", when, nsec, zone) : fmt::format(" /* {}{} */", when, zone);
+}
 
 bool decode_timespec(pid_t tid, ArgValue& v) {
   std::int64_t ts[2];
@@ -126,7 +142,7 @@ bool decode_timespec_pair(pid_t tid, ArgValue& v, XlatStyle style) {
     std::string number = timespec_text(t);
     if (t[1] == UTIME_NOW) return xlat_styled(number, "UTIME_NOW", style);
     if (t[1] == UTIME_OMIT) return xlat_styled(number, "UTIME_OMIT", style);
-    return number;
+    return number + time_comment(t[0], t[1]);
   };
   v.text = fmt::format("[{}, {}]", one(ts), one(ts + 2));
   v.fields.push_back({"[0].tv_sec", ts[0]});
