@@ -10,6 +10,8 @@ packages=(
   strace          # the reference the differential tests compare against
   dpkg-dev        # dpkg-shlibdeps: the Debian package's Depends (cpack -G DEB)
   libxml2-utils   # xmllint: the JUnit report test validates against a schema
+  # The everyday commands the differential test traces beside strace
+  procps iproute2 xz-utils bzip2 zstd file bsdextrautils sqlite3 openssl git
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -367,6 +367,15 @@ std::vector<Row> rows() {
       {"sched_param", "sched_setparam", 1,
        [](Memory& m) { return std::vector<std::uint64_t>{0, m.put(std::int32_t{5})}; }, 0, "[5]",
        {{"sched_priority", 5}}},
+      {"nodemask", "set_mempolicy", 1,
+       [](Memory& m) {
+         const std::uint64_t mask[2] = {0x1, 0};
+         return std::vector<std::uint64_t>{5, m.put(mask), 128};
+       },
+       0, "[0x00000000000001, 0000000000000000]", {{"[0]", 1}}},
+      {"mempolicy_mode", "get_mempolicy", 0,
+       [](Memory& m) { return std::vector<std::uint64_t>{m.put(std::int32_t{2 | 0x8000}), 0, 0, 0, 0}; }, 0,
+       "[MPOL_BIND|MPOL_F_STATIC_NODES]", {{"value", 2 | 0x8000}}},
       {"wait_status", "wait4", 1,
        [](Memory& m) { return std::vector<std::uint64_t>{static_cast<std::uint64_t>(-1), m.put(3 << 8), 0, 0}; },
        42, "[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]", {{"status", 3 << 8}}},

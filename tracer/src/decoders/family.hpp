@@ -110,6 +110,7 @@ const SyscallFamily& futex_family();
 const SyscallFamily& io_family();
 const SyscallFamily& ioctl_family();
 const SyscallFamily& mman_family();
+const SyscallFamily& numa_family();
 const SyscallFamily& open_family();
 const SyscallFamily& poll_family();
 const SyscallFamily& prctl_family();

@@ -112,15 +112,18 @@ bool decode_ioctl_arg(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_ent
 
 bool format_ioctl_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
   const ArgValue& v = e.args[i];
-  if (i == 1 && options.xlat_style == XlatStyle::Abbrev) {
+  if (i == 1) {
     // strace names these by both of the requests that share the number.
+    const char* names = nullptr;
     switch (static_cast<std::uint32_t>(v.raw)) {
-      case 0x5402: out += "SNDCTL_TMR_START or TCSETS"; return true;
-      case 0x5403: out += "SNDCTL_TMR_STOP or TCSETSW"; return true;
-      case 0x5404: out += "SNDCTL_TMR_CONTINUE or TCSETSF"; return true;
-      case 0x40049409: out += "BTRFS_IOC_CLONE or FICLONE"; return true;
+      case 0x5402: names = "SNDCTL_TMR_START or TCSETS"; break;
+      case 0x5403: names = "SNDCTL_TMR_STOP or TCSETSW"; break;
+      case 0x5404: names = "SNDCTL_TMR_CONTINUE or TCSETSF"; break;
+      case 0x40049409: names = "BTRFS_IOC_CLONE or FICLONE"; break;
       default: return false;
     }
+    out += xlat_styled(fmt::format("{:#x}", static_cast<std::uint32_t>(v.raw)), names, options.xlat_style);
+    return true;
   }
   if (i == 2 && static_cast<std::uint32_t>(e.args[1].raw) == 0x40049409) {
     out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path, v.fd_deleted);  // FICLONE: the source fd

@@ -1,0 +1,91 @@
+// The NUMA memory-policy family: set_mempolicy, get_mempolicy and mbind.
+// A policy's mode with its flags ("MPOL_BIND|MPOL_F_STATIC_NODES"), and a
+// node mask as strace shows it: the mask's words in hex, as many as
+// maxnode bits need.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "../memory.hpp"
+#include "common.hpp"
+#include "family.hpp"
+
+namespace syspect::detail {
+namespace {
+
+constexpr std::uint64_t kModeFlags = 0x8000 | 0x4000 | 0x2000;  // MPOL_F_STATIC_NODES ...
+constexpr std::uint64_t kNodeOnly = 0x1;                          // get_mempolicy's MPOL_F_NODE
+
+// "MPOL_BIND|MPOL_F_STATIC_NODES": the policy, then its flags.
+std::string mode_text(std::uint64_t mode, XlatStyle style) {
+  const std::uint64_t policy = mode & ~kModeFlags, flags = mode & kModeFlags;
+  std::string names = xlat_format(xlat_family("mempolicy_modes"), policy, XlatStyle::Abbrev);
+  if (flags != 0) names += "|" + xlat_format(xlat_family("mempolicy_mode_flags"), flags, XlatStyle::Abbrev);
+  return xlat_styled(c_hex(mode), names, style);
+}
+
+// How many words strace reads for `maxnode` bits (the kernel's own count).
+std::uint64_t mask_words(std::uint64_t maxnode) { return (maxnode + 64 - 2) / 64; }
+
+// "[0x00000000000001, 0000000000000000]": each word as C's "%#016lx".
+bool decode_nodemask(pid_t tid, const SyscallEvent& e, ArgValue& v, const DecodeLimits& limits) {
+  if (e.err != 0) return false;
+  const int at = find_arg(*e.desc, "maxnode");
+  if (at < 0) return false;
+  const std::uint64_t words = mask_words(e.args[at].raw);
+  if (words == 0) return false;
+  const std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(words, max_elements(limits)));
+  std::vector<std::uint64_t> mask(shown);
+  if (!read_exact(tid, RemotePtr{v.raw}, mask.data(), shown * sizeof(std::uint64_t))) return false;
+  std::string out = "[";
+  for (std::size_t i = 0; i < shown; ++i) {
+    if (i) out += ", ";
+    out += mask[i] == 0 ? std::string(16, '0') : fmt::format("{:#016x}", mask[i]);
+    v.fields.push_back({member_name(fmt::format("[{}]", i)), static_cast<std::int64_t>(mask[i])});
+  }
+  if (words > shown) {
+    out += shown ? ", ..." : "...";
+    v.truncated = true;
+  }
+  v.text = out + "]";
+  return true;
+}
+
+// get_mempolicy's mode: "[MPOL_DEFAULT]", or the node with MPOL_F_NODE.
+bool decode_policy_mode(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyle style) {
+  if (e.err != 0) return false;
+  std::int32_t mode = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &mode, sizeof mode)) return false;
+  const bool node = e.nargs >= 5 && (e.args[4].raw & kNodeOnly) != 0;
+  v.text = fmt::format("[{}]", node ? std::to_string(mode) : mode_text(static_cast<std::uint32_t>(mode), style));
+  v.fields.push_back({"value", mode});
+  return true;
+}
+
+bool format_mode(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
+  const bool mode_arg = is(e.desc, SysId::mbind) ? i == 2 : is(e.desc, SysId::set_mempolicy) && i == 0;
+  if (!mode_arg) return false;
+  out += mode_text(e.args[i].raw, options.xlat_style);
+  return true;
+}
+
+const StructDecoder kStructs[] = {
+    {"nodemask", [](const StructRead& r) { return decode_nodemask(r.tid, r.e, r.v, r.limits); },
+     [] { return std::vector<MemberDesc>{num("[]")}; }},
+    {"mempolicy_mode", [](const StructRead& r) { return decode_policy_mode(r.tid, r.e, r.v, r.style()); },
+     [] { return std::vector<MemberDesc>{num("value", "mempolicy_modes")}; }},
+};
+
+constexpr SysId kCalls[] = {SysId::set_mempolicy, SysId::mbind};
+
+}  // namespace
+
+const SyscallFamily& numa_family() {
+  static const SyscallFamily family{
+      .name = "numa", .calls = kCalls, .structs = kStructs, .format_arg = format_mode};
+  return family;
+}
+
+}  // namespace syspect::detail
