@@ -106,11 +106,13 @@ echo "# loop=$loop rounds=$rounds procs=$procs threads=$threads calls=$calls fin
 for mode in $modes; do
   case $mode in
     full)
-      echo "## full trace, defaults: syspect trace -o /dev/null vs strace -f -o /dev/null"
+      echo "## full trace, defaults: syspect trace -o /dev/null vs strace -f -o /dev/null;"
+      echo "## floor = ptrace_floor --same-cpu: a tracer that stops at every call and decodes nothing, on one CPU with its tracees as syspect places them (the least a full trace costs here)"
       for w in "${order[@]}"; do
         bench "$w" untraced="${workload[$w]}" \
           syspect="$syspect trace -o /dev/null -- ${workload[$w]}" \
-          strace="strace -f -o /dev/null ${workload[$w]}" -- syspect/strace syspect/untraced
+          strace="strace -f -o /dev/null ${workload[$w]}" \
+          floor="$b/ptrace_floor --same-cpu ${workload[$w]}" -- syspect/strace syspect/untraced floor/strace
       done ;;
     pinned)
       echo "## full trace, both pinned to CPU $cpu (taskset)"
