@@ -149,7 +149,55 @@ std::string policy_toml(const SyscallUsage& u) {
   return out;
 }
 
-std::string policy_seccomp(const SyscallUsage& u) {
+namespace {
+
+// runc loads the profile before it drops capabilities when the container
+// may gain privileges (Docker's default), so all of finalizeNamespace()
+// runs under it; crun does the same steps in C. Then both exec the program.
+constexpr RuntimeCall kRuntimeCalls[] = {
+    {"capget", "reads the capabilities it is about to drop"},
+    {"capset", "drops the capabilities the container does not keep"},
+    {"prctl", "drops the bounding set, sets keep-caps and the ambient set, names the process"},
+    {"setgroups", "sets the container user's supplementary groups"},
+    {"setresgid", "switches to the container user's group"},
+    {"setresuid", "switches to the container user"},
+    {"setgid", "switches group (the call runtimes use where setresgid is absent)"},
+    {"setuid", "switches user (likewise)"},
+    {"chdir", "enters the container's working directory"},
+    {"fchdir", "enters it through a descriptor"},
+    {"openat", "lists /proc/self/fd to close what the program must not inherit"},
+    {"getdents64", "reads that list"},
+    {"newfstatat", "checks the descriptors it closes"},
+    {"fstat", "checks the descriptors it closes"},
+    {"fcntl", "marks inherited descriptors close-on-exec"},
+    {"close_range", "closes or marks inherited descriptors at once"},
+    {"close", "closes descriptors"},
+    {"read", "waits on its synchronisation pipe with the runtime"},
+    {"write", "reports to the runtime over the synchronisation pipe"},
+    {"execve", "starts the program"},
+    {"execveat", "starts the program from a descriptor (runc's protected binary)"},
+    {"futex", "runc's Go runtime: locks and thread wake-ups"},
+    {"nanosleep", "runc's Go runtime: its scheduler's sleeps"},
+    {"sched_yield", "runc's Go runtime: its scheduler"},
+    {"mmap", "runc's Go runtime: its heap"},
+    {"munmap", "runc's Go runtime: its heap"},
+    {"madvise", "runc's Go runtime: returns memory"},
+    {"rt_sigaction", "runc's Go runtime: its signal handlers"},
+    {"rt_sigprocmask", "runc's Go runtime: signal masks of its threads"},
+    {"sigaltstack", "runc's Go runtime: signal stacks"},
+    {"gettid", "runc's Go runtime: thread ids"},
+    {"getpid", "runc's Go runtime: signals to itself"},
+    {"tgkill", "runc's Go runtime: preempts its threads"},
+    {"epoll_pwait", "runc's Go runtime: its poller"},
+    {"epoll_ctl", "runc's Go runtime: its poller"},
+    {"clone", "runc's Go runtime: a new thread"},
+};
+
+}  // namespace
+
+std::span<const RuntimeCall> container_runtime_calls() { return kRuntimeCalls; }
+
+std::string policy_seccomp(const SyscallUsage& u, bool for_container) {
   std::set<std::string> names;
   for (const auto& [key, n] : u.counts) names.insert(key.second);
   std::set<std::string> always;
@@ -174,6 +222,19 @@ std::string policy_seccomp(const SyscallUsage& u) {
     extra["comment"] = "not seen, but any process may need them: to return from a signal handler, "
                        "resume a call after a stop, end a thread";
     profile["syscalls"].push_back(extra);
+  }
+  if (for_container) {
+    std::set<std::string> runtime;
+    for (const RuntimeCall& c : kRuntimeCalls)
+      if (!names.count(c.name) && !always.count(c.name)) runtime.insert(c.name);
+    if (!runtime.empty()) {
+      nlohmann::ordered_json extra;
+      extra["names"] = runtime;
+      extra["action"] = "SCMP_ACT_ALLOW";
+      extra["comment"] = "not the program's: what the container runtime does after it loads this "
+                         "profile and before it starts the program (listed in syspect's docs/diff.md)";
+      profile["syscalls"].push_back(extra);
+    }
   }
   return profile.dump(2) + "\n";
 }

@@ -75,12 +75,17 @@ CLI::App* add_policy_command(CLI::App& app, PolicyArgs& a) {
   p->add_flag("--paths", a.paths,
               "Also forbid opening a path, or running a program, that the traces did not (globs "
               "DIR/** where many paths under DIR were opened)");
+  p->add_flag("--for-container", a.for_container,
+              "With --format seccomp: also allow what a container runtime (runc, crun) does "
+              "after it loads the profile and before it starts the program (dropping "
+              "capabilities, switching user, closing descriptors, the exec)");
   p->add_option("--merge", a.merge,
                 "Add what the traces did to the [policy] allow list of this expectation file, in "
                 "place, keeping its comments and order; print what was added");
   p->footer(
       "Examples: syspect policy run1.jsonl run2.jsonl > app.toml\n"
       "          syspect policy --merge app.toml run3.jsonl\n"
+      "          syspect policy --format seccomp --for-container run1.jsonl > profile.json\n"
       "Then: syspect coverage app.toml run*.jsonl shows entries nothing uses.");
   return p;
 }
@@ -94,8 +99,10 @@ int run_policy(const PolicyArgs& a) {
   }
   if (a.paths && (a.format != "toml" || !a.merge.empty()))
     return fail("--paths writes rules of an expectation file: it takes no --format seccomp or --merge");
+  if (a.for_container && a.format != "seccomp")
+    return fail("--for-container is for a seccomp profile: add --format seccomp");
   if (!a.merge.empty()) return merge_into(a, usage);
-  std::string text = a.format == "seccomp" ? policy_seccomp(usage) : policy_toml(usage);
+  std::string text = a.format == "seccomp" ? policy_seccomp(usage, a.for_container) : policy_toml(usage);
   if (a.paths) text += policy_paths_toml(usage);
   auto opened = Output::open(a.output, Replace::Whole, stdout);
   if (!opened) return fail(opened.error());

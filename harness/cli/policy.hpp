@@ -15,6 +15,7 @@ struct PolicyArgs {
   std::string output;
   std::string merge;  // --merge EXISTING.toml
   bool paths = false;  // --paths
+  bool for_container = false;  // --for-container
 };
 
 // Registers the subcommand on `app`; `args` receives its options.

@@ -1,7 +1,12 @@
 // `syspect record`, the trace file reader, `check --trace` and `diff`:
 // real tracees under real ptrace, through the real CLI and the library.
 
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
 #include <seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1175,6 +1180,71 @@ TEST(Policy, SeccompProfileRunsTheProgramAndNothingLess) {
   int without_getrandom = run_under_profile(profile, {prog}, "getrandom");
   EXPECT_TRUE(WIFEXITED(without_getrandom) && WEXITSTATUS(without_getrandom) == 99)
       << "status " << without_getrandom;
+}
+
+// Runs `argv` as an OCI runtime starts a container's program: the profile
+// loaded first, then what runc's finalizeNamespace() does under it (the
+// user's groups, group and user, capabilities, keep-caps, the working
+// directory, inherited descriptors), then the exec. Returns the wait
+// status: exit 90 and up names the step the profile refused.
+int run_as_runtime(const json& profile, const std::vector<std::string>& argv) {
+  scmp_filter_ctx ctx = filter_of(profile);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  gid_t groups[256];
+  const int ngroups = ::getgroups(256, groups);
+  const uid_t uid = ::getuid();
+  const gid_t gid = ::getgid();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    if (seccomp_load(ctx) != 0) ::_exit(98);
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct caps[2]{};
+    if (ngroups < 0 || ::setgroups(static_cast<std::size_t>(ngroups), groups) != 0) ::_exit(90);
+    if (::setresgid(gid, gid, gid) != 0) ::_exit(91);
+    if (::setresuid(uid, uid, uid) != 0) ::_exit(92);
+    if (::syscall(SYS_capget, &header, caps) != 0 || ::syscall(SYS_capset, &header, caps) != 0) ::_exit(93);
+    if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) ::_exit(94);
+    if (::chdir("/") != 0) ::_exit(95);
+    if (::syscall(SYS_close_range, 3, ~0u, CLOSE_RANGE_CLOEXEC) != 0) ::_exit(96);
+    ::execv(args[0], args.data());
+    ::_exit(97);
+  }
+  seccomp_release(ctx);
+  int status = 0;
+  EXPECT_EQ(::waitpid(pid, &status, 0), pid);
+  return status;
+}
+
+TEST(Policy, ForContainerAllowsWhatTheRuntimeDoesBeforeTheProgram) {
+  TempDir dir;
+  std::string prog = diff_target("diff_random");
+  std::string t = record(dir, "t.jsonl", {prog});
+  ProcResult plain = run_cli({"policy", "--format", "seccomp", t});
+  ASSERT_EQ(plain.status(), 0) << describe(plain);
+  // The program's own profile stops the runtime before the program starts.
+  int refused = run_as_runtime(json::parse(plain.out), {prog});
+  EXPECT_TRUE(WIFEXITED(refused) && WEXITSTATUS(refused) >= 90) << "status " << refused;
+
+  ProcResult made = run_cli({"policy", "--format", "seccomp", "--for-container", t});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  json profile = json::parse(made.out);
+  const json& runtime = profile["syscalls"].back();
+  EXPECT_THAT(runtime["comment"].get<std::string>(), testing::HasSubstr("container runtime"));
+  int ok = run_as_runtime(profile, {prog});
+  EXPECT_TRUE(WIFEXITED(ok) && WEXITSTATUS(ok) == 0) << "status " << ok;
+  // Every runtime call is in the profile, in one rule or another.
+  std::set<std::string> allowed;
+  for (const json& rule : profile["syscalls"])
+    for (const json& n : rule["names"]) allowed.insert(n.get<std::string>());
+  for (const auto& c : syspect::container_runtime_calls()) EXPECT_TRUE(allowed.count(c.name)) << c.name;
+
+  ProcResult toml = run_cli({"policy", "--for-container", t});
+  EXPECT_EQ(toml.status(), 2) << describe(toml);
+  EXPECT_THAT(toml.err, testing::HasSubstr("--format seccomp"));
 }
 
 // Records policy_signals with nothing to wake it: no signal, no thread exit.

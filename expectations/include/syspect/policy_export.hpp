@@ -60,8 +60,21 @@ std::string policy_paths_toml(const SyscallUsage& usage, std::size_t min_files =
 
 // An OCI runtime seccomp profile (as Docker and runc read it): every call
 // fails with EPERM except those seen and the always-allowed ones; only the
-// architectures seen are listed.
-std::string policy_seccomp(const SyscallUsage& usage);
+// architectures seen are listed. `for_container` also allows what a
+// container runtime does between loading the profile and starting the
+// program (container_runtime_calls()).
+std::string policy_seccomp(const SyscallUsage& usage, bool for_container = false);
+
+// The calls an OCI runtime (runc, crun) makes in the container's first
+// process after it has loaded the seccomp profile and before it execs the
+// program, each with what it is for; `policy --format seccomp
+// --for-container` allows them (Docker's and Podman's default profiles
+// allow them too).
+struct RuntimeCall {
+  const char* name;
+  const char* why;
+};
+std::span<const RuntimeCall> container_runtime_calls();
 
 // `syspect policy --merge`: the calls of `usage` that the [policy] of
 // `spec` (parsed from `text`) does not allow, added to the end of its allow
