@@ -72,9 +72,9 @@ const Regex& time_regex() {
   return r;
 }
 // Pids inside decoded structs: a netlink address's port id (the pid for a
-// process's first netlink socket).
+// process's first netlink socket), the tid clone3 wrote to parent_tid.
 const Regex& struct_pid_regex() {
-  static const Regex r = fixed_regex("\\b(nl_pid)=(\\d+)");
+  static const Regex r = fixed_regex("\\b(nl_pid=|parent_tid=\\[)(\\d+)");
   return r;
 }
 // A port the kernel picked: bound to 0, or the local end of a connection.
@@ -362,11 +362,11 @@ class Normalizer {
         return labels_.known.count(static_cast<pid_t>(*pid)) ? labels_.label(static_cast<pid_t>(*pid)) : n;
       });
     }
-    if (text.find("nl_pid=") != std::string::npos) {
+    if (text.find("nl_pid=") != std::string::npos || text.find("parent_tid=[") != std::string::npos) {
       text = struct_pid_regex().replace_each(text, [this](const Regex::Match& m) {
         auto pid = number(m.groups[2]);
         return pid && *pid > 0 && *pid <= std::numeric_limits<pid_t>::max()
-                   ? group(m, 1) + "=" + labels_.label(static_cast<pid_t>(*pid))
+                   ? group(m, 1) + labels_.label(static_cast<pid_t>(*pid))
                    : group(m, 0);
       });
     }

@@ -122,7 +122,7 @@ std::optional<std::string> text_value(std::string_view text, std::string_view ke
   auto at = text.find(k);
   if (at == std::string_view::npos) return std::nullopt;
   auto from = at + k.size();
-  auto to = text.find_first_of(",}", from);
+  auto to = text.find_first_of(",} ", from);  // " /* 0.01 s */" may follow
   return std::string(text.substr(from, to == std::string_view::npos ? to : to - from));
 }
 
