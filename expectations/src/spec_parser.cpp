@@ -149,7 +149,7 @@ class Parser {
       diags_.error(pos_of(e.source()), std::string(e.description()));
       return fail();
     }
-    check_keys(doc, {"version", "run", "policy", "expect", "forbid", "sequence"}, "the file");
+    check_keys(doc, {"version", "run", "policy", "expect", "forbid", "sequence", "inject"}, "the file");
     if (const toml::node* v = doc.get("version")) {
       auto n = v->value<std::int64_t>();
       if (!v->is_integer()) {
@@ -165,6 +165,7 @@ class Parser {
     parse_rules(doc, "expect", RuleKind::Expect, spec);
     parse_rules(doc, "forbid", RuleKind::Forbid, spec);
     parse_rules(doc, "sequence", RuleKind::Sequence, spec);
+    parse_injects(doc, spec);
     std::stable_sort(spec.rules.begin(), spec.rules.end(), [](const Rule& a, const Rule& b) {
       return a.pos.line < b.pos.line;
     });
@@ -401,6 +402,82 @@ class Parser {
         if (const toml::node* c = t.get("count")) r.count = parse_count(*c);
       }
       spec.rules.push_back(std::move(r));
+    }
+  }
+
+  // ---- [[inject]] ------------------------------------------------------------
+
+  void parse_injects(const toml::table& doc, Spec& spec) {
+    const toml::node* n = doc.get("inject");
+    if (!n) return;
+    const toml::array* a = n->as_array();
+    if (!a || !a->is_array_of_tables()) {
+      diags_.error(pos_of(*n), "'inject' must be written as [[inject]] tables");
+      return;
+    }
+    for (const auto& el : *a) {
+      const toml::table& t = *el.as_table();
+      InjectRule r;
+      r.pos = pos_of(t);
+      check_keys(t, {"name", "syscall", "args", "error", "retval", "signal", "delay_enter", "delay_exit", "when"},
+                 "[[inject]]");
+      r.name = fmt::format("inject at line {}", r.pos.line);
+      if (const toml::node* nm = t.get("name"))
+        if (auto s = want_string(*nm, "'name'")) r.name = *s;
+      r.pattern = parse_pattern(t, "[[inject]]");
+      Injection& inj = r.injection;
+      if (const toml::node* e = t.get("error")) {
+        if (e->is_integer()) {
+          auto v = *e->value<std::int64_t>();
+          if (v <= 0 || v >= 4096) diags_.error(pos_of(*e), fmt::format("'error' must be an errno from 1 to 4095, not {}", v));
+          else inj.error = static_cast<int>(v);
+        } else if (auto s = want_string(*e, "'error'")) {
+          if (auto v = parse_errno(*s)) inj.error = *v;
+          else diags_.error(pos_of(*e), fmt::format("unknown errno '{}'{}", *s,
+                                                    did_you_mean(*s, xlat_names(errno_names()))));
+        }
+      }
+      if (const toml::node* v = t.get("retval")) {
+        if (!v->is_integer()) diags_.error(pos_of(*v), fmt::format("'retval' must be an integer, not {}", type_name(*v)));
+        else inj.retval = *v->value<std::int64_t>();
+      }
+      if (inj.error && inj.retval)
+        diags_.error(pos_of(*t.get("retval")), "give 'error' or 'retval', not both: the call returns one");
+      if (const toml::node* sg = t.get("signal")) {
+        if (auto s = want_string(*sg, "'signal'")) {
+          if (auto v = parse_signal(*s)) inj.signal = *v;
+          else diags_.error(pos_of(*sg), fmt::format("unknown signal '{}'{}", *s,
+                                                     did_you_mean(*s, xlat_names(signal_names()))));
+        }
+      }
+      for (const char* key : {"delay_enter", "delay_exit"}) {
+        const toml::node* d = t.get(key);
+        if (!d) continue;
+        auto s = want_string(*d, fmt::format("'{}'", key));
+        if (!s) continue;
+        auto v = parse_delay(*s);
+        if (!v) diags_.error(pos_of(*d), v.error());
+        else (std::string_view(key) == "delay_enter" ? inj.delay_enter : inj.delay_exit) = *v;
+      }
+      if (const toml::node* w = t.get("when")) {
+        std::optional<std::string> s;
+        if (w->is_integer()) s = std::to_string(*w->value<std::int64_t>());
+        else s = want_string(*w, "'when'");
+        if (s) {
+          if (auto v = InjectWhen::parse(*s)) {
+            inj.when = *v;
+            r.has_when = true;
+          } else {
+            diags_.error(pos_of(*w), v.error());
+          }
+        }
+      }
+      if (!inj.acts() && !t.get("error") && !t.get("retval") && !t.get("signal") && !t.get("delay_enter") &&
+          !t.get("delay_exit"))
+        diags_.error(r.pos, "[[inject]] needs what to inject: 'error', 'retval', 'signal', 'delay_enter' "
+                            "or 'delay_exit'");
+      inj.text = r.name;
+      spec.injects.push_back(std::move(r));
     }
   }
 

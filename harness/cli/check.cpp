@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "inject_option.hpp"
 #include "output.hpp"
 #include "syspect/checker.hpp"
 #include "syspect/filter.hpp"
@@ -38,6 +39,8 @@ int usage_error(const std::string& message) {
   std::fprintf(stderr, "syspect: check: %s\n", message.c_str());
   return kCheckBadSpec;
 }
+
+}  // namespace
 
 // A path written in the spec is relative to the spec's directory.
 std::string from_spec_dir(const Spec& spec, const std::string& path) {
@@ -64,6 +67,8 @@ std::vector<std::string> environment_with(const std::vector<std::pair<std::strin
   for (const auto& k : order) out.push_back(k + "=" + env[k]);
   return out;
 }
+
+namespace {
 
 // Now, as UTC "YYYY-MM-DDTHH:MM:SS".
 std::string utc_now() {
@@ -161,6 +166,10 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
   c->add_flag("--strict", a.strict,
               "Also install a seccomp filter that kills the target at any i386 or x32 call "
               "the [policy] does not allow (fails closed without the tracer)");
+  c->add_option("-e", a.exprs, "inject=SET:ACTION: inject a fault, as --inject (after the spec's [[inject]] rules)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_inject_option(c, a.injects);
   c->footer(
       "Examples: syspect check app.toml -- ./app --once   (the command goes after SPEC and\n"
       "          the options, or after '--'; without one, [run] command is run)\n"
@@ -207,6 +216,14 @@ int run_check(const CheckArgs& a) {
     if (recorded) return usage_error("--strict applies to a run, not to a recorded --trace");
     options.strict = strict_allowances(spec);
   }
+  // The spec's [[inject]] rules, then -e inject= and --inject.
+  options.injections = spec_injections(spec);
+  for (const auto& e : a.exprs)
+    if (!is_inject_expr(e)) return usage_error(fmt::format("-e {}: check takes only inject=SET:ACTION", e));
+  if (auto more = collect_injections(a.exprs, a.injects); !more) return usage_error(more.error());
+  else for (auto& i : *more) options.injections.push_back(std::move(i));
+  if (recorded && (!a.exprs.empty() || !a.injects.empty()))
+    return usage_error("-e inject= and --inject apply to a run, not to a recorded --trace");
 
   // The report is written beside its file and renamed over it once whole:
   // a check that cannot start or cannot write leaves an earlier report as

@@ -16,7 +16,15 @@ struct CheckArgs {
   std::vector<std::string> command;
   bool strict = false;  // the --strict seccomp backstop
   bool also_text = false;  // the text report on stderr as well as --report-file's
+  std::vector<std::string> exprs;    // -e inject=...
+  std::vector<std::string> injects;  // --inject
 };
+
+struct Spec;
+// A path written in the spec is relative to the spec's directory.
+std::string from_spec_dir(const Spec& spec, const std::string& path);
+// The environment with a spec's [run] env added (replacing what it names).
+std::vector<std::string> environment_with(const std::vector<std::pair<std::string, std::string>>& extra);
 
 // Registers the subcommand on `app`; `args` receives its options.
 CLI::App* add_check_command(CLI::App& app, CheckArgs& args);

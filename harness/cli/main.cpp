@@ -16,6 +16,8 @@
 
 #include "check.hpp"
 #include "coverage.hpp"
+#include "inject_option.hpp"
+#include "sweep.hpp"
 #include "diff.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
@@ -52,6 +54,7 @@ struct TraceArgs {
   bool decode_fds = false;
   std::string xlat = "abbrev";
   std::vector<std::string> command;
+  std::vector<std::string> injects;  // --inject
 };
 
 int run_trace(const TraceArgs& a) {
@@ -62,12 +65,17 @@ int run_trace(const TraceArgs& a) {
 
   SyscallFilter filter;
   for (const auto& e : a.exprs) {
+    if (is_inject_expr(e)) continue;
     auto parsed = parse_trace_expr(e);
     if (!parsed) fail(kExitUsage, parsed.error());
     filter = std::move(*parsed);
   }
 
   TraceOptions options;
+  if (auto injections = collect_injections(a.exprs, a.injects); !injections)
+    fail(kExitUsage, "trace: " + injections.error());
+  else
+    options.injections = std::move(*injections);
   options.follow = !a.no_follow;
   options.seccomp = !a.no_seccomp;
   if (a.strict) {
@@ -195,7 +203,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0u, 1u << 30));
   trace->add_option("--format", ta.format, "Output format: text (strace) or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}));
-  trace->add_option("-e", ta.exprs, "Which syscalls to show: trace=SET (names, !name, @class)")
+  trace->add_option("-e", ta.exprs,
+                    "Which syscalls to show: trace=SET (names, !name, @class); inject=SET:ACTION "
+                    "fails or delays calls (see --inject)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   trace->add_option("-p,--pid", ta.pid, "Attach to a running process and all its threads")
@@ -212,6 +222,7 @@ int main(int argc, char** argv) {
   trace->add_flag("--strict", ta.strict,
                   "Also install a seccomp filter that kills the target at any i386 (int $0x80) "
                   "or x32 call, even one the tracer could miss");
+  add_inject_option(trace, ta.injects);
   trace->add_flag("-y,--decode-fds", ta.decode_fds,
                   "Print the path each fd argument and fd result refers to: 3</etc/hostname>");
   trace->add_option("-X", ta.xlat,
@@ -237,6 +248,8 @@ int main(int argc, char** argv) {
   CLI::App* policy = add_policy_command(app, pa);
   CoverageArgs cva;
   CLI::App* coverage = add_coverage_command(app, cva);
+  SweepArgs swa;
+  CLI::App* sweep = add_sweep_command(app, swa);
 
   // A verb that runs a command takes it as everything from where it starts,
   // so that the command's own options are never read as syspect's; the
@@ -253,6 +266,7 @@ int main(int argc, char** argv) {
       {"record", {record, 0, false, &ra.command}},
       {"check", {check, 1, false, &ca.command}},
       {"diff", {diff, 2, true, &da.command}},
+      {"sweep", {sweep, 0, false, &swa.command}},
   };
   std::vector<std::string_view> verbs;
   for (const CLI::App* sub : app.get_subcommands({})) verbs.push_back(sub->get_name());
@@ -296,5 +310,6 @@ int main(int argc, char** argv) {
   if (diff->parsed()) return run_diff(da);
   if (policy->parsed()) return run_policy(pa);
   if (coverage->parsed()) return run_coverage(cva);
+  if (sweep->parsed()) return run_sweep(swa);
   return kExitUsage;
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "exit_codes.hpp"
+#include "inject_option.hpp"
 #include "output.hpp"
 #include "redact.hpp"
 #include "syspect/duration.hpp"
@@ -37,9 +38,11 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
   r->add_option("--timeout", a.timeout, "Kill the whole traced tree after DURATION (10s, 500ms, 2m)");
   r->add_option("-e", a.exprs,
                  "Keep only some calls: trace=SET (names, !name, @class); the file's header says "
-                 "which, and 'check --trace' refuses rules about the others")
+                 "which, and 'check --trace' refuses rules about the others; inject=SET:ACTION "
+                 "fails or delays calls (see --inject)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_inject_option(r, a.injects);
   r->add_option("--redact-env", a.redact_env,
                 "Replace the values of these environment variables in execve's envp with <redacted>: "
                 "all, none, or names and globs separated by commas, any case (default: "
@@ -77,7 +80,12 @@ int run_record(const RecordArgs& a) {
   // was, and a reader never sees half of one.
   SyscallFilter filter;
   std::string kept;
+  if (auto injections = collect_injections(a.exprs, a.injects); !injections)
+    return fail(kExitUsage, injections.error());
+  else
+    options.injections = std::move(*injections);
   for (const auto& e : a.exprs) {
+    if (is_inject_expr(e)) continue;
     auto parsed = parse_trace_expr(e);
     if (!parsed) return fail(kExitUsage, parsed.error());
     filter = std::move(*parsed);

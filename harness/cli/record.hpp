@@ -16,6 +16,7 @@ struct RecordArgs {
   std::vector<std::string> exprs;  // -e trace=SET
   std::string redact_env = "*TOKEN*,*SECRET*,*PASSWORD*,*KEY*";
   std::vector<std::string> command;
+  std::vector<std::string> injects;  // --inject
 };
 
 // Registers the subcommand on `app`; `args` receives its options.

@@ -65,7 +65,7 @@ Result<SyscallFilter, std::string> parse_trace_expr(const std::string& e) {
   std::string_view set = expr;
   if (auto eq = expr.find('='); eq != std::string_view::npos) {
     std::string_view key = expr.substr(0, eq);
-    if (key != "trace" && key != "t") return unexpected(fmt::format("-e {}: only 'trace=SET' is supported", e));
+    if (key != "trace" && key != "t") return unexpected(fmt::format("-e {}: only 'trace=SET' and 'inject=SET:ACTION' are supported", e));
     set = expr.substr(eq + 1);
   }
   auto parsed = SyscallFilter::parse(set);

@@ -9,7 +9,7 @@ namespace syspect {
 // Every member of the event types is written below. A member added to one
 // of them changes its size: this stops the build until the codec knows it.
 static_assert(sizeof(ArgValue) == 288, "ArgValue changed: encode the new member in event_store.cpp");
-static_assert(sizeof(SyscallEvent) == 1896,
+static_assert(sizeof(SyscallEvent) == 1920,
               "SyscallEvent changed: encode the new member in event_store.cpp");
 static_assert(sizeof(SignalEvent) == 88, "SignalEvent changed: encode it in event_store.cpp");
 static_assert(sizeof(ExecEvent) == 64, "ExecEvent changed: encode it in event_store.cpp");
@@ -202,13 +202,20 @@ struct EventCodec {
                      (e.untraced_child_killed ? 8u : 0u) | (e.exec_old_tid ? 16u : 0u) |
                      (e.resumed ? 32u : 0u) | (e.opened_path.empty() ? 0u : 64u) |
                      (e.fd_path.empty() ? 0u : 128u) | (e.detached ? 256u : 0u) | (e.vsyscall ? 512u : 0u) |
-                     (e.changed_args ? 1024u : 0u) | (e.fd_deleted ? 2048u : 0u);
+                     (e.changed_args ? 1024u : 0u) | (e.fd_deleted ? 2048u : 0u) |
+                     (e.injected.any() ? 4096u : 0u);
     put(o, flags);
     if (flags & 16) put(o, static_cast<std::uint64_t>(e.exec_old_tid));
     if (flags & 32) put(o, desc_code(e.resumed));
     if (flags & 64) put_str(o, e.opened_path);
     if (flags & 128) put_str(o, e.fd_path);
     if (flags & 1024) put(o, e.changed_args);
+    if (flags & 4096) {
+      put(o, (e.injected.skipped ? 1u : 0u) | (static_cast<std::uint64_t>(e.injected.rule) << 1));
+      put(o, static_cast<std::uint64_t>(e.injected.signal));
+      put(o, e.injected.delay_enter_us);
+      put(o, e.injected.delay_exit_us);
+    }
     put(o, exe(e.exe));
     o += static_cast<char>(e.nargs);
     std::size_t n = e.args.size();
@@ -240,6 +247,14 @@ struct EventCodec {
     if (flags & 64) e.opened_path = r.str();
     if (flags & 128) e.fd_path = r.str();
     if (flags & 1024) e.changed_args = static_cast<std::uint8_t>(r.get());
+    if (flags & 4096) {
+      std::uint64_t v = r.get();
+      e.injected.skipped = v & 1;
+      e.injected.rule = static_cast<std::uint16_t>(v >> 1);
+      e.injected.signal = static_cast<int>(r.get());
+      e.injected.delay_enter_us = static_cast<std::uint32_t>(r.get());
+      e.injected.delay_exit_us = static_cast<std::uint32_t>(r.get());
+    }
     e.exe = exe_at(r.get());
     e.nargs = r.byte();
     std::size_t n = r.byte();

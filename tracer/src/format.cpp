@@ -374,6 +374,10 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
     out += " = ";
   }
   out += result_text(e, options.xlat_style);
+  // strace's marks: a result (or a signal after the call) syspect injected,
+  // a call it held back.
+  if (e.injected.skipped || e.injected.signal != 0) out += " (INJECTED)";
+  if (e.injected.delay_enter_us != 0 || e.injected.delay_exit_us != 0) out += " (DELAYED)";
   // What strace has no notation for: marks that only an attack produces.
   if (!e.opened_path.empty())
     out += fmt::format(" /* the path changed during the call: opened {} */",

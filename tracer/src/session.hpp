@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -26,6 +27,7 @@
 
 #include "cpu_placement.hpp"
 #include "decode.hpp"
+#include "inject.hpp"
 #include "kernel_view.hpp"
 #include "restart_errno.hpp"
 #include "stop_request.hpp"
@@ -66,6 +68,10 @@ struct ThreadState {
   // The names the pending call creates or removes, as found at its entry
   // (only for calls whose inputs are read again at exit).
   detail::NamesAtEntry names_at_entry;
+  // An injection acts on the pending call (the event's `injected` says
+  // what): the result to write at the exit stop when it skips the call.
+  std::optional<std::int64_t> inject_retval;
+  std::chrono::microseconds inject_delay_exit{0};
 };
 
 struct ProcessState {
@@ -104,6 +110,8 @@ struct RunState {
   std::set<pid_t> live_tgids;
   // The stops one round of the loop collected, in the order reported.
   std::vector<std::pair<pid_t, int>> ready;
+  // TraceOptions::injections, with their counts for this run.
+  detail::Injector injector;
 };
 
 struct Session : RunState {

@@ -241,6 +241,27 @@ void json_value(std::string& out, const ArgValue& v, const ArgDesc* d) {
   }
 }
 
+// "injected":{"rule":0,"error":"ENOSPC"}: what an injection did to the
+// call (the result or errno it wrote, a signal after it, delays).
+void json_injected(std::string& out, const SyscallEvent& e) {
+  const InjectedFault& f = e.injected;
+  fmt::format_to(std::back_inserter(out), ",\"injected\":{{\"rule\":{}", f.rule);
+  if (f.skipped && e.err) {
+    const char* name = errno_name(e.err);
+    out += ",\"error\":";
+    json_string(out, name ? name : fmt::format("{}", e.err));
+  } else if (f.skipped) {
+    fmt::format_to(std::back_inserter(out), ",\"retval\":{}", e.result);
+  }
+  if (f.signal) {
+    out += ",\"signal\":";
+    json_string(out, signal_name(f.signal));
+  }
+  if (f.delay_enter_us) fmt::format_to(std::back_inserter(out), ",\"delay_enter_us\":{}", f.delay_enter_us);
+  if (f.delay_exit_us) fmt::format_to(std::back_inserter(out), ",\"delay_exit_us\":{}", f.delay_exit_us);
+  out += '}';
+}
+
 void json_exe(std::string& out, const ExePath& exe) {
   out += ",\"exe\":";
   if (exe) {
@@ -340,6 +361,7 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
     }
     line_ += ']';
   }
+  if (e.injected.any()) json_injected(line_, e);
   if (e.exec_old_tid) fmt::format_to(std::back_inserter(line_), ",\"exec_old_tid\":{}", e.exec_old_tid);
   if (!e.opened_path.empty()) {
     line_ += ",\"opened_path\":";

@@ -9,10 +9,13 @@
 #include <sys/stat.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -52,7 +55,7 @@ void SyscallStops::on_seccomp_stop(ThreadState& t) {
   on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args, info.stack_pointer);
   // Only the verdict was wanted, and the call runs: let it run unwatched.
   if (info.seccomp.ret_data == static_cast<std::uint16_t>(detail::TraceData::Entry) &&
-      !t.pending.blocked && !t.awaiting_exec)
+      !t.pending.blocked && !t.awaiting_exec && !t.pending.injected.any())
     t.in_syscall = false;
 }
 
@@ -62,13 +65,20 @@ void SyscallStops::on_vsyscall(ThreadState& t, const __ptrace_syscall_info& info
   SyscallEvent& e = t.pending;
   e.vsyscall = true;
   e.finished = false;
-  if (e.blocked && t.inject_errno) {
+  if ((e.blocked || e.injected.skipped) && t.inject_errno) {
     e.result = -t.inject_errno;
     e.err = t.inject_errno;
     e.finished = true;
     (void)ptrace_checked(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax),
                          static_cast<std::uintptr_t>(e.result));
     t.inject_errno = 0;
+  }
+  if (t.inject_retval) {  // an injected retval: as the errno above
+    e.result = *t.inject_retval;
+    e.finished = true;
+    (void)ptrace_checked(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax),
+                         static_cast<std::uintptr_t>(e.result));
+    t.inject_retval.reset();
   }
   s_.emit(e);
 }
@@ -154,7 +164,10 @@ void SyscallStops::apply_verdict(ThreadState& t) {
     v = s->on_entry(t.pending);
     if (v.action != Verdict::Action::Allow) break;
   }
-  if (v.action == Verdict::Action::Allow) return;
+  if (v.action == Verdict::Action::Allow) {
+    inject(t);
+    return;
+  }
   // Skip the call: the kernel runs nothing for syscall number -1.
   (void)ptrace_checked(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax),
                        static_cast<std::uintptr_t>(-1));
@@ -182,6 +195,13 @@ void SyscallStops::on_exit_stop(ThreadState& t, const __ptrace_syscall_info& inf
     (void)ptrace_checked(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax),
                          static_cast<std::uintptr_t>(rval));
   }
+  if (t.inject_retval) {
+    rval = *t.inject_retval;
+    is_error = false;
+    t.inject_retval.reset();
+    (void)ptrace_checked(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax),
+                         static_cast<std::uintptr_t>(rval));
+  }
   if (t.strict_kill) {
     // The filter skipped the call and the process dies by SIGSYS; the
     // registers were rolled back, there is no result.
@@ -192,12 +212,12 @@ void SyscallStops::on_exit_stop(ThreadState& t, const __ptrace_syscall_info& inf
     s_.emit(e);
     return;
   }
-  if (s_.placer && !t.awaiting_exec)
+  if (s_.placer && !t.awaiting_exec && !e.injected.skipped)
     s_.placer->on_exit(t.tid, e, rval, is_error, [this](pid_t tid) { return s_.traced(tid); });
   recheck_inputs(t, is_error);
   detail::decode_exit(t.tid, e, rval, is_error, s_.limits_for(e));
   compare_with_kernel(t);
-  if (!t.awaiting_exec) {
+  if (!t.awaiting_exec && !e.injected.skipped) {
     guards_.check_child_announced(t);
     guards_.note_tracee_filter(t);
     guards_.check_opened_path(t);
@@ -219,12 +239,13 @@ void SyscallStops::on_exit_stop(ThreadState& t, const __ptrace_syscall_info& inf
       return;
     }
   }
-  s_.emit(e);
+  finish_injection(t);
 }
 
 void SyscallStops::recheck_inputs(ThreadState& t, bool is_error) {
   SyscallEvent& e = t.pending;
-  if (e.blocked || e.desc == nullptr || !s_.wanted_data.recheck(e.abi, e.desc->nr)) return;
+  if (e.blocked || e.injected.skipped || e.desc == nullptr || !s_.wanted_data.recheck(e.abi, e.desc->nr))
+    return;
   if (!is_error && (is(e.desc, SysId::execve) || is(e.desc, SysId::execveat))) return;
   SyscallEvent again;
   again.pid = e.pid;
@@ -251,9 +272,51 @@ void SyscallStops::recheck_inputs(ThreadState& t, bool is_error) {
 
 void SyscallStops::compare_with_kernel(ThreadState& t) {
   SyscallEvent& e = t.pending;
-  if (e.blocked || e.desc == nullptr || !s_.wanted_data.recheck(e.abi, e.desc->nr)) return;
+  if (e.blocked || e.injected.skipped || e.desc == nullptr || !s_.wanted_data.recheck(e.abi, e.desc->nr))
+    return;
   if (!e.err) e.changed_args |= detail::names_without_effect(t.tgid, t.tid, e, t.names_at_entry);
   if (!e.err || e.err == EINPROGRESS) e.changed_args |= detail::peer_differs(t.tgid, t.tid, e);
+}
+
+void SyscallStops::inject(ThreadState& t) {
+  if (s_.injector.empty()) return;
+  SyscallEvent& e = t.pending;
+  std::optional<std::size_t> fired = s_.injector.on_entry(e);
+  if (!fired) return;
+  const Injection& inj = s_.injector.rule(*fired);
+  auto us = [](std::chrono::microseconds d) {
+    return static_cast<std::uint32_t>(std::min<std::int64_t>(d.count(), UINT32_MAX));
+  };
+  InjectedFault& f = e.injected;
+  f.rule = static_cast<std::uint16_t>(*fired);
+  f.signal = inj.signal;
+  f.delay_enter_us = us(inj.delay_enter);
+  f.delay_exit_us = us(inj.delay_exit);
+  if (inj.skips_call()) {
+    // As a Fail verdict: the kernel runs nothing for number -1, and the
+    // result is written at the exit stop.
+    (void)ptrace_checked(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax),
+                         static_cast<std::uintptr_t>(-1));
+    f.skipped = true;
+    if (inj.error) t.inject_errno = *inj.error;
+    else t.inject_retval = *inj.retval;
+  }
+  t.inject_delay_exit = inj.delay_exit;
+  // The thread waits at its entry stop; the tracer sleeps (other tracees'
+  // stops wait for it too).
+  if (inj.delay_enter.count() > 0) std::this_thread::sleep_for(inj.delay_enter);
+}
+
+void SyscallStops::finish_injection(ThreadState& t) {
+  SyscallEvent& e = t.pending;
+  if (t.inject_delay_exit.count() > 0) {
+    std::this_thread::sleep_for(t.inject_delay_exit);
+    t.inject_delay_exit = {};
+  }
+  s_.emit(e);
+  // Sent once the call has returned: pending when the thread resumes, it is
+  // delivered (and reported) before the thread runs on.
+  if (e.injected.signal != 0) (void)::syscall(SYS_tgkill, t.tgid, t.tid, e.injected.signal);
 }
 
 }  // namespace syspect::detail

@@ -66,6 +66,14 @@ class SyscallStops {
   // while the call ran, which reading the memory again cannot.
   void compare_with_kernel(ThreadState& t);
 
+  // TraceOptions::injections at a call's entry, once the sinks allowed it:
+  // the first injection that fires marks the event and skips the call,
+  // sleeps for its delay_enter, or leaves a signal for later.
+  void inject(ThreadState& t);
+  // At the exit of an injected call: its delay_exit, the event, its signal.
+  // (Every other call is just emitted.)
+  void finish_injection(ThreadState& t);
+
   Session& s_;
   Guards guards_;
 };

@@ -116,6 +116,27 @@ int signal_from(std::string_view name) {
   bad(fmt::format("unknown signal name \"{}\"", name));
 }
 
+// An event's "injected" object (JsonlSink's json_injected()).
+void read_injected(const json& v, SyscallEvent& e) {
+  if (!v.is_object()) bad("\"injected\" is not an object");
+  InjectedFault& f = e.injected;
+  std::int64_t rule = opt_field<std::int64_t>(v, "rule", 0);
+  if (rule < 0 || rule > 0xffff) bad("\"injected\": \"rule\" is out of range");
+  f.rule = static_cast<std::uint16_t>(rule);
+  f.skipped = v.contains("error") || v.contains("retval");
+  if (auto s = v.find("signal"); s != v.end()) {
+    if (!s->is_string()) bad("\"injected\": \"signal\" is not a name");
+    f.signal = signal_from(s->get_ref<const std::string&>());
+  }
+  auto delay = [&](const char* key) {
+    std::int64_t us = opt_field<std::int64_t>(v, key, 0);
+    if (us < 0 || us > 0xffffffffll) bad(fmt::format("\"injected\": \"{}\" is out of range", key));
+    return static_cast<std::uint32_t>(us);
+  };
+  f.delay_enter_us = delay("delay_enter_us");
+  f.delay_exit_us = delay("delay_exit_us");
+}
+
 // "si_uid=1000" out of a signal's text, for files that lack the field.
 std::optional<std::string> text_value(std::string_view text, std::string_view key) {
   std::string k = std::string(key) + "=";
@@ -348,6 +369,7 @@ class Reader {
     }
     e.no_return = opt_field<bool>(o, "no_return", e.no_return);
     e.blocked = opt_field<bool>(o, "blocked", false);
+    if (auto in = o.find("injected"); in != o.end()) read_injected(*in, e);
 
     const json& args = field(o, "args");
     if (!args.is_array()) bad("\"args\" is not an array");

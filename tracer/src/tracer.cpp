@@ -267,6 +267,7 @@ struct Tracer::Impl : detail::Session {
   }
 
   void finish() {
+    result.injection_counts = injector.counts();
     for (Sink* s : sinks) s->on_finish(result);
   }
 };
@@ -299,6 +300,11 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
   Interest wanted = Interest::none();
   for (Sink* s : im.sinks) wanted.merge(s->interest());
   im.wanted_data = wanted;
+  // The calls an injection selects stop at their entry (see inject.hpp).
+  auto injector = detail::Injector::make(im.options.injections);
+  if (!injector) return unexpected(TraceError{StartError::Other, injector.error()});
+  im.injector = std::move(*injector);
+  wanted.merge(im.injector.interest());
   wanted.add(SYS_execve, Interest::Need::Result).add(SYS_execveat, Interest::Need::Result);
   // ...and what keeps the trace whole: a tracee that installs a seccomp
   // filter of its own (its processes then stop at every call), calls
@@ -450,6 +456,9 @@ Result<TraceResult, TraceError> Tracer::attach(pid_t pid) {
   im.attached = true;
   im.root = pid;
   for (Sink* s : im.sinks) im.wanted_data.merge(s->interest());
+  auto injector = detail::Injector::make(im.options.injections);
+  if (!injector) return unexpected(TraceError{StartError::Other, injector.error()});
+  im.injector = std::move(*injector);
   if (::kill(pid, 0) != 0 && errno == ESRCH)
     return unexpected(TraceError{StartError::NotFound, fmt::format("no process {}", pid)});
   ExePath exe = exe_of(pid);

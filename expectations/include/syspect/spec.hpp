@@ -11,6 +11,7 @@
 
 #include "syspect/diagnostic.hpp"
 #include "syspect/event.hpp"
+#include "syspect/inject.hpp"
 #include "syspect/syscall_table.hpp"
 #include "syspect/value_matcher.hpp"
 
@@ -141,6 +142,18 @@ struct RunSpec {
   SourcePos exit_pos;
 };
 
+// An [[inject]] table: a fault injected into the calls `pattern` selects
+// (syscall and args; never result or errno, which the call has not made
+// yet). `injection` holds the action and `when`; its set and condition are
+// filled from the pattern by spec_injections().
+struct InjectRule {
+  std::string name;  // the `name`, or "inject at line 12"
+  SourcePos pos;
+  CallPattern pattern;
+  Injection injection;
+  bool has_when = false;  // `when` was written
+};
+
 struct Spec {
   std::string path;  // as given
   std::string dir;   // the directory it is in (for relative paths in [run])
@@ -150,9 +163,16 @@ struct Spec {
   std::vector<Rule> rules;  // expect / forbid / sequence, in file order
 
   bool uses_fd_path() const;
+  // [[inject]] tables, in file order.
+  std::vector<InjectRule> injects;
   bool enforces() const {
     return policy && policy->on_violation != OnViolation::Report;
   }
 };
+
+// The spec's [[inject]] rules as the tracer takes them
+// (TraceOptions::injections): each selects the calls its syscall and args
+// match, reading what an fd refers to from /proc when an args matcher asks.
+std::vector<Injection> spec_injections(const Spec& spec);
 
 }  // namespace syspect

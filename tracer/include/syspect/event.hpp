@@ -84,6 +84,20 @@ struct ArgValue {
 // The executable of a process at the time of an event.
 using ExePath = std::shared_ptr<const std::string>;
 
+// What syspect injected into a call (-e inject=, an expectation file's
+// [[inject]], TraceOptions::injections; see inject.hpp).
+struct InjectedFault {
+  // The call did not run: its result (or errno) is the injected one.
+  bool skipped = false;
+  int signal = 0;  // sent to the thread after the call returned
+  std::uint32_t delay_enter_us = 0;
+  std::uint32_t delay_exit_us = 0;
+  std::uint16_t rule = 0;  // which injection, from 0 in the order given
+
+  bool any() const { return skipped || signal != 0 || delay_enter_us != 0 || delay_exit_us != 0; }
+  bool operator==(const InjectedFault&) const = default;
+};
+
 struct SyscallEvent {
   std::uint64_t seq = 0;  // position in the trace
   pid_t pid = 0;          // thread group id
@@ -132,6 +146,9 @@ struct SyscallEvent {
   // With fd paths on (-y): what a returned fd refers to ("/tmp/x").
   std::string fd_path;
   ExePath exe;
+  // A fault syspect injected into this call; `injected.any()` is false for
+  // a call that ran as the program made it.
+  InjectedFault injected;
 
   std::string name() const;  // "openat", "syscall_0x3e8"
   bool failed() const { return err != 0; }
@@ -189,6 +206,9 @@ struct TraceResult {
   // spawned processes were killed, attached ones detached.
   bool interrupted = false;
   int interrupt_signal = 0;  // the signal that asked for the stop, when one did
+  // How many calls each of TraceOptions::injections selected (its set and
+  // condition), in the order given: what `syspect sweep` counts.
+  std::vector<std::uint64_t> injection_counts;
   // Status as a shell reports it: code, or 128 + signal.
   int status() const { return signaled ? 128 + term_signal : exit_code; }
   // The run ended on its own: the root process exited or was killed by a

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "syspect/event.hpp"
+#include "syspect/inject.hpp"
 #include "syspect/result.hpp"
 #include "syspect/xlat.hpp"
 
@@ -190,6 +191,9 @@ struct TraceOptions {
     std::vector<long> allow_x32;   // x32 numbers, with the 0x40000000 bit
   };
   std::optional<Strict> strict;
+  // Faults to inject (strace's -e inject=; see inject.hpp), in the order
+  // they apply: the first whose `when` fires on a call acts on it.
+  std::vector<Injection> injections;
 };
 
 // What failed before any tracing could happen.
