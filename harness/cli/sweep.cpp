@@ -380,7 +380,28 @@ Result<SweepReport, std::string> read_report(const std::string& path) {
   }
 }
 
-int run_merge(const SweepArgs& a) {
+int run_merge(SweepArgs a) {
+  // The reports are operands; --report and --report-file may follow them.
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < a.command.size(); ++i) {
+    const std::string& w = a.command[i];
+    for (auto [name, value] : {std::pair{"--report", &a.report}, std::pair{"--report-file", &a.report_file}}) {
+      std::string n(name);
+      if (w == n && i + 1 < a.command.size()) {
+        *value = a.command[++i];
+        goto next;
+      }
+      if (w.starts_with(n + "=")) {
+        *value = w.substr(n.size() + 1);
+        goto next;
+      }
+    }
+    files.push_back(w);
+  next:;
+  }
+  if (a.report != "text" && a.report != "json" && a.report != "junit")
+    return usage_error(fmt::format("--report {}: write text, json or junit", a.report));
+  a.command = files;
   if (a.command.empty()) return usage_error("--merge needs the JSON reports to merge");
   SweepReport all;
   for (std::size_t i = 0; i < a.command.size(); ++i) {

@@ -1,0 +1,133 @@
+// `syspect sweep` through the real CLI: one run per selected call, each
+// classified; shards and their merge; the report formats.
+
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <nlohmann/json.hpp>
+
+#include "helpers.hpp"
+
+namespace {
+
+using namespace syspect_it;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string inject_target(const std::string& name) {
+  return std::string(SYSPECT_INJECT_TARGETS_DIR) + "/" + name;
+}
+
+nlohmann::json json_report(const std::string& path) { return nlohmann::json::parse(read_file(path)); }
+
+TEST(Sweep, CarefulSaverHandlesEveryFailedWrite) {
+  TempDir dir;
+  std::string report = dir.file("r.json");
+  ProcResult r = run_cli({"sweep", "-e", "inject=write:error=ENOSPC", "--report", "json", "--report-file", report,
+                          "--jobs", "2", "--", inject_target("careful_saver"), dir.file("out.txt")});
+  EXPECT_EQ(r.status(), 0) << describe(r);
+  auto j = json_report(report);
+  EXPECT_EQ(j["calls"], 3);
+  ASSERT_EQ(j["runs"].size(), 3u) << j.dump(2);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(j["runs"][i]["k"], i + 1);
+    EXPECT_EQ(j["runs"][i]["outcome"], "handled") << j.dump(2);
+    EXPECT_EQ(j["runs"][i]["how"], "exited 1");
+  }
+  // A pipe, not a terminal: no progress line.
+  EXPECT_THAT(r.err, Not(HasSubstr("\r")));
+}
+
+TEST(Sweep, CarelessSaverIsReportedUnnoticedWithTheFailedWrite) {
+  TempDir dir;
+  std::string out = dir.file("out.txt");
+  ProcResult r = run_cli({"sweep", "-e", "inject=write:error=ENOSPC", "--", inject_target("careless_saver"), out});
+  EXPECT_EQ(r.status(), 1) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("the clean run made 3 selected calls"));
+  EXPECT_THAT(r.err, HasSubstr("run 2 of 3: UNNOTICED: exited 0 as if the call had not failed"));
+  EXPECT_THAT(r.err, HasSubstr(fmt::format(
+                         "failed call: write(3<{}.tmp>, \"beta\\n\", 5) = -1 ENOSPC (No space left on device) (INJECTED)",
+                         out)));
+  EXPECT_THAT(r.err, HasSubstr("3 runs: 0 handled, 3 unnoticed, 0 crashed, 0 hung; FAILED"));
+}
+
+TEST(Sweep, NullFopenIsReportedCrashedAtTheOpenOfItsInput) {
+  TempDir dir;
+  std::string input = dir.file("input.txt");
+  write_file(input, "hello\n");
+  std::string report = dir.file("r.json");
+  ProcResult r = run_cli({"sweep", "-e", "inject=open,openat:error=ENOENT", "--report", "json", "--report-file",
+                          report, "--", inject_target("null_fopen"), input});
+  EXPECT_EQ(r.status(), 1) << describe(r);
+  auto j = json_report(report);
+  int crashed = 0;
+  for (const auto& run : j["runs"]) {
+    if (run["outcome"] != "crashed") continue;
+    ++crashed;
+    EXPECT_EQ(run["how"], "killed by SIGSEGV");
+    // As strace -y shows it: AT_FDCWD with the directory it stands for.
+    EXPECT_THAT(run["call"].get<std::string>(),
+                ::testing::MatchesRegex(fmt::format("openat\\(AT_FDCWD<[^>]*>, \"{}\", O_RDONLY\\) = -1 ENOENT "
+                                                    "\\(No such file or directory\\) \\(INJECTED\\)",
+                                                    input)));
+  }
+  EXPECT_EQ(crashed, 1) << j.dump(2);
+}
+
+TEST(Sweep, ShardsMergeIntoOneReport) {
+  TempDir dir;
+  std::vector<std::string> reports;
+  for (std::string shard : {"1/2", "2/2"}) {
+    std::string report = dir.file("shard" + shard.substr(0, 1) + ".json");
+    ProcResult r = run_cli({"sweep", "-e", "inject=write:error=EIO", "--shard", shard, "--report", "json",
+                            "--report-file", report, "--", inject_target("careless_saver"), dir.file("out.txt")});
+    EXPECT_EQ(r.status(), 1) << describe(r);
+    reports.push_back(report);
+  }
+  EXPECT_EQ(json_report(reports[0])["runs"].size(), 2u);  // calls 1 and 3
+  EXPECT_EQ(json_report(reports[1])["runs"].size(), 1u);  // call 2
+  ProcResult m = run_cli({"sweep", "--merge", reports[0], reports[1], "--report", "junit", "--report-file", "-"});
+  EXPECT_EQ(m.status(), 1) << describe(m);
+  EXPECT_THAT(m.out, HasSubstr("<testsuites tests=\"3\" failures=\"3\">"));
+  EXPECT_THAT(m.out, HasSubstr("name=\"call 2 of 3\""));
+  ProcResult twice = run_cli({"sweep", "--merge", reports[0], reports[0]});
+  EXPECT_EQ(twice.status(), 2) << describe(twice);
+  EXPECT_THAT(twice.err, HasSubstr("shard 1/2 is in two of the reports"));
+}
+
+TEST(Sweep, SpecJudgesEachRun) {
+  TempDir dir;
+  for (const char* program : {"careful_saver", "careless_saver"}) {
+    std::string spec = dir.file(std::string(program) + ".toml");
+    write_file(spec, fmt::format(R"(version = 1
+[run]
+command = ["{}", "{}"]
+exit = 1
+
+[[inject]]
+syscall = "write"
+args = {{ fd = {{ path = {{ suffix = "/out.txt.tmp" }} }} }}
+error = "ENOSPC"
+
+[[forbid]]
+syscall = "rename"
+)",
+                                 inject_target(program), dir.file("out.txt")));
+    ProcResult r = run_cli({"sweep", spec});
+    EXPECT_EQ(r.status(), std::string(program) == "careful_saver" ? 0 : 1) << program << "\n" << describe(r);
+  }
+}
+
+TEST(Sweep, UsageErrors) {
+  ProcResult when = run_cli({"sweep", "-e", "inject=write:error=EIO:when=2", "--", "/bin/true"});
+  EXPECT_EQ(when.status(), 2);
+  EXPECT_THAT(when.err, HasSubstr("leave when= out"));
+  ProcResult none = run_cli({"sweep", "--", "/bin/true"});
+  EXPECT_EQ(none.status(), 2);
+  ProcResult shard = run_cli({"sweep", "-e", "inject=write:error=EIO", "--shard", "3/2", "--", "/bin/true"});
+  EXPECT_EQ(shard.status(), 2);
+  EXPECT_THAT(shard.err, HasSubstr("--shard 3/2"));
+}
+
+}  // namespace

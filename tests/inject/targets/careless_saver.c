@@ -1,0 +1,20 @@
+// Saves three lines to FILE the careless way: into FILE.tmp, renamed over
+// FILE, no result checked. A failed write goes unnoticed: it exits 0.
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char* const kLines[] = {"alpha\n", "beta\n", "gamma\n"};
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  for (unsigned i = 0; i < sizeof kLines / sizeof kLines[0]; ++i)
+    (void)!write(fd, kLines[i], strlen(kLines[i]));
+  close(fd);
+  rename(tmp, argv[1]);
+  return 0;
+}
