@@ -681,6 +681,21 @@ CallConditionPtr returns_condition(::testing::Matcher<std::int64_t> m, bool lite
 
 CallConditionPtr fails_condition(int err) { return std::make_shared<FailsCondition>(err); }
 
+class InjectedCondition : public CallCondition {
+ public:
+  bool check(const SyscallEvent& e, std::string* why) const override {
+    bool ok = e.injected.any();
+    if (!ok && why) *why = "which ran as the program made it (nothing was injected)";
+    return ok;
+  }
+  std::vector<std::string> misses(const SyscallEvent& e) const override {
+    if (check(e, nullptr)) return {};
+    return {"nothing was injected; wanted: an injected call"};
+  }
+  std::string noun() const override { return "call " + clause(); }
+  std::string clause() const override { return "that syspect injected a fault into"; }
+};
+
 }  // namespace detail
 
 ::testing::Matcher<const SyscallArg&> HasFlag(std::string flag) {
@@ -688,6 +703,10 @@ CallConditionPtr fails_condition(int err) { return std::make_shared<FailsConditi
 }
 
 CallMatcher Fails(int err) { return CallMatcher(detail::CallMatcherImpl(detail::fails_condition(err))); }
+
+CallMatcher Injected() {
+  return CallMatcher(detail::CallMatcherImpl(std::make_shared<detail::InjectedCondition>()));
+}
 
 CallMatcher FailsWith(std::string_view name) {
   std::optional<std::uint64_t> err = xlat_value(errno_names(), name);

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <fstream>
 #include <new>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -166,6 +167,23 @@ bool traced_by_us(pid_t pid) {
   return false;
 }
 
+// Injections count the function's calls only: each is gated on the start
+// marker having been seen (at its entry, before any injection is decided)
+// and the end marker not yet.
+class InjectionGate : public Sink {
+ public:
+  InjectionGate(pid_t pid, std::shared_ptr<bool> inside) : pid_(pid), inside_(std::move(inside)) {}
+  Interest interest() const override { return Interest::none(); }
+  Verdict on_entry(const SyscallEvent& e) override {
+    if (auto phase = marker_phase(e); phase && e.tid == pid_) *inside_ = *phase == Phase::Start;
+    return Verdict::allow();
+  }
+
+ private:
+  pid_t pid_;
+  std::shared_ptr<bool> inside_;
+};
+
 }  // namespace
 
 FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions& options, CallSite where) {
@@ -212,9 +230,18 @@ FunctionTrace trace_function(const std::function<void()>& fn, const TraceOptions
     }
   });
 
-  Tracer tracer(options);
+  TraceOptions gated = options;
+  auto inside = std::make_shared<bool>(false);
+  for (Injection& i : gated.injections) {
+    i.condition = [inside, inner = std::move(i.condition)](const SyscallEvent& e) {
+      return *inside && (!inner || inner(e));
+    };
+  }
+  InjectionGate gate(pid, inside);
+  Tracer tracer(gated);
   MemorySink sink;
   detail::FdFileSink files(sink);
+  if (!gated.injections.empty()) tracer.add_sink(&gate);
   tracer.add_sink(&files);
   auto result = detail::on_own_thread([&] { return tracer.attach(pid); });
   done = true;

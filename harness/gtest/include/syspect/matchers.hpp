@@ -364,6 +364,10 @@ CallMatcher Fails(int err = 0);
 // The call failed with the errno named `name` ("ENOENT"); throws
 // std::invalid_argument for an unknown name.
 CallMatcher FailsWith(std::string_view name);
+// syspect injected a fault into the call (TraceOptions::injections): its
+// result, a signal after it, or a delay. Not(Injected()) is a call as the
+// program made it.
+CallMatcher Injected();
 
 // ---- a whole trace ---------------------------------------------------------
 
