@@ -122,6 +122,25 @@ syscall = "rename"
   }
 }
 
+TEST(Sweep, SetupRunsBeforeEachRun) {
+  TempDir dir;
+  std::string log = dir.file("setups");
+  ProcResult r = run_cli({"sweep", "--jobs", "1", "--setup", "echo run >> " + log + "; rm -f " + dir.file("out.txt*"),
+                          "-e", "inject=write:error=EIO", "--", inject_target("careful_saver"), dir.file("out.txt")});
+  EXPECT_EQ(r.status(), 0) << describe(r);
+  EXPECT_EQ(read_file(log), "run\nrun\nrun\nrun\n");  // the clean run and three more
+}
+
+TEST(Sweep, ARunStillGoingAtTheTimeoutIsHung) {
+  // When its child's exec fails, the shell execs a sleep that outlasts --timeout.
+  ProcResult r = run_cli({"sweep", "--timeout", "1s", "-e", "inject=execve:error=EACCES", "--", "/bin/sh", "-c",
+                          "/bin/true || exec /bin/sleep 30"},
+                         30s);
+  EXPECT_EQ(r.status(), 1) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("run 1 of 1: HUNG: timed out after 1s and was killed"));
+  EXPECT_THAT(r.err, HasSubstr("failed call: execve(\"/bin/true\""));
+}
+
 TEST(Sweep, UsageErrors) {
   ProcResult when = run_cli({"sweep", "-e", "inject=write:error=EIO:when=2", "--", "/bin/true"});
   EXPECT_EQ(when.status(), 2);

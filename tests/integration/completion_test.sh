@@ -49,6 +49,13 @@ expect %network trace -e trace = %net
 expect openat,close record -e trace = openat,clo
 expect '!write' trace -e trace = '!wri'
 expect trace= trace -e tr
+# -e inject=SET:ACTION and --inject (bash splits at ':' as well).
+expect inject= check -e inj
+expect openat trace -e inject = open
+expect write record --inject wri
+expect error= trace -e inject = write : err
+expect sweep swe
+expect --shard sweep --sh
 # After '--' comes the program.
 expect bash trace -- bas
 [ $status -eq 0 ] && echo "completion: all cases offered"
