@@ -24,7 +24,7 @@ Result<Injection, std::string> parse_inject_expr(std::string_view expr) {
     text = std::string(body);
   }
   auto parsed = Injection::parse(text);
-  if (!parsed) return unexpected(fmt::format("-e inject={}: {}", body, parsed.error()));
+  if (!parsed) return unexpected(fmt::format("inject={}: {}", body, parsed.error()));
   parsed->text = std::string(body);
   return std::move(*parsed);
 }
@@ -45,12 +45,12 @@ Result<std::vector<Injection>, std::string> collect_injections(const std::vector
   for (const auto& e : exprs) {
     if (!is_inject_expr(e)) continue;
     auto i = parse_inject_expr(e);
-    if (!i) return unexpected(i.error());
+    if (!i) return unexpected("-e " + i.error());
     out.push_back(std::move(*i));
   }
   for (const auto& v : values) {
     auto i = parse_inject_expr(v);
-    if (!i) return unexpected(fmt::format("--inject {}", i.error().substr(3)));
+    if (!i) return unexpected("--" + i.error());
     out.push_back(std::move(*i));
   }
   return out;

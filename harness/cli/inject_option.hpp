@@ -18,7 +18,7 @@ namespace syspect {
 bool is_inject_expr(std::string_view expr);
 
 // An -e expression ("inject=write:error=ENOSPC") or an --inject value
-// ("write:error=ENOSPC"). The error names the expression.
+// ("write:error=ENOSPC"). The error names the expression: "inject=...: why".
 Result<Injection, std::string> parse_inject_expr(std::string_view expr);
 
 // Registers --inject on `app`; its values go to `values`, in order.

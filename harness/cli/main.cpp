@@ -73,7 +73,7 @@ int run_trace(const TraceArgs& a) {
 
   TraceOptions options;
   if (auto injections = collect_injections(a.exprs, a.injects); !injections)
-    fail(kExitUsage, "trace: " + injections.error());
+    fail(kExitUsage, injections.error());
   else
     options.injections = std::move(*injections);
   options.follow = !a.no_follow;
