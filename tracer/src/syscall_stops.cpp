@@ -110,7 +110,7 @@ void SyscallStops::on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t ra
     e.exe = s_.exe_for(e.pid);
     apply_verdict(t);
     if (s_.options.follow && !e.blocked) guards_.keep_children_traced(t);
-    if (s_.placer && !e.blocked) s_.placer->on_entry(t.tid, e);
+    if (s_.placer && !e.blocked && !e.injected.skipped) s_.placer->on_entry(t.tid, e);
     t.names_at_entry = {};
     if (!e.blocked && e.desc && s_.wanted_data.recheck(e.abi, e.desc->nr))
       t.names_at_entry = detail::names_at_entry(t.tgid, t.tid, e);
@@ -212,7 +212,7 @@ void SyscallStops::on_exit_stop(ThreadState& t, const __ptrace_syscall_info& inf
     s_.emit(e);
     return;
   }
-  if (s_.placer && !t.awaiting_exec && !e.injected.skipped)
+  if (s_.placer && !t.awaiting_exec)
     s_.placer->on_exit(t.tid, e, rval, is_error, [this](pid_t tid) { return s_.traced(tid); });
   recheck_inputs(t, is_error);
   detail::decode_exit(t.tid, e, rval, is_error, s_.limits_for(e));
