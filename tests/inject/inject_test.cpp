@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -203,6 +204,50 @@ TEST(Inject, LibraryInjectionsCountAcrossTheTree) {
   EXPECT_EQ(std::count(marks.begin(), marks.end(), "X"), 1);
   ASSERT_EQ(t.result.injection_counts.size(), 1u);
   EXPECT_EQ(t.result.injection_counts[0], marks.size());
+}
+
+// A sink that needs no call: it sees the entries of the calls that stop.
+class EntryNames : public syspect::Sink {
+ public:
+  syspect::Interest interest() const override { return syspect::Interest::none(); }
+  syspect::Verdict on_entry(const syspect::SyscallEvent& e) override {
+    names.insert(e.name());
+    return syspect::Verdict::allow();
+  }
+  void on_syscall(const syspect::SyscallEvent& e) override {
+    if (e.injected.any()) injected.push_back(e.name());
+  }
+  std::set<std::string> names;
+  std::vector<std::string> injected;
+};
+
+TEST(Inject, UninjectedCallsRunWithoutStoppingUnderTheFilter) {
+  TempDir dir;
+  syspect::TraceOptions options;
+  options.injections.push_back(*syspect::Injection::parse("write:error=EIO:when=2"));
+  syspect::Tracer tracer(options);
+  EntryNames sink;
+  tracer.add_sink(&sink);
+  auto r = tracer.run({inject_target("careless_saver"), dir.file("out.txt")});
+  ASSERT_TRUE(r) << r.error().message;
+  // The writes stopped (at their entry, to be counted); the saver's other
+  // calls ran without a stop.
+  EXPECT_TRUE(sink.names.count("write"));
+  for (const char* other : {"openat", "close", "rename", "mmap", "brk"})
+    EXPECT_FALSE(sink.names.count(other)) << other << " stopped";
+  EXPECT_THAT(sink.injected, ElementsAre("write"));
+  EXPECT_EQ(read_file(dir.file("out.txt")), "alpha\ngamma\n");
+}
+
+TEST(Inject, DelayExitHoldsTheResult) {
+  auto t0 = std::chrono::steady_clock::now();
+  ProcResult r = run_cli({"trace", "-e", "trace=getpid", "-e", "inject=getpid:delay_exit=300ms", "--",
+                          inject_target("inject_probe")});
+  auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_TRUE(r.exited) << describe(r);
+  EXPECT_EQ(r.code, 0);
+  EXPECT_GE(took, std::chrono::milliseconds(300));
+  EXPECT_THAT(r.err, HasSubstr("(DELAYED)"));
 }
 
 // ---- [[inject]] in an expectation file -------------------------------------
