@@ -245,7 +245,7 @@ std::string render_text(const SweepReport& s) {
   out += fmt::format("the clean run made {} selected call{}", s.calls, s.calls == 1 ? "" : "s");
   if (!(s.shards.size() == 1 && s.shards[0] == "1/1"))
     out += fmt::format("; shard{} {}", s.shards.size() == 1 ? "" : "s", fmt::join(s.shards, ", "));
-  out += "\n";
+  out += s.calls == 0 ? ": nothing to sweep\n" : "\n";
   for (const RunRecord& r : s.runs) {
     if (r.outcome == Outcome::Handled) continue;
     std::string name(outcome_name(r.outcome));

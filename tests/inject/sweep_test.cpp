@@ -141,6 +141,18 @@ TEST(Sweep, ARunStillGoingAtTheTimeoutIsHung) {
   EXPECT_THAT(r.err, HasSubstr("failed call: execve(\"/bin/true\""));
 }
 
+TEST(Sweep, AProgramThatCannotBeTracedIs3) {
+  ProcResult r = run_cli({"sweep", "-e", "inject=write:error=EIO", "--", "/nonexistent/program"});
+  EXPECT_EQ(r.status(), 3) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("syspect: sweep: cannot trace '/nonexistent/program'"));
+}
+
+TEST(Sweep, NoSelectedCallIsNothingToSweep) {
+  ProcResult r = run_cli({"sweep", "-e", "inject=fsync:error=EIO", "--", "/bin/true"});
+  EXPECT_EQ(r.status(), 0) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("the clean run made 0 selected calls: nothing to sweep"));
+}
+
 TEST(Sweep, UsageErrors) {
   ProcResult when = run_cli({"sweep", "-e", "inject=write:error=EIO:when=2", "--", "/bin/true"});
   EXPECT_EQ(when.status(), 2);
