@@ -543,7 +543,11 @@ int run_sweep(const SweepArgs& a) {
 
   auto t0 = std::chrono::steady_clock::now();
   auto clean = run_one(plan, 0);
-  if (!clean) return cannot(fmt::format("cannot trace '{}': {}", argv[0], clean.error()));
+  if (!clean) {
+    // The tracer's message names the program when it is about it.
+    if (clean.error().find("'" + argv[0] + "'") != std::string::npos) return cannot(clean.error());
+    return cannot(fmt::format("cannot trace '{}': {}", argv[0], clean.error()));
+  }
   const RunRecord& cr = clean->record;
   if (cr.outcome == Outcome::Crashed || cr.outcome == Outcome::Hung)
     return cannot(fmt::format("the clean run, with no call failed, did not end on its own: it {}", cr.how));

@@ -144,7 +144,7 @@ TEST(Sweep, ARunStillGoingAtTheTimeoutIsHung) {
 TEST(Sweep, AProgramThatCannotBeTracedIs3) {
   ProcResult r = run_cli({"sweep", "-e", "inject=write:error=EIO", "--", "/nonexistent/program"});
   EXPECT_EQ(r.status(), 3) << describe(r);
-  EXPECT_THAT(r.err, HasSubstr("syspect: sweep: cannot trace '/nonexistent/program'"));
+  EXPECT_THAT(r.err, HasSubstr("syspect: sweep: cannot run '/nonexistent/program': No such file or directory"));
 }
 
 TEST(Sweep, NoSelectedCallIsNothingToSweep) {
