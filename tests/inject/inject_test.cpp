@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -248,6 +249,27 @@ TEST(Inject, DelayExitHoldsTheResult) {
   EXPECT_EQ(r.code, 0);
   EXPECT_GE(took, std::chrono::milliseconds(300));
   EXPECT_THAT(r.err, HasSubstr("(DELAYED)"));
+}
+
+TEST(Inject, ADelayHoldsOnlyItsThread) {
+  // The probe is held 2s at its getpid; meanwhile echo runs its whole life.
+  syspect::TraceOptions options;
+  syspect::Injection hold;
+  hold.set = "getpid";
+  hold.condition = [](const syspect::SyscallEvent& e) { return e.exe && e.exe->ends_with("/inject_probe"); };
+  hold.delay_enter = std::chrono::seconds(2);
+  options.injections.push_back(hold);
+  LibTrace t = trace_lib({"/bin/sh", "-c", inject_target("inject_probe") + " & /bin/echo B; wait"}, options);
+  ASSERT_TRUE(t.ok);
+  std::optional<std::size_t> echo_exit, probe_getpid;
+  for (std::size_t i = 0; i < t.events.size(); ++i) {
+    if (const auto* x = std::get_if<syspect::ExitEvent>(&t.events[i]); x && x->exe && x->exe->ends_with("/echo"))
+      echo_exit = i;
+    if (const auto* s = std::get_if<syspect::SyscallEvent>(&t.events[i]); s && s->injected.any())
+      probe_getpid = i;
+  }
+  ASSERT_TRUE(echo_exit && probe_getpid);
+  EXPECT_LT(*echo_exit, *probe_getpid);
 }
 
 // ---- [[inject]] in an expectation file -------------------------------------

@@ -1,5 +1,10 @@
 #include "inject.hpp"
 
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -191,6 +196,56 @@ std::optional<std::size_t> Injector::on_entry(const SyscallEvent& e) {
     if (!fired && r.injection->acts() && r.injection->when.fires(r.count)) fired = i;
   }
   return fired;
+}
+
+void Holds::begin(int signal) {
+  end();
+  if (signal == 0) return;
+  sigevent ev{};
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = signal;
+  ev._sigev_un._tid = static_cast<pid_t>(::syscall(SYS_gettid));
+  timer_ok_ = ::timer_create(CLOCK_MONOTONIC, &ev, &timer_) == 0;
+}
+
+void Holds::end() {
+  held_.clear();
+  if (timer_ok_) ::timer_delete(timer_);
+  timer_ok_ = false;
+}
+
+bool Holds::hold(pid_t tid, Clock::time_point until) {
+  if (!timer_ok_) return false;
+  held_.emplace_back(until, tid);
+  arm();
+  return true;
+}
+
+std::vector<pid_t> Holds::due(bool all) {
+  std::vector<pid_t> out;
+  if (held_.empty()) return out;
+  auto now = Clock::now();
+  std::erase_if(held_, [&](const auto& h) {
+    if (!all && h.first > now) return false;
+    out.push_back(h.second);
+    return true;
+  });
+  if (!out.empty()) arm();
+  return out;
+}
+
+void Holds::arm() {
+  itimerspec when{};
+  if (!held_.empty()) {
+    auto first = std::min_element(held_.begin(), held_.end())->first;
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(first.time_since_epoch()).count();
+    // steady_clock is CLOCK_MONOTONIC; a deadline in the past fires at once.
+    when.it_value.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+    when.it_value.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+    if (when.it_value.tv_sec == 0 && when.it_value.tv_nsec == 0) when.it_value.tv_nsec = 1;
+    when.it_interval.tv_nsec = 20'000'000;
+  }
+  (void)::timer_settime(timer_, TIMER_ABSTIME, &when, nullptr);
 }
 
 std::vector<std::uint64_t> Injector::counts() const {

@@ -72,6 +72,8 @@ struct ThreadState {
   // what): the result to write at the exit stop when it skips the call.
   std::optional<std::int64_t> inject_retval;
   std::chrono::microseconds inject_delay_exit{0};
+  // A delay holds the thread at this stop until then (see Holds).
+  std::optional<std::chrono::steady_clock::time_point> hold_until;
 };
 
 struct ProcessState {

@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -302,15 +301,14 @@ void SyscallStops::inject(ThreadState& t) {
     else t.inject_retval = *inj.retval;
   }
   t.inject_delay_exit = inj.delay_exit;
-  // The thread waits at its entry stop; the tracer sleeps (other tracees'
-  // stops wait for it too).
-  if (inj.delay_enter.count() > 0) std::this_thread::sleep_for(inj.delay_enter);
+  // The thread waits at its entry stop; the loop resumes it when due.
+  if (inj.delay_enter.count() > 0) t.hold_until = std::chrono::steady_clock::now() + inj.delay_enter;
 }
 
 void SyscallStops::finish_injection(ThreadState& t) {
   SyscallEvent& e = t.pending;
   if (t.inject_delay_exit.count() > 0) {
-    std::this_thread::sleep_for(t.inject_delay_exit);
+    t.hold_until = std::chrono::steady_clock::now() + t.inject_delay_exit;
     t.inject_delay_exit = {};
   }
   s_.emit(e);

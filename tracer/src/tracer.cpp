@@ -114,6 +114,7 @@ Resolved resolve_program(const std::string& name) {
 
 struct Tracer::Impl : detail::Session {
   detail::SyscallStops syscalls{*this};
+  detail::Holds holds;
   detail::ProcessEvents process_events{*this};
 
   explicit Impl(TraceOptions o) : Session(std::move(o)) {}
@@ -155,11 +156,11 @@ struct Tracer::Impl : detail::Session {
     switch (stop_kind.kind) {
       case Kind::SyscallStop:
         syscalls.on_syscall_stop(t);
-        resume(t);
+        resume_or_hold(t);
         return;
       case Kind::Seccomp:
         syscalls.on_seccomp_stop(t);
-        resume(t);
+        resume_or_hold(t);
         return;
       case Kind::NewChild:
         process_events.on_new_child(t, stop_kind.event);
@@ -188,13 +189,34 @@ struct Tracer::Impl : detail::Session {
     }
   }
 
+  // An injected delay keeps the thread stopped until its time; the loop
+  // resumes it then (release_held), serving the other tracees meanwhile.
+  void resume_or_hold(ThreadState& t) {
+    if (t.hold_until && !holds.hold(t.tid, *t.hold_until)) {
+      std::this_thread::sleep_until(*t.hold_until);  // no wake-up: wait here
+      t.hold_until.reset();
+    }
+    if (!t.hold_until) resume(t);
+  }
+
+  void release_held() {
+    for (pid_t tid : holds.due(detaching || killing)) {
+      auto it = threads.find(tid);
+      if (it == threads.end()) continue;  // died (killed) while held
+      it->second.hold_until.reset();
+      resume(it->second);
+    }
+  }
+
   void begin_detach() {
     detaching = true;
     for (auto& [tid, t] : threads) (void)ptrace_checked(PTRACE_INTERRUPT, tid, 0, 0);
   }
 
   void loop() {
-    (void)stop.begin_loop();  // without it, a stop is seen at the next tracee stop
+    // Without it, a stop is seen at the next tracee stop, and a delay is
+    // waited for in place.
+    holds.begin(stop.begin_loop() ? detail::StopRequest::wake_signal() : 0);
     std::mutex m;
     std::condition_variable cv;
     bool done = false;
@@ -229,6 +251,7 @@ struct Tracer::Impl : detail::Session {
           kill_all();
         }
       }
+      release_held();
       // __WNOTHREAD: only this thread's children and tracees. Another
       // thread of the host may have children of its own, or run a trace
       // of its own; neither is ours to reap.
@@ -262,6 +285,7 @@ struct Tracer::Impl : detail::Session {
       watchdog.join();
     }
     stop.end_loop();
+    holds.end();
     result.timed_out = timed_out;
     result.detached = detaching;
   }
