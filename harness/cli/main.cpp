@@ -261,12 +261,19 @@ int main(int argc, char** argv) {
     bool after_dashdash_only;
     std::vector<std::string>* command;
   };
+  // sweep's SPEC.toml is an operand when it comes first: options may follow it.
+  int sweep_operands = 0;
+  if (argc > 2 && std::string_view(argv[1]) == "sweep") {
+    CommandSplit first = command_start(*sweep, argc, argv, 2, 0, false);
+    std::string_view word = first.start < argc ? std::string_view(argv[first.start]) : std::string_view();
+    if (!first.dashdash && word.size() > 5 && word.ends_with(".toml")) sweep_operands = 1;
+  }
   const std::vector<std::pair<std::string_view, Runs>> runs = {
       {"trace", {trace, 0, false, &ta.command}},
       {"record", {record, 0, false, &ra.command}},
       {"check", {check, 1, false, &ca.command}},
       {"diff", {diff, 2, true, &da.command}},
-      {"sweep", {sweep, 0, false, &swa.command}},
+      {"sweep", {sweep, sweep_operands, false, &swa.command}},
   };
   std::vector<std::string_view> verbs;
   for (const CLI::App* sub : app.get_subcommands({})) verbs.push_back(sub->get_name());

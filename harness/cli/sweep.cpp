@@ -437,6 +437,8 @@ bool is_spec_path(const std::string& word) {
 CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
   CLI::App* s = app.add_subcommand(
       "sweep", "Fail each call a set selects, one run per call, and report the runs that did not cope");
+  s->add_option("spec", a.spec,
+                "An expectation file (*.toml) with one [[inject]] rule and no when; its rules judge each run");
   s->add_option("-e", a.exprs, "inject=SET:ACTION (no when=): the calls to fail and how, as strace's -e inject=")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -470,11 +472,13 @@ int run_sweep(const SweepArgs& a) {
   if (a.merge) return run_merge(a);
   std::vector<std::string> argv = a.command;
   std::optional<Spec> spec;
-  std::string spec_path;
-  if (!argv.empty() && is_spec_path(argv[0])) {
+  std::string spec_path = a.spec;
+  if (spec_path.empty() && !argv.empty() && is_spec_path(argv[0])) {
     spec_path = argv[0];
     argv.erase(argv.begin());
     if (!argv.empty() && argv[0] == "--") argv.erase(argv.begin());
+  }
+  if (!spec_path.empty()) {
     auto loaded = load_spec(spec_path);
     if (!loaded) {
       print_spec_errors(loaded.error(), spec_path);
