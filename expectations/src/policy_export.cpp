@@ -210,31 +210,25 @@ std::string policy_seccomp(const SyscallUsage& u, bool for_container) {
   nlohmann::ordered_json arches = nlohmann::ordered_json::array();
   for (Abi a : abis) arches.push_back(arch_of(a));
   profile["architectures"] = arches;
-  nlohmann::ordered_json rule;
-  rule["names"] = names;
-  rule["action"] = "SCMP_ACT_ALLOW";
-  rule["comment"] = "the syscalls syspect saw the traced program make";
-  profile["syscalls"] = nlohmann::ordered_json::array({rule});
-  if (!always.empty()) {
-    nlohmann::ordered_json extra;
-    extra["names"] = always;
-    extra["action"] = "SCMP_ACT_ALLOW";
-    extra["comment"] = "not seen, but any process may need them: to return from a signal handler, "
-                       "resume a call after a stop, end a thread";
-    profile["syscalls"].push_back(extra);
-  }
+  auto allow = [&profile](const std::set<std::string>& calls, const char* comment) {
+    nlohmann::ordered_json rule;
+    rule["names"] = calls;
+    rule["action"] = "SCMP_ACT_ALLOW";
+    rule["comment"] = comment;
+    profile["syscalls"].push_back(rule);
+  };
+  profile["syscalls"] = nlohmann::ordered_json::array();
+  allow(names, "the syscalls syspect saw the traced program make");
+  if (!always.empty())
+    allow(always, "not seen, but any process may need them: to return from a signal handler, "
+                  "resume a call after a stop, end a thread");
   if (for_container) {
     std::set<std::string> runtime;
     for (const RuntimeCall& c : kRuntimeCalls)
       if (!names.count(c.name) && !always.count(c.name)) runtime.insert(c.name);
-    if (!runtime.empty()) {
-      nlohmann::ordered_json extra;
-      extra["names"] = runtime;
-      extra["action"] = "SCMP_ACT_ALLOW";
-      extra["comment"] = "not the program's: what the container runtime does after it loads this "
-                         "profile and before it starts the program (listed in syspect's docs/diff.md)";
-      profile["syscalls"].push_back(extra);
-    }
+    if (!runtime.empty())
+      allow(runtime, "not the program's: what the container runtime does after it loads this "
+                     "profile and before it starts the program (listed in syspect's docs/diff.md)");
   }
   return profile.dump(2) + "\n";
 }
