@@ -22,7 +22,10 @@ constexpr std::uint64_t kNodeOnly = 0x1;                          // get_mempoli
 std::string mode_text(std::uint64_t mode, XlatStyle style) {
   const std::uint64_t policy = mode & ~kModeFlags, flags = mode & kModeFlags;
   std::string names = xlat_format(xlat_family("mempolicy_modes"), policy, XlatStyle::Abbrev);
-  if (flags != 0) names += "|" + xlat_format(xlat_family("mempolicy_mode_flags"), flags, XlatStyle::Abbrev);
+  if (flags != 0) {
+    names += '|';
+    names += xlat_format(xlat_family("mempolicy_mode_flags"), flags, XlatStyle::Abbrev);
+  }
   return xlat_styled(c_hex(mode), names, style);
 }
 
