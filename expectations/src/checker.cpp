@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "syspect/format.hpp"
+#include "syspect/stack.hpp"
 #include "syscall_ids.hpp"
 #include "syspect/xlat.hpp"
 
@@ -126,6 +127,10 @@ struct Checker::Impl {
     c.text = format_syscall(e, fmt_options);
     c.pid = e.pid;
     c.exe = exe;
+    if (e.stack) {
+      c.stack = stack_summary(*e.stack);
+      c.frames = *e.stack;
+    }
     return c;
   }
 

@@ -161,6 +161,9 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
   c->add_flag("--strict", a.strict,
               "Also install a seccomp filter that kills the target at any i386 or x32 call "
               "the [policy] does not allow (fails closed without the tracer)");
+  c->add_flag("-k,--stack-trace", a.stacks,
+              "Show the user-space stack of each offending call in the report (as [run] "
+              "stacks = true): only the calls a rule is about are unwound");
   c->footer(
       "Examples: syspect check app.toml -- ./app --once   (the command goes after SPEC and\n"
       "          the options, or after '--'; without one, [run] command is run)\n"
@@ -207,6 +210,7 @@ int run_check(const CheckArgs& a) {
     if (recorded) return usage_error("--strict applies to a run, not to a recorded --trace");
     options.strict = strict_allowances(spec);
   }
+  options.stacks = a.stacks || spec.run.stacks;
 
   // The report is written beside its file and renamed over it once whole:
   // a check that cannot start or cannot write leaves an earlier report as

@@ -16,6 +16,7 @@ struct CheckArgs {
   std::vector<std::string> command;
   bool strict = false;  // the --strict seccomp backstop
   bool also_text = false;  // the text report on stderr as well as --report-file's
+  bool stacks = false;  // -k: the offending calls' stacks in the report
 };
 
 // Registers the subcommand on `app`; `args` receives its options.

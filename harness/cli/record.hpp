@@ -16,6 +16,7 @@ struct RecordArgs {
   std::vector<std::string> exprs;  // -e trace=SET
   std::string redact_env = "*TOKEN*,*SECRET*,*PASSWORD*,*KEY*";
   std::vector<std::string> command;
+  bool stacks = false;  // -k: each call's frames in the file
 };
 
 // Registers the subcommand on `app`; `args` receives its options.

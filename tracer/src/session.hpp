@@ -30,6 +30,7 @@
 #include "restart_errno.hpp"
 #include "stop_request.hpp"
 #include "syspect/tracer.hpp"
+#include "unwind.hpp"
 
 namespace syspect::detail {
 
@@ -104,6 +105,8 @@ struct RunState {
   std::set<pid_t> live_tgids;
   // The stops one round of the loop collected, in the order reported.
   std::vector<std::pair<pid_t, int>> ready;
+  // With stacks on: each process's modules and symbols (unwind.hpp).
+  std::unique_ptr<detail::Unwinder> unwinder;
 };
 
 struct Session : RunState {

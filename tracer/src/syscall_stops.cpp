@@ -98,6 +98,7 @@ void SyscallStops::on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t ra
   t.strict_kill = killed_by_strict(e);
   if (!t.awaiting_exec && verdict) {
     e.exe = s_.exe_for(e.pid);
+    if (s_.unwinder && wants_stack(e)) e.stack = s_.unwinder->unwind(t.tgid, t.tid);
     apply_verdict(t);
     if (s_.options.follow && !e.blocked) guards_.keep_children_traced(t);
     if (s_.placer && !e.blocked) s_.placer->on_entry(t.tid, e);
@@ -196,6 +197,7 @@ void SyscallStops::on_exit_stop(ThreadState& t, const __ptrace_syscall_info& inf
     s_.placer->on_exit(t.tid, e, rval, is_error, [this](pid_t tid) { return s_.traced(tid); });
   recheck_inputs(t, is_error);
   detail::decode_exit(t.tid, e, rval, is_error, s_.limits_for(e));
+  if (s_.unwinder) s_.unwinder->after_call(e);
   compare_with_kernel(t);
   if (!t.awaiting_exec) {
     guards_.check_child_announced(t);
@@ -254,6 +256,11 @@ void SyscallStops::compare_with_kernel(ThreadState& t) {
   if (e.blocked || e.desc == nullptr || !s_.wanted_data.recheck(e.abi, e.desc->nr)) return;
   if (!e.err) e.changed_args |= detail::names_without_effect(t.tgid, t.tid, e, t.names_at_entry);
   if (!e.err || e.err == EINPROGRESS) e.changed_args |= detail::peer_differs(t.tgid, t.tid, e);
+}
+
+bool SyscallStops::wants_stack(const SyscallEvent& e) const {
+  if (e.abi != Abi::x86_64) return true;
+  return s_.wanted_data.need(e.nr) != Interest::Need::None;
 }
 
 }  // namespace syspect::detail

@@ -66,6 +66,10 @@ class SyscallStops {
   // while the call ran, which reading the memory again cannot.
   void compare_with_kernel(ThreadState& t);
 
+  // With stacks on: whether a sink is interested in this call (the calls
+  // the tracer stops at for itself are not unwound).
+  bool wants_stack(const SyscallEvent& e) const;
+
   Session& s_;
   Guards guards_;
 };

@@ -190,6 +190,11 @@ struct TraceOptions {
     std::vector<long> allow_x32;   // x32 numbers, with the 0x40000000 bit
   };
   std::optional<Strict> strict;
+  // strace -k: unwind the user-space stack of each call a sink is
+  // interested in (its Interest need is not None) at the call's entry, into
+  // SyscallEvent::stack (elfutils libdw; symbols and source lines are
+  // cached per process until its executable mappings change).
+  bool stacks = false;
 };
 
 // What failed before any tracing could happen.
