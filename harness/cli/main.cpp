@@ -77,6 +77,7 @@ int run_trace(const TraceArgs& a) {
   }
   options.decode_fds = a.decode_fds;
   options.stacks = a.stacks > 0;
+  options.stack_lines = a.stacks > 1;  // -kk
   options.xlat_style = parse_xlat_style(a.xlat).value_or(XlatStyle::Abbrev);
   options.struct_string_limit = a.string_limit;
   // -s N shows up to N bytes of every string and buffer, as strace: read

@@ -49,7 +49,7 @@ void Session::begin_run() {
   }
   timed_out = false;
   stop.reset();
-  if (options.stacks) unwinder = std::make_unique<detail::Unwinder>();
+  if (options.stacks) unwinder = std::make_unique<detail::Unwinder>(options.stack_lines);
 }
 
 unsigned Session::ptrace_options() const {

@@ -21,6 +21,7 @@ constexpr std::size_t kMaxFrames = 256;
 // long run with many call sites (a JIT, a fuzzer) holds a bounded amount.
 constexpr std::size_t kMaxCachedFrames = std::size_t{1} << 16;
 constexpr std::size_t kMaxCachedStacks = std::size_t{1} << 14;
+constexpr std::size_t kMaxFiles = 1024;
 // In a cache key: the frame is the innermost one (its address is the
 // instruction after the syscall, not a return address).
 constexpr std::uint64_t kActivation = std::uint64_t{1} << 63;
@@ -66,32 +67,47 @@ std::string demangle(const char* versioned) {
   return s;
 }
 
-StackFrame symbolize(Dwfl* dwfl, std::uint64_t key) {
-  StackFrame f;
-  f.address = key & ~kActivation;
-  // A return address may be the first byte after the calling function (a
-  // call to a function that never returns): look up the call instruction.
-  Dwarf_Addr lookup = (key & kActivation) ? f.address : f.address - 1;
-  Dwfl_Module* mod = dwfl_addrmodule(dwfl, lookup);
-  if (mod == nullptr) return f;
-  Dwarf_Addr start = 0;
-  if (const char* name = dwfl_module_info(mod, nullptr, &start, nullptr, nullptr, nullptr, nullptr, nullptr))
-    f.module = name;
-  f.module_offset = f.address - start;
+// What an address of an ELF file is: its function and the offset into it,
+// and its source file and line (with `lines` and debug info).
+struct Resolved {
+  std::string symbol;
+  std::uint64_t offset = 0;
+  std::string file;
+  int line = 0;
+};
+
+Resolved resolve(Dwfl_Module* mod, Dwarf_Addr addr, bool lines) {
+  Resolved r;
   GElf_Off off = 0;
   GElf_Sym sym;
-  if (const char* name = dwfl_module_addrinfo(mod, lookup, &off, &sym, nullptr, nullptr, nullptr)) {
-    f.symbol = demangle(name);
-    f.offset = off + (f.address - lookup);
+  if (const char* name = dwfl_module_addrinfo(mod, addr, &off, &sym, nullptr, nullptr, nullptr)) {
+    r.symbol = demangle(name);
+    r.offset = off;
   }
-  if (Dwfl_Line* line = dwfl_module_getsrc(mod, lookup)) {
+  if (!lines) return r;
+  if (Dwfl_Line* line = dwfl_module_getsrc(mod, addr)) {
     int lineno = 0;
     if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) {
-      f.file = file;
-      f.line = lineno;
+      r.file = file;
+      r.line = lineno;
     }
   }
-  return f;
+  return r;
+}
+
+const Dwfl_Callbacks kOfflineCallbacks = {
+    .find_elf = dwfl_build_id_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .section_address = dwfl_offline_section_address,
+    .debuginfo_path = &debuginfo_path,
+};
+
+// The build ID of a module, as a key; empty when it has none.
+std::string build_id(Dwfl_Module* mod) {
+  const unsigned char* bits = nullptr;
+  GElf_Addr vaddr = 0;
+  int n = dwfl_module_build_id(mod, &bits, &vaddr);
+  return n > 0 ? std::string(reinterpret_cast<const char*>(bits), static_cast<std::size_t>(n)) : std::string();
 }
 
 struct ModuleRange {
@@ -112,6 +128,21 @@ int overlaps(Dwfl_Module* mod, void**, const char*, Dwarf_Addr low, void* arg) {
 }
 
 }  // namespace
+
+// One ELF file's symbols and line tables, for every process that maps it
+// (a libc's debug file takes most of a second to index: once per run, not
+// once per process). Found by the module's build ID; addresses are the
+// file's own (the load bias taken off).
+struct Unwinder::Symbols {
+  Dwfl* dwfl = nullptr;
+  Dwfl_Module* mod = nullptr;
+  Dwarf_Addr bias = 0;
+  std::unordered_map<std::uint64_t, Resolved> cache;  // by file address (| kActivation)
+
+  ~Symbols() {
+    if (dwfl) dwfl_end(dwfl);
+  }
+};
 
 struct Unwinder::Process {
   Dwfl* dwfl = nullptr;
@@ -148,8 +179,65 @@ struct Unwinder::Process {
   }
 };
 
-Unwinder::Unwinder() = default;
+Unwinder::Unwinder(bool lines) : lines_(lines) {}
 Unwinder::~Unwinder() = default;
+
+Unwinder::Symbols* Unwinder::symbols_for(Dwfl_Module* mod) {
+  const char* name = dwfl_module_info(mod, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+  GElf_Addr bias = 0;
+  if (name == nullptr || name[0] != '/' || dwfl_module_getelf(mod, &bias) == nullptr) return nullptr;
+  std::string id = build_id(mod);
+  if (id.empty()) return nullptr;  // no way to know the file on disk is the one mapped
+  auto it = files_.find(id);
+  if (it != files_.end()) return it->second.get();
+  if (files_.size() >= kMaxFiles) files_.clear();
+  auto syms = std::make_unique<Symbols>();
+  syms->dwfl = dwfl_begin(&kOfflineCallbacks);
+  if (syms->dwfl) {
+    dwfl_report_begin(syms->dwfl);
+    syms->mod = dwfl_report_offline(syms->dwfl, name, name, -1);
+    dwfl_report_end(syms->dwfl, nullptr, nullptr);
+  }
+  // The file at that path now may not be the one the process mapped.
+  if (syms->mod == nullptr || dwfl_module_getelf(syms->mod, &syms->bias) == nullptr ||
+      build_id(syms->mod) != id)
+    syms.reset();
+  return files_.emplace(std::move(id), std::move(syms)).first->second.get();
+}
+
+StackFrame Unwinder::symbolize(Dwfl* dwfl, std::uint64_t key) {
+  StackFrame f;
+  f.address = key & ~kActivation;
+  // A return address may be the first byte after the calling function (a
+  // call to a function that never returns): look up the call instruction.
+  Dwarf_Addr lookup = (key & kActivation) ? f.address : f.address - 1;
+  Dwfl_Module* mod = dwfl_addrmodule(dwfl, lookup);
+  if (mod == nullptr) return f;
+  Dwarf_Addr start = 0;
+  if (const char* name = dwfl_module_info(mod, nullptr, &start, nullptr, nullptr, nullptr, nullptr, nullptr))
+    f.module = name;
+  f.module_offset = f.address - start;
+  Resolved r;
+  if (Symbols* syms = symbols_for(mod)) {
+    GElf_Addr bias = 0;
+    (void)dwfl_module_getelf(mod, &bias);
+    std::uint64_t file_addr = lookup - bias;
+    std::uint64_t k = file_addr | (key & kActivation);
+    auto hit = syms->cache.find(k);
+    if (hit == syms->cache.end()) {
+      if (syms->cache.size() >= kMaxCachedFrames) syms->cache.clear();
+      hit = syms->cache.emplace(k, resolve(syms->mod, file_addr + syms->bias, lines_)).first;
+    }
+    r = hit->second;
+  } else {
+    r = resolve(mod, lookup, lines_);  // [vdso], a file without a build ID
+  }
+  f.symbol = std::move(r.symbol);
+  if (!f.symbol.empty()) f.offset = r.offset + (f.address - lookup);
+  f.file = std::move(r.file);
+  f.line = r.line;
+  return f;
+}
 
 Stack Unwinder::unwind(pid_t tgid, pid_t tid) {
   std::unique_ptr<Process>& slot = procs_[tgid];

@@ -5,21 +5,28 @@
 // loaded once and kept until the process's executable mappings change (an
 // mmap or mprotect with PROT_EXEC, an munmap) or its image does (exec, exit).
 // The frames of a call site are symbolized once per process: a stack seen
-// again (the same return addresses) is the same shared Stack.
+// again (the same return addresses) is the same shared Stack. Symbols and
+// source lines come from one index per ELF file (by build ID), shared by
+// every process that maps it.
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <unordered_map>
 
 #include "syspect/event.hpp"
+
+struct Dwfl;
+struct Dwfl_Module;
 
 namespace syspect::detail {
 
 class Unwinder {
  public:
-  Unwinder();
+  // `lines`: find each frame's source file and line too (debug info).
+  explicit Unwinder(bool lines = true);
   ~Unwinder();
   Unwinder(const Unwinder&) = delete;
   Unwinder& operator=(const Unwinder&) = delete;
@@ -41,7 +48,15 @@ class Unwinder {
 
  private:
   struct Process;
+  struct Symbols;
+  Symbols* symbols_for(Dwfl_Module* mod);
+  StackFrame symbolize(Dwfl* dwfl, std::uint64_t key);
+
+  bool lines_;
   std::unordered_map<pid_t, std::unique_ptr<Process>> procs_;
+  // Each ELF file's symbols, by build ID, shared by the processes (null:
+  // the file could not be opened as the one mapped).
+  std::unordered_map<std::string, std::unique_ptr<Symbols>> files_;
 };
 
 }  // namespace syspect::detail

@@ -195,6 +195,10 @@ struct TraceOptions {
   // SyscallEvent::stack (elfutils libdw; symbols and source lines are
   // cached per process until its executable mappings change).
   bool stacks = false;
+  // With stacks: find each frame's source file and line (StackFrame::file,
+  // line) where debug info exists. Indexing a large debug file (libc's)
+  // takes most of a second, once per run; strace -k's lines do not need it.
+  bool stack_lines = true;
 };
 
 // What failed before any tracing could happen.
