@@ -268,6 +268,25 @@ deny = ["openat"]
   EXPECT_THAT(call["frames"][0].value("module", ""), HasSubstr("ld-linux")) << r.out;
 }
 
+TEST(CheckStacks, FailedSequenceShowsTheLastMatchingStepsStack) {
+  TempDir dir;
+  std::string spec = dir.path() + "/spec.toml";
+  write_file(spec, R"(version = 1
+[[sequence]]
+name = "null then full"
+mode = "subsequence"
+steps = [
+  { syscall = "openat", args = { pathname = "/dev/null" } },
+  { syscall = "openat", args = { pathname = "/dev/full" } },
+]
+)");
+  auto r = run_cli({"check", "-k", spec, "--", stacks_target(), "deep"});
+  EXPECT_EQ(r.status(), 1) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("\"/dev/null\", O_RDONLY) = 3 from read_config (stacks_target.c:")) << r.err;
+  // The calls after it, nearest to the missing step, with theirs.
+  EXPECT_THAT(r.err, HasSubstr("\"/dev/zero\", O_RDONLY) = 3 from main (stacks_target.c:")) << r.err;
+}
+
 TEST(CheckStacks, RecordedTraceGivesTheStacks) {
   TempDir dir;
   std::string spec = dir.path() + "/spec.toml";
