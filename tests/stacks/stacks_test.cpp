@@ -165,6 +165,31 @@ TEST(TraceStacks, NewExecutableMappingsKeepFramesRight) {
   EXPECT_EQ(opens, 20) << r.err;
 }
 
+// The program's own frames as strace -k prints them: the same lines (the C
+// library's may name another alias, or, with its debug file installed, a
+// local function strace does not see).
+TEST(TraceStacks, ProgramFramesAreStraceKsLines) {
+  if (run({"strace", "-V"}).status() != 0) GTEST_SKIP() << "strace is not installed";
+  for (const char* prog : {"stacks_target", "stacks_target_stripped"}) {
+    auto ours = run_cli({"trace", "-k", "-e", "trace=openat", "--", target(prog), "deep"});
+    auto theirs = run({"strace", "-k", "-e", "trace=openat", target(prog), "deep"});
+    ASSERT_EQ(ours.status(), 0) << describe(ours);
+    ASSERT_EQ(theirs.status(), 0) << describe(theirs);
+    for (const char* path : {"\"/dev/null\"", "\"/dev/zero\""}) {
+      auto own = [&](const std::string& text) {
+        std::vector<std::string> out;
+        for (const std::string& f : frames_under(text, path))
+          if (contains(f, std::string("/") + prog + "(")) out.push_back(f);
+        return out;
+      };
+      EXPECT_EQ(own(ours.err), own(theirs.err)) << prog << " " << path << "\n" << ours.err << theirs.err;
+      EXPECT_FALSE(own(ours.err).empty()) << ours.err;
+      EXPECT_EQ(frames_under(ours.err, path).size(), frames_under(theirs.err, path).size())
+          << ours.err << theirs.err;
+    }
+  }
+}
+
 // ---- record -k, check --trace, diff ---------------------------------------
 
 TEST(RecordStacks, FramesAreKeptInTheFileAndReadBack) {
