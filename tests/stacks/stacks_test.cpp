@@ -12,8 +12,10 @@
 #include <gtest/gtest.h>
 
 #include "helpers.hpp"
+#include "syspect/checker.hpp"
 #include "syspect/format.hpp"
 #include "syspect/gtest.hpp"
+#include "syspect/spec_parser.hpp"
 #include "syspect/stack.hpp"
 #include "syspect/trace_file.hpp"
 
@@ -360,6 +362,46 @@ TEST(LibraryStacks, OnlyTheCallsASinkWantsAreUnwound) {
   }
   EXPECT_GE(openats, 2u);
   EXPECT_EQ(others, 0u);
+}
+
+// A sink that wants nothing: it sees the calls others made stop.
+class Bystander : public syspect::MemorySink {
+ public:
+  syspect::Interest interest() const override { return syspect::Interest::none(); }
+};
+
+// Under a checker, the calls unwound are those its rules are about: an
+// allowlist the program keeps has none.
+std::size_t unwound_under(const std::string& spec_text, bool& passed) {
+  auto spec = syspect::parse_spec(spec_text, "spec.toml");
+  EXPECT_TRUE(spec);
+  if (!spec) return 0;
+  syspect::TraceOptions options;
+  options.stacks = true;
+  syspect::Tracer tracer(options);
+  syspect::Checker checker(*spec);
+  Bystander seen;
+  tracer.add_sink(&checker);
+  tracer.add_sink(&seen);
+  EXPECT_TRUE(tracer.run({stacks_target(), "deep"}));
+  passed = checker.report({}).passed();
+  std::size_t n = 0;
+  for (const syspect::Event& ev : seen.events) {
+    const auto* e = std::get_if<syspect::SyscallEvent>(&ev);
+    if (e && e->stack) {
+      ++n;
+      EXPECT_EQ(e->name(), "openat") << syspect::format_syscall(*e, {});
+    }
+  }
+  return n;
+}
+
+TEST(LibraryStacks, ACheckerUnwindsOnlyTheCallsItsRulesAreAbout) {
+  bool passed = false;
+  EXPECT_EQ(unwound_under("version = 1\n[policy]\ndeny = [\"@network\"]\n", passed), 0u);
+  EXPECT_TRUE(passed);
+  EXPECT_GE(unwound_under(kForbidNull, passed), 2u);  // every openat
+  EXPECT_FALSE(passed);
 }
 
 TEST(LibraryStacks, OffByDefault) {
