@@ -11,7 +11,7 @@
 # MEMORY_CALLS ("1000000 4000000"), WORKLOADS ("loop files fork find tar"),
 # MODES=stacks (not in the default list: strace -k is slow) with STACK_RUNS
 # (3) and STACK_WORKLOADS ("ls finddoc": ls -la /usr/bin, find
-# /usr/share/doc -type f),
+# /usr/share/doc -type f; also "loop", LOOP getppid calls),
 # FIND_DIR (/usr/share), TAR_DIR (usr/include, relative to /).
 # Times are wall-clock seconds; RSS is the peak resident size in MiB of the
 # largest process of the run (the tracer, unless the traced program itself
@@ -151,7 +151,8 @@ for mode in $modes; do
       # strace -k takes about 3 ms a call: STACK_RUNS rounds (3), on
       # workloads of their own (STACK_WORKLOADS).
       echo "## stack traces: syspect trace -k vs strace -f -k (both -o /dev/null); check -k of the allowlist (nothing unwound)"
-      declare -A stack_workload=([ls]="ls -la /usr/bin" [finddoc]="find /usr/share/doc -type f")
+      declare -A stack_workload=([ls]="ls -la /usr/bin" [finddoc]="find /usr/share/doc -type f"
+                                 [loop]="$b/syscall_loop $loop")
       read -r -a stack_order <<<"${STACK_WORKLOADS:-ls finddoc}"
       for w in "${stack_order[@]}"; do
         runs=${STACK_RUNS:-3} bench "$w" untraced="${stack_workload[$w]}" \
