@@ -9,6 +9,9 @@
 # loop rounds over 100 files, 100), PROCS/THREADS/CALLS (fork/exec + threads:
 # 20, 8, 2000), MODES ("full pinned filtered allowlist startup memory"),
 # MEMORY_CALLS ("1000000 4000000"), WORKLOADS ("loop files fork find tar"),
+# MODES=stacks (not in the default list: strace -k is slow) with STACK_RUNS
+# (3) and STACK_WORKLOADS ("ls finddoc": ls -la /usr/bin, find
+# /usr/share/doc -type f; also "loop", LOOP getppid calls),
 # FIND_DIR (/usr/share), TAR_DIR (usr/include, relative to /).
 # Times are wall-clock seconds; RSS is the peak resident size in MiB of the
 # largest process of the run (the tracer, unless the traced program itself
@@ -146,6 +149,25 @@ for mode in $modes; do
       echo "## start-up: /bin/true (medians of $((runs * 4)) runs)"
       runs=$((runs * 4)) bench true untraced="/bin/true" syspect="$syspect trace -o /dev/null -- /bin/true" \
         strace="strace -f -o /dev/null /bin/true" -- syspect/strace ;;
+    stacks)
+      # strace -k takes about 3 ms a call: STACK_RUNS rounds (3), on
+      # workloads of their own (STACK_WORKLOADS).
+      echo "## stack traces: syspect trace -k vs strace -f -k (both -o /dev/null); check -k of the allowlist (nothing unwound)"
+      declare -A stack_workload=([ls]="ls -la /usr/bin" [finddoc]="find /usr/share/doc -type f"
+                                 [loop]="$b/syscall_loop $loop")
+      read -r -a stack_order <<<"${STACK_WORKLOADS:-ls finddoc}"
+      for w in "${stack_order[@]}"; do
+        runs=${STACK_RUNS:-3} bench "$w" untraced="${stack_workload[$w]}" \
+          syspect="$syspect trace -o /dev/null -- ${stack_workload[$w]}" \
+          syspect_k="$syspect trace -k -o /dev/null -- ${stack_workload[$w]}" \
+          check_k="$syspect check -k $work/allow.toml -- ${stack_workload[$w]}" \
+          strace_k="strace -f -k -o /dev/null ${stack_workload[$w]}" -- syspect_k/strace_k syspect_k/syspect
+      done
+      echo "## stack traces: peak RSS of syspect trace -k over N getppid calls (1 run each)"
+      for n in $memory_calls; do
+        runs=1 bench "calls=$n" trace_k="$syspect trace -k -o /dev/null -- $b/syscall_loop $n" \
+          trace="$syspect trace -o /dev/null -- $b/syscall_loop $n" --
+      done ;;
     memory)
       echo "## memory: peak RSS of the tracer over N getppid calls (1 run each)"
       for n in $memory_calls; do

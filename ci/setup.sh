@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build g++ clang python3 pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libseccomp-dev
   libre2-dev      # users' regexes: RE2 matches in time linear in the text
+  libdw-dev       # stack traces (-k): elfutils' unwinder and symbol tables
   libgtest-dev libgmock-dev
   strace          # the reference the differential tests compare against
   dpkg-dev        # dpkg-shlibdeps: the Debian package's Depends (cpack -G DEB)

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "syspect/format.hpp"
+#include "syspect/stack.hpp"
 #include "syscall_ids.hpp"
 #include "syspect/xlat.hpp"
 
@@ -44,7 +45,8 @@ struct Group {
   ObservedCall example;
 };
 
-// Offending calls of one rule, grouped by (syscall, executable).
+// Offending calls of one rule, grouped by (syscall, executable), and by
+// call site when stacks were collected.
 struct Offences {
   std::uint64_t count = 0;
   std::map<std::pair<std::string, std::string>, Group> groups;
@@ -126,6 +128,10 @@ struct Checker::Impl {
     c.text = format_syscall(e, fmt_options);
     c.pid = e.pid;
     c.exe = exe;
+    if (e.stack) {
+      c.stack = stack_summary(*e.stack);
+      c.frames = *e.stack;
+    }
     return c;
   }
 
@@ -149,6 +155,9 @@ struct Checker::Impl {
               std::vector<std::string> notes = {}) {
     ++o.count;
     auto key = std::make_pair(notes.empty() ? e.name() : e.name() + '\n', exe);
+    // With stacks, each call site is a group of its own: the report names
+    // every place that offended.
+    if (e.stack) key.first += "\x1f" + stack_summary(*e.stack);
     auto it = o.groups.find(key);
     if (it == o.groups.end()) {
       if (o.groups.size() >= limits.groups) {

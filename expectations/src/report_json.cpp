@@ -20,6 +20,17 @@ std::string render_json(const CheckReport& r) {
           jc["pid"] = c.pid;
           jc["exe"] = c.exe;
         }
+        if (!c.stack.empty()) {
+          jc["stack"] = c.stack;
+          json frames = json::array();
+          for (const StackFrame& f : c.frames) {
+            json jf = {{"address", f.address}, {"module", f.module}, {"module_offset", f.module_offset}};
+            if (!f.symbol.empty()) jf.update({{"symbol", f.symbol}, {"offset", f.offset}});
+            if (!f.file.empty()) jf.update({{"file", f.file}, {"line", f.line}});
+            frames.push_back(std::move(jf));
+          }
+          jc["frames"] = std::move(frames);
+        }
         calls.push_back(std::move(jc));
       }
       groups.push_back({{"heading", g.heading}, {"calls", std::move(calls)}});

@@ -32,8 +32,9 @@ std::string indent(std::string_view text, std::string_view pad) {
 }
 
 std::string call_line(const ObservedCall& c) {
-  if (c.pid == 0) return c.text;
-  return fmt::format("[pid {}{}] {}", c.pid, c.exe.empty() ? "" : " " + c.exe, c.text);
+  std::string from = c.stack.empty() ? "" : " from " + c.stack;
+  if (c.pid == 0) return c.text + from;
+  return fmt::format("[pid {}{}] {}{}", c.pid, c.exe.empty() ? "" : " " + c.exe, c.text, from);
 }
 
 }  // namespace

@@ -204,7 +204,7 @@ class Parser {
   void parse_run(const toml::node& node, RunSpec& run) {
     const toml::table* t = want_table(node, "[run]");
     if (!t) return;
-    check_keys(*t, {"command", "timeout", "env", "cwd", "exit"}, "[run]");
+    check_keys(*t, {"command", "timeout", "env", "cwd", "exit", "stacks"}, "[run]");
     if (const toml::node* c = t->get("command")) {
       const toml::array* a = c->as_array();
       if (!a || a->empty()) {
@@ -250,6 +250,12 @@ class Parser {
         run.exit = static_cast<int>(*v);
         run.exit_pos = pos_of(*n);
       }
+    }
+    if (const toml::node* n = t->get("stacks")) {
+      if (!n->is_boolean())
+        diags_.error(pos_of(*n), fmt::format("'stacks' must be true or false, not {}", type_name(*n)));
+      else
+        run.stacks = *n->value<bool>();
     }
   }
 

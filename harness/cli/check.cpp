@@ -170,6 +170,9 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_inject_option(c, a.injects);
+  c->add_flag("-k,--stack-trace", a.stacks,
+              "Show the user-space stack of each offending call in the report (as [run] "
+              "stacks = true): only the calls a rule is about are unwound");
   c->footer(
       "Examples: syspect check app.toml -- ./app --once   (the command goes after SPEC and\n"
       "          the options, or after '--'; without one, [run] command is run)\n"
@@ -224,6 +227,7 @@ int run_check(const CheckArgs& a) {
   else for (auto& i : *more) options.injections.push_back(std::move(i));
   if (recorded && (!a.exprs.empty() || !a.injects.empty()))
     return usage_error("-e inject= and --inject apply to a run, not to a recorded --trace");
+  options.stacks = a.stacks || spec.run.stacks;
 
   // The report is written beside its file and renamed over it once whole:
   // a check that cannot start or cannot write leaves an earlier report as

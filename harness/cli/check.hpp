@@ -18,6 +18,7 @@ struct CheckArgs {
   bool also_text = false;  // the text report on stderr as well as --report-file's
   std::vector<std::string> exprs;    // -e inject=...
   std::vector<std::string> injects;  // --inject
+  bool stacks = false;  // -k: the offending calls' stacks in the report
 };
 
 struct Spec;

@@ -55,6 +55,7 @@ struct TraceArgs {
   std::string xlat = "abbrev";
   std::vector<std::string> command;
   std::vector<std::string> injects;  // --inject
+  int stacks = 0;  // -k (1), -kk (2)
 };
 
 int run_trace(const TraceArgs& a) {
@@ -83,6 +84,8 @@ int run_trace(const TraceArgs& a) {
     options.strict = TraceOptions::Strict{};
   }
   options.decode_fds = a.decode_fds;
+  options.stacks = a.stacks > 0;
+  options.stack_lines = a.stacks > 1;  // -kk
   options.xlat_style = parse_xlat_style(a.xlat).value_or(XlatStyle::Abbrev);
   options.struct_string_limit = a.string_limit;
   // -s N shows up to N bytes of every string and buffer, as strace: read
@@ -110,6 +113,7 @@ int run_trace(const TraceArgs& a) {
   FormatOptions fmt_options;
   fmt_options.string_limit = a.string_limit;
   fmt_options.xlat_style = options.xlat_style;
+  fmt_options.stacks = std::min(a.stacks, 2);
   std::vector<std::string> command = a.command;
   if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};
   std::unique_ptr<JsonlSink> jsonl;
@@ -229,6 +233,9 @@ int main(int argc, char** argv) {
                     "How constants print: abbrev (names, the default), raw (numbers), "
                     "verbose (numbers and names)")
       ->check(CLI::IsMember({"abbrev", "raw", "verbose"}));
+  trace->add_flag("-k,--stack-trace", ta.stacks,
+                  "Print the user-space stack of each call shown, as strace -k; -kk adds "
+                  "source files and lines where debug info exists");
   trace->footer(
       "Examples: syspect trace -e trace=@file -- ls /tmp   (the command goes after the\n"
       "          options, or after '--')\n"

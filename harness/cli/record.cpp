@@ -47,6 +47,9 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
                 "Replace the values of these environment variables in execve's envp with <redacted>: "
                 "all, none, or names and globs separated by commas, any case (default: "
                 "*TOKEN*,*SECRET*,*PASSWORD*,*KEY*)");
+  r->add_flag("-k,--stack-trace", a.stacks,
+              "Keep each call's user-space stack in the file (module, symbol, offset, address, "
+              "and source file and line where debug info exists)");
   r->add_option("command", a.command, "The command to run (after the options, or after --)");
   r->footer(
       "Example: syspect record -o ls.jsonl -e trace=@file -- ls /tmp   (the command goes\n"
@@ -65,6 +68,7 @@ int run_record(const RecordArgs& a) {
   if (a.command.empty()) return fail(kExitUsage, "give the command to record after the options (or after '--')");
   TraceOptions options;
   options.struct_string_limit = a.string_limit;
+  options.stacks = a.stacks;
   // The file keeps strings and buffers as far as -s shows them.
   if (a.string_limit < (std::size_t{1} << 30)) {
     options.max_string = std::max(options.max_string, a.string_limit + 1);

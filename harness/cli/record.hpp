@@ -17,6 +17,7 @@ struct RecordArgs {
   std::string redact_env = "*TOKEN*,*SECRET*,*PASSWORD*,*KEY*";
   std::vector<std::string> command;
   std::vector<std::string> injects;  // --inject
+  bool stacks = false;  // -k: each call's frames in the file
 };
 
 // Registers the subcommand on `app`; `args` receives its options.

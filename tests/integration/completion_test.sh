@@ -38,6 +38,9 @@ expect record rec
 # Options of each command, from its own --help.
 expect --redact-env record --red
 expect --decode-fds trace --dec
+expect --stack-trace trace --sta
+expect --stack-trace check --sta
+expect --stack-trace record --sta
 expect --fail-unused coverage --fail
 expect --merge policy --me
 refuse --merge record --me

@@ -9,7 +9,7 @@ namespace syspect {
 // Every member of the event types is written below. A member added to one
 // of them changes its size: this stops the build until the codec knows it.
 static_assert(sizeof(ArgValue) == 288, "ArgValue changed: encode the new member in event_store.cpp");
-static_assert(sizeof(SyscallEvent) == 1920,
+static_assert(sizeof(SyscallEvent) == 1936,
               "SyscallEvent changed: encode the new member in event_store.cpp");
 static_assert(sizeof(SignalEvent) == 88, "SignalEvent changed: encode it in event_store.cpp");
 static_assert(sizeof(ExecEvent) == 64, "ExecEvent changed: encode it in event_store.cpp");
@@ -18,6 +18,8 @@ static_assert(sizeof(ExitEvent) == 56, "ExitEvent changed: encode it in event_st
 namespace {
 
 enum Tag : std::uint8_t { kSyscall, kSignal, kExec, kExit };
+
+constexpr unsigned kHasStack = 1u << 13;  // a SyscallEvent flag
 
 void put(std::string& out, std::uint64_t v) {  // LEB128
   while (v >= 0x80) {
@@ -100,6 +102,16 @@ struct EventCodec {
       s.exes_.push_back(e);
     }
     return it->second + 1;
+  }
+  // Stacks are shared by the events of a call site (the unwinder hands out
+  // one Stack per site): interned by address.
+  std::uint64_t stack(const Stack& st) {
+    auto it = s.stack_index_.find(st.get());
+    if (it == s.stack_index_.end()) {
+      it = s.stack_index_.emplace(st.get(), s.stacks_.size()).first;
+      s.stacks_.push_back(st);
+    }
+    return it->second;
   }
   std::uint64_t name(const char* n) {
     auto it = s.name_index_.find(n);
@@ -203,7 +215,7 @@ struct EventCodec {
                      (e.resumed ? 32u : 0u) | (e.opened_path.empty() ? 0u : 64u) |
                      (e.fd_path.empty() ? 0u : 128u) | (e.detached ? 256u : 0u) | (e.vsyscall ? 512u : 0u) |
                      (e.changed_args ? 1024u : 0u) | (e.fd_deleted ? 2048u : 0u) |
-                     (e.injected.any() ? 4096u : 0u);
+                     (e.injected.any() ? 4096u : 0u) | (e.stack ? kHasStack : 0u);
     put(o, flags);
     if (flags & 16) put(o, static_cast<std::uint64_t>(e.exec_old_tid));
     if (flags & 32) put(o, desc_code(e.resumed));
@@ -216,6 +228,7 @@ struct EventCodec {
       put(o, e.injected.delay_enter_us);
       put(o, e.injected.delay_exit_us);
     }
+    if (flags & kHasStack) put(o, stack(e.stack));
     put(o, exe(e.exe));
     o += static_cast<char>(e.nargs);
     std::size_t n = e.args.size();
@@ -255,6 +268,7 @@ struct EventCodec {
       e.injected.delay_enter_us = static_cast<std::uint32_t>(r.get());
       e.injected.delay_exit_us = static_cast<std::uint32_t>(r.get());
     }
+    if (flags & kHasStack) e.stack = s.stacks_.at(r.get());
     e.exe = exe_at(r.get());
     e.nargs = r.byte();
     std::size_t n = r.byte();
@@ -372,7 +386,11 @@ std::size_t EventStore::bytes_used() const {
   std::size_t n = arena_.capacity() + offsets_.capacity() * sizeof(std::uint64_t) +
                   names_.capacity() * sizeof(const char*) + name_index_.size() * 48;
   for (const auto& [path, index] : exe_index_) n += path.capacity() + 64;
-  return n + exes_.capacity() * sizeof(ExePath);
+  for (const Stack& st : stacks_) {
+    n += sizeof(*st) + 64 + st->capacity() * sizeof(StackFrame);
+    for (const StackFrame& f : *st) n += f.module.capacity() + f.symbol.capacity() + f.file.capacity();
+  }
+  return n + exes_.capacity() * sizeof(ExePath) + stack_index_.size() * 48;
 }
 
 }  // namespace syspect

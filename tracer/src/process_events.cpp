@@ -96,6 +96,7 @@ void ProcessEvents::on_exec(ThreadState& t) {
   auto p = s_.processes.find(cur.tgid);
   ExePath exe = exe_of(leader);
   if (p != s_.processes.end()) p->second.exe = exe;
+  if (s_.unwinder) s_.unwinder->forget(cur.tgid);  // a new image: new modules
   if (cur.awaiting_exec) return;  // the execve exit tells whether it is ours
   // The new program, against the path, argv and envp judged at entry
   // (memory the exec has replaced, so it cannot be read again at exit).

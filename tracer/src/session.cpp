@@ -49,6 +49,7 @@ void Session::begin_run() {
   }
   timed_out = false;
   stop.reset();
+  if (options.stacks) unwinder = std::make_unique<detail::Unwinder>(options.stack_lines);
 }
 
 unsigned Session::ptrace_options() const {
@@ -82,6 +83,7 @@ void Session::remove_thread(pid_t tid) {
   auto p = processes.find(tgid);
   if (p != processes.end() && --p->second.threads <= 0) {
     processes.erase(p);
+    if (unwinder) unwinder->forget(tgid);
     std::lock_guard lock(live_mutex);
     live_tgids.erase(tgid);
   }

@@ -32,6 +32,7 @@
 #include "restart_errno.hpp"
 #include "stop_request.hpp"
 #include "syspect/tracer.hpp"
+#include "unwind.hpp"
 
 namespace syspect::detail {
 
@@ -114,6 +115,8 @@ struct RunState {
   std::vector<std::pair<pid_t, int>> ready;
   // TraceOptions::injections, with their counts for this run.
   detail::Injector injector;
+  // With stacks on: each process's modules and symbols (unwind.hpp).
+  std::unique_ptr<detail::Unwinder> unwinder;
 };
 
 struct Session : RunState {

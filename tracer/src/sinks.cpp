@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "syspect/stack.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect {
@@ -64,6 +65,7 @@ void TextSink::on_syscall(const SyscallEvent& e) {
   std::size_t column = line_.size();
   line_ += format_syscall(e, options_, column);
   end_line();
+  if (options_.stacks && e.stack) out_.write(format_stack(*e.stack, options_.stacks > 1));
 }
 
 void TextSink::on_signal(const SignalEvent& e) {
@@ -299,6 +301,34 @@ JsonlSink::JsonlSink(std::FILE* out, const std::vector<std::string>& command,
   out_.write(line_);
 }
 
+// "stack":[{"address":..,"module":"..","module_offset":..,"symbol":"..",
+// "offset":..,"file":"..","line":..}]: the members that are known.
+void json_stack(std::string& out, const std::vector<StackFrame>& frames) {
+  out += ",\"stack\":[";
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const StackFrame& f = frames[i];
+    if (i) out += ',';
+    fmt::format_to(std::back_inserter(out), "{{\"address\":{}", f.address);
+    if (!f.module.empty()) {
+      out += ",\"module\":";
+      json_bytes(out, f.module);
+      fmt::format_to(std::back_inserter(out), ",\"module_offset\":{}", f.module_offset);
+    }
+    if (!f.symbol.empty()) {
+      out += ",\"symbol\":";
+      json_bytes(out, f.symbol);
+      fmt::format_to(std::back_inserter(out), ",\"offset\":{}", f.offset);
+    }
+    if (!f.file.empty()) {
+      out += ",\"file\":";
+      json_bytes(out, f.file);
+      fmt::format_to(std::back_inserter(out), ",\"line\":{}", f.line);
+    }
+    out += '}';
+  }
+  out += ']';
+}
+
 void JsonlSink::on_syscall(const SyscallEvent& e) {
   line_.clear();
   fmt::format_to(std::back_inserter(line_),
@@ -368,6 +398,7 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
     json_bytes(line_, e.opened_path);
   }
   if (e.untraced_child_killed) line_ += ",\"untraced_child_killed\":true";
+  if (e.stack) json_stack(line_, *e.stack);
   json_exe(line_, e.exe);
   line_ += ",\"text\":";
   FormatOptions plain = options_;

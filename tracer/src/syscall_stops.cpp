@@ -107,6 +107,7 @@ void SyscallStops::on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t ra
   t.strict_kill = killed_by_strict(e);
   if (!t.awaiting_exec && verdict) {
     e.exe = s_.exe_for(e.pid);
+    if (s_.unwinder && wants_stack(e)) e.stack = s_.unwinder->unwind(t.tgid, t.tid);
     apply_verdict(t);
     if (s_.options.follow && !e.blocked) guards_.keep_children_traced(t);
     if (s_.placer && !e.blocked && !e.injected.skipped) s_.placer->on_entry(t.tid, e);
@@ -215,6 +216,7 @@ void SyscallStops::on_exit_stop(ThreadState& t, const __ptrace_syscall_info& inf
     s_.placer->on_exit(t.tid, e, rval, is_error, [this](pid_t tid) { return s_.traced(tid); });
   recheck_inputs(t, is_error);
   detail::decode_exit(t.tid, e, rval, is_error, s_.limits_for(e));
+  if (s_.unwinder) s_.unwinder->after_call(e);
   compare_with_kernel(t);
   if (!t.awaiting_exec && !e.injected.skipped) {
     guards_.check_child_announced(t);
@@ -315,6 +317,11 @@ void SyscallStops::finish_injection(ThreadState& t) {
   // Sent once the call has returned: pending when the thread resumes, it is
   // delivered (and reported) before the thread runs on.
   if (e.injected.signal != 0) (void)::syscall(SYS_tgkill, t.tgid, t.tid, e.injected.signal);
+}
+
+bool SyscallStops::wants_stack(const SyscallEvent& e) const {
+  if (e.abi != Abi::x86_64) return true;
+  return s_.wanted_data.need(e.nr) != Interest::Need::None;
 }
 
 }  // namespace syspect::detail

@@ -73,6 +73,9 @@ class SyscallStops {
   // At the exit of an injected call: its delay_exit, the event, its signal.
   // (Every other call is just emitted.)
   void finish_injection(ThreadState& t);
+  // With stacks on: whether a sink is interested in this call (the calls
+  // the tracer stops at for itself are not unwound).
+  bool wants_stack(const SyscallEvent& e) const;
 
   Session& s_;
   Guards guards_;

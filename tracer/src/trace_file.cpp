@@ -331,6 +331,26 @@ class Reader {
     }
   }
 
+  // record -k: the call's frames, innermost first.
+  Stack stack_of(const json& st) {
+    if (!st.is_array()) bad("\"stack\" is not an array");
+    auto frames = std::make_shared<std::vector<StackFrame>>();
+    frames->reserve(st.size());
+    for (const json& j : st) {
+      if (!j.is_object()) bad("a stack frame is not an object");
+      StackFrame f;
+      f.address = raw_of(field(j, "address"));
+      if (auto m = j.find("module"); m != j.end()) f.module = bytes_of(*m);
+      f.module_offset = opt_field<std::uint64_t>(j, "module_offset", 0);
+      if (auto m = j.find("symbol"); m != j.end()) f.symbol = bytes_of(*m);
+      f.offset = opt_field<std::uint64_t>(j, "offset", 0);
+      if (auto m = j.find("file"); m != j.end()) f.file = bytes_of(*m);
+      f.line = opt_field<int>(j, "line", 0);
+      frames->push_back(std::move(f));
+    }
+    return frames;
+  }
+
   SyscallEvent syscall(const json& o) {
     SyscallEvent e;
     e.seq = static_cast<std::uint64_t>(opt_field<std::int64_t>(o, "seq", 0));
@@ -391,6 +411,7 @@ class Reader {
     e.exec_old_tid = static_cast<pid_t>(opt_field<std::int64_t>(o, "exec_old_tid", 0));
     if (auto p = o.find("opened_path"); p != o.end()) e.opened_path = bytes_of(*p);
     e.untraced_child_killed = opt_field<bool>(o, "untraced_child_killed", false);
+    if (auto st = o.find("stack"); st != o.end()) e.stack = stack_of(*st);
     e.exe = exe_of(o);
 
     // restart_syscall resumes the call the same thread had interrupted.

@@ -347,6 +347,11 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
     if (!im.options.follow)
       for (long nr : {SYS_clone, SYS_clone3, SYS_fork, SYS_vfork}) wanted.add(nr, Interest::Need::Result);
   }
+  // ...and, with stacks on, what changes a process's executable mappings
+  // (the unwinder reads its modules again after them).
+  if (im.options.stacks)
+    for (long nr : {SYS_mmap, SYS_mprotect, SYS_pkey_mprotect, SYS_munmap, SYS_mremap})
+      wanted.add(nr, Interest::Need::Result);
   detail::SeccompProgram program;
   im.filtered = false;
   if (im.options.seccomp && !wanted.is_all()) {

@@ -19,6 +19,10 @@ struct ObservedCall {
   std::string exe;
   std::uint64_t count = 1;       // offenders: how many calls this stands for
   std::vector<std::string> notes;  // "flags was O_RDONLY; wanted: has O_CLOEXEC"
+  // With stacks on: who made the call, `read_config (config.c:9) ← init ←
+  // main` (stack_summary()), and its frames, innermost first.
+  std::string stack;
+  std::vector<StackFrame> frames;
 };
 
 struct ObservedGroup {

@@ -140,6 +140,8 @@ struct RunSpec {
   std::optional<std::string> cwd;
   std::optional<int> exit;
   SourcePos exit_pos;
+  // The report shows the stack of each offending call (check -k).
+  bool stacks = false;
 };
 
 // An [[inject]] table: a fault injected into the calls `pattern` selects

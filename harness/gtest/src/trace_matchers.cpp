@@ -14,6 +14,7 @@
 #include "syspect/policy_export.hpp"
 #include "syspect/report.hpp"
 #include "syspect/spec_parser.hpp"
+#include "syspect/stack.hpp"
 
 namespace syspect::testing {
 namespace detail {
@@ -21,6 +22,15 @@ namespace {
 
 constexpr std::size_t kNearest = 3;  // near misses named in an explanation
 constexpr std::size_t kListed = 5;   // calls listed before "..."
+
+// A call as strace prints it and, when its stack was collected
+// (TraceOptions::stacks), who made it: `... = 3 from read_config
+// (config.c:9) ← init ← main`.
+std::string call_text(const SyscallEvent& e) {
+  std::string text = strace_text(e);
+  if (e.stack) text += " from " + stack_summary(*e.stack);
+  return text;
+}
 
 // A trace's calls, decoded once, as pointers (what the helpers below
 // take); the list owns the events they point to.
@@ -45,9 +55,9 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 
 // One call on a line of its own, or several each on its own indented line.
 std::string list_calls(const std::vector<const SyscallEvent*>& calls, std::size_t limit) {
-  if (calls.size() == 1) return " " + strace_text(*calls.front());
+  if (calls.size() == 1) return " " + call_text(*calls.front());
   std::string out;
-  for (std::size_t i = 0; i < calls.size() && i < limit; ++i) out += "\n  " + strace_text(*calls[i]);
+  for (std::size_t i = 0; i < calls.size() && i < limit; ++i) out += "\n  " + call_text(*calls[i]);
   if (calls.size() > limit) out += fmt::format("\n  ... and {} more", calls.size() - limit);
   return out;
 }
@@ -78,7 +88,7 @@ std::string explain_absent(const CallCondition& c, const std::vector<const Sysca
   out += "; nearest:";
   for (std::size_t i = 0; i < ranked.size() && i < kNearest; ++i) {
     const SyscallEvent& e = *ranked[i].second;
-    out += "\n  " + strace_text(e);
+    out += "\n  " + call_text(e);
     for (const std::string& m : c.misses(e)) out += "\n    " + m;
   }
   return out;
@@ -130,7 +140,7 @@ class CallsMatcher : public ::testing::MatcherInterface<const Trace&> {
       return false;
     }
     *listener << "which made " << plural(found.size(), "such call:", "such calls, the first:")
-              << " " << strace_text(*found.front());
+              << " " << call_text(*found.front());
     return true;
   }
   void DescribeTo(std::ostream* os) const override { *os << "makes a " << c_->noun(); }
@@ -233,7 +243,7 @@ class InOrderMatcher : public ::testing::MatcherInterface<const Trace&> {
       *listener << "which made the first step, as ";
     else
       *listener << "which made the first " << at.size() << " steps, the last as ";
-    *listener << strace_text(*calls[at.back()]) << "; after it, " << explain_absent(missing, rest);
+    *listener << call_text(*calls[at.back()]) << "; after it, " << explain_absent(missing, rest);
     if (auto cut = undecided(missing, rest); !cut.empty()) *listener << "; " << explain_undecided(missing, cut);
     return false;
   }
@@ -291,7 +301,7 @@ class OnlySyscallsMatcher : public ::testing::MatcherInterface<const Trace&> {
     *listener << "which made " << plural(outside, "call", "calls") << " outside it:";
     for (std::size_t i = 0; i < groups.size() && i < kListed * 2; ++i) {
       const auto& [e, n] = groups[i];
-      *listener << "\n  " << strace_text(*e);
+      *listener << "\n  " << call_text(*e);
       if (n > 1) *listener << fmt::format("  (and {} more like it)", n - 1);
     }
     if (groups.size() > kListed * 2)

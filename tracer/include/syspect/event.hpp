@@ -98,6 +98,22 @@ struct InjectedFault {
   bool operator==(const InjectedFault&) const = default;
 };
 
+// One frame of a call's user-space stack (TraceOptions::stacks), as strace
+// -k shows it: ` > module(symbol+0xoffset) [0xmodule_offset]`.
+struct StackFrame {
+  std::uint64_t address = 0;        // the instruction address in the process
+  std::string module;               // the ELF file mapped there; empty if none
+  std::uint64_t module_offset = 0;  // address minus where the module was loaded
+  std::string symbol;               // the function; empty without a symbol
+  std::uint64_t offset = 0;         // address minus the symbol's start
+  std::string file;                 // the source file, with debug info only
+  int line = 0;                     // its line; 0 when unknown
+};
+
+// A call's stack, innermost frame first; shared by the events of the same
+// call site.
+using Stack = std::shared_ptr<const std::vector<StackFrame>>;
+
 struct SyscallEvent {
   std::uint64_t seq = 0;  // position in the trace
   pid_t pid = 0;          // thread group id
@@ -149,6 +165,9 @@ struct SyscallEvent {
   // A fault syspect injected into this call; `injected.any()` is false for
   // a call that ran as the program made it.
   InjectedFault injected;
+  // With stacks on (TraceOptions::stacks, -k): the user-space stack at the
+  // call's entry, for the calls a sink is interested in; null otherwise.
+  Stack stack;
 
   std::string name() const;  // "openat", "syscall_0x3e8"
   bool failed() const { return err != 0; }

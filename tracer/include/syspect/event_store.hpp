@@ -78,6 +78,9 @@ class EventStore {
   std::map<std::string, std::uint32_t, std::less<>> exe_index_;
   std::vector<const char*> names_;
   std::map<const char*, std::uint32_t> name_index_;
+  // Interned: stacks (by address: the unwinder shares one per call site).
+  std::vector<Stack> stacks_;
+  std::map<const void*, std::uint64_t> stack_index_;
 
   friend struct EventCodec;
 };

@@ -18,6 +18,9 @@ struct FormatOptions {
   // Struct contents are rendered when decoded, with the tracer's own style
   // (TraceOptions::xlat_style).
   XlatStyle xlat_style = XlatStyle::Abbrev;
+  // -k: under each call with a stack (SyscallEvent::stack), its frames as
+  // strace -k prints them (1); with their source files and lines (2, -kk).
+  int stacks = 0;
 };
 
 // The call as strace prints it, without a pid prefix: `openat(AT_FDCWD,

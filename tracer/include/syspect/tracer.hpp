@@ -194,6 +194,15 @@ struct TraceOptions {
   // Faults to inject (strace's -e inject=; see inject.hpp), in the order
   // they apply: the first whose `when` fires on a call acts on it.
   std::vector<Injection> injections;
+  // strace -k: unwind the user-space stack of each call a sink is
+  // interested in (its Interest need is not None) at the call's entry, into
+  // SyscallEvent::stack (elfutils libdw; symbols and source lines are
+  // cached per process until its executable mappings change).
+  bool stacks = false;
+  // With stacks: find each frame's source file and line (StackFrame::file,
+  // line) where debug info exists. Indexing a large debug file (libc's)
+  // takes most of a second, once per run; strace -k's lines do not need it.
+  bool stack_lines = true;
 };
 
 // What failed before any tracing could happen.
