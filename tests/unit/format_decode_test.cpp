@@ -2,6 +2,9 @@
 // option: futex by operation, poll/select results, -y fd paths, -X styles,
 // rt_sigreturn's mask. Every expected string is what strace 6.1 prints.
 
+#include <cerrno>
+#include <cstdlib>
+#include <ctime>
 #include <fcntl.h>
 #include <linux/futex.h>
 
@@ -15,6 +18,7 @@ namespace syspect {
 namespace {
 
 using testing_events::call;
+using testing_events::set_string;
 using testing_events::set_struct;
 
 std::string text(const SyscallEvent& e, XlatStyle style = XlatStyle::Abbrev) {
@@ -266,6 +270,50 @@ TEST(PollAndSelect, PselectSigmask) {
   set_struct(p, 2, "{tv_sec=1, tv_nsec=0}", "left {tv_sec=0, tv_nsec=999170000}");
   EXPECT_EQ(text(p), "ppoll([{fd=0, events=POLLIN}], 1, {tv_sec=1, tv_nsec=0}, NULL, 8) = 1 "
                      "([{fd=0, revents=POLLIN}], left {tv_sec=0, tv_nsec=999170000})");
+}
+
+// mknod's device only for a character or block device, its mode with the
+// file type when it names one (strace's mknod.c and mknodat.c).
+TEST(Mknod, DeviceOnlyForADevice) {
+  auto plain = call("mknod", {0x1000, 0, 0xbadc0ded}, 0, EEXIST);
+  set_string(plain, 0, "../mknod");
+  EXPECT_EQ(text(plain), "mknod(\"../mknod\", 000) = -1 EEXIST (File exists)");
+  auto odd = call("mknod", {0x1000, 0177777, 0}, 0, EINVAL);
+  set_string(odd, 0, "../mknod");
+  EXPECT_EQ(text(odd), "mknod(\"../mknod\", 0177777) = -1 EINVAL (Invalid argument)");
+  auto fifo = call("mknodat", {static_cast<std::uint64_t>(-1), 0x1000, 010600, 0}, 0, EBADF);
+  set_string(fifo, 1, "mknodat_sample");
+  EXPECT_EQ(text(fifo), "mknodat(-1, \"mknodat_sample\", S_IFIFO|0600) = -1 EBADF (Bad file descriptor)");
+  auto chr = call("mknod", {0x1000, 020024, 0x107}, 0, EEXIST);
+  set_string(chr, 0, "../mknod");
+  EXPECT_EQ(text(chr), "mknod(\"../mknod\", S_IFCHR|024, makedev(0x1, 0x7)) = -1 EEXIST (File exists)");
+}
+
+// time()'s result with its date, as strace's time.c prints it.
+TEST(Time, ResultWithItsDate) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  EXPECT_EQ(text(call("time", {0}, 1492350678)), "time(NULL) = 1492350678 (2017-04-16T13:51:18+0000)");
+}
+
+// add_key's keyring: a KEY_SPEC_* name, else the int as strace's "%d" prints it.
+TEST(Keys, KeyringByNameOrSigned) {
+  auto thread = call("add_key", {0, 0, 0, 0, 0xffffffff}, 0, EFAULT);
+  auto other = call("request_key", {0, 0, 0, static_cast<std::uint32_t>(-1234567890)}, 0, EFAULT);
+  for (int i = 0; i < 3; ++i) thread.args[i].form = other.args[i].form = ArgValue::Form::Null;
+  EXPECT_EQ(text(thread), "add_key(NULL, NULL, NULL, 0, KEY_SPEC_THREAD_KEYRING) = -1 EFAULT (Bad address)");
+  EXPECT_EQ(text(other), "request_key(NULL, NULL, NULL, -1234567890) = -1 EFAULT (Bad address)");
+}
+
+// syslog's action with its number, and only the arguments it reads
+// (strace's syslog.c).
+TEST(Syslog, ArgumentsByAction) {
+  EXPECT_EQ(text(call("syslog", {0, 0, static_cast<std::uint32_t>(-1)})), "syslog(0 /* SYSLOG_ACTION_CLOSE */) = 0");
+  EXPECT_EQ(text(call("syslog", {10, 0, 0}, 131072)), "syslog(10 /* SYSLOG_ACTION_SIZE_BUFFER */) = 131072");
+  EXPECT_EQ(text(call("syslog", {static_cast<std::uint32_t>(-1), 0xfacefeeddeadbeef, static_cast<std::uint32_t>(-1)},
+                      0, EINVAL)),
+            "syslog(-1 /* SYSLOG_ACTION_??? */, 0xfacefeeddeadbeef, -1) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("syslog", {8, 0, 3})), "syslog(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 3 /* LOGLEVEL_ERR */) = 0");
 }
 
 }  // namespace

@@ -63,6 +63,13 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
                        std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
                        std::size_t limit);
 
+// What follows a struct's known members when the call says it is longer
+// (openat2's size, clone3's), as strace's print_nonzero_bytes shows it:
+// nothing when those bytes are zero, ", ???" when they cannot be read,
+// else ", /* bytes 24..31 */ "\x01..."" (at most `limit` bytes shown).
+std::string struct_tail(pid_t tid, std::uint64_t addr, std::uint64_t known, std::uint64_t size,
+                        std::size_t limit);
+
 // Members for a schema: a number (named by `family`), text, a signal.
 inline MemberDesc num(const char* name, const char* family = nullptr) { return {name, false, family, false}; }
 inline MemberDesc text(const char* name) { return {name, true, nullptr, false}; }

@@ -118,6 +118,7 @@ const SyscallFamily& process_family();
 const SyscallFamily& signal_family();
 const SyscallFamily& socket_family();
 const SyscallFamily& stat_family();
+const SyscallFamily& syslog_family();
 const SyscallFamily& time_family();
 
 }  // namespace syspect::detail

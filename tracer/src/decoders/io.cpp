@@ -25,10 +25,20 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
   };
   std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(count, limit));
   std::vector<Iov> iovs(n);
-  if (n > 0 && !read_exact(tid, RemotePtr{addr}, iovs.data(), n * sizeof(Iov))) return {};
+  // Element by element, as strace reads the array: the first that cannot
+  // be read ends it with "... /* its address */" (none read: the address).
+  std::size_t readable = 0;
+  while (readable < n && read_exact(tid, RemotePtr{addr + readable * sizeof(Iov)}, &iovs[readable], sizeof(Iov)))
+    ++readable;
+  if (n > 0 && readable == 0) return {};
   std::string out = "[";
   for (std::size_t i = 0; i < n; ++i) {
     if (i) out += ", ";
+    if (i == readable) {
+      out += fmt::format("... /* {:#x} */]", addr + i * sizeof(Iov));
+      v.truncated = true;
+      return out;
+    }
     std::uint64_t want = iovs[i].len;
     if (budget) {
       want = std::min(want, *budget);
@@ -88,7 +98,31 @@ bool format_random_bytes(std::string& out, const SyscallEvent& e, int i, const F
   return true;
 }
 
+// A file offset the call reads, and sendfile also updates: "[0]", and at
+// exit of a sendfile that moved bytes "[0] => [35499]", as strace shows it
+// (sendfile's unsigned, splice's and copy_file_range's signed).
+bool decode_loff(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry) {
+  const bool sendfile = e.desc->id == SysId::sendfile;
+  if (!at_entry && (!sendfile || e.result == 0)) return v.form == ArgValue::Form::Struct;
+  std::int64_t value = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &value, sizeof value)) return false;
+  const std::string shown = sendfile ? fmt::format("[{}]", static_cast<std::uint64_t>(value))
+                                     : fmt::format("[{}]", value);
+  if (at_entry) {
+    v.num = value;
+    v.text = shown;
+  } else {
+    if (v.form != ArgValue::Form::Struct) return false;
+    v.text += " => " + shown;
+  }
+  v.fields.clear();
+  v.fields.push_back({"value", value});
+  return true;
+}
+
 const StructDecoder kStructs[] = {
+    {"loff_t", [](const StructRead& r) { return decode_loff(r.tid, r.e, r.v, r.at_entry); },
+     [] { return std::vector<MemberDesc>{num("value")}; }},
     {"iovec", [](const StructRead& r) { return decode_iovec(r.tid, r.e, r.d, r.v, r.limits); },
      [] { return std::vector<MemberDesc>{num("[].iov_len")}; }},
 };

@@ -128,7 +128,7 @@ bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v, const Decod
   std::string out = "[";
   for (std::size_t i = 0; i < count; ++i) {
     if (i) out += ", ";
-    out += std::to_string(gids[i]);
+    out += gids[i] == 0xffffffffu ? std::string("-1") : std::to_string(gids[i]);  // (gid_t)-1, as strace
     v.fields.push_back({member_name(fmt::format("[{}]", i)), gids[i]});
   }
   if (n > count) out += count ? ", ..." : "...";
@@ -177,7 +177,24 @@ bool policy_result(std::string& out, const SyscallEvent& e, XlatStyle) {
 
 std::vector<MemberDesc> rlimit_members() { return {num("rlim_cur"), num("rlim_max")}; }
 
+// A uid_t or gid_t the call writes (getresuid): "[0]", and "[-1]" for
+// (uid_t)-1 as strace prints it; an unsigned int (getcpu): "[1]".
+bool decode_u32_in_brackets(pid_t tid, ArgValue& v, bool id) {
+  std::uint32_t value = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &value, sizeof value)) return false;
+  v.text = id && value == 0xffffffffu ? std::string("[-1]") : fmt::format("[{}]", value);
+  v.fields.clear();
+  v.fields.push_back({"value", value});
+  return true;
+}
+
 const StructDecoder kStructs[] = {
+    {"uid", [](const StructRead& r) { return decode_u32_in_brackets(r.tid, r.v, true); },
+     [] { return std::vector<MemberDesc>{num("value")}; }},
+    {"gid", [](const StructRead& r) { return decode_u32_in_brackets(r.tid, r.v, true); },
+     [] { return std::vector<MemberDesc>{num("value")}; }},
+    {"uint", [](const StructRead& r) { return decode_u32_in_brackets(r.tid, r.v, false); },
+     [] { return std::vector<MemberDesc>{num("value")}; }},
     {"rlimit", [](const StructRead& r) { return decode_rlimit(r.tid, r.v, r.style()); }, rlimit_members},
     {"rlimit64", [](const StructRead& r) { return decode_rlimit(r.tid, r.v, r.style()); }, rlimit_members},
     {"utsname", [](const StructRead& r) { return decode_utsname(r.tid, r.v); },
