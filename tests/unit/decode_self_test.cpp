@@ -137,6 +137,20 @@ TEST(DecodeBuffer, CutByUnmappedMemoryIsAnAddress) {
   munmap(map, page);
 }
 
+// setgroups' list running into unmapped memory: "[-1, ... /* address */]".
+TEST(DecodeGidArray, CutWhereMemoryEnds) {
+  const long page = sysconf(_SC_PAGESIZE);
+  void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  ASSERT_EQ(munmap(static_cast<char*>(map) + page, page), 0);
+  auto* gid = reinterpret_cast<std::uint32_t*>(static_cast<char*>(map) + page - 4);
+  *gid = 0xffffffff;
+  SyscallEvent e = call("setgroups", {2, address(gid)}, -1);
+  EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[1], e.args[1], false, detail::DecodeLimits{}));
+  EXPECT_EQ(e.args[1].text, fmt::format("[-1, ... /* {:#x} */]", address(gid) + 4));
+  munmap(map, page);
+}
+
 TEST(DecodeIovec, DataStopsAtTheStringLimit) {
   std::vector<std::string> out = {std::string(50, 'a'), std::string(10, 'b'), "c", "d"};
   // python3 -c "import os; os.writev(1,[b'a'*50, b'b'*10, b'c', b'd'])"

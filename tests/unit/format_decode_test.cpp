@@ -6,10 +6,12 @@
 #include <cstdlib>
 #include <ctime>
 #include <fcntl.h>
+#include <unistd.h>
 #include <linux/futex.h>
 
 #include <gtest/gtest.h>
 
+#include "decode.hpp"
 #include "hand_made.hpp"
 #include "syspect/format.hpp"
 #include "syspect/syscall_table.hpp"
@@ -314,6 +316,32 @@ TEST(Syslog, ArgumentsByAction) {
                       0, EINVAL)),
             "syslog(-1 /* SYSLOG_ACTION_??? */, 0xfacefeeddeadbeef, -1) = -1 EINVAL (Invalid argument)");
   EXPECT_EQ(text(call("syslog", {8, 0, 3})), "syslog(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 3 /* LOGLEVEL_ERR */) = 0");
+}
+
+// A mode whose policy has no name: strace shows the whole value as flags.
+TEST(Mempolicy, UnknownPolicyAsFlags) {
+  EXPECT_EQ(text(call("set_mempolicy", {0xffffffff, 0, 0}, 0, EINVAL)),
+            "set_mempolicy(MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING|0xffff1fff, NULL, 0) = "
+            "-1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("set_mempolicy", {6, 0, 0}, 0, EINVAL)),
+            "set_mempolicy(0x6 /* MPOL_??? */, NULL, 0) = -1 EINVAL (Invalid argument)");
+}
+
+// kcmp's indexes as its type says (strace's kcmp.c), sethostname's name
+// as an address beyond the kernel's 64 bytes.
+TEST(Kcmp, IndexesByType) {
+  std::uint64_t raw[6] = {static_cast<std::uint32_t>(-1), static_cast<std::uint32_t>(-1), 1, 5, 6};
+  SyscallEvent vm = call("kcmp", {raw[0], raw[1], 1, 5, 6}, 0, ESRCH);
+  detail::decode_entry(getpid(), vm, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(text(vm), "kcmp(-1, -1, KCMP_VM) = -1 ESRCH (No such process)");
+  raw[2] = 0;
+  raw[3] = 0xdec0ded3dec0ded4;
+  raw[4] = 0xba5e1e55deadc0de;
+  SyscallEvent file = call("kcmp", {raw[0], raw[1], 0, raw[3], raw[4]}, 0, ESRCH);
+  detail::decode_entry(getpid(), file, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(text(file), "kcmp(-1, -1, KCMP_FILE, -557785388, -559038242) = -1 ESRCH (No such process)");
+  auto host = call("sethostname", {0x7efcfb4aefbf, 65}, 0, EINVAL);
+  EXPECT_EQ(text(host), "sethostname(0x7efcfb4aefbf, 65) = -1 EINVAL (Invalid argument)");
 }
 
 }  // namespace

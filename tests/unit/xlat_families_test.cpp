@@ -121,6 +121,7 @@ const Case kCases[] = {
     {"wait_options", 0, "0", "0", "0"},
     {"pipe_flags", 0x80000, "O_CLOEXEC", "0x80000", "0x80000 /* O_CLOEXEC */"},
     {"dup3_flags", 0x80000, "O_CLOEXEC", "0x80000", "0x80000 /* O_CLOEXEC */"},
+    {"dup3_flags", 0x80200, "O_TRUNC|O_CLOEXEC", "0x80200", "0x80200 /* O_TRUNC|O_CLOEXEC */"},
     {"clone_flags", 0x1200000, "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID", "0x1200000",
      "0x1200000 /* CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID */"},
     {"rseq_flags", 0, "0", "0", "0"},

@@ -182,10 +182,10 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
     case ArgKind::Path:
     case ArgKind::Str:
       decode_string(tid, v, limits.max_string);
-      if (v.unreadable) {
-        // strace reads -s + 1 bytes of a string: one that runs into
-        // unmapped memory after them is shown cut ("0123..."...), not as
-        // its address.
+      if (v.unreadable && d.kind == ArgKind::Str) {
+        // strace reads -s + 1 bytes of a string (and a path up to
+        // PATH_MAX): one that runs into unmapped memory after them is
+        // shown cut ("0123..."...), not as its address.
         auto s = read_string(tid, RemotePtr{v.raw}, limits.struct_string + 1);
         if (s && s->truncated) {
           v.form = ArgValue::Form::String;

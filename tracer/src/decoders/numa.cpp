@@ -21,8 +21,15 @@ constexpr std::uint64_t kNodeOnly = 0x1;                          // get_mempoli
 // "MPOL_BIND|MPOL_F_STATIC_NODES": the policy, then its flags.
 std::string mode_text(std::uint64_t mode, XlatStyle style) {
   const std::uint64_t policy = mode & ~kModeFlags, flags = mode & kModeFlags;
-  std::string names = xlat_format(xlat_family("mempolicy_modes"), policy, XlatStyle::Abbrev);
-  if (flags != 0) names += "|" + xlat_format(xlat_family("mempolicy_mode_flags"), flags, XlatStyle::Abbrev);
+  std::string names;
+  if (xlat_name(xlat_family("mempolicy_modes"), policy) == nullptr) {
+    // No policy it names: strace shows the whole value as flags
+    // ("MPOL_F_STATIC_NODES|0xffff1fff", "0x6 /* MPOL_??? */").
+    names = xlat_format(xlat_family("mempolicy_mode_flags"), mode, XlatStyle::Abbrev);
+  } else {
+    names = xlat_format(xlat_family("mempolicy_modes"), policy, XlatStyle::Abbrev);
+    if (flags != 0) names += "|" + xlat_format(xlat_family("mempolicy_mode_flags"), flags, XlatStyle::Abbrev);
+  }
   return xlat_styled(c_hex(mode), names, style);
 }
 

@@ -124,10 +124,21 @@ bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v, const Decod
   }
   std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(n, max_elements(limits)));
   std::vector<std::uint32_t> gids(count);
-  if (count > 0 && !read_exact(tid, RemotePtr{v.raw}, gids.data(), count * sizeof(std::uint32_t))) return false;
+  // Element by element, as strace reads the array: the first that cannot
+  // be read ends it with "... /* its address */" (none read: the address).
+  std::size_t readable = 0;
+  while (readable < count &&
+         read_exact(tid, RemotePtr{v.raw + readable * sizeof(std::uint32_t)}, &gids[readable], sizeof(std::uint32_t)))
+    ++readable;
+  if (count > 0 && readable == 0) return false;
   std::string out = "[";
   for (std::size_t i = 0; i < count; ++i) {
     if (i) out += ", ";
+    if (i == readable) {
+      v.text = out + fmt::format("... /* {:#x} */]", v.raw + i * sizeof(std::uint32_t));
+      v.truncated = true;
+      return true;
+    }
     out += gids[i] == 0xffffffffu ? std::string("-1") : std::to_string(gids[i]);  // (gid_t)-1, as strace
     v.fields.push_back({member_name(fmt::format("[{}]", i)), gids[i]});
   }
@@ -225,13 +236,69 @@ const StructDecoder kStructs[] = {
      [] { return std::vector<MemberDesc>{num("status")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::sched_getscheduler};
+// kcmp compares what its type says: two fds (KCMP_FILE, with their paths
+// under -y), an fd and an epoll slot (KCMP_EPOLL_TFD), or nothing more.
+enum : std::uint32_t { kKcmpFile = 0, kKcmpEpollTfd = 7 };
+
+void kcmp_after_entry(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) {
+  if (!is(e.desc, SysId::kcmp) || e.nargs < 5) return;
+  const auto type = static_cast<std::uint32_t>(e.args[2].raw);
+  const auto pid1 = static_cast<pid_t>(e.args[0].raw), pid2 = static_cast<pid_t>(e.args[1].raw);
+  auto fd = [&limits](pid_t pid, std::uint64_t raw) {
+    const int n = static_cast<int>(raw);
+    return pid > 0 ? fd_text(pid, n, limits) : std::to_string(n);
+  };
+  if (type == kKcmpFile) {
+    e.args[3].text = fd(pid1, e.args[3].raw);
+    e.args[4].text = fd(pid2, e.args[4].raw);
+  } else if (type == kKcmpEpollTfd) {
+    e.args[3].text = fd(pid1, e.args[3].raw);
+    struct {
+      std::uint32_t efd, tfd, toff;
+    } slot{};
+    if (e.args[4].raw == 0) {
+      e.args[4].text = "NULL";
+    } else if (!read_exact(tid, RemotePtr{e.args[4].raw}, &slot, sizeof slot)) {
+      e.args[4].text = fmt::format("{:#x}", e.args[4].raw);
+    } else {
+      e.args[4].text = fmt::format("{{efd={}, tfd={}, toff={}}}", fd(pid2, slot.efd), fd(pid2, slot.tfd), slot.toff);
+    }
+  }
+}
+
+int kcmp_shown_args(const SyscallEvent& e) {
+  if (!is(e.desc, SysId::kcmp)) return -1;
+  const auto type = static_cast<std::uint32_t>(e.args[2].raw);
+  return type >= 1 && type <= 6 ? 3 : -1;  // KCMP_VM ... KCMP_SYSVSEM compare the processes only
+}
+
+bool process_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions&) {
+  if (is(e.desc, SysId::kcmp) && (i == 3 || i == 4) && !e.args[i].text.empty()) {
+    out += e.args[i].text;
+    return true;
+  }
+  // sethostname reads no name longer than the kernel's 64 bytes: strace
+  // shows its address.
+  if (is(e.desc, SysId::sethostname) && i == 0 && static_cast<std::uint32_t>(e.args[1].raw) > 64) {
+    append_pointer(out, e.args[0].raw);
+    return true;
+  }
+  return false;
+}
+
+constexpr SysId kCalls[] = {SysId::sched_getscheduler, SysId::kcmp, SysId::sethostname};
 
 }  // namespace
 
 const SyscallFamily& process_family() {
   static const SyscallFamily family{
-      .name = "process", .calls = kCalls, .structs = kStructs, .format_result = policy_result};
+      .name = "process",
+      .calls = kCalls,
+      .structs = kStructs,
+      .after_entry = kcmp_after_entry,
+      .shown_args = kcmp_shown_args,
+      .format_arg = process_arg,
+      .format_result = policy_result};
   return family;
 }
 
