@@ -151,6 +151,22 @@ TEST(DecodeGidArray, CutWhereMemoryEnds) {
   munmap(map, page);
 }
 
+// -y: AT_FDCWD names the cwd only for a directory fd argument; fsmount's
+// fd of -100 is a number, as strace shows it.
+TEST(DecodeFdPaths, AtFdcwdOnlyForADirectoryFd) {
+  detail::DecodeLimits limits;
+  limits.fd_paths = true;
+  std::uint64_t raw[6] = {static_cast<std::uint32_t>(-100), 0, 0};
+  SyscallEvent e = call("fsmount", {raw[0], 0, 0}, -1);
+  detail::decode_entry(getpid(), e, raw, 0, limits);
+  EXPECT_EQ(e.args[0].num, -100);
+  EXPECT_TRUE(e.args[0].fd_path.empty());
+  std::uint64_t at[6] = {static_cast<std::uint32_t>(-100), 0, 0, 0};
+  SyscallEvent pick = call("fspick", {at[0], 0, 0}, -1);
+  detail::decode_entry(getpid(), pick, at, 0, limits);
+  EXPECT_FALSE(pick.args[0].fd_path.empty());
+}
+
 TEST(DecodeIovec, DataStopsAtTheStringLimit) {
   std::vector<std::string> out = {std::string(50, 'a'), std::string(10, 'b'), "c", "d"};
   // python3 -c "import os; os.writev(1,[b'a'*50, b'b'*10, b'c', b'd'])"

@@ -43,6 +43,15 @@ const Case kCases[] = {
      "0xffffffff /* FSOPEN_CLOEXEC|0xfffffffe */"},
     {"fsopen_flags", 0, "0", "0", "0"},
     {"pidfd_open_flags", 0x800, "PIDFD_NONBLOCK", "0x800", "0x800 /* PIDFD_NONBLOCK */"},
+    {"fsmount_attr_flags", 0x40, "0x40 /* MOUNT_ATTR_??? */", "0x40", "0x40 /* MOUNT_ATTR_??? */"},
+    {"fsmount_attr_flags", 0x11, "MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOATIME", "0x11",
+     "0x11 /* MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOATIME */"},
+    {"io_uring_enter_flags", 0xffffffff,
+     "IORING_ENTER_GETEVENTS|IORING_ENTER_SQ_WAKEUP|IORING_ENTER_SQ_WAIT|IORING_ENTER_EXT_ARG|"
+     "IORING_ENTER_REGISTERED_RING|0xffffffe0",
+     "0xffffffff",
+     "0xffffffff /* IORING_ENTER_GETEVENTS|IORING_ENTER_SQ_WAKEUP|IORING_ENTER_SQ_WAIT|IORING_ENTER_EXT_ARG|"
+     "IORING_ENTER_REGISTERED_RING|0xffffffe0 */"},
     {"landlock_create_ruleset_flags", 0xbadcaffe, "0xbadcaffe /* LANDLOCK_CREATE_RULESET_??? */", "0xbadcaffe",
      "0xbadcaffe /* LANDLOCK_CREATE_RULESET_??? */"},
     {"setns_types", 0x80, "CLONE_NEWTIME", "0x80", "0x80 /* CLONE_NEWTIME */"},

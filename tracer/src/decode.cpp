@@ -216,7 +216,10 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
     case ArgKind::Fd:
     case ArgKind::DirFd:
       decode_number(d, v);
-      if (limits.fd_paths) v.fd_path = fd_path(tid, v.num, &v.fd_deleted);
+      // AT_FDCWD names the cwd only where the call takes a directory fd:
+      // strace shows a plain fd argument of -100 as the number.
+      if (limits.fd_paths && (d.kind == ArgKind::DirFd || v.num >= 0))
+        v.fd_path = fd_path(tid, v.num, &v.fd_deleted);
       break;
     default:
       decode_number(d, v);
