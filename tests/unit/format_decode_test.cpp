@@ -344,5 +344,14 @@ TEST(Kcmp, IndexesByType) {
   EXPECT_EQ(text(host), "sethostname(0x7efcfb4aefbf, 65) = -1 EINVAL (Invalid argument)");
 }
 
+// fanotify_init's class, then its flags (strace's fanotify.c).
+TEST(Fanotify, ClassThenFlags) {
+  EXPECT_EQ(text(call("fanotify_init", {0, 0}, 3)), "fanotify_init(FAN_CLASS_NOTIF, O_RDONLY) = 3");
+  EXPECT_EQ(text(call("fanotify_init", {0xeface004, 0}, 0, EINVAL)),
+            "fanotify_init(FAN_CLASS_CONTENT|0xeface000 /* FAN_??? */, O_RDONLY) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("fanotify_init", {0xd, 0}, 0, EINVAL)),
+            "fanotify_init(0xc /* FAN_CLASS_??? */|FAN_CLOEXEC, O_RDONLY) = -1 EINVAL (Invalid argument)");
+}
+
 }  // namespace
 }  // namespace syspect

@@ -43,18 +43,33 @@ int open_shown_args(const SyscallEvent& e) {
   return -1;
 }
 
+// fanotify_init's flags: the class, then the other flags, each with
+// strace's default text ("FAN_CLASS_CONTENT|0xeface000 /* FAN_??? */").
+bool fanotify_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
+  if (!is(e.desc, SysId::fanotify_init) || i != 0 || options.xlat_style != XlatStyle::Abbrev) return false;
+  constexpr std::uint32_t kClassBits = 0xc;
+  const auto flags = static_cast<std::uint32_t>(e.args[0].raw);
+  out += xlat_format(xlat_family("fan_classes"), flags & kClassBits);
+  if (flags & ~kClassBits) out += "|" + xlat_format(xlat_family("fan_init_flags"), flags & ~kClassBits);
+  return true;
+}
+
 const StructDecoder kStructs[] = {
     {"open_how", [](const StructRead& r) { return decode_open_how(r.tid, r.e, r.v, r.limits); },
      [] { return std::vector<MemberDesc>{num("flags", "open_flags"), num("mode"), num("resolve", "resolve_flags")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::open, SysId::openat};
+constexpr SysId kCalls[] = {SysId::open, SysId::openat, SysId::fanotify_init};
 
 }  // namespace
 
 const SyscallFamily& open_family() {
   static const SyscallFamily family{
-      .name = "open", .calls = kCalls, .structs = kStructs, .shown_args = open_shown_args};
+      .name = "open",
+      .calls = kCalls,
+      .structs = kStructs,
+      .shown_args = open_shown_args,
+      .format_arg = fanotify_arg};
   return family;
 }
 
