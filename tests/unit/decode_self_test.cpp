@@ -148,6 +148,12 @@ TEST(DecodeGidArray, CutWhereMemoryEnds) {
   SyscallEvent e = call("setgroups", {2, address(gid)}, -1);
   EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[1], e.args[1], false, detail::DecodeLimits{}));
   EXPECT_EQ(e.args[1].text, fmt::format("[-1, ... /* {:#x} */]", address(gid) + 4));
+  // Cut at -s 1 where the next element cannot be read: its address too.
+  detail::DecodeLimits one;
+  one.struct_string = 1;
+  SyscallEvent cut = call("setgroups", {2, address(gid)}, -1);
+  EXPECT_TRUE(detail::decode_struct(getpid(), cut, cut.desc->args[1], cut.args[1], false, one));
+  EXPECT_EQ(cut.args[1].text, fmt::format("[-1, ... /* {:#x} */]", address(gid) + 4));
   munmap(map, page);
 }
 

@@ -340,6 +340,12 @@ TEST(Kcmp, IndexesByType) {
   SyscallEvent file = call("kcmp", {raw[0], raw[1], 0, raw[3], raw[4]}, 0, ESRCH);
   detail::decode_entry(getpid(), file, raw, 0, detail::DecodeLimits{});
   EXPECT_EQ(text(file), "kcmp(-1, -1, KCMP_FILE, -557785388, -559038242) = -1 ESRCH (No such process)");
+  raw[0] = raw[1] = 27575;
+  raw[3] = 23;
+  raw[4] = 42;
+  SyscallEvent same = call("kcmp", {raw[0], raw[1], 0, 23, 42}, 1);
+  detail::decode_entry(getpid(), same, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(text(same), "kcmp(27575, 27575, KCMP_FILE, 23, 42) = 1");  // no scheduling policy
   auto host = call("sethostname", {0x7efcfb4aefbf, 65}, 0, EINVAL);
   EXPECT_EQ(text(host), "sethostname(0x7efcfb4aefbf, 65) = -1 EINVAL (Invalid argument)");
 }

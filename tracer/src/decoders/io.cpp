@@ -57,8 +57,15 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
     v.fields.push_back({member_name(fmt::format("{}[{}].iov_len", prefix, i)),
                         static_cast<std::int64_t>(iovs[i].len)});
   }
-  if (count > n) out += n ? ", ..." : "...";
-  if (count > n) v.truncated = true;
+  if (count > n) {
+    // strace reads the element after the last it shows: "..." when it is
+    // there, "... /* its address */" when it cannot be read.
+    Iov next;
+    const std::uint64_t at = addr + n * sizeof(Iov);
+    out += n ? ", ..." : "...";
+    if (!read_exact(tid, RemotePtr{at}, &next, sizeof next)) out += fmt::format(" /* {:#x} */", at);
+    v.truncated = true;
+  }
   return out + "]";
 }
 

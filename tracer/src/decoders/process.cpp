@@ -142,8 +142,15 @@ bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v, const Decod
     out += gids[i] == 0xffffffffu ? std::string("-1") : std::to_string(gids[i]);  // (gid_t)-1, as strace
     v.fields.push_back({member_name(fmt::format("[{}]", i)), gids[i]});
   }
-  if (n > count) out += count ? ", ..." : "...";
-  if (n > count) v.truncated = true;
+  if (n > count) {
+    // strace reads the element after the last it shows: "..." when it is
+    // there, "... /* its address */" when it cannot be read.
+    std::uint32_t next = 0;
+    const std::uint64_t at = v.raw + count * sizeof(std::uint32_t);
+    out += count ? ", ..." : "...";
+    if (!read_exact(tid, RemotePtr{at}, &next, sizeof next)) out += fmt::format(" /* {:#x} */", at);
+    v.truncated = true;
+  }
   v.text = out + "]";
   return true;
 }
@@ -180,6 +187,7 @@ bool decode_wait_status(pid_t tid, const SyscallEvent& e, ArgValue& v) {
 
 // sched_getscheduler's policy by name: "0 (SCHED_OTHER)".
 bool policy_result(std::string& out, const SyscallEvent& e, XlatStyle) {
+  if (!is(e.desc, SysId::sched_getscheduler)) return false;
   const Xlat* policies = find_xlat("sched_policies");
   if (policies == nullptr || e.result < 0) return false;
   out += fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result)));
