@@ -384,6 +384,8 @@ TEST(DecodeSigevent, EachNotification) {
   sev.sigev_notify = 77;
   sev.sigev_signo = 12;
   EXPECT_EQ(text(sev), "{sigev_signo=12, sigev_notify=0x4d /* SIGEV_??? */}");
+  sev.sigev_signo = -87097619;  // not a signal: unsigned, as strace's %u
+  EXPECT_EQ(text(sev), "{sigev_signo=4207869677, sigev_notify=0x4d /* SIGEV_??? */}");
 
   int id = 6;
   SyscallEvent e = call("timer_create", {CLOCK_MONOTONIC, 0, address(&id)});

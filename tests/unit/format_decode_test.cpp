@@ -316,6 +316,8 @@ TEST(Syslog, ArgumentsByAction) {
                       0, EINVAL)),
             "syslog(-1 /* SYSLOG_ACTION_??? */, 0xfacefeeddeadbeef, -1) = -1 EINVAL (Invalid argument)");
   EXPECT_EQ(text(call("syslog", {8, 0, 3})), "syslog(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 3 /* LOGLEVEL_ERR */) = 0");
+  EXPECT_EQ(text(call("syslog", {8, 0, 8})),
+            "syslog(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 8 /* LOGLEVEL_DEBUG+1 */) = 0");
 }
 
 // A mode whose policy has no name: strace shows the whole value as flags.
@@ -325,6 +327,13 @@ TEST(Mempolicy, UnknownPolicyAsFlags) {
             "-1 EINVAL (Invalid argument)");
   EXPECT_EQ(text(call("set_mempolicy", {6, 0, 0}, 0, EINVAL)),
             "set_mempolicy(0x6 /* MPOL_??? */, NULL, 0) = -1 EINVAL (Invalid argument)");
+  // A node mask of no node: "[]".
+  std::uint64_t raw[6] = {0, 0x1000, 0};
+  SyscallEvent none = call("set_mempolicy", {0, 0x1000, 0});
+  detail::decode_entry(getpid(), none, raw, 0, detail::DecodeLimits{});
+  none.err = EINVAL;
+  none.result = -EINVAL;
+  EXPECT_EQ(text(none), "set_mempolicy(MPOL_DEFAULT, [], 0) = -1 EINVAL (Invalid argument)");
 }
 
 // kcmp's indexes as its type says (strace's kcmp.c), sethostname's name

@@ -42,7 +42,10 @@ bool decode_nodemask(pid_t tid, const SyscallEvent& e, ArgValue& v, const Decode
   const int at = find_arg(*e.desc, "maxnode");
   if (at < 0) return false;
   const std::uint64_t words = mask_words(e.args[at].raw);
-  if (words == 0) return false;
+  if (words == 0) {
+    v.text = "[]";  // no node to read, as strace shows it
+    return true;
+  }
   const std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(words, max_elements(limits)));
   std::vector<std::uint64_t> mask(shown);
   if (!read_exact(tid, RemotePtr{v.raw}, mask.data(), shown * sizeof(std::uint64_t))) return false;

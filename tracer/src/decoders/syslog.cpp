@@ -43,9 +43,9 @@ bool syslog_arg(std::string& out, const SyscallEvent& e, int i, const FormatOpti
   if (i == 2 && a == kConsoleLevel) {
     static constexpr const char* kLevels[] = {"LOGLEVEL_EMERG", "LOGLEVEL_ALERT", "LOGLEVEL_CRIT",
                                               "LOGLEVEL_ERR",   "LOGLEVEL_WARNING", "LOGLEVEL_NOTICE",
-                                              "LOGLEVEL_INFO",  "LOGLEVEL_DEBUG"};
+                                              "LOGLEVEL_INFO",  "LOGLEVEL_DEBUG", "LOGLEVEL_DEBUG+1"};
     const int len = static_cast<int>(e.args[2].raw);
-    out += number_and_name(len, len >= 0 && len < 8 ? kLevels[len] : "LOGLEVEL_???", options.xlat_style);
+    out += number_and_name(len, len >= 0 && len < 9 ? kLevels[len] : "LOGLEVEL_???", options.xlat_style);
     return true;
   }
   return false;

@@ -103,7 +103,8 @@ bool decode_timespec(pid_t tid, ArgValue& v) {
 }
 
 // timer_create/mq_notify: struct sigevent, as strace shows it. The value
-// only when it is set; the signal by name when the notification is one.
+// only when it is set; the signal by name when the notification is one,
+// else the number unsigned (strace's %u).
 bool decode_sigevent(pid_t tid, ArgValue& v, XlatStyle style) {
   struct {
     std::uint64_t value;  // union sigval
@@ -121,7 +122,7 @@ bool decode_sigevent(pid_t tid, ArgValue& v, XlatStyle style) {
   const bool signals = sev.notify == SIGEV_SIGNAL || sev.notify == SIGEV_THREAD ||
                        sev.notify == SIGEV_THREAD_ID;
   out += fmt::format("sigev_signo={}, sigev_notify={}",
-                     signals ? signal_format(sev.signo, style) : std::to_string(sev.signo),
+                     signals ? signal_format(sev.signo, style) : std::to_string(static_cast<std::uint32_t>(sev.signo)),
                      xlat_format(xlat_family("sigev_notify"), static_cast<std::uint32_t>(sev.notify), style));
   v.fields.push_back({"sigev_signo", sev.signo});
   v.fields.push_back({"sigev_notify", sev.notify});
