@@ -154,6 +154,9 @@ TEST(DecodeGidArray, CutWhereMemoryEnds) {
   SyscallEvent cut = call("setgroups", {2, address(gid)}, -1);
   EXPECT_TRUE(detail::decode_struct(getpid(), cut, cut.desc->args[1], cut.args[1], false, one));
   EXPECT_EQ(cut.args[1].text, fmt::format("[-1, ... /* {:#x} */]", address(gid) + 4));
+  // More groups than the kernel takes (NGROUPS_MAX): the address.
+  SyscallEvent many = call("setgroups", {65537, address(gid)}, -1);
+  EXPECT_FALSE(detail::decode_struct(getpid(), many, many.desc->args[1], many.args[1], false, one));
   munmap(map, page);
 }
 

@@ -334,6 +334,10 @@ TEST(Mempolicy, UnknownPolicyAsFlags) {
   none.err = EINVAL;
   none.result = -EINVAL;
   EXPECT_EQ(text(none), "set_mempolicy(MPOL_DEFAULT, [], 0) = -1 EINVAL (Invalid argument)");
+  raw[2] = 1;  // maxnode 1 reads no node either, and strace shows the address
+  SyscallEvent one = call("set_mempolicy", {0, 0x1000, 1});
+  detail::decode_entry(getpid(), one, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(text(one), "set_mempolicy(MPOL_DEFAULT, 0x1000, 1) = 0");
 }
 
 // kcmp's indexes as its type says (strace's kcmp.c), sethostname's name

@@ -43,7 +43,10 @@ bool decode_nodemask(pid_t tid, const SyscallEvent& e, ArgValue& v, const Decode
   if (at < 0) return false;
   const std::uint64_t words = mask_words(e.args[at].raw);
   if (words == 0) {
-    v.text = "[]";  // no node to read, as strace shows it
+    // maxnode 0: no node to read, "[]"; maxnode 1: the kernel reads none
+    // either, and strace shows the address.
+    if (e.args[at].raw != 0) return false;
+    v.text = "[]";
     return true;
   }
   const std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(words, max_elements(limits)));

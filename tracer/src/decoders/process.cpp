@@ -118,6 +118,8 @@ bool decode_sysinfo(pid_t tid, ArgValue& v) {
 // strace does.
 bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v, const DecodeLimits& limits) {
   std::uint64_t n = e.args[0].raw & 0xffffffffu;
+  constexpr std::uint64_t kNgroupsMax = 65536;  // more than the kernel takes: strace shows the address
+  if (is(e.desc, SysId::setgroups) && n > kNgroupsMax) return false;
   if (is(e.desc, SysId::getgroups)) {
     if (e.err || e.result < 0) return false;
     n = static_cast<std::uint64_t>(e.result);
