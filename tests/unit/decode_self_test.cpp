@@ -176,6 +176,31 @@ TEST(DecodeFdPaths, AtFdcwdOnlyForADirectoryFd) {
   EXPECT_FALSE(pick.args[0].fd_path.empty());
 }
 
+// A node mask that runs into unmapped memory: "[0000000000000000, ... /* address */]".
+TEST(DecodeNodemask, CutWhereMemoryEnds) {
+  const long page = sysconf(_SC_PAGESIZE);
+  void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  ASSERT_EQ(munmap(static_cast<char*>(map) + page, page), 0);
+  auto* mask = reinterpret_cast<std::uint64_t*>(static_cast<char*>(map) + page - 8);
+  *mask = 0;
+  SyscallEvent e = call("set_mempolicy", {0, address(mask), 66});
+  EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[1], e.args[1], true, detail::DecodeLimits{}));
+  EXPECT_EQ(e.args[1].text, fmt::format("[0000000000000000, ... /* {:#x} */]", address(mask) + 8));
+  munmap(map, page);
+}
+
+// A read that failed read nothing: strace shows the iovecs' addresses.
+TEST(DecodeIovec, FailedReadShowsAddresses) {
+  char buf[8] = {'a'};
+  iovec iov{buf, sizeof buf};
+  std::uint64_t raw[6] = {0, address(&iov), 1, static_cast<std::uint64_t>(-1)};
+  SyscallEvent e = call("preadv", {0, address(&iov), 1, raw[3]});
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  detail::decode_exit(getpid(), e, -EINVAL, true, detail::DecodeLimits{});
+  EXPECT_EQ(e.args[1].text, fmt::format("[{{iov_base={:#x}, iov_len=8}}]", address(buf)));
+}
+
 TEST(DecodeIovec, DataStopsAtTheStringLimit) {
   std::vector<std::string> out = {std::string(50, 'a'), std::string(10, 'b'), "c", "d"};
   // python3 -c "import os; os.writev(1,[b'a'*50, b'b'*10, b'c', b'd'])"

@@ -19,7 +19,7 @@ namespace syspect::detail {
 // elements are shown, as strace does.
 std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
                        std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
-                       std::size_t limit) {
+                       std::size_t limit, bool addresses) {
   struct Iov {
     std::uint64_t base, len;
   };
@@ -45,8 +45,8 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
       *budget -= want;
     }
     std::string data(static_cast<std::size_t>(std::min<std::uint64_t>(want, limit + 1)), '\0');
-    long got = data.empty() ? 0 : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
-    if (got < 0) {
+    long got = addresses || data.empty() ? 0 : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
+    if (got < 0 || addresses) {
       out += fmt::format("{{iov_base={:#x}, iov_len={}}}", iovs[i].base, iovs[i].len);
     } else {
       data.resize(static_cast<std::size_t>(got));
@@ -86,6 +86,17 @@ bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& 
   v.fields.clear();
   v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "", limits.struct_string);
   return !v.text.empty();
+}
+
+// readv, preadv and preadv2 that failed read nothing: strace shows their
+// iovecs with each iov_base's address.
+bool failed_read_iovecs(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) {
+  if (e.err == 0 || e.nargs < 3 || e.args[1].raw == 0) return false;
+  ArgValue& v = e.args[1];
+  v.fields.clear();
+  v.text = iovec_text(tid, v.raw, e.args[2].raw & 0xffffffffu, std::nullopt, v, "", limits.struct_string, true);
+  if (!v.text.empty()) v.form = ArgValue::Form::Struct;
+  return true;
 }
 
 // Random bytes: strace shows every byte in hex when any is not printable.
@@ -134,13 +145,17 @@ const StructDecoder kStructs[] = {
      [] { return std::vector<MemberDesc>{num("[].iov_len")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::getrandom};
+constexpr SysId kCalls[] = {SysId::getrandom, SysId::readv, SysId::preadv, SysId::preadv2};
 
 }  // namespace
 
 const SyscallFamily& io_family() {
   static const SyscallFamily family{
-      .name = "io", .calls = kCalls, .structs = kStructs, .format_arg = format_random_bytes};
+      .name = "io",
+      .calls = kCalls,
+      .structs = kStructs,
+      .decode_exit = failed_read_iovecs,
+      .format_arg = format_random_bytes};
   return family;
 }
 

@@ -50,16 +50,29 @@ bool decode_nodemask(pid_t tid, const SyscallEvent& e, ArgValue& v, const Decode
     return true;
   }
   const std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(words, max_elements(limits)));
-  std::vector<std::uint64_t> mask(shown);
-  if (!read_exact(tid, RemotePtr{v.raw}, mask.data(), shown * sizeof(std::uint64_t))) return false;
+  // Word by word, as strace reads the array: the first that cannot be read
+  // ends it with "... /* its address */" (none read: the address), and so
+  // does the word after the last shown when it cannot be read.
+  auto word_at = [&](std::size_t i, std::uint64_t& w) {
+    return read_exact(tid, RemotePtr{v.raw + i * sizeof(std::uint64_t)}, &w, sizeof w);
+  };
   std::string out = "[";
   for (std::size_t i = 0; i < shown; ++i) {
+    std::uint64_t w = 0;
+    if (!word_at(i, w)) {
+      if (i == 0) return false;
+      v.text = out + fmt::format(", ... /* {:#x} */]", v.raw + i * sizeof(std::uint64_t));
+      v.truncated = true;
+      return true;
+    }
     if (i) out += ", ";
-    out += mask[i] == 0 ? std::string(16, '0') : fmt::format("{:#016x}", mask[i]);
-    v.fields.push_back({member_name(fmt::format("[{}]", i)), static_cast<std::int64_t>(mask[i])});
+    out += w == 0 ? std::string(16, '0') : fmt::format("{:#016x}", w);
+    v.fields.push_back({member_name(fmt::format("[{}]", i)), static_cast<std::int64_t>(w)});
   }
   if (words > shown) {
+    std::uint64_t next = 0;
     out += shown ? ", ..." : "...";
+    if (!word_at(shown, next)) out += fmt::format(" /* {:#x} */", v.raw + shown * sizeof(std::uint64_t));
     v.truncated = true;
   }
   v.text = out + "]";
