@@ -30,6 +30,15 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_SCRIPT = os.path.join(HERE, "..", "..", "ci", "strace_source.sh")
 SKIP = 77
+MARKDOWN_HEADER = """# strace 6.1's decoder tests under syspect
+
+Written by `tests/strace_suite/run.py --markdown` (see the README). A test passes when the
+tracer's output is the program's expected text, as strace's `tests/init.sh` compares
+them, with the padding before ` = ` folded. The last column is the first line where
+syspect's output differs (`got`) from what the program expects (`want`), or why
+syspect did not run it.
+
+"""
 
 
 def gen_tests(src):
@@ -217,6 +226,7 @@ def main():
     rate = 100.0 * both / strace_pass if strace_pass else 0.0
     if args.markdown:
         with open(args.markdown, "w") as f:
+            f.write(MARKDOWN_HEADER)
             f.write(f"{len(names)} tests; strace 6.1 passes {strace_pass}, syspect {syspect_pass}; "
                     f"syspect passes {both} of strace's {strace_pass} ({rate:.1f}%).\n\n")
             f.write("| test | strace | syspect | first difference: syspect's line (got), the expected one (want) |\n")
