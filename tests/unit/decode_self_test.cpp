@@ -199,6 +199,12 @@ TEST(DecodeIovec, FailedReadShowsAddresses) {
   detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
   detail::decode_exit(getpid(), e, -EINVAL, true, detail::DecodeLimits{});
   EXPECT_EQ(e.args[1].text, fmt::format("[{{iov_base={:#x}, iov_len=8}}]", address(buf)));
+  // process_vm_writev's remote iovecs are the other process's: addresses.
+  SyscallEvent w = call("process_vm_writev", {1, address(&iov), 1, address(&iov), 1, 0});
+  std::uint64_t wraw[6] = {1, address(&iov), 1, address(&iov), 1, 0};
+  detail::decode_entry(getpid(), w, wraw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(w.args[1].text, "[{iov_base=\"a\\0\\0\\0\\0\\0\\0\\0\", iov_len=8}]");
+  EXPECT_EQ(w.args[3].text, fmt::format("[{{iov_base={:#x}, iov_len=8}}]", address(buf)));
 }
 
 TEST(DecodeIovec, DataStopsAtTheStringLimit) {

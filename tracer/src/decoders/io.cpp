@@ -83,13 +83,17 @@ bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& 
     if (e.err || e.result < 0) return false;
     budget = static_cast<std::uint64_t>(e.result);
   }
+  // process_vm_readv's and process_vm_writev's remote iovecs are in the
+  // other process: strace shows their addresses.
+  const bool remote = self == 3 && (is(e.desc, SysId::process_vm_readv) || is(e.desc, SysId::process_vm_writev));
   v.fields.clear();
-  v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "", limits.struct_string);
+  v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "", limits.struct_string,
+                      remote);
   return !v.text.empty();
 }
 
-// readv, preadv and preadv2 that failed read nothing: strace shows their
-// iovecs with each iov_base's address.
+// readv, preadv, preadv2 and process_vm_readv that failed read nothing:
+// strace shows their iovecs with each iov_base's address.
 bool failed_read_iovecs(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) {
   if (e.err == 0 || e.nargs < 3 || e.args[1].raw == 0) return false;
   ArgValue& v = e.args[1];
@@ -145,7 +149,8 @@ const StructDecoder kStructs[] = {
      [] { return std::vector<MemberDesc>{num("[].iov_len")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::getrandom, SysId::readv, SysId::preadv, SysId::preadv2};
+constexpr SysId kCalls[] = {SysId::getrandom, SysId::readv, SysId::preadv, SysId::preadv2,
+                             SysId::process_vm_readv};
 
 }  // namespace
 
