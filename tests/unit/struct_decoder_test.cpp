@@ -313,6 +313,14 @@ std::vector<Row> rows() {
          return std::vector<std::uint64_t>{m.put(std::int64_t{1492350678})};
        },
        1492350678, "[1492350678 /* 2017-04-16T13:51:18+0000 */]", {{"value", 1492350678}}},
+      {"sembuf", "semop", 1,
+       [](Memory& m) {
+         const std::int16_t ops[6] = {0, 1, 0x1000, static_cast<std::int16_t>(0xface),
+                                      static_cast<std::int16_t>(0xf00d), static_cast<std::int16_t>(0xbeef)};
+         return std::vector<std::uint64_t>{65546, m.put(ops), 2};
+       },
+       0, "[{sem_num=0, sem_op=1, sem_flg=SEM_UNDO}, {sem_num=64206, sem_op=-4083, sem_flg=SEM_UNDO|IPC_NOWAIT|0xa6ef}]",
+       {{"[0].sem_op", 1}, {"[1].sem_num", 64206}}},
       {"socklen_t", "getsockname", 2,
        [](Memory& m) { return std::vector<std::uint64_t>{3, 0, m.put(std::uint32_t{128})}; }, 0,
        "[128 => 16]", {{"value", 16}},
@@ -451,7 +459,7 @@ const std::set<std::string, std::less<>> kShownAsAddress = {
     "iocb_array", "itimerspec64", "landlock_ruleset_attr", "mmap_arg_struct",
     "mount_attr", "mq_attr", "msgbuf", "msqid_ds", "off_t", "old_linux_dirent", "old_sigaction",
     "old_sigset", "old_utsname", "oldold_utsname", "perf_event_attr", "sched_attr", "sel_arg_struct",
-    "sembuf", "shmid_ds", "siginfo", "stat64", "statfs64", "timespec64", "timespec64_pair",
+    "shmid_ds", "siginfo", "stat64", "statfs64", "timespec64", "timespec64_pair",
     "timex", "timex64", "timezone", "tms", "user_desc", "ustat",
     "vm86_struct", "vm86plus_struct"};
 

@@ -43,6 +43,7 @@ const Case kCases[] = {
      "0xffffffff /* FSOPEN_CLOEXEC|0xfffffffe */"},
     {"fsopen_flags", 0, "0", "0", "0"},
     {"pidfd_open_flags", 0x800, "PIDFD_NONBLOCK", "0x800", "0x800 /* PIDFD_NONBLOCK */"},
+    {"semop_flags", 0xbeef, "SEM_UNDO|IPC_NOWAIT|0xa6ef", "0xbeef", "0xbeef /* SEM_UNDO|IPC_NOWAIT|0xa6ef */"},
     {"fsmount_attr_flags", 0x40, "0x40 /* MOUNT_ATTR_??? */", "0x40", "0x40 /* MOUNT_ATTR_??? */"},
     {"fsmount_attr_flags", 0x11, "MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOATIME", "0x11",
      "0x11 /* MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOATIME */"},
