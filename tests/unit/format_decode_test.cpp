@@ -372,5 +372,14 @@ TEST(Fanotify, ClassThenFlags) {
             "fanotify_init(0xc /* FAN_CLASS_??? */|FAN_CLOEXEC, O_RDONLY) = -1 EINVAL (Invalid argument)");
 }
 
+// getrandom's bytes in hex, even when all of them are printable (strace's
+// QUOTE_FORCE_HEX): getrandom("\x3b\x45\x2f", 3, 0).
+TEST(Getrandom, BytesAlwaysInHex) {
+  auto e = call("getrandom", {0x1000, 3, 0}, 3);
+  e.args[0].form = ArgValue::Form::Bytes;
+  e.args[0].bytes = ";E/";
+  EXPECT_EQ(text(e), "getrandom(\"\\x3b\\x45\\x2f\", 3, 0) = 3");
+}
+
 }  // namespace
 }  // namespace syspect

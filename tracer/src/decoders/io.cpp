@@ -103,14 +103,11 @@ bool failed_read_iovecs(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) 
   return true;
 }
 
-// Random bytes: strace shows every byte in hex when any is not printable.
+// Random bytes: strace shows every byte in hex (QUOTE_FORCE_HEX), even
+// when all of them happen to be printable.
 bool format_random_bytes(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
   const ArgValue& v = e.args[i];
-  if (i != 0 || v.form != ArgValue::Form::Bytes ||
-      std::none_of(v.bytes.begin(), v.bytes.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f;
-      }))
-    return false;
+  if (!is(e.desc, SysId::getrandom) || i != 0 || v.form != ArgValue::Form::Bytes) return false;
   out += '"';
   std::size_t n = std::min(v.bytes.size(), options.string_limit);
   for (std::size_t k = 0; k < n; ++k)
