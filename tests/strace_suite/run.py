@@ -9,7 +9,9 @@ script does what strace's tests/init.sh does for a test of gen_tests.in
 with the test's options (and -e trace=NAME when they name no trace set), the
 program's stdout being the expected text, and compares the two as match_diff
 does, except for the -a alignment column (padding before " = " folded). It
-does so under the installed strace and under syspect.
+does so under the installed strace and under syspect. A test's line is a
+shell line in init.sh: its redirections ("9>>/dev/full", "</dev/null")
+apply to every run, and its QUIRK: words are read as init.sh reads them.
 
     run.py --syspect BIN --dest DIR --list FILE [--min-rate PERCENT]
 
@@ -28,6 +30,15 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_SCRIPT = os.path.join(HERE, "..", "..", "ci", "strace_source.sh")
 SKIP = 77
+MARKDOWN_HEADER = """# strace 6.1's decoder tests under syspect
+
+Written by `tests/strace_suite/run.py --markdown` (see the README). A test passes when the
+tracer's output is the program's expected text, as strace's `tests/init.sh` compares
+them, with the padding before ` = ` folded. The last column is the first line where
+syspect's output differs (`got`) from what the program expects (`want`), or why
+syspect did not run it.
+
+"""
 
 
 def gen_tests(src):
@@ -46,14 +57,30 @@ def gen_tests(src):
     return out
 
 
+REDIRECTION = re.compile(r"\d*(>>|>|<)\S+")
+
+
 def strace_args(name, opts):
-    """The options as run_strace_match_diff gives them."""
-    args = shlex.split(opts)
+    """The options as run_strace_match_diff gives them, the shell's
+    redirections (gen_tests.in's "9>>/dev/full", applied by the shell to the
+    program run alone and under the tracer), and its quirks: the text from
+    which the log is compared (QUIRK:START-OF-TEST-OUTPUT:), the program's
+    arguments (QUIRK:PROG-ARGS:)."""
+    args, redirs, start, prog_args = [], [], None, []
+    for a in shlex.split(opts):
+        if REDIRECTION.fullmatch(a):
+            redirs.append(a)
+        elif a.startswith("QUIRK:START-OF-TEST-OUTPUT:"):
+            start = a[len("QUIRK:START-OF-TEST-OUTPUT:"):]
+        elif a.startswith("QUIRK:PROG-ARGS:"):
+            prog_args += shlex.split(a[len("QUIRK:PROG-ARGS:"):])
+        else:
+            args.append(a)
     if not any(a.startswith(("-e trace=", "-etrace=", "--trace=")) or
                (a == "-e" and i + 1 < len(args) and args[i + 1].startswith("trace="))
                for i, a in enumerate(args)):
         args = ["-e", f"trace={name}"] + args
-    return args
+    return args, redirs, start, prog_args
 
 
 def syspect_args(args):
@@ -93,12 +120,17 @@ def first_difference(got, want):
     return ""
 
 
-def run_one(tracer_cmd, prog, cwd, log):
+def shell(cmd, redirs):
+    """`cmd` run by the shell with gen_tests.in's redirections, as init.sh runs it."""
+    return ["bash", "-c", " ".join(shlex.quote(c) for c in cmd) + "".join(" " + r for r in redirs)]
+
+
+def run_one(tracer_cmd, prog, cwd, log, redirs, start):
     """The tracer's text and the program's expected text, or an error."""
     with open(os.path.join(cwd, "exp"), "w") as exp:
         try:
-            p = subprocess.run(tracer_cmd + [prog], cwd=cwd, stdout=exp, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL, timeout=60)
+            p = subprocess.run(shell(tracer_cmd + prog, redirs), cwd=cwd, stdout=exp,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=60)
         except subprocess.TimeoutExpired:
             return None, "timed out"
     if p.returncode != 0:
@@ -109,6 +141,10 @@ def run_one(tracer_cmd, prog, cwd, log):
             got = folded(f.read())
     except FileNotFoundError:
         return None, "no output"
+    if start is not None:
+        # sed -n "/START/,$p": from the first line holding the text.
+        at = next((i for i, line in enumerate(got) if start in line), len(got))
+        got = got[at:]
     with open(os.path.join(cwd, "exp"), errors="surrogateescape") as f:
         want = folded(f.read())
     diff = first_difference(got, want)
@@ -125,6 +161,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--markdown", help="also write the results as a Markdown table to this file")
     args = ap.parse_args()
+    args.syspect = os.path.abspath(args.syspect)  # the tests run in their own directories
 
     p = subprocess.run(["bash", SOURCE_SCRIPT, args.dest], stdout=subprocess.PIPE)
     if p.returncode == SKIP:
@@ -166,19 +203,19 @@ def main():
         cwd = os.path.join(tests, name + ".dir")
         subprocess.run(["rm", "-rf", cwd])
         os.makedirs(cwd)
-        prog_rel = "../" + name
-        alone = subprocess.run([prog_rel], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               stdin=subprocess.DEVNULL, timeout=60)
+        sargs, redirs, start, prog_args = strace_args(name, known[name])
+        prog = ["../" + name] + prog_args
+        alone = subprocess.run(shell(prog, redirs), cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, timeout=60)
         if alone.returncode == SKIP:
             rows.append((name, "skip", "skip", "the program skips itself here"))
             continue
-        sargs = strace_args(name, known[name])
         s_log = os.path.join(cwd, "strace.log")
-        s_ok, s_why = run_one(["strace", "-o", s_log] + sargs, prog_rel, cwd, s_log)
+        s_ok, s_why = run_one(["strace", "-o", s_log] + sargs, prog, cwd, s_log, redirs, start)
         y_log = os.path.join(cwd, "syspect.log")
         # strace without -f: the first process only, and no pid prefix.
         y_ok, y_why = run_one([args.syspect, "trace", "--no-follow", "-o", y_log] + syspect_args(sargs) + ["--"],
-                              prog_rel, cwd, y_log)
+                              prog, cwd, y_log, redirs, start)
         strace_pass += bool(s_ok)
         syspect_pass += bool(y_ok)
         both += bool(s_ok and y_ok)
@@ -189,6 +226,7 @@ def main():
     rate = 100.0 * both / strace_pass if strace_pass else 0.0
     if args.markdown:
         with open(args.markdown, "w") as f:
+            f.write(MARKDOWN_HEADER)
             f.write(f"{len(names)} tests; strace 6.1 passes {strace_pass}, syspect {syspect_pass}; "
                     f"syspect passes {both} of strace's {strace_pass} ({rate:.1f}%).\n\n")
             f.write("| test | strace | syspect | first difference: syspect's line (got), the expected one (want) |\n")

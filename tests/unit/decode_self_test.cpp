@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,7 @@
 #include "decode.hpp"
 #include "hand_made.hpp"
 #include "decoders/family.hpp"
+#include "syspect/format.hpp"
 
 namespace syspect {
 namespace {
@@ -43,6 +46,167 @@ std::string iovecs(const char* name, std::vector<std::string>& buffers, std::int
   return v.text;
 }
 
+// A string that runs into unmapped memory after -s + 1 bytes: strace shows
+// it cut, "0123..."..., not its address (delete_module, memfd_create).
+TEST(DecodeString, UnterminatedUpToAFaultIsShownCut) {
+  const long page = sysconf(_SC_PAGESIZE);
+  void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  ASSERT_EQ(munmap(static_cast<char*>(map) + page, page), 0);
+  char* name = static_cast<char*>(map) + page - 33;
+  std::memcpy(name, "0123456789:;<=>?@ABCDEFGHIJKLMNOP", 33);
+  SyscallEvent e = call("delete_module", {address(name), 0}, -1);
+  detail::DecodeLimits limits;
+  std::uint64_t raw[6] = {address(name), 0};
+  detail::decode_entry(getpid(), e, raw, 0, limits);
+  FormatOptions o;
+  o.align = false;
+  const std::string want = "delete_module(\"0123456789:;<=>?@ABCDEFGHIJKLMNO\"..., 0)";
+  EXPECT_EQ(format_syscall(e, o).substr(0, want.size()), want);
+  // Fewer bytes than that before the fault: the address, as strace shows it.
+  SyscallEvent short_one = call("delete_module", {address(name + 2), 0}, -1);
+  raw[0] = address(name + 2);
+  detail::decode_entry(getpid(), short_one, raw, 0, limits);
+  EXPECT_EQ(short_one.args[0].form, ArgValue::Form::Pointer);
+  munmap(map, page);
+}
+
+// Where strace shows an address: a signal mask of another size than the
+// kernel's (rt_sigprocmask, rt_sigtimedwait), epoll_ctl's event with
+// EPOLL_CTL_DEL (the kernel reads none).
+TEST(DecodeAddresses, WhereTheKernelReadsNothing) {
+  const std::uint64_t mask = ~0ull;
+  std::uint64_t raw[6] = {SIG_UNBLOCK, address(&mask), 0, 4};
+  SyscallEvent e = call("rt_sigprocmask", {SIG_UNBLOCK, address(&mask), 0, 4}, -1);
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(e.args[1].form, ArgValue::Form::Pointer);
+  raw[3] = 8;
+  SyscallEvent whole = call("rt_sigprocmask", {SIG_UNBLOCK, address(&mask), 0, 8}, -1);
+  detail::decode_entry(getpid(), whole, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(whole.args[1].form, ArgValue::Form::Struct);
+  const unsigned char event[12] = {1};
+  std::uint64_t ctl[6] = {3, 2 /* EPOLL_CTL_DEL */, 4, address(event)};
+  SyscallEvent del = call("epoll_ctl", {3, 2, 4, address(event)}, -1);
+  detail::decode_entry(getpid(), del, ctl, 0, detail::DecodeLimits{});
+  EXPECT_EQ(del.args[3].form, ArgValue::Form::Pointer);
+  ctl[1] = 1;  // EPOLL_CTL_ADD
+  SyscallEvent add = call("epoll_ctl", {3, 1, 4, address(event)}, -1);
+  detail::decode_entry(getpid(), add, ctl, 0, detail::DecodeLimits{});
+  EXPECT_EQ(add.args[3].form, ArgValue::Form::Struct);
+}
+
+// A size beyond the struct strace knows, running into unmapped memory:
+// ", ???" (openat2, clone3).
+TEST(DecodeStructTail, UnreadableTailIsShownAsUnknown) {
+  const long page = sysconf(_SC_PAGESIZE);
+  void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  ASSERT_EQ(munmap(static_cast<char*>(map) + page, page), 0);
+  char* how = static_cast<char*>(map) + page - 24;
+  std::memset(how, 0, 24);
+  how[0] = static_cast<char>(O_EXCL & 0xff);
+  std::uint64_t raw[6] = {static_cast<std::uint64_t>(-1), 0, address(how), 32};
+  SyscallEvent e = call("openat2", {static_cast<std::uint64_t>(-1), 0, address(how), 32}, -1);
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(e.args[2].text, "{flags=O_RDONLY|O_EXCL, resolve=0, ???}");
+  raw[3] = 24;
+  SyscallEvent exact = call("openat2", {static_cast<std::uint64_t>(-1), 0, address(how), 24}, -1);
+  detail::decode_entry(getpid(), exact, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(exact.args[2].text, "{flags=O_RDONLY|O_EXCL, resolve=0}");
+  munmap(map, page);
+}
+
+// A buffer that ends in unmapped memory before the bytes strace shows:
+// its address (add_key's payload), as strace shows it.
+TEST(DecodeBuffer, CutByUnmappedMemoryIsAnAddress) {
+  const long page = sysconf(_SC_PAGESIZE);
+  void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  ASSERT_EQ(munmap(static_cast<char*>(map) + page, page), 0);
+  char* payload = static_cast<char*>(map) + page - 5;
+  std::memcpy(payload, "abcde", 5);
+  std::uint64_t raw[6] = {0, 0, address(payload), 10, 0};
+  SyscallEvent cut = call("add_key", {0, 0, address(payload), 10, 0}, -1);
+  detail::decode_entry(getpid(), cut, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(cut.args[2].form, ArgValue::Form::Pointer);
+  raw[3] = 5;
+  SyscallEvent whole = call("add_key", {0, 0, address(payload), 5, 0}, -1);
+  detail::decode_entry(getpid(), whole, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(whole.args[2].form, ArgValue::Form::Bytes);
+  EXPECT_EQ(whole.args[2].bytes, "abcde");
+  munmap(map, page);
+}
+
+// setgroups' list running into unmapped memory: "[-1, ... /* address */]".
+TEST(DecodeGidArray, CutWhereMemoryEnds) {
+  const long page = sysconf(_SC_PAGESIZE);
+  void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  ASSERT_EQ(munmap(static_cast<char*>(map) + page, page), 0);
+  auto* gid = reinterpret_cast<std::uint32_t*>(static_cast<char*>(map) + page - 4);
+  *gid = 0xffffffff;
+  SyscallEvent e = call("setgroups", {2, address(gid)}, -1);
+  EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[1], e.args[1], false, detail::DecodeLimits{}));
+  EXPECT_EQ(e.args[1].text, fmt::format("[-1, ... /* {:#x} */]", address(gid) + 4));
+  // Cut at -s 1 where the next element cannot be read: its address too.
+  detail::DecodeLimits one;
+  one.struct_string = 1;
+  SyscallEvent cut = call("setgroups", {2, address(gid)}, -1);
+  EXPECT_TRUE(detail::decode_struct(getpid(), cut, cut.desc->args[1], cut.args[1], false, one));
+  EXPECT_EQ(cut.args[1].text, fmt::format("[-1, ... /* {:#x} */]", address(gid) + 4));
+  // More groups than the kernel takes (NGROUPS_MAX): the address.
+  SyscallEvent many = call("setgroups", {65537, address(gid)}, -1);
+  EXPECT_FALSE(detail::decode_struct(getpid(), many, many.desc->args[1], many.args[1], false, one));
+  munmap(map, page);
+}
+
+// -y: AT_FDCWD names the cwd only for a directory fd argument; fsmount's
+// fd of -100 is a number, as strace shows it.
+TEST(DecodeFdPaths, AtFdcwdOnlyForADirectoryFd) {
+  detail::DecodeLimits limits;
+  limits.fd_paths = true;
+  std::uint64_t raw[6] = {static_cast<std::uint32_t>(-100), 0, 0};
+  SyscallEvent e = call("fsmount", {raw[0], 0, 0}, -1);
+  detail::decode_entry(getpid(), e, raw, 0, limits);
+  EXPECT_EQ(e.args[0].num, -100);
+  EXPECT_TRUE(e.args[0].fd_path.empty());
+  std::uint64_t at[6] = {static_cast<std::uint32_t>(-100), 0, 0, 0};
+  SyscallEvent pick = call("fspick", {at[0], 0, 0}, -1);
+  detail::decode_entry(getpid(), pick, at, 0, limits);
+  EXPECT_FALSE(pick.args[0].fd_path.empty());
+}
+
+// A node mask that runs into unmapped memory: "[0000000000000000, ... /* address */]".
+TEST(DecodeNodemask, CutWhereMemoryEnds) {
+  const long page = sysconf(_SC_PAGESIZE);
+  void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  ASSERT_EQ(munmap(static_cast<char*>(map) + page, page), 0);
+  auto* mask = reinterpret_cast<std::uint64_t*>(static_cast<char*>(map) + page - 8);
+  *mask = 0;
+  SyscallEvent e = call("set_mempolicy", {0, address(mask), 66});
+  EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[1], e.args[1], true, detail::DecodeLimits{}));
+  EXPECT_EQ(e.args[1].text, fmt::format("[0000000000000000, ... /* {:#x} */]", address(mask) + 8));
+  munmap(map, page);
+}
+
+// A read that failed read nothing: strace shows the iovecs' addresses.
+TEST(DecodeIovec, FailedReadShowsAddresses) {
+  char buf[8] = {'a'};
+  iovec iov{buf, sizeof buf};
+  std::uint64_t raw[6] = {0, address(&iov), 1, static_cast<std::uint64_t>(-1)};
+  SyscallEvent e = call("preadv", {0, address(&iov), 1, raw[3]});
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  detail::decode_exit(getpid(), e, -EINVAL, true, detail::DecodeLimits{});
+  EXPECT_EQ(e.args[1].text, fmt::format("[{{iov_base={:#x}, iov_len=8}}]", address(buf)));
+  // process_vm_writev's remote iovecs are the other process's: addresses.
+  SyscallEvent w = call("process_vm_writev", {1, address(&iov), 1, address(&iov), 1, 0});
+  std::uint64_t wraw[6] = {1, address(&iov), 1, address(&iov), 1, 0};
+  detail::decode_entry(getpid(), w, wraw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(w.args[1].text, "[{iov_base=\"a\\0\\0\\0\\0\\0\\0\\0\", iov_len=8}]");
+  EXPECT_EQ(w.args[3].text, fmt::format("[{{iov_base={:#x}, iov_len=8}}]", address(buf)));
+}
+
 TEST(DecodeIovec, DataStopsAtTheStringLimit) {
   std::vector<std::string> out = {std::string(50, 'a'), std::string(10, 'b'), "c", "d"};
   // python3 -c "import os; os.writev(1,[b'a'*50, b'b'*10, b'c', b'd'])"
@@ -59,6 +223,26 @@ TEST(DecodeIovec, DataStopsAtTheStringLimit) {
   // -s also bounds how many elements are shown.
   EXPECT_EQ(iovecs("writev", out, 62, 2),
             "[{iov_base=\"aa\"..., iov_len=50}, {iov_base=\"bb\"..., iov_len=10}, ...]");
+}
+
+// An iovec array that runs into unmapped memory: the elements read, then
+// "... /* the first unreadable one's address */", as strace's pwritev.c
+// and process_madvise.c expect.
+TEST(DecodeIovec, ArrayCutWhereMemoryEnds) {
+  const long page = sysconf(_SC_PAGESIZE);
+  void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  ASSERT_EQ(munmap(static_cast<char*>(map) + page, page), 0);
+  auto* iov = reinterpret_cast<iovec*>(static_cast<char*>(map) + page - sizeof(iovec));
+  static char data[] = "\7";
+  iov->iov_base = data;
+  iov->iov_len = 1;
+  SyscallEvent e = call("writev", {1, address(iov), 2}, -1);
+  detail::DecodeLimits limits;
+  EXPECT_TRUE(detail::decode_struct(getpid(), e, e.desc->args[1], e.args[1], false, limits));
+  EXPECT_EQ(e.args[1].text, fmt::format("[{{iov_base=\"\\7\", iov_len=1}}, ... /* {:#x} */]",
+                                        address(iov) + sizeof(iovec)));
+  munmap(map, page);
 }
 
 TEST(DecodeIovec, ReadDataStopsAtTheResult) {
@@ -234,6 +418,8 @@ TEST(DecodeSigevent, EachNotification) {
   sev.sigev_notify = 77;
   sev.sigev_signo = 12;
   EXPECT_EQ(text(sev), "{sigev_signo=12, sigev_notify=0x4d /* SIGEV_??? */}");
+  sev.sigev_signo = -87097619;  // not a signal: unsigned, as strace's %u
+  EXPECT_EQ(text(sev), "{sigev_signo=4207869677, sigev_notify=0x4d /* SIGEV_??? */}");
 
   int id = 6;
   SyscallEvent e = call("timer_create", {CLOCK_MONOTONIC, 0, address(&id)});

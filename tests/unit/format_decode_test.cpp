@@ -2,11 +2,16 @@
 // option: futex by operation, poll/select results, -y fd paths, -X styles,
 // rt_sigreturn's mask. Every expected string is what strace 6.1 prints.
 
+#include <cerrno>
+#include <cstdlib>
+#include <ctime>
 #include <fcntl.h>
+#include <unistd.h>
 #include <linux/futex.h>
 
 #include <gtest/gtest.h>
 
+#include "decode.hpp"
 #include "hand_made.hpp"
 #include "syspect/format.hpp"
 #include "syspect/syscall_table.hpp"
@@ -15,6 +20,7 @@ namespace syspect {
 namespace {
 
 using testing_events::call;
+using testing_events::set_string;
 using testing_events::set_struct;
 
 std::string text(const SyscallEvent& e, XlatStyle style = XlatStyle::Abbrev) {
@@ -266,6 +272,113 @@ TEST(PollAndSelect, PselectSigmask) {
   set_struct(p, 2, "{tv_sec=1, tv_nsec=0}", "left {tv_sec=0, tv_nsec=999170000}");
   EXPECT_EQ(text(p), "ppoll([{fd=0, events=POLLIN}], 1, {tv_sec=1, tv_nsec=0}, NULL, 8) = 1 "
                      "([{fd=0, revents=POLLIN}], left {tv_sec=0, tv_nsec=999170000})");
+}
+
+// mknod's device only for a character or block device, its mode with the
+// file type when it names one (strace's mknod.c and mknodat.c).
+TEST(Mknod, DeviceOnlyForADevice) {
+  auto plain = call("mknod", {0x1000, 0, 0xbadc0ded}, 0, EEXIST);
+  set_string(plain, 0, "../mknod");
+  EXPECT_EQ(text(plain), "mknod(\"../mknod\", 000) = -1 EEXIST (File exists)");
+  auto odd = call("mknod", {0x1000, 0177777, 0}, 0, EINVAL);
+  set_string(odd, 0, "../mknod");
+  EXPECT_EQ(text(odd), "mknod(\"../mknod\", 0177777) = -1 EINVAL (Invalid argument)");
+  auto fifo = call("mknodat", {static_cast<std::uint64_t>(-1), 0x1000, 010600, 0}, 0, EBADF);
+  set_string(fifo, 1, "mknodat_sample");
+  EXPECT_EQ(text(fifo), "mknodat(-1, \"mknodat_sample\", S_IFIFO|0600) = -1 EBADF (Bad file descriptor)");
+  auto chr = call("mknod", {0x1000, 020024, 0x107}, 0, EEXIST);
+  set_string(chr, 0, "../mknod");
+  EXPECT_EQ(text(chr), "mknod(\"../mknod\", S_IFCHR|024, makedev(0x1, 0x7)) = -1 EEXIST (File exists)");
+}
+
+// time()'s result with its date, as strace's time.c prints it.
+TEST(Time, ResultWithItsDate) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  EXPECT_EQ(text(call("time", {0}, 1492350678)), "time(NULL) = 1492350678 (2017-04-16T13:51:18+0000)");
+}
+
+// add_key's keyring: a KEY_SPEC_* name, else the int as strace's "%d" prints it.
+TEST(Keys, KeyringByNameOrSigned) {
+  auto thread = call("add_key", {0, 0, 0, 0, 0xffffffff}, 0, EFAULT);
+  auto other = call("request_key", {0, 0, 0, static_cast<std::uint32_t>(-1234567890)}, 0, EFAULT);
+  for (int i = 0; i < 3; ++i) thread.args[i].form = other.args[i].form = ArgValue::Form::Null;
+  EXPECT_EQ(text(thread), "add_key(NULL, NULL, NULL, 0, KEY_SPEC_THREAD_KEYRING) = -1 EFAULT (Bad address)");
+  EXPECT_EQ(text(other), "request_key(NULL, NULL, NULL, -1234567890) = -1 EFAULT (Bad address)");
+}
+
+// syslog's action with its number, and only the arguments it reads
+// (strace's syslog.c).
+TEST(Syslog, ArgumentsByAction) {
+  EXPECT_EQ(text(call("syslog", {0, 0, static_cast<std::uint32_t>(-1)})), "syslog(0 /* SYSLOG_ACTION_CLOSE */) = 0");
+  EXPECT_EQ(text(call("syslog", {10, 0, 0}, 131072)), "syslog(10 /* SYSLOG_ACTION_SIZE_BUFFER */) = 131072");
+  EXPECT_EQ(text(call("syslog", {static_cast<std::uint32_t>(-1), 0xfacefeeddeadbeef, static_cast<std::uint32_t>(-1)},
+                      0, EINVAL)),
+            "syslog(-1 /* SYSLOG_ACTION_??? */, 0xfacefeeddeadbeef, -1) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("syslog", {8, 0, 3})), "syslog(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 3 /* LOGLEVEL_ERR */) = 0");
+  EXPECT_EQ(text(call("syslog", {8, 0, 8})),
+            "syslog(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 8 /* LOGLEVEL_DEBUG+1 */) = 0");
+}
+
+// A mode whose policy has no name: strace shows the whole value as flags.
+TEST(Mempolicy, UnknownPolicyAsFlags) {
+  EXPECT_EQ(text(call("set_mempolicy", {0xffffffff, 0, 0}, 0, EINVAL)),
+            "set_mempolicy(MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING|0xffff1fff, NULL, 0) = "
+            "-1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("set_mempolicy", {6, 0, 0}, 0, EINVAL)),
+            "set_mempolicy(0x6 /* MPOL_??? */, NULL, 0) = -1 EINVAL (Invalid argument)");
+  // A node mask of no node: "[]".
+  std::uint64_t raw[6] = {0, 0x1000, 0};
+  SyscallEvent none = call("set_mempolicy", {0, 0x1000, 0});
+  detail::decode_entry(getpid(), none, raw, 0, detail::DecodeLimits{});
+  none.err = EINVAL;
+  none.result = -EINVAL;
+  EXPECT_EQ(text(none), "set_mempolicy(MPOL_DEFAULT, [], 0) = -1 EINVAL (Invalid argument)");
+  raw[2] = 1;  // maxnode 1 reads no node either, and strace shows the address
+  SyscallEvent one = call("set_mempolicy", {0, 0x1000, 1});
+  detail::decode_entry(getpid(), one, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(text(one), "set_mempolicy(MPOL_DEFAULT, 0x1000, 1) = 0");
+}
+
+// kcmp's indexes as its type says (strace's kcmp.c), sethostname's name
+// as an address beyond the kernel's 64 bytes.
+TEST(Kcmp, IndexesByType) {
+  std::uint64_t raw[6] = {static_cast<std::uint32_t>(-1), static_cast<std::uint32_t>(-1), 1, 5, 6};
+  SyscallEvent vm = call("kcmp", {raw[0], raw[1], 1, 5, 6}, 0, ESRCH);
+  detail::decode_entry(getpid(), vm, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(text(vm), "kcmp(-1, -1, KCMP_VM) = -1 ESRCH (No such process)");
+  raw[2] = 0;
+  raw[3] = 0xdec0ded3dec0ded4;
+  raw[4] = 0xba5e1e55deadc0de;
+  SyscallEvent file = call("kcmp", {raw[0], raw[1], 0, raw[3], raw[4]}, 0, ESRCH);
+  detail::decode_entry(getpid(), file, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(text(file), "kcmp(-1, -1, KCMP_FILE, -557785388, -559038242) = -1 ESRCH (No such process)");
+  raw[0] = raw[1] = 27575;
+  raw[3] = 23;
+  raw[4] = 42;
+  SyscallEvent same = call("kcmp", {raw[0], raw[1], 0, 23, 42}, 1);
+  detail::decode_entry(getpid(), same, raw, 0, detail::DecodeLimits{});
+  EXPECT_EQ(text(same), "kcmp(27575, 27575, KCMP_FILE, 23, 42) = 1");  // no scheduling policy
+  auto host = call("sethostname", {0x7efcfb4aefbf, 65}, 0, EINVAL);
+  EXPECT_EQ(text(host), "sethostname(0x7efcfb4aefbf, 65) = -1 EINVAL (Invalid argument)");
+}
+
+// fanotify_init's class, then its flags (strace's fanotify.c).
+TEST(Fanotify, ClassThenFlags) {
+  EXPECT_EQ(text(call("fanotify_init", {0, 0}, 3)), "fanotify_init(FAN_CLASS_NOTIF, O_RDONLY) = 3");
+  EXPECT_EQ(text(call("fanotify_init", {0xeface004, 0}, 0, EINVAL)),
+            "fanotify_init(FAN_CLASS_CONTENT|0xeface000 /* FAN_??? */, O_RDONLY) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(text(call("fanotify_init", {0xd, 0}, 0, EINVAL)),
+            "fanotify_init(0xc /* FAN_CLASS_??? */|FAN_CLOEXEC, O_RDONLY) = -1 EINVAL (Invalid argument)");
+}
+
+// getrandom's bytes in hex, even when all of them are printable (strace's
+// QUOTE_FORCE_HEX): getrandom("\x3b\x45\x2f", 3, 0).
+TEST(Getrandom, BytesAlwaysInHex) {
+  auto e = call("getrandom", {0x1000, 3, 0}, 3);
+  e.args[0].form = ArgValue::Form::Bytes;
+  e.args[0].bytes = ";E/";
+  EXPECT_EQ(text(e), "getrandom(\"\\x3b\\x45\\x2f\", 3, 0) = 3");
 }
 
 }  // namespace

@@ -150,6 +150,15 @@ std::vector<Row> rows() {
          return std::vector<std::uint64_t>{3, m.put(buf), 48};
        },
        48, "{addr} /* 2 entries */", {{"entries", 2}}},
+      {"linux_dirent", "getdents", 1,
+       [](Memory& m) {
+         unsigned char buf[72] = {};
+         buf[16] = 24;  // d_reclen of each of the three entries
+         buf[24 + 16] = 24;
+         buf[48 + 16] = 24;
+         return std::vector<std::uint64_t>{3, m.put(buf), 72};
+       },
+       72, "{addr} /* 3 entries */", {{"entries", 3}}},
       {"sigset", "rt_sigprocmask", 1,
        [](Memory& m) {
          return std::vector<std::uint64_t>{SIG_BLOCK, m.put(sigbit(SIGINT) | sigbit(SIGTERM)), 0, 8};
@@ -260,6 +269,58 @@ std::vector<Row> rows() {
        },
        0, "{sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr(\"127.0.0.1\")}",
        {{"sa_family", AF_INET}, {"sin_port", 80}}},
+      {"loff_t", "sendfile", 2, [](Memory& m) { return std::vector<std::uint64_t>{4, 5, m.put(std::int64_t{0}), 35499}; },
+       35499, "[0] => [35499]", {{"value", 35499}},
+       [](std::uint64_t addr) { *reinterpret_cast<std::int64_t*>(addr) = 35499; }},
+      {"uid", "getresuid", 0,
+       [](Memory& m) { return std::vector<std::uint64_t>{m.put(std::uint32_t{1000}), 0, 0}; }, 0, "[1000]",
+       {{"value", 1000}}},
+      {"gid", "getresgid", 1,
+       [](Memory& m) { return std::vector<std::uint64_t>{0, m.put(std::uint32_t{0xffffffff}), 0}; }, 0, "[-1]",
+       {{"value", 0xffffffff}}},
+      {"uint", "getcpu", 0, [](Memory& m) { return std::vector<std::uint64_t>{m.put(std::uint32_t{1}), 0, 0}; },
+       0, "[1]", {{"value", 1}}},
+      {"timeval_pair", "utimes", 1,
+       [](Memory& m) {
+         ::setenv("TZ", "UTC0", 1);
+         ::tzset();
+         const std::int64_t tv[4] = {1492358607, 345678, static_cast<std::int64_t>(0xcafef00ddeadbeefULL),
+                                     static_cast<std::int64_t>(0xbadc0dedfacefeedULL)};
+         return std::vector<std::uint64_t>{m.put("f"), m.put(tv)};
+       },
+       -1,
+       "[{tv_sec=1492358607, tv_usec=345678} /* 2017-04-16T16:03:27.345678+0000 */, "
+       "{tv_sec=-3819351491602432273, tv_usec=13464652301697220333}]",
+       {{"[0].tv_usec", 345678}}},
+      {"utimbuf", "utime", 1,
+       [](Memory& m) {
+         ::setenv("TZ", "UTC0", 1);
+         ::tzset();
+         const std::int64_t t[2] = {1492350678, 0};
+         return std::vector<std::uint64_t>{m.put("f"), m.put(t)};
+       },
+       -1, "{actime=1492350678 /* 2017-04-16T13:51:18+0000 */, modtime=0}", {{"actime", 1492350678}}},
+      {"mincore_vec", "mincore", 2,
+       [](Memory& m) {
+         const unsigned char vec[2] = {1, 0};
+         return std::vector<std::uint64_t>{0x10000, 8192, m.put(vec)};
+       },
+       0, "[1, 0]", {{"[0]", 1}, {"[1]", 0}}},
+      {"time_t", "time", 0,
+       [](Memory& m) {
+         ::setenv("TZ", "UTC0", 1);
+         ::tzset();
+         return std::vector<std::uint64_t>{m.put(std::int64_t{1492350678})};
+       },
+       1492350678, "[1492350678 /* 2017-04-16T13:51:18+0000 */]", {{"value", 1492350678}}},
+      {"sembuf", "semop", 1,
+       [](Memory& m) {
+         const std::int16_t ops[6] = {0, 1, 0x1000, static_cast<std::int16_t>(0xface),
+                                      static_cast<std::int16_t>(0xf00d), static_cast<std::int16_t>(0xbeef)};
+         return std::vector<std::uint64_t>{65546, m.put(ops), 2};
+       },
+       0, "[{sem_num=0, sem_op=1, sem_flg=SEM_UNDO}, {sem_num=64206, sem_op=-4083, sem_flg=SEM_UNDO|IPC_NOWAIT|0xa6ef}]",
+       {{"[0].sem_op", 1}, {"[1].sem_num", 64206}}},
       {"socklen_t", "getsockname", 2,
        [](Memory& m) { return std::vector<std::uint64_t>{3, 0, m.put(std::uint32_t{128})}; }, 0,
        "[128 => 16]", {{"value", 16}},
@@ -296,13 +357,21 @@ std::vector<Row> rows() {
        0, "{ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}", {{"ws_col", 80}}},
       {"open_how", "openat2", 2,
        [](Memory& m) {
-         open_how how{};
-         how.flags = O_RDONLY | O_CLOEXEC;
-         how.resolve = RESOLVE_NO_SYMLINKS;
-         return std::vector<std::uint64_t>{static_cast<std::uint64_t>(AT_FDCWD), m.put("f"), m.put(how),
-                                           sizeof how};
+         // A size beyond struct open_how: strace shows the bytes that follow.
+         struct {
+           open_how how;
+           std::uint64_t more;
+         } longer{};
+         longer.how.flags = O_RDONLY | O_CLOEXEC;
+         longer.how.resolve = RESOLVE_NO_SYMLINKS;
+         longer.more = 1;
+         return std::vector<std::uint64_t>{static_cast<std::uint64_t>(AT_FDCWD), m.put("f"), m.put(longer),
+                                           sizeof longer};
        },
-       3, "{flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_NO_SYMLINKS}", {{"resolve", RESOLVE_NO_SYMLINKS}}},
+       3,
+       "{flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_NO_SYMLINKS, /* bytes 24..31 */ "
+       "\"\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\"}",
+       {{"resolve", RESOLVE_NO_SYMLINKS}}},
       {"clone_args", "clone3", 0,
        [](Memory& m) {
          std::uint64_t ca[11] = {};
@@ -386,13 +455,13 @@ std::vector<Row> rows() {
 // (as strace does for some of them); every other name must have a decoder.
 const std::set<std::string, std::less<>> kShownAsAddress = {
     "__old_kernel_stat", "__sysctl_args", "aio_context", "aio_sigset", "bpf_attr", "cap_user_data",
-    "cap_user_header", "file_handle", "futex_waitv", "gid", "io_event", "io_uring_params", "iocb",
-    "iocb_array", "itimerspec64", "landlock_ruleset_attr", "linux_dirent", "loff_t", "mmap_arg_struct",
+    "cap_user_header", "file_handle", "futex_waitv", "io_event", "io_uring_params", "iocb",
+    "iocb_array", "itimerspec64", "landlock_ruleset_attr", "mmap_arg_struct",
     "mount_attr", "mq_attr", "msgbuf", "msqid_ds", "off_t", "old_linux_dirent", "old_sigaction",
     "old_sigset", "old_utsname", "oldold_utsname", "perf_event_attr", "sched_attr", "sel_arg_struct",
-    "sembuf", "shmid_ds", "siginfo", "stat64", "statfs64", "time_t", "timespec64", "timespec64_pair",
-    "timeval_pair", "timex", "timex64", "timezone", "tms", "uid", "uint", "user_desc", "ustat",
-    "utimbuf", "vm86_struct", "vm86plus_struct"};
+    "shmid_ds", "siginfo", "stat64", "statfs64", "timespec64", "timespec64_pair",
+    "timex", "timex64", "timezone", "tms", "user_desc", "ustat",
+    "vm86_struct", "vm86plus_struct"};
 
 class StructDecoder : public ::testing::TestWithParam<Row> {};
 
@@ -421,8 +490,9 @@ TEST_P(StructDecoder, ShowsWhatStraceShowsAndKeepsTheMembers) {
   EXPECT_EQ(v.form, ArgValue::Form::Struct);
   EXPECT_EQ(v.text, text);
   for (const auto& [name, value] : row.fields) {
+    const auto& wanted = name;  // clang 14 cannot capture a structured binding
     auto f = std::find_if(v.fields.begin(), v.fields.end(),
-                          [&name](const StructField& x) { return name == x.name; });
+                          [&wanted](const StructField& x) { return wanted == x.name; });
     ASSERT_NE(f, v.fields.end()) << "no member " << name;
     EXPECT_EQ(f->value, value) << name;
   }
@@ -455,6 +525,27 @@ TEST(StructDecoders, NoStatusWhenNoChildWasWaitedFor) {
   EXPECT_EQ(e.args[1].form, ArgValue::Form::Pointer);
   EXPECT_EQ(format_syscall(e, FormatOptions{}),
             fmt::format("wait4(-1, {:#x}, WNOHANG, NULL) = 0", raw[1]));
+}
+
+// accept's address in a buffer of 2 bytes ([2 => 24]): the call filled
+// only the family, and strace shows only that.
+TEST(StructDecoders, SockaddrCutAtTheBufferGiven) {
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  std::memset(un.sun_path, 'A', 22);
+  std::uint32_t len = 2;
+  std::uint64_t raw[6] = {3, reinterpret_cast<std::uintptr_t>(&un), reinterpret_cast<std::uintptr_t>(&len)};
+  SyscallEvent e;
+  e.abi = Abi::x86_64;
+  e.desc = find_syscall(Abi::x86_64, "accept");
+  ASSERT_NE(e.desc, nullptr);
+  e.nr = e.desc->nr;
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  len = 24;
+  detail::decode_exit(getpid(), e, 13, false, detail::DecodeLimits{});
+  FormatOptions o;
+  o.align = false;
+  EXPECT_EQ(format_syscall(e, o), "accept(3, {sa_family=AF_UNIX}, [2 => 24]) = 13");
 }
 
 TEST(StructDecoders, EveryDecoderHasARow) {

@@ -65,7 +65,10 @@ The file's stem is the family name. Header lines come first:
                          (O_ACCMODE for open flags). Entries whose value lies
                          within the mask are matched against (v & mask) and
                          printed first.
-    #unknown hex         enum only: unknown values print in hex
+    #unknown hex [TEXT]  enum: unknown values print in hex, with TEXT
+                         ("KCMP_???", else the first name's prefix) in a
+                         comment; flags: a value with no named bit prints
+                         in hex with TEXT (required) in a comment
     #header <file.h>     headers that define the names, for check_xlat.cpp
                          (may repeat); a family without one is checked only
                          for its internal consistency
@@ -226,6 +229,7 @@ class Family:
     kind: str = ""
     mask: int = 0
     unknown_hex: bool = False
+    unknown: str = ""
     headers: list[str] = field(default_factory=list)
     defines: list[tuple[str, str]] = field(default_factory=list)
     enumerators: bool = False
@@ -285,9 +289,13 @@ def parse_xlat(path: str) -> Family:
                 except ValueError:
                     fail(path, ln, f"bad mask {words[1]!r}")
             elif key == "unknown":
-                if len(words) != 2 or words[1] not in ("hex", "dec"):
-                    fail(path, ln, "expected '#unknown hex' or '#unknown dec'")
+                if len(words) not in (2, 3) or words[1] not in ("hex", "dec"):
+                    fail(path, ln, "expected '#unknown hex [PREFIX_???]' or '#unknown dec'")
                 fam.unknown_hex = words[1] == "hex"
+                if len(words) == 3:
+                    if not re.fullmatch(r"[A-Z0-9_]*\?\?\?[A-Z0-9_]*", words[2]):
+                        fail(path, ln, f"bad unknown text {words[2]!r}: expected like PREFIX_???")
+                    fam.unknown = words[2]
             elif key == "header":
                 if len(words) != 2 or not re.fullmatch(r"<[A-Za-z0-9_/.+-]+>", words[1]):
                     fail(path, ln, "expected '#header <file.h>'")
@@ -346,8 +354,8 @@ def parse_xlat(path: str) -> Family:
         fail(path, 1, "missing '#kind flags|enum'")
     if fam.mask and fam.kind != "flags":
         fail(path, 1, "#mask is only for flags families")
-    if fam.unknown_hex and fam.kind != "enum":
-        fail(path, 1, "#unknown is only for enum families")
+    if fam.kind == "flags" and fam.unknown_hex and not fam.unknown:
+        fail(path, 1, "a flags family's #unknown names its text: '#unknown hex PREFIX_???'")
     if not fam.entries and not fam.copies:
         fail(path, 1, "family has no entries")
     if fam.enumerators and not fam.headers:
@@ -578,7 +586,7 @@ def emit_xlat_cpp(families: list[Family]) -> str:
         kind = "XlatKind::Flags" if fam.kind == "flags" else "XlatKind::Enum"
         o.append(f"const Xlat {family_var(fam.name)} = {{{cstr(fam.name)}, {kind}, "
                  f"{hexval(fam.mask)}, {'true' if fam.unknown_hex else 'false'}, "
-                 f"k{fam.name}_entries}};\n")
+                 f"k{fam.name}_entries, {cstr(fam.unknown) if fam.unknown else 'nullptr'}}};\n")
     o.append("\nnamespace {\nconstexpr const Xlat* kAllXlatsArray[] = {\n")
     for fam in families:
         o.append(f"    &{family_var(fam.name)},\n")

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -82,7 +83,7 @@ void decode_string(pid_t tid, ArgValue& v, std::size_t limit) {
 
 namespace {
 
-void decode_buffer(pid_t tid, ArgValue& v, std::uint64_t len, std::size_t limit) {
+void decode_buffer(pid_t tid, ArgValue& v, std::uint64_t len, std::size_t limit, std::size_t shown) {
   if (v.raw == 0) {
     v.form = ArgValue::Form::Null;
     return;
@@ -91,7 +92,9 @@ void decode_buffer(pid_t tid, ArgValue& v, std::uint64_t len, std::size_t limit)
   v.total_len = len;
   v.bytes.resize(want);
   long n = want == 0 ? 0 : read_memory(tid, RemotePtr{v.raw}, v.bytes.data(), want);
-  if (n < 0) {
+  // strace reads the bytes it shows (-s + 1) in one piece: a buffer that
+  // ends in unmapped memory before them is shown as its address.
+  if (n < 0 || static_cast<std::size_t>(n) < std::min<std::uint64_t>(want, shown + 1)) {
     v.bytes.clear();
     v.form = ArgValue::Form::Pointer;
     v.unreadable = true;
@@ -179,9 +182,21 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
     case ArgKind::Path:
     case ArgKind::Str:
       decode_string(tid, v, limits.max_string);
+      if (v.unreadable && d.kind == ArgKind::Str) {
+        // strace reads -s + 1 bytes of a string (and a path up to
+        // PATH_MAX): one that runs into unmapped memory after them is
+        // shown cut ("0123..."...), not as its address.
+        auto s = read_string(tid, RemotePtr{v.raw}, limits.struct_string + 1);
+        if (s && s->truncated) {
+          v.form = ArgValue::Form::String;
+          v.bytes = std::move(s->bytes);
+          v.truncated = true;
+          v.unreadable = false;
+        }
+      }
       break;
     case ArgKind::Buf:
-      decode_buffer(tid, v, length_of(e, d), limits.max_buffer);
+      decode_buffer(tid, v, length_of(e, d), limits.max_buffer, limits.struct_string);
       break;
     case ArgKind::Argv:
       decode_string_array(tid, v, e.abi, limits, true);
@@ -201,7 +216,10 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
     case ArgKind::Fd:
     case ArgKind::DirFd:
       decode_number(d, v);
-      if (limits.fd_paths) v.fd_path = fd_path(tid, v.num, &v.fd_deleted);
+      // AT_FDCWD names the cwd only where the call takes a directory fd:
+      // strace shows a plain fd argument of -100 as the number.
+      if (limits.fd_paths && (d.kind == ArgKind::DirFd || v.num >= 0))
+        v.fd_path = fd_path(tid, v.num, &v.fd_deleted);
       break;
     default:
       decode_number(d, v);

@@ -127,7 +127,11 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       break;
     case ArgKind::Flags:
     case ArgKind::Enum:
-      if (d->xlat) {
+      if (d->xlat && d->xlat->kind == XlatKind::Enum && !d->xlat->unknown_hex && d->bits <= 32 &&
+          arg_value(*d, v.raw) < 0 && xlat_name(*d->xlat, v.raw) == nullptr) {
+        // A negative int the family does not name: strace's "%d".
+        out += std::to_string(arg_value(*d, v.raw));
+      } else if (d->xlat) {
         out += xlat_format(*d->xlat, v.raw, options.xlat_style);
       } else {
         append_hex(out, v.raw);

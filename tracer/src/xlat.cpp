@@ -81,6 +81,7 @@ namespace {
 // What strace prints for a value an enum family does not name: the number
 // in hex, and the family's prefix with "???" ("0xa /* SEEK_??? */").
 std::string unknown_enum(const Xlat& xlat, std::uint64_t value) {
+  if (xlat.unknown != nullptr) return hex(value) + " /* " + xlat.unknown + " */";
   if (xlat.entries.empty() || !xlat.unknown_hex) return dec(value);
   std::string_view first = xlat.entries.front().name;
   std::size_t cut = first.find('_');
@@ -95,6 +96,11 @@ std::string abbrev(const Xlat& xlat, std::uint64_t value);
 
 std::string xlat_format(const Xlat& xlat, std::uint64_t value, XlatStyle style) {
   if (style == XlatStyle::Abbrev) return abbrev(xlat, value);
+  if (xlat.kind == XlatKind::Flags && style == XlatStyle::Verbose && xlat.unknown != nullptr) {
+    // No named bit: the number and its comment, as in abbrev.
+    std::string named = abbrev(xlat, value);
+    if (named.ends_with("??? */")) return named;
+  }
   const bool named = xlat.kind == XlatKind::Flags || xlat_name(xlat, value) != nullptr;
   std::string number = value == 0 ? std::string("0") : hex(value);
   if (xlat.kind == XlatKind::Enum && !xlat.unknown_hex && !named) number = dec(value);
@@ -141,6 +147,8 @@ std::string abbrev(const Xlat& xlat, std::uint64_t value) {
       rest &= ~e.value;
     }
   }
+  if (rest != 0 && out.empty() && xlat.unknown != nullptr)
+    return hex(rest) + " /* " + xlat.unknown + " */";  // strace: "0x2 /* FSOPEN_??? */"
   if (rest != 0) append(hex(rest));
   return out;
 }

@@ -28,9 +28,13 @@ struct Xlat {
   // access mode of open flags, O_ACCMODE). Entries whose value lies within
   // the mask are matched against (value & mask) and printed first.
   std::uint64_t enum_mask;
-  // Enum only: how an unknown value prints ("%d", "%#x").
+  // Enum: how an unknown value prints ("%d", "%#x"). Flags: a value with
+  // no named bit prints in hex with `unknown` in a comment.
   bool unknown_hex;
   std::span<const XlatEntry> entries;
+  // What strace's comment says of a value the family does not name
+  // ("FSOPEN_???"); null: an enum's first name up to its first '_'.
+  const char* unknown = nullptr;
 };
 
 // The family named `family` (the .in file's stem), or nullptr.

@@ -17,7 +17,8 @@ namespace syspect::detail {
 namespace {
 
 // clone3's struct clone_args, the members strace shows.
-bool decode_clone_args(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, XlatStyle style) {
+bool decode_clone_args(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, const DecodeLimits& limits) {
+  const XlatStyle style = limits.xlat_style;
   struct {
     std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
   } ca{};
@@ -49,7 +50,10 @@ bool decode_clone_args(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_en
                      ca.stack == 0 ? std::string("NULL") : fmt::format("{:#x}", ca.stack),
                      ca.stack_size == 0 ? std::string("0") : fmt::format("{:#x}", ca.stack_size));
   if (ca.flags & CLONE_SETTLS) out += fmt::format(", tls={:#x}", ca.tls);
-  v.text = out + "}";
+  // Beyond struct clone_args as strace knows it (88 bytes, with set_tid
+  // and cgroup): what the size says follows.
+  constexpr std::uint64_t kStraceCloneArgs = 88;
+  v.text = out + struct_tail(tid, v.raw, kStraceCloneArgs, e.args[1].raw, limits.struct_string) + "}";
   Out o{v};
   o.field("flags", static_cast<std::int64_t>(ca.flags));
   o.field("exit_signal", static_cast<std::int64_t>(ca.exit_signal));
@@ -119,7 +123,7 @@ bool format_clone_arg(std::string& out, const SyscallEvent& e, int i, const Form
 }
 
 const StructDecoder kStructs[] = {
-    {"clone_args", [](const StructRead& r) { return decode_clone_args(r.tid, r.e, r.v, r.at_entry, r.style()); },
+    {"clone_args", [](const StructRead& r) { return decode_clone_args(r.tid, r.e, r.v, r.at_entry, r.limits); },
      [] {
        return std::vector<MemberDesc>{num("flags", "clone_flags"), sig("exit_signal"), num("stack"),
                                       num("stack_size"), num("tls")};

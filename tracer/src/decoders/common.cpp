@@ -1,5 +1,7 @@
 #include "common.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <mutex>
 #include <set>
 
@@ -36,6 +38,22 @@ bool decode_int_in_brackets(pid_t tid, ArgValue& v, const char* field) {
   v.fields.clear();
   v.fields.push_back({field, value});
   return true;
+}
+
+std::string struct_tail(pid_t tid, std::uint64_t addr, std::uint64_t known, std::uint64_t size,
+                        std::size_t limit) {
+  size = std::min<std::uint64_t>(size, 4096);  // strace reads at most a page
+  if (size <= known) return {};
+  std::string bytes(static_cast<std::size_t>(size - known), '\0');
+  if (!read_exact(tid, RemotePtr{addr + known}, bytes.data(), bytes.size())) return ", ???";
+  if (bytes.find_first_not_of('\0') == std::string::npos) return {};
+  std::string out = fmt::format(", /* bytes {}..{} */ \"", known, size - 1);
+  const std::size_t shown = std::min(bytes.size(), limit);
+  for (std::size_t i = 0; i < shown; ++i)
+    fmt::format_to(std::back_inserter(out), "\\x{:02x}", static_cast<unsigned char>(bytes[i]));
+  out += '"';
+  if (shown < bytes.size()) out += "...";
+  return out;
 }
 
 std::string c_hex(std::uint64_t v) { return v == 0 ? std::string("0") : fmt::format("{:#x}", v); }

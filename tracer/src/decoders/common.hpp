@@ -59,9 +59,18 @@ std::string sigset_text(std::uint64_t set, unsigned nsig, XlatStyle style);
 // An iovec array at `addr`: "[{iov_base="ab", iov_len=2}, ...]" (io.cpp).
 // `budget` is how many bytes the call transferred (the data shown stops
 // there), or nothing for an input; members go to `v.fields` under `prefix`.
+// `addresses`: each iov_base as its address, not its data (a read that
+// failed, as strace shows it).
 std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
                        std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
-                       std::size_t limit);
+                       std::size_t limit, bool addresses = false);
+
+// What follows a struct's known members when the call says it is longer
+// (openat2's size, clone3's), as strace's print_nonzero_bytes shows it:
+// nothing when those bytes are zero, ", ???" when they cannot be read,
+// else ", /* bytes 24..31 */ "\x01..."" (at most `limit` bytes shown).
+std::string struct_tail(pid_t tid, std::uint64_t addr, std::uint64_t known, std::uint64_t size,
+                        std::size_t limit);
 
 // Members for a schema: a number (named by `family`), text, a signal.
 inline MemberDesc num(const char* name, const char* family = nullptr) { return {name, false, family, false}; }

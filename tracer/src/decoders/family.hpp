@@ -109,6 +109,7 @@ const SyscallFamily& fcntl_family();
 const SyscallFamily& futex_family();
 const SyscallFamily& io_family();
 const SyscallFamily& ioctl_family();
+const SyscallFamily& ipc_family();
 const SyscallFamily& mman_family();
 const SyscallFamily& numa_family();
 const SyscallFamily& open_family();
@@ -118,6 +119,7 @@ const SyscallFamily& process_family();
 const SyscallFamily& signal_family();
 const SyscallFamily& socket_family();
 const SyscallFamily& stat_family();
+const SyscallFamily& syslog_family();
 const SyscallFamily& time_family();
 
 }  // namespace syspect::detail

@@ -19,24 +19,34 @@ namespace syspect::detail {
 // elements are shown, as strace does.
 std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
                        std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
-                       std::size_t limit) {
+                       std::size_t limit, bool addresses) {
   struct Iov {
     std::uint64_t base, len;
   };
   std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(count, limit));
   std::vector<Iov> iovs(n);
-  if (n > 0 && !read_exact(tid, RemotePtr{addr}, iovs.data(), n * sizeof(Iov))) return {};
+  // Element by element, as strace reads the array: the first that cannot
+  // be read ends it with "... /* its address */" (none read: the address).
+  std::size_t readable = 0;
+  while (readable < n && read_exact(tid, RemotePtr{addr + readable * sizeof(Iov)}, &iovs[readable], sizeof(Iov)))
+    ++readable;
+  if (n > 0 && readable == 0) return {};
   std::string out = "[";
   for (std::size_t i = 0; i < n; ++i) {
     if (i) out += ", ";
+    if (i == readable) {
+      out += fmt::format("... /* {:#x} */]", addr + i * sizeof(Iov));
+      v.truncated = true;
+      return out;
+    }
     std::uint64_t want = iovs[i].len;
     if (budget) {
       want = std::min(want, *budget);
       *budget -= want;
     }
     std::string data(static_cast<std::size_t>(std::min<std::uint64_t>(want, limit + 1)), '\0');
-    long got = data.empty() ? 0 : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
-    if (got < 0) {
+    long got = addresses || data.empty() ? 0 : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
+    if (got < 0 || addresses) {
       out += fmt::format("{{iov_base={:#x}, iov_len={}}}", iovs[i].base, iovs[i].len);
     } else {
       data.resize(static_cast<std::size_t>(got));
@@ -47,8 +57,15 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
     v.fields.push_back({member_name(fmt::format("{}[{}].iov_len", prefix, i)),
                         static_cast<std::int64_t>(iovs[i].len)});
   }
-  if (count > n) out += n ? ", ..." : "...";
-  if (count > n) v.truncated = true;
+  if (count > n) {
+    // strace reads the element after the last it shows: "..." when it is
+    // there, "... /* its address */" when it cannot be read.
+    Iov next;
+    const std::uint64_t at = addr + n * sizeof(Iov);
+    out += n ? ", ..." : "...";
+    if (!read_exact(tid, RemotePtr{at}, &next, sizeof next)) out += fmt::format(" /* {:#x} */", at);
+    v.truncated = true;
+  }
   return out + "]";
 }
 
@@ -66,19 +83,31 @@ bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& 
     if (e.err || e.result < 0) return false;
     budget = static_cast<std::uint64_t>(e.result);
   }
+  // process_vm_readv's and process_vm_writev's remote iovecs are in the
+  // other process: strace shows their addresses.
+  const bool remote = self == 3 && (is(e.desc, SysId::process_vm_readv) || is(e.desc, SysId::process_vm_writev));
   v.fields.clear();
-  v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "", limits.struct_string);
+  v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "", limits.struct_string,
+                      remote);
   return !v.text.empty();
 }
 
-// Random bytes: strace shows every byte in hex when any is not printable.
+// readv, preadv, preadv2 and process_vm_readv that failed read nothing:
+// strace shows their iovecs with each iov_base's address.
+bool failed_read_iovecs(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) {
+  if (e.err == 0 || e.nargs < 3 || e.args[1].raw == 0) return false;
+  ArgValue& v = e.args[1];
+  v.fields.clear();
+  v.text = iovec_text(tid, v.raw, e.args[2].raw & 0xffffffffu, std::nullopt, v, "", limits.struct_string, true);
+  if (!v.text.empty()) v.form = ArgValue::Form::Struct;
+  return true;
+}
+
+// Random bytes: strace shows every byte in hex (QUOTE_FORCE_HEX), even
+// when all of them happen to be printable.
 bool format_random_bytes(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
   const ArgValue& v = e.args[i];
-  if (i != 0 || v.form != ArgValue::Form::Bytes ||
-      std::none_of(v.bytes.begin(), v.bytes.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f;
-      }))
-    return false;
+  if (!is(e.desc, SysId::getrandom) || i != 0 || v.form != ArgValue::Form::Bytes) return false;
   out += '"';
   std::size_t n = std::min(v.bytes.size(), options.string_limit);
   for (std::size_t k = 0; k < n; ++k)
@@ -88,18 +117,47 @@ bool format_random_bytes(std::string& out, const SyscallEvent& e, int i, const F
   return true;
 }
 
+// A file offset the call reads, and sendfile also updates: "[0]", and at
+// exit of a sendfile that moved bytes "[0] => [35499]", as strace shows it
+// (sendfile's unsigned, splice's and copy_file_range's signed).
+bool decode_loff(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry) {
+  const bool sendfile = e.desc->id == SysId::sendfile;
+  if (!at_entry && (!sendfile || e.result == 0)) return v.form == ArgValue::Form::Struct;
+  std::int64_t value = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &value, sizeof value)) return false;
+  const std::string shown = sendfile ? fmt::format("[{}]", static_cast<std::uint64_t>(value))
+                                     : fmt::format("[{}]", value);
+  if (at_entry) {
+    v.num = value;
+    v.text = shown;
+  } else {
+    if (v.form != ArgValue::Form::Struct) return false;
+    v.text += " => " + shown;
+  }
+  v.fields.clear();
+  v.fields.push_back({"value", value});
+  return true;
+}
+
 const StructDecoder kStructs[] = {
+    {"loff_t", [](const StructRead& r) { return decode_loff(r.tid, r.e, r.v, r.at_entry); },
+     [] { return std::vector<MemberDesc>{num("value")}; }},
     {"iovec", [](const StructRead& r) { return decode_iovec(r.tid, r.e, r.d, r.v, r.limits); },
      [] { return std::vector<MemberDesc>{num("[].iov_len")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::getrandom};
+constexpr SysId kCalls[] = {SysId::getrandom, SysId::readv, SysId::preadv, SysId::preadv2,
+                             SysId::process_vm_readv};
 
 }  // namespace
 
 const SyscallFamily& io_family() {
   static const SyscallFamily family{
-      .name = "io", .calls = kCalls, .structs = kStructs, .format_arg = format_random_bytes};
+      .name = "io",
+      .calls = kCalls,
+      .structs = kStructs,
+      .decode_exit = failed_read_iovecs,
+      .format_arg = format_random_bytes};
   return family;
 }
 

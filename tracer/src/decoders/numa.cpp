@@ -21,10 +21,17 @@ constexpr std::uint64_t kNodeOnly = 0x1;                          // get_mempoli
 // "MPOL_BIND|MPOL_F_STATIC_NODES": the policy, then its flags.
 std::string mode_text(std::uint64_t mode, XlatStyle style) {
   const std::uint64_t policy = mode & ~kModeFlags, flags = mode & kModeFlags;
-  std::string names = xlat_format(xlat_family("mempolicy_modes"), policy, XlatStyle::Abbrev);
-  if (flags != 0) {
-    names += '|';
-    names += xlat_format(xlat_family("mempolicy_mode_flags"), flags, XlatStyle::Abbrev);
+  std::string names;
+  if (xlat_name(xlat_family("mempolicy_modes"), policy) == nullptr) {
+    // No policy it names: strace shows the whole value as flags
+    // ("MPOL_F_STATIC_NODES|0xffff1fff", "0x6 /* MPOL_??? */").
+    names = xlat_format(xlat_family("mempolicy_mode_flags"), mode, XlatStyle::Abbrev);
+  } else {
+    names = xlat_format(xlat_family("mempolicy_modes"), policy, XlatStyle::Abbrev);
+    if (flags != 0) {
+      names += '|';
+      names += xlat_format(xlat_family("mempolicy_mode_flags"), flags, XlatStyle::Abbrev);
+    }
   }
   return xlat_styled(c_hex(mode), names, style);
 }
@@ -38,18 +45,37 @@ bool decode_nodemask(pid_t tid, const SyscallEvent& e, ArgValue& v, const Decode
   const int at = find_arg(*e.desc, "maxnode");
   if (at < 0) return false;
   const std::uint64_t words = mask_words(e.args[at].raw);
-  if (words == 0) return false;
+  if (words == 0) {
+    // maxnode 0: no node to read, "[]"; maxnode 1: the kernel reads none
+    // either, and strace shows the address.
+    if (e.args[at].raw != 0) return false;
+    v.text = "[]";
+    return true;
+  }
   const std::size_t shown = static_cast<std::size_t>(std::min<std::uint64_t>(words, max_elements(limits)));
-  std::vector<std::uint64_t> mask(shown);
-  if (!read_exact(tid, RemotePtr{v.raw}, mask.data(), shown * sizeof(std::uint64_t))) return false;
+  // Word by word, as strace reads the array: the first that cannot be read
+  // ends it with "... /* its address */" (none read: the address), and so
+  // does the word after the last shown when it cannot be read.
+  auto word_at = [&](std::size_t i, std::uint64_t& w) {
+    return read_exact(tid, RemotePtr{v.raw + i * sizeof(std::uint64_t)}, &w, sizeof w);
+  };
   std::string out = "[";
   for (std::size_t i = 0; i < shown; ++i) {
+    std::uint64_t w = 0;
+    if (!word_at(i, w)) {
+      if (i == 0) return false;
+      v.text = out + fmt::format(", ... /* {:#x} */]", v.raw + i * sizeof(std::uint64_t));
+      v.truncated = true;
+      return true;
+    }
     if (i) out += ", ";
-    out += mask[i] == 0 ? std::string(16, '0') : fmt::format("{:#016x}", mask[i]);
-    v.fields.push_back({member_name(fmt::format("[{}]", i)), static_cast<std::int64_t>(mask[i])});
+    out += w == 0 ? std::string(16, '0') : fmt::format("{:#016x}", w);
+    v.fields.push_back({member_name(fmt::format("[{}]", i)), static_cast<std::int64_t>(w)});
   }
   if (words > shown) {
+    std::uint64_t next = 0;
     out += shown ? ", ..." : "...";
+    if (!word_at(shown, next)) out += fmt::format(" /* {:#x} */", v.raw + shown * sizeof(std::uint64_t));
     v.truncated = true;
   }
   v.text = out + "]";

@@ -105,6 +105,8 @@ bool decode_epoll_events(pid_t tid, const SyscallEvent& e, ArgValue& v, const De
     std::uint64_t data;
   };
   const bool array = !is(e.desc, SysId::epoll_ctl);
+  // EPOLL_CTL_DEL reads no event: strace shows its address.
+  if (!array && static_cast<std::uint32_t>(e.args[1].raw) == EPOLL_CTL_DEL) return false;
   std::size_t n = 1;
   if (array) {
     if (e.err || e.result < 0) return false;

@@ -118,21 +118,41 @@ bool decode_sysinfo(pid_t tid, ArgValue& v) {
 // strace does.
 bool decode_gid_array(pid_t tid, const SyscallEvent& e, ArgValue& v, const DecodeLimits& limits) {
   std::uint64_t n = e.args[0].raw & 0xffffffffu;
+  constexpr std::uint64_t kNgroupsMax = 65536;  // more than the kernel takes: strace shows the address
+  if (is(e.desc, SysId::setgroups) && n > kNgroupsMax) return false;
   if (is(e.desc, SysId::getgroups)) {
     if (e.err || e.result < 0) return false;
     n = static_cast<std::uint64_t>(e.result);
   }
   std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(n, max_elements(limits)));
   std::vector<std::uint32_t> gids(count);
-  if (count > 0 && !read_exact(tid, RemotePtr{v.raw}, gids.data(), count * sizeof(std::uint32_t))) return false;
+  // Element by element, as strace reads the array: the first that cannot
+  // be read ends it with "... /* its address */" (none read: the address).
+  std::size_t readable = 0;
+  while (readable < count &&
+         read_exact(tid, RemotePtr{v.raw + readable * sizeof(std::uint32_t)}, &gids[readable], sizeof(std::uint32_t)))
+    ++readable;
+  if (count > 0 && readable == 0) return false;
   std::string out = "[";
   for (std::size_t i = 0; i < count; ++i) {
     if (i) out += ", ";
-    out += std::to_string(gids[i]);
+    if (i == readable) {
+      v.text = out + fmt::format("... /* {:#x} */]", v.raw + i * sizeof(std::uint32_t));
+      v.truncated = true;
+      return true;
+    }
+    out += gids[i] == 0xffffffffu ? std::string("-1") : std::to_string(gids[i]);  // (gid_t)-1, as strace
     v.fields.push_back({member_name(fmt::format("[{}]", i)), gids[i]});
   }
-  if (n > count) out += count ? ", ..." : "...";
-  if (n > count) v.truncated = true;
+  if (n > count) {
+    // strace reads the element after the last it shows: "..." when it is
+    // there, "... /* its address */" when it cannot be read.
+    std::uint32_t next = 0;
+    const std::uint64_t at = v.raw + count * sizeof(std::uint32_t);
+    out += count ? ", ..." : "...";
+    if (!read_exact(tid, RemotePtr{at}, &next, sizeof next)) out += fmt::format(" /* {:#x} */", at);
+    v.truncated = true;
+  }
   v.text = out + "]";
   return true;
 }
@@ -169,6 +189,7 @@ bool decode_wait_status(pid_t tid, const SyscallEvent& e, ArgValue& v) {
 
 // sched_getscheduler's policy by name: "0 (SCHED_OTHER)".
 bool policy_result(std::string& out, const SyscallEvent& e, XlatStyle) {
+  if (!is(e.desc, SysId::sched_getscheduler)) return false;
   const Xlat* policies = find_xlat("sched_policies");
   if (policies == nullptr || e.result < 0) return false;
   out += fmt::format("{} ({})", e.result, xlat_format(*policies, static_cast<std::uint64_t>(e.result)));
@@ -177,7 +198,24 @@ bool policy_result(std::string& out, const SyscallEvent& e, XlatStyle) {
 
 std::vector<MemberDesc> rlimit_members() { return {num("rlim_cur"), num("rlim_max")}; }
 
+// A uid_t or gid_t the call writes (getresuid): "[0]", and "[-1]" for
+// (uid_t)-1 as strace prints it; an unsigned int (getcpu): "[1]".
+bool decode_u32_in_brackets(pid_t tid, ArgValue& v, bool id) {
+  std::uint32_t value = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &value, sizeof value)) return false;
+  v.text = id && value == 0xffffffffu ? std::string("[-1]") : fmt::format("[{}]", value);
+  v.fields.clear();
+  v.fields.push_back({"value", value});
+  return true;
+}
+
 const StructDecoder kStructs[] = {
+    {"uid", [](const StructRead& r) { return decode_u32_in_brackets(r.tid, r.v, true); },
+     [] { return std::vector<MemberDesc>{num("value")}; }},
+    {"gid", [](const StructRead& r) { return decode_u32_in_brackets(r.tid, r.v, true); },
+     [] { return std::vector<MemberDesc>{num("value")}; }},
+    {"uint", [](const StructRead& r) { return decode_u32_in_brackets(r.tid, r.v, false); },
+     [] { return std::vector<MemberDesc>{num("value")}; }},
     {"rlimit", [](const StructRead& r) { return decode_rlimit(r.tid, r.v, r.style()); }, rlimit_members},
     {"rlimit64", [](const StructRead& r) { return decode_rlimit(r.tid, r.v, r.style()); }, rlimit_members},
     {"utsname", [](const StructRead& r) { return decode_utsname(r.tid, r.v); },
@@ -208,13 +246,69 @@ const StructDecoder kStructs[] = {
      [] { return std::vector<MemberDesc>{num("status")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::sched_getscheduler};
+// kcmp compares what its type says: two fds (KCMP_FILE, with their paths
+// under -y), an fd and an epoll slot (KCMP_EPOLL_TFD), or nothing more.
+enum : std::uint32_t { kKcmpFile = 0, kKcmpEpollTfd = 7 };
+
+void kcmp_after_entry(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) {
+  if (!is(e.desc, SysId::kcmp) || e.nargs < 5) return;
+  const auto type = static_cast<std::uint32_t>(e.args[2].raw);
+  const auto pid1 = static_cast<pid_t>(e.args[0].raw), pid2 = static_cast<pid_t>(e.args[1].raw);
+  auto fd = [&limits](pid_t pid, std::uint64_t raw) {
+    const int n = static_cast<int>(raw);
+    return pid > 0 ? fd_text(pid, n, limits) : std::to_string(n);
+  };
+  if (type == kKcmpFile) {
+    e.args[3].text = fd(pid1, e.args[3].raw);
+    e.args[4].text = fd(pid2, e.args[4].raw);
+  } else if (type == kKcmpEpollTfd) {
+    e.args[3].text = fd(pid1, e.args[3].raw);
+    struct {
+      std::uint32_t efd, tfd, toff;
+    } slot{};
+    if (e.args[4].raw == 0) {
+      e.args[4].text = "NULL";
+    } else if (!read_exact(tid, RemotePtr{e.args[4].raw}, &slot, sizeof slot)) {
+      e.args[4].text = fmt::format("{:#x}", e.args[4].raw);
+    } else {
+      e.args[4].text = fmt::format("{{efd={}, tfd={}, toff={}}}", fd(pid2, slot.efd), fd(pid2, slot.tfd), slot.toff);
+    }
+  }
+}
+
+int kcmp_shown_args(const SyscallEvent& e) {
+  if (!is(e.desc, SysId::kcmp)) return -1;
+  const auto type = static_cast<std::uint32_t>(e.args[2].raw);
+  return type >= 1 && type <= 6 ? 3 : -1;  // KCMP_VM ... KCMP_SYSVSEM compare the processes only
+}
+
+bool process_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions&) {
+  if (is(e.desc, SysId::kcmp) && (i == 3 || i == 4) && !e.args[i].text.empty()) {
+    out += e.args[i].text;
+    return true;
+  }
+  // sethostname reads no name longer than the kernel's 64 bytes: strace
+  // shows its address.
+  if (is(e.desc, SysId::sethostname) && i == 0 && static_cast<std::uint32_t>(e.args[1].raw) > 64) {
+    append_pointer(out, e.args[0].raw);
+    return true;
+  }
+  return false;
+}
+
+constexpr SysId kCalls[] = {SysId::sched_getscheduler, SysId::kcmp, SysId::sethostname};
 
 }  // namespace
 
 const SyscallFamily& process_family() {
   static const SyscallFamily family{
-      .name = "process", .calls = kCalls, .structs = kStructs, .format_result = policy_result};
+      .name = "process",
+      .calls = kCalls,
+      .structs = kStructs,
+      .after_entry = kcmp_after_entry,
+      .shown_args = kcmp_shown_args,
+      .format_arg = process_arg,
+      .format_result = policy_result};
   return family;
 }
 

@@ -71,7 +71,10 @@ bool decode_sigset(pid_t tid, const SyscallEvent& e, ArgValue& v, XlatStyle styl
     int at = find_arg(*e.desc, "sigsetsize");
     if (at >= 0) size = e.args[at].raw;
   }
-  if (size == 0 || size > 8) return false;
+  // strace reads a mask of the kernel's size (8 bytes) and shows the
+  // address for any other size, as the kernel refuses it; rt_sigpending
+  // takes any size up to that.
+  if (size != 8 && !(is(e.desc, SysId::rt_sigpending) && size >= 1 && size <= 8)) return false;
   std::uint64_t set = 0;
   if (!read_exact(tid, RemotePtr{v.raw}, &set, size)) return false;
   v.text = sigset_text(set, static_cast<unsigned>(size * 8), style);

@@ -57,6 +57,9 @@ std::optional<std::uint64_t> sockaddr_len(pid_t tid, const SyscallEvent& e) {
   if (e.desc->args[at].kind != ArgKind::Struct) return e.args[at].raw & 0xffffffffu;
   std::uint32_t len = 0;
   if (!read_exact(tid, RemotePtr{e.args[at].raw}, &len, sizeof len)) return std::nullopt;
+  // The call wrote at most the buffer's size, the length read at entry
+  // (accept's [2 => 24] filled 2 bytes): strace decodes the smaller.
+  if (!e.args[at].fields.empty()) len = std::min(len, static_cast<std::uint32_t>(e.args[at].num));
   return len;
 }
 
@@ -72,7 +75,9 @@ bool decode_sockaddr_at(pid_t tid, ArgValue& v, std::uint64_t len, XlatStyle sty
     const auto* un = reinterpret_cast<const sockaddr_un*>(&ss);
     std::size_t path_len = n > offsetof(sockaddr_un, sun_path) ? n - offsetof(sockaddr_un, sun_path) : 0;
     std::string_view path(un->sun_path, strnlen(un->sun_path, path_len));
-    if (path_len > 0 && un->sun_path[0] == '\0') {
+    if (path_len == 0) {
+      v.text = fmt::format("{{sa_family={}}}", fam);  // the length covers only the family
+    } else if (un->sun_path[0] == '\0') {
       // An abstract name: strace shows it with a leading '@'.
       std::string_view abstract(un->sun_path + 1, path_len - 1);
       v.text = fmt::format("{{sa_family={}, sun_path=@{}}}", fam,

@@ -138,11 +138,49 @@ bool decode_dirents(pid_t tid, const SyscallEvent& e, ArgValue& v) {
   return true;
 }
 
-// strace -X raw|verbose: statx's sync type (an enum field) apart from the
-// other flags: "0 /* AT_STATX_SYNC_AS_STAT */|0x900 /* ... */", and raw
-// leaves a zero sync type empty: "|0x900".
-bool format_statx_flags(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
+// mknod's and mknodat's mode: "S_IFCHR|024", or in octal ("000",
+// "0177777") when it names no file type, as strace prints it.
+std::string mknod_mode(std::uint32_t mode, XlatStyle style) {
+  if (xlat_name(xlat_family("file_modes"), mode & S_IFMT) == nullptr || (mode & S_IFMT) == 0)
+    return fmt::format("{:#03o}", mode);
+  return file_mode(mode, style);
+}
+
+// Where mknod's arguments start (mknodat has a dirfd first), or -1.
+int mknod_base(const SyscallEvent& e) {
+  if (e.desc->id == SysId::mknod) return 0;
+  if (e.desc->id == SysId::mknodat) return 1;
+  return -1;
+}
+
+// The device of mknod is shown only for a character or block device.
+int mknod_shown_args(const SyscallEvent& e) {
+  const int base = mknod_base(e);
+  if (base < 0) return -1;
+  return is_device(static_cast<std::uint32_t>(e.args[base + 1].raw)) ? base + 3 : base + 2;
+}
+
+bool format_stat_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
   const ArgValue& v = e.args[i];
+  if (e.desc->id == SysId::ustat) {
+    if (i != 0) return false;
+    out += xlat_styled(fmt::format("{:#x}", v.raw), makedev(v.raw), options.xlat_style);
+    return true;
+  }
+  if (const int base = mknod_base(e); base >= 0) {
+    if (i == base + 1) {
+      out += mknod_mode(static_cast<std::uint32_t>(v.raw), options.xlat_style);
+      return true;
+    }
+    if (i == base + 2) {
+      out += xlat_styled(fmt::format("{:#x}", v.raw), makedev(v.raw), options.xlat_style);
+      return true;
+    }
+    return false;
+  }
+  // strace -X raw|verbose: statx's sync type (an enum field) apart from
+  // the other flags: "0 /* AT_STATX_SYNC_AS_STAT */|0x900 /* ... */", and
+  // raw leaves a zero sync type empty: "|0x900".
   if (i != 2 || options.xlat_style == XlatStyle::Abbrev) return false;
   const Xlat* flags = find_xlat("statx_flags");
   const Xlat* at_flags = find_xlat("at_flags");
@@ -180,15 +218,22 @@ const StructDecoder kStructs[] = {
      }},
     {"linux_dirent64", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v); },
      [] { return std::vector<MemberDesc>{num("entries")}; }},
+    // getdents's entries: d_reclen at the same offset as in linux_dirent64.
+    {"linux_dirent", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v); },
+     [] { return std::vector<MemberDesc>{num("entries")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::statx};
+constexpr SysId kCalls[] = {SysId::statx, SysId::mknod, SysId::mknodat, SysId::ustat};
 
 }  // namespace
 
 const SyscallFamily& stat_family() {
   static const SyscallFamily family{
-      .name = "stat", .calls = kCalls, .structs = kStructs, .format_arg = format_statx_flags};
+      .name = "stat",
+      .calls = kCalls,
+      .structs = kStructs,
+      .shown_args = mknod_shown_args,
+      .format_arg = format_stat_arg};
   return family;
 }
 

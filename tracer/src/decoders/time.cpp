@@ -26,18 +26,71 @@ std::string timespec_text(const std::int64_t ts[2]) {
 
 namespace {
 
-// A time as strace adds it in a comment: " /* 2026-12-03T04:01:22+0000 */",
-// in the tracer's local time, with the nanoseconds when there are any;
-// nothing for zero or for an invalid tv_nsec.
-std::string time_comment(std::int64_t sec, std::int64_t nsec) {
-  if ((sec == 0 && nsec == 0) || nsec < 0 || nsec > 999999999) return {};
+// A time as strace's sprinttime_ex() shows it, "2026-12-03T04:01:22+0000",
+// in the tracer's local time, with the fraction `part` of a second in
+// `width` digits when there is one; nothing for zero or for a fraction
+// above `max_part` (an invalid tv_nsec or tv_usec).
+std::string time_text(std::int64_t sec, std::uint64_t part = 0, std::uint64_t max_part = 0, int width = 0) {
+  if ((sec == 0 && part == 0) || part > max_part) return {};
   const time_t t = static_cast<time_t>(sec);
   struct tm tm {};
   if (::localtime_r(&t, &tm) == nullptr) return {};
   char when[64], zone[16];
   if (std::strftime(when, sizeof when, "%FT%T", &tm) == 0 || std::strftime(zone, sizeof zone, "%z", &tm) == 0)
     return {};
-  return nsec > 0 ? fmt::format(" /* {}.{:09}{} */", when, nsec, zone) : fmt::format(" /* {}{} */", when, zone);
+  return part > 0 ? fmt::format("{}.{:0{}}{}", when, part, width, zone) : fmt::format("{}{}", when, zone);
+}
+
+std::string comment(const std::string& when) { return when.empty() ? when : " /* " + when + " */"; }
+
+// " /* 2026-12-03T04:01:22.123456789+0000 */" after a timespec.
+std::string time_comment(std::int64_t sec, std::int64_t nsec) {
+  return comment(time_text(sec, static_cast<std::uint64_t>(nsec), 999999999, 9));
+}
+
+// utimes's and futimesat's two timevals, each with its date when valid:
+// "[{tv_sec=1492358607, tv_usec=345678} /* 2017-04-16T16:03:27.345678+0000 */, ...]".
+bool decode_timeval_pair(pid_t tid, ArgValue& v) {
+  std::int64_t tv[4];
+  if (!read_exact(tid, RemotePtr{v.raw}, tv, sizeof tv)) return false;
+  auto one = [](const std::int64_t* t) {
+    return fmt::format("{{tv_sec={}, tv_usec={}}}", t[0], static_cast<std::uint64_t>(t[1])) +
+           comment(time_text(t[0], static_cast<std::uint64_t>(t[1]), 999999, 6));
+  };
+  v.text = fmt::format("[{}, {}]", one(tv), one(tv + 2));
+  v.fields.push_back({"[0].tv_sec", tv[0]});
+  v.fields.push_back({"[0].tv_usec", tv[1]});
+  v.fields.push_back({"[1].tv_sec", tv[2]});
+  v.fields.push_back({"[1].tv_usec", tv[3]});
+  return true;
+}
+
+// time()'s written time: "[1796274106 /* 2026-12-03T05:01:46+0000 */]".
+bool decode_time_t(pid_t tid, ArgValue& v) {
+  std::int64_t t = 0;
+  if (!read_exact(tid, RemotePtr{v.raw}, &t, sizeof t)) return false;
+  v.text = fmt::format("[{}{}]", t, comment(time_text(t)));
+  v.fields.push_back({"value", t});
+  return true;
+}
+
+// utime's struct utimbuf: "{actime=1492350678 /* 2017-04-16T13:51:18+0000 */, modtime=...}".
+bool decode_utimbuf(pid_t tid, ArgValue& v) {
+  std::int64_t t[2];
+  if (!read_exact(tid, RemotePtr{v.raw}, t, sizeof t)) return false;
+  v.text = fmt::format("{{actime={}{}, modtime={}{}}}", t[0], comment(time_text(t[0])), t[1],
+                       comment(time_text(t[1])));
+  v.fields.push_back({"actime", t[0]});
+  v.fields.push_back({"modtime", t[1]});
+  return true;
+}
+
+// time()'s result with its date: "1796272829 (2026-12-03T04:40:29+0000)".
+bool time_result(std::string& out, const SyscallEvent& e, XlatStyle) {
+  if (e.desc->id != SysId::time) return false;
+  const std::string when = time_text(e.result);
+  out = when.empty() ? std::to_string(e.result) : fmt::format("{} ({})", e.result, when);
+  return true;
 }
 
 bool decode_timespec(pid_t tid, ArgValue& v) {
@@ -50,7 +103,8 @@ bool decode_timespec(pid_t tid, ArgValue& v) {
 }
 
 // timer_create/mq_notify: struct sigevent, as strace shows it. The value
-// only when it is set; the signal by name when the notification is one.
+// only when it is set; the signal by name when the notification is one,
+// else the number unsigned (strace's %u).
 bool decode_sigevent(pid_t tid, ArgValue& v, XlatStyle style) {
   struct {
     std::uint64_t value;  // union sigval
@@ -68,7 +122,7 @@ bool decode_sigevent(pid_t tid, ArgValue& v, XlatStyle style) {
   const bool signals = sev.notify == SIGEV_SIGNAL || sev.notify == SIGEV_THREAD ||
                        sev.notify == SIGEV_THREAD_ID;
   out += fmt::format("sigev_signo={}, sigev_notify={}",
-                     signals ? signal_format(sev.signo, style) : std::to_string(sev.signo),
+                     signals ? signal_format(sev.signo, style) : std::to_string(static_cast<std::uint32_t>(sev.signo)),
                      xlat_format(xlat_family("sigev_notify"), static_cast<std::uint32_t>(sev.notify), style));
   v.fields.push_back({"sigev_signo", sev.signo});
   v.fields.push_back({"sigev_notify", sev.notify});
@@ -157,6 +211,7 @@ bool decode_timespec_pair(pid_t tid, ArgValue& v, XlatStyle style) {
 // strace shows it then, and the bare address otherwise. They write nothing
 // else.
 bool remaining_time(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) {
+  if (is(e.desc, SysId::time)) return false;  // the generic read of its time_t
   const int remain = is(e.desc, SysId::nanosleep) ? 1 : 3;
   const bool relative = remain != 3 || !(e.args[1].raw & TIMER_ABSTIME);
   if (remain < e.nargs && relative && e.err != 0 && is_restart_errno(e.err))
@@ -180,6 +235,12 @@ const StructDecoder kStructs[] = {
        return std::vector<MemberDesc>{num("it_interval.tv_sec"), num("it_interval.tv_usec"),
                                       num("it_value.tv_sec"), num("it_value.tv_usec")};
      }},
+    {"timeval_pair", [](const StructRead& r) { return decode_timeval_pair(r.tid, r.v); },
+     [] { return std::vector<MemberDesc>{num("[].tv_sec"), num("[].tv_usec")}; }},
+    {"time_t", [](const StructRead& r) { return decode_time_t(r.tid, r.v); },
+     [] { return std::vector<MemberDesc>{num("value")}; }},
+    {"utimbuf", [](const StructRead& r) { return decode_utimbuf(r.tid, r.v); },
+     [] { return std::vector<MemberDesc>{num("actime"), num("modtime")}; }},
     {"timespec_pair", [](const StructRead& r) { return decode_timespec_pair(r.tid, r.v, r.style()); },
      [] { return std::vector<MemberDesc>{num("[].tv_sec"), num("[].tv_nsec")}; }},
     {"sigevent", [](const StructRead& r) { return decode_sigevent(r.tid, r.v, r.style()); },
@@ -191,13 +252,17 @@ const StructDecoder kStructs[] = {
      [] { return std::vector<MemberDesc>{num("value")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::nanosleep, SysId::clock_nanosleep};
+constexpr SysId kCalls[] = {SysId::nanosleep, SysId::clock_nanosleep, SysId::time};
 
 }  // namespace
 
 const SyscallFamily& time_family() {
   static const SyscallFamily family{
-      .name = "time", .calls = kCalls, .structs = kStructs, .decode_exit = remaining_time};
+      .name = "time",
+      .calls = kCalls,
+      .structs = kStructs,
+      .decode_exit = remaining_time,
+      .format_result = time_result};
   return family;
 }
 
