@@ -25,8 +25,10 @@
 #include "output.hpp"
 #include "syspect/checker.hpp"
 #include "syspect/duration.hpp"
+#include "syspect/filter.hpp"
 #include "syspect/format.hpp"
 #include "syspect/spec_parser.hpp"
+#include "syspect/stack.hpp"
 #include "syspect/tracer.hpp"
 #include "tracing.hpp"
 
@@ -78,6 +80,7 @@ struct RunRecord {
   Outcome outcome = Outcome::Handled;
   std::string how;   // "exited 1", "killed by SIGSEGV", "timed out after 5s"
   std::string call;  // the failed call as strace -y prints it
+  std::string where;  // with -k: who made it, "save (saver.c:12) ← main"
   std::vector<std::string> failed_rules;
   std::string output;  // the end of what the program wrote on stdout and stderr
   double seconds = 0;
@@ -111,17 +114,25 @@ struct Plan {
   std::string setup;
 };
 
-// The first injected call, as strace -y prints it.
+// The first injected call, as strace -y prints it, and who made it. With
+// stacks on it asks for the calls the injection selects (the tracer
+// unwinds only the calls a sink is interested in); otherwise for none.
 class InjectedCall : public Sink {
  public:
-  Interest interest() const override { return Interest::none(); }
+  explicit InjectedCall(Interest interest) : interest_(std::move(interest)) {}
+  Interest interest() const override { return interest_; }
   void on_syscall(const SyscallEvent& e) override {
     if (!e.injected.any() || !text.empty()) return;
     FormatOptions o;
     o.align = false;
     text = format_syscall(e, o);
+    if (e.stack) where = stack_summary(*e.stack);
   }
   std::string text;
+  std::string where;
+
+ private:
+  Interest interest_;
 };
 
 // `sh -c CMD`, waited for; its exit status, or a message.
@@ -177,7 +188,12 @@ Result<Counted, std::string> run_one(const Plan& plan, std::uint64_t k) {
       ::dup2(out, 2);
     };
   }
-  InjectedCall call;
+  Interest wanted = Interest::none();
+  if (options.stacks) {
+    auto set = SyscallFilter::parse(inj.set);
+    wanted = set ? set->interest() : Interest::all();
+  }
+  InjectedCall call(std::move(wanted));
   std::optional<Checker> checker;
   Tracer tracer(options);
   tracer.add_sink(&call);
@@ -199,6 +215,7 @@ Result<Counted, std::string> run_one(const Plan& plan, std::uint64_t k) {
   const TraceResult& tr = *result;
   c.selected = tr.injection_counts.empty() ? 0 : tr.injection_counts[0];
   r.call = call.text;
+  r.where = call.where;
   if (tr.timed_out) {
     r.outcome = Outcome::Hung;
     r.how = fmt::format("timed out after {}s and was killed", options.timeout ? options.timeout->count() / 1000.0 : 0.0);
@@ -252,6 +269,7 @@ std::string render_text(const SweepReport& s) {
     std::transform(name.begin(), name.end(), name.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });
     out += fmt::format("\nrun {} of {}: {}: {}\n", r.k, s.calls, name, r.how);
     if (!r.call.empty()) out += fmt::format("  failed call: {}\n", r.call);
+    if (!r.where.empty()) out += fmt::format("  made by: {}\n", r.where);
     for (const auto& rule : r.failed_rules) out += fmt::format("  rule failed: {}\n", rule);
     if (!r.output.empty()) out += "  output (its end):\n" + indent(r.output, "    | ");
   }
@@ -281,6 +299,7 @@ json to_json(const SweepReport& s) {
     o["outcome"] = std::string(outcome_name(r.outcome));
     o["how"] = r.how;
     o["call"] = r.call;
+    if (!r.where.empty()) o["where"] = r.where;
     if (!r.failed_rules.empty()) o["failed_rules"] = r.failed_rules;
     o["output"] = r.output;
     o["seconds"] = r.seconds;
@@ -322,6 +341,7 @@ std::string render_junit(const SweepReport& s) {
     }
     std::string body = r.how + "\n";
     if (!r.call.empty()) body += "failed call: " + r.call + "\n";
+    if (!r.where.empty()) body += "made by: " + r.where + "\n";
     for (const auto& rule : r.failed_rules) body += "rule failed: " + rule + "\n";
     if (!r.output.empty()) body += "output (its end):\n" + r.output;
     out += fmt::format(">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
@@ -369,6 +389,7 @@ Result<SweepReport, std::string> read_report(const std::string& path) {
       r.outcome = *outcome;
       r.how = o.value("how", "");
       r.call = o.value("call", "");
+      r.where = o.value("where", "");
       r.failed_rules = o.value("failed_rules", std::vector<std::string>{});
       r.output = o.value("output", "");
       r.seconds = o.value("seconds", 0.0);
@@ -452,6 +473,9 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
   s->add_option("--report-file", a.report_file, "Write the report to FILE ('-' for stdout; default stderr)");
   s->add_option("--shard", a.shard, "K/N: run only calls K, K+N, K+2N... (merge the shards' JSON reports with --merge)");
   s->add_option("--setup", a.setup, "A shell command run before each run (and the clean one), to reset what the program changes");
+  s->add_flag("-k,--stack-trace", a.stacks,
+              "Say who made each failed call that was not handled (its callers, from its user-space "
+              "stack); -kk adds source files and lines where debug info exists");
   s->add_flag("--merge", a.merge, "Join the JSON reports given as operands (one per shard) into one report");
   s->footer(
       "Examples: syspect sweep -e inject=write:error=ENOSPC -- ./saver out.txt\n"
@@ -521,6 +545,9 @@ int run_sweep(const SweepArgs& a) {
   if (argv.empty()) return usage_error("give the command to sweep after the options (or after '--')");
   plan.argv = argv;
   plan.options.decode_fds = true;  // the failed call as strace -y shows it
+  plan.options.stacks = a.stacks > 0 || (spec && spec->run.stacks);
+  // Indexing source lines costs most of a second per run: only with -kk.
+  plan.options.stack_lines = a.stacks > 1;
 
   std::uint64_t shard_k = 1, shard_n = 1;
   if (!a.shard.empty()) {

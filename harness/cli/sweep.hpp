@@ -21,6 +21,7 @@ struct SweepArgs {
   std::string shard;  // "K/N"
   std::string setup;  // a shell command run before each run
   bool merge = false;
+  int stacks = 0;  // -k: who made each failed call; -kk: with source lines
   std::string spec;   // SPEC.toml, before the command
   std::vector<std::string> command;  // [SPEC.toml] CMD..., or the reports to merge
 };

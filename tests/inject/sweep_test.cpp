@@ -55,6 +55,25 @@ TEST(Sweep, CarelessSaverIsReportedUnnoticedWithTheFailedWrite) {
   EXPECT_THAT(r.err, HasSubstr("3 runs: 0 handled, 3 unnoticed, 0 crashed, 0 hung; FAILED"));
 }
 
+TEST(Sweep, StackTraceSaysWhoMadeEachFailedCall) {
+  TempDir dir;
+  std::string report = dir.file("r.json");
+  ProcResult r = run_cli({"sweep", "-k", "--jobs", "1", "-e", "inject=write:error=ENOSPC", "--report", "json",
+                          "--report-file", report, "--", inject_target("careless_saver"), dir.file("out.txt")});
+  EXPECT_EQ(r.status(), 1) << describe(r);
+  auto j = json_report(report);
+  ASSERT_EQ(j["runs"].size(), 3u) << j.dump(2);
+  for (const auto& run : j["runs"])
+    EXPECT_THAT(run.value("where", ""), ::testing::MatchesRegex("put_line( \\([^)]*\\))? ← main( \\([^)]*\\))?")) << j.dump(2);
+  // The text report, from the merged JSON report as from a run.
+  ProcResult merged = run_cli({"sweep", "--merge", report});
+  EXPECT_THAT(merged.err + merged.out, HasSubstr("  made by: put_line")) << describe(merged);
+  // Without -k, no stacks are taken.
+  ProcResult plain = run_cli({"sweep", "--jobs", "1", "-e", "inject=write:error=ENOSPC", "--",
+                              inject_target("careless_saver"), dir.file("out.txt")});
+  EXPECT_THAT(plain.err, Not(HasSubstr("made by")));
+}
+
 TEST(Sweep, NullFopenIsReportedCrashedAtTheOpenOfItsInput) {
   TempDir dir;
   std::string input = dir.file("input.txt");
