@@ -74,6 +74,19 @@ TEST(Sweep, StackTraceSaysWhoMadeEachFailedCall) {
   EXPECT_THAT(plain.err, Not(HasSubstr("made by")));
 }
 
+TEST(Sweep, ProgressLineOnATerminalOnly) {
+  TempDir dir;
+  // util-linux's script(1) gives the command a terminal; its output is what
+  // the terminal received.
+  std::string cmd = fmt::format("{} sweep --jobs 1 -e inject=write:error=ENOSPC -- {} {}", cli(),
+                                inject_target("careful_saver"), dir.file("out.txt"));
+  ProcResult r = run({"script", "-qec", cmd, "/dev/null"});
+  EXPECT_EQ(r.status(), 0) << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("\rsyspect sweep: 0 of 3 runs, ")) << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("\rsyspect sweep: 3 of 3 runs, ")) << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("\r\033[K")) << describe(r);  // erased before the report
+}
+
 TEST(Sweep, NullFopenIsReportedCrashedAtTheOpenOfItsInput) {
   TempDir dir;
   std::string input = dir.file("input.txt");
