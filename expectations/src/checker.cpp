@@ -14,6 +14,7 @@
 #include <cstring>
 #include <map>
 #include <unordered_map>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -60,25 +61,50 @@ struct PolicyBreach {
   bool denied = false;
 };
 
-struct RuleState {
-  // expect / forbid
+// Calls nearest to what a rule wants, nearest first (CheckerLimits::nearest).
+using Nearest = std::vector<std::pair<unsigned, ObservedCall>>;
+
+// What an [[expect]] or a [[forbid]] rule saw.
+struct CallRuleState {
   std::uint64_t count = 0;
   std::uint64_t undecided = 0;  // forbid: of `count`, calls that could not be judged
-  std::vector<ObservedCall> matches;  // the first few
-  std::vector<std::pair<unsigned, ObservedCall>> nearest;
-  Offences offences;
-  // sequence
+  std::vector<ObservedCall> matches;  // expect: the first few
+  Nearest nearest;                    // expect: while it has too few
+  Offences offences;                  // forbid
+};
+
+// How far a [[sequence]] got.
+struct SequenceState {
   std::size_t next = 0;
   bool done = false;
   bool broken = false;  // exact: a call out of order
   std::vector<ObservedCall> matched;
   std::optional<ObservedCall> instead;
+  Nearest nearest;                                  // for the next step
   std::vector<std::vector<ObservedCall>> partials;  // contiguous
   std::vector<ObservedCall> best;                   // contiguous
+};
+
+struct RuleState {
+  explicit RuleState(RuleKind kind) {
+    if (kind == RuleKind::Sequence) of = SequenceState{};
+  }
+  std::variant<CallRuleState, SequenceState> of;
+  CallRuleState& calls() { return std::get<CallRuleState>(of); }
+  const CallRuleState& calls() const { return std::get<CallRuleState>(of); }
+  SequenceState& seq() { return std::get<SequenceState>(of); }
+  const SequenceState& seq() const { return std::get<SequenceState>(of); }
   // Calls the rule's pattern matched (a sequence: any of its steps), in
   // its processes: how much of a trace the rule is about (`coverage`).
   std::uint64_t hits = 0;
 };
+
+std::vector<RuleState> states_for(const Spec& spec) {
+  std::vector<RuleState> out;
+  out.reserve(spec.rules.size());
+  for (const Rule& r : spec.rules) out.emplace_back(r.kind);
+  return out;
+}
 
 }  // namespace
 
@@ -106,7 +132,7 @@ struct Checker::Impl {
   FormatOptions fmt_options;
 
   Impl(const Spec& s, ProcessInfo i, CheckerLimits l)
-      : spec(s), info(std::move(i)), limits(l), track_fds(s.uses_fd_path()), states(s.rules.size()) {
+      : spec(s), info(std::move(i)), limits(l), track_fds(s.uses_fd_path()), states(states_for(s)) {
     fmt_options.align = false;
   }
 
@@ -176,7 +202,7 @@ struct Checker::Impl {
     }
   }
 
-  void keep_nearest(std::vector<std::pair<unsigned, ObservedCall>>& v, unsigned score,
+  void keep_nearest(Nearest& v, unsigned score,
                     const SyscallEvent& e, const std::string& exe, std::vector<std::string> notes) {
     // Kept nearest first; of calls equally near, the earlier first.
     auto pos = std::upper_bound(v.begin(), v.end(), score,
@@ -246,29 +272,10 @@ struct Checker::Impl {
       if (!r.process.matches(&exe)) continue;
       switch (r.kind) {
         case RuleKind::Expect:
-          if (expect(r, s, e, exe, ctx)) ++s.hits;
+          if (expect(r, s.calls(), e, exe, ctx)) ++s.hits;
           break;
         case RuleKind::Forbid:
-          // A call whose path changed while it ran breaks every forbid rule
-          // about its path: what it really opened is not what was checked.
-          {
-            PatternMatch m = match_pattern(r.pattern, e, ctx, false);
-            if (m.matched ||
-                (!e.opened_path.empty() && r.pattern.selector.matches(e) &&
-                 r.pattern.checks_path_of(e)) ||
-                (e.changed_args != 0 && r.pattern.selector.matches(e) &&
-                 (r.pattern.checked_args(e) & e.changed_args) != 0)) {
-              ++s.count;
-              ++s.hits;
-              offend(s.offences, e, exe);
-            } else if (m.undecided) {
-              // What could not be judged may be what is forbidden.
-              ++s.count;
-              ++s.undecided;
-              for (auto& n : m.undecided_notes) n += ", so it counts as a violation";
-              offend(s.offences, e, exe, std::move(m.undecided_notes));
-            }
-          }
+          if (forbid(r, s.calls(), e, exe, ctx)) ++s.hits;
           break;
         case RuleKind::Sequence:
           for (const auto& step : r.steps) {
@@ -277,7 +284,7 @@ struct Checker::Impl {
               break;
             }
           }
-          sequence(r, s, e, exe, ctx);
+          sequence(r, s.seq(), e, exe, ctx);
           break;
         default: break;
       }
@@ -289,7 +296,7 @@ struct Checker::Impl {
   }
 
   // Whether the call matched.
-  bool expect(const Rule& r, RuleState& s, const SyscallEvent& e, const std::string& exe,
+  bool expect(const Rule& r, CallRuleState& s, const SyscallEvent& e, const std::string& exe,
               const MatchContext& ctx) {
     PatternMatch m = match_pattern(r.pattern, e, ctx, true);
     if (!m.selected) return false;
@@ -304,7 +311,31 @@ struct Checker::Impl {
     return false;
   }
 
-  void sequence(const Rule& r, RuleState& s, const SyscallEvent& e, const std::string& exe,
+  // Whether the call matched (one that could not be judged counts as a
+  // violation, not as a match).
+  bool forbid(const Rule& r, CallRuleState& s, const SyscallEvent& e, const std::string& exe,
+              const MatchContext& ctx) {
+    PatternMatch m = match_pattern(r.pattern, e, ctx, false);
+    // A call whose path changed while it ran breaks every forbid rule
+    // about its path: what it really opened is not what was checked.
+    if (m.matched || (!e.opened_path.empty() && r.pattern.selector.matches(e) && r.pattern.checks_path_of(e)) ||
+        (e.changed_args != 0 && r.pattern.selector.matches(e) &&
+         (r.pattern.checked_args(e) & e.changed_args) != 0)) {
+      ++s.count;
+      offend(s.offences, e, exe);
+      return true;
+    }
+    if (m.undecided) {
+      // What could not be judged may be what is forbidden.
+      ++s.count;
+      ++s.undecided;
+      for (auto& n : m.undecided_notes) n += ", so it counts as a violation";
+      offend(s.offences, e, exe, std::move(m.undecided_notes));
+    }
+    return false;
+  }
+
+  void sequence(const Rule& r, SequenceState& s, const SyscallEvent& e, const std::string& exe,
                 const MatchContext& ctx) {
     if (s.broken) return;
     const std::size_t n = r.steps.size();
@@ -616,6 +647,139 @@ std::string processes_of(const Offences& o) {
 
 }  // namespace
 
+namespace {
+
+std::vector<ObservedCall> calls_of(const Nearest& nearest) {
+  std::vector<ObservedCall> out;
+  for (const auto& [score, c] : nearest) out.push_back(c);
+  return out;
+}
+
+std::string with_scope(std::string text, const std::string& scope) {
+  if (!scope.empty()) text += ", " + scope;
+  return text;
+}
+
+void expect_outcome(const Rule& r, const CallRuleState& s, RuleOutcome& o) {
+  o.passed = r.count.contains(s.count);
+  o.required = with_scope(fmt::format("{}, {}", r.pattern.describe(), r.count.describe()), r.process.describe());
+  o.observed = s.count == 0 ? "no matching call" : fmt::format("matched {}", times(s.count));
+  if (!o.passed && s.count < r.count.min) {
+    if (!s.nearest.empty()) o.groups.push_back({"nearest calls", calls_of(s.nearest)});
+    else if (s.count == 0) o.observed += fmt::format("; no call to {} at all", r.pattern.selector.describe());
+  }
+  if (!o.passed && r.count.max && s.count > *r.count.max)
+    o.groups.push_back({fmt::format("matching calls (the first {})", s.matches.size()), s.matches});
+}
+
+void forbid_outcome(const Rule& r, const CallRuleState& s, RuleOutcome& o) {
+  o.passed = s.count == 0;
+  o.required = with_scope(fmt::format("never {}", r.pattern.describe()), r.process.describe());
+  o.observed = o.passed ? "no matching call"
+                        : fmt::format("happened {} in {}", times(s.count), processes_of(s.offences));
+  if (s.undecided != 0)
+    o.observed += fmt::format(" ({} could not be judged: an argument was cut when read)",
+                              s.count == 1               ? std::string("it")
+                              : s.undecided == s.count ? std::string("all of them")
+                                                       : fmt::format("{} of them", s.undecided));
+  if (!o.passed) o.groups.push_back(offence_group(s.offences, "offending calls"));
+}
+
+void sequence_outcome(const Rule& r, const SequenceState& s, RuleOutcome& o) {
+  o.passed = s.done && !s.broken;
+  std::string scope = r.process.describe();
+  std::string mode = r.mode == SequenceMode::Subsequence ? "in this order (other calls may come between)"
+                     : r.mode == SequenceMode::Contiguous
+                         ? "one right after another, in this order"
+                         : "from the first call that matches step 1, exactly these calls of these syscalls, in "
+                           "this order, and no more";
+  o.required = mode + (scope.empty() ? "" : ", " + scope) + ":";
+  for (std::size_t k = 0; k < r.steps.size(); ++k) o.required += fmt::format("\n{}. {}", k + 1, r.steps[k].describe());
+  if (o.passed) {
+    o.observed = fmt::format("all {} steps", r.steps.size());
+    return;
+  }
+  const auto& done_calls = r.mode == SequenceMode::Contiguous ? s.best : s.matched;
+  const std::size_t got = done_calls.size();
+  if (r.mode == SequenceMode::Exact && s.broken && s.next == r.steps.size())
+    o.observed = fmt::format("all {} steps, then a call too many", r.steps.size());
+  else
+    o.observed = fmt::format("got through {} of {} steps", got, r.steps.size());
+  if (!done_calls.empty()) o.groups.push_back({"matched", done_calls});
+  if (s.instead) {
+    std::string what = got < r.steps.size() ? fmt::format("instead of step {}", got + 1) : "then";
+    o.groups.push_back({what, {*s.instead}});
+  } else if (got < r.steps.size()) {
+    if (!s.nearest.empty())
+      o.groups.push_back({fmt::format("nearest calls for step {}", got + 1), calls_of(s.nearest)});
+    else
+      o.observed += fmt::format("; no call to {} {}", r.steps[got].selector.describe(),
+                                got == 0 ? "at all" : "after that");
+  }
+}
+
+RuleOutcome policy_outcome(const PolicySpec& p, const Offences& offences,
+                           const std::map<std::string, PolicyBreach>& breaches, const std::string& spec_path) {
+  RuleOutcome o;
+  o.kind = "policy";
+  o.name = "policy";
+  o.line = p.pos.line;
+  o.passed = offences.count == 0;
+  o.groups_first = true;
+  if (p.has_allow)
+    o.required = fmt::format("only syscalls in allow ({} entr{}):\n{}", p.allow.size(),
+                             p.allow.size() == 1 ? "y" : "ies", wrap_list(selector_list(p.allow), 72));
+  if (!p.deny.empty())
+    o.required += fmt::format("{}none in deny ({} entr{}):\n{}", o.required.empty() ? "" : "\n", p.deny.size(),
+                              p.deny.size() == 1 ? "y" : "ies", wrap_list(selector_list(p.deny), 72));
+  o.required += fmt::format("\non a violation: {}", p.on_violation_text);
+  o.observed = o.passed ? "no violation"
+                        : fmt::format("violated {} in {}, by {}", times(offences.count), processes_of(offences),
+                                      plural_of(breaches.size(), "syscall"));
+  if (o.passed) return o;
+  // The calls by how often they broke it: what to allow, what is denied.
+  std::vector<std::pair<std::string, PolicyBreach>> by_count(breaches.begin(), breaches.end());
+  std::stable_sort(by_count.begin(), by_count.end(),
+                   [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
+  std::vector<std::string> outside, denied;
+  for (const auto& [name, b] : by_count) (b.denied ? denied : outside).push_back(fmt::format("\"{}\"", name));
+  if (!outside.empty())
+    o.hints.push_back(fmt::format("if the program may make {}, add {} to [policy] allow ({}:{}):\n{}",
+                                  outside.size() == 1 ? "it" : "them", outside.size() == 1 ? "it" : "them",
+                                  spec_path, p.has_allow ? p.allow_pos.line : p.pos.line,
+                                  wrap_list(join_words(outside), 72)));
+  if (!denied.empty())
+    o.hints.push_back(fmt::format("named in [policy] deny ({}:{}): {}", spec_path, p.pos.line, join_words(denied)));
+  o.groups.push_back(offence_group(offences, "offending calls"));
+  return o;
+}
+
+// [run] exit and [run] timeout, judged on how the run ended.
+void run_outcomes(const RunSpec& run, const std::optional<TraceResult>& result, std::vector<RuleOutcome>& out) {
+  if (run.exit) {
+    RuleOutcome o;
+    o.kind = "exit";
+    o.name = "exit status";
+    o.line = run.exit_pos.line;
+    o.required = fmt::format("the target exits with {}", *run.exit);
+    o.passed = result && result->exited && !result->signaled && result->exit_code == *run.exit;
+    o.observed = result ? describe_status(*result) : "the target did not finish";
+    out.push_back(std::move(o));
+  }
+  if (run.timeout) {
+    RuleOutcome o;
+    o.kind = "timeout";
+    o.name = "timeout";
+    o.line = run.timeout_pos.line;
+    o.required = fmt::format("the target finishes within {}", run.timeout_text);
+    o.passed = !(result && result->timed_out);
+    o.observed = o.passed ? "finished in time" : "timed out; every traced process was killed";
+    out.push_back(std::move(o));
+  }
+}
+
+}  // namespace
+
 CheckReport Checker::report(std::vector<std::string> command) const {
   const Impl& im = *impl_;
   const Spec& spec = im.spec;
@@ -631,137 +795,16 @@ CheckReport Checker::report(std::vector<std::string> command) const {
     o.kind = std::string(rule_kind_name(r.kind));
     o.name = r.name;
     o.line = r.pos.line;
-    std::string scope = r.process.describe();
     switch (r.kind) {
-      case RuleKind::Expect: {
-        o.passed = r.count.contains(s.count);
-        o.required = fmt::format("{}, {}{}", r.pattern.describe(), r.count.describe(),
-                                 scope.empty() ? "" : ", " + scope);
-        o.observed = s.count == 0 ? "no matching call" : fmt::format("matched {}", times(s.count));
-        if (!o.passed && s.count < r.count.min) {
-          if (s.nearest.empty()) {
-            if (s.count == 0) o.observed += fmt::format("; no call to {} at all", r.pattern.selector.describe());
-          } else {
-            ObservedGroup g{"nearest calls", {}};
-            for (const auto& [score, c] : s.nearest) g.calls.push_back(c);
-            o.groups.push_back(std::move(g));
-          }
-        }
-        if (!o.passed && r.count.max && s.count > *r.count.max)
-          o.groups.push_back({fmt::format("matching calls (the first {})", s.matches.size()), s.matches});
-        break;
-      }
-      case RuleKind::Forbid: {
-        o.passed = s.count == 0;
-        o.required = fmt::format("never {}{}", r.pattern.describe(), scope.empty() ? "" : ", " + scope);
-        o.observed = o.passed ? "no matching call"
-                              : fmt::format("happened {} in {}", times(s.count), processes_of(s.offences));
-        if (s.undecided != 0)
-          o.observed += fmt::format(" ({} could not be judged: an argument was cut when read)",
-                                    s.count == 1           ? std::string("it")
-                                    : s.undecided == s.count ? std::string("all of them")
-                                                             : fmt::format("{} of them", s.undecided));
-        if (!o.passed) o.groups.push_back(offence_group(s.offences, "offending calls"));
-        break;
-      }
-      case RuleKind::Sequence: {
-        o.passed = s.done && !s.broken;
-        std::string mode = r.mode == SequenceMode::Subsequence ? "in this order (other calls may come between)"
-                           : r.mode == SequenceMode::Contiguous ? "one right after another, in this order"
-                                                                : "from the first call that matches step 1, exactly these calls of these syscalls, in this order, and no more";
-        o.required = mode + (scope.empty() ? "" : ", " + scope) + ":";
-        for (std::size_t k = 0; k < r.steps.size(); ++k)
-          o.required += fmt::format("\n{}. {}", k + 1, r.steps[k].describe());
-        std::size_t got = r.mode == SequenceMode::Contiguous ? s.best.size() : s.matched.size();
-        if (o.passed) {
-          o.observed = fmt::format("all {} steps", r.steps.size());
-          break;
-        }
-        if (r.mode == SequenceMode::Exact && s.broken && s.next == r.steps.size())
-          o.observed = fmt::format("all {} steps, then a call too many", r.steps.size());
-        else
-          o.observed = fmt::format("got through {} of {} steps", got, r.steps.size());
-        const auto& done_calls = r.mode == SequenceMode::Contiguous ? s.best : s.matched;
-        if (!done_calls.empty()) o.groups.push_back({"matched", done_calls});
-        if (s.instead) {
-          std::string what = got < r.steps.size() ? fmt::format("instead of step {}", got + 1) : "then";
-          o.groups.push_back({what, {*s.instead}});
-        } else if (got < r.steps.size()) {
-          if (!s.nearest.empty()) {
-            ObservedGroup g{fmt::format("nearest calls for step {}", got + 1), {}};
-            for (const auto& [score, c] : s.nearest) g.calls.push_back(c);
-            o.groups.push_back(std::move(g));
-          } else {
-            o.observed += fmt::format("; no call to {} {}", r.steps[got].selector.describe(),
-                                      got == 0 ? "at all" : "after that");
-          }
-        }
-        break;
-      }
+      case RuleKind::Expect: expect_outcome(r, s.calls(), o); break;
+      case RuleKind::Forbid: forbid_outcome(r, s.calls(), o); break;
+      case RuleKind::Sequence: sequence_outcome(r, s.seq(), o); break;
       default: break;
     }
     rep.rules.push_back(std::move(o));
   }
-
-  if (spec.policy) {
-    const PolicySpec& p = *spec.policy;
-    RuleOutcome o;
-    o.kind = "policy";
-    o.name = "policy";
-    o.line = p.pos.line;
-    o.passed = im.policy.count == 0;
-    o.groups_first = true;
-    if (p.has_allow)
-      o.required = fmt::format("only syscalls in allow ({} entr{}):\n{}", p.allow.size(),
-                               p.allow.size() == 1 ? "y" : "ies", wrap_list(selector_list(p.allow), 72));
-    if (!p.deny.empty())
-      o.required += fmt::format("{}none in deny ({} entr{}):\n{}", o.required.empty() ? "" : "\n",
-                                p.deny.size(), p.deny.size() == 1 ? "y" : "ies",
-                                wrap_list(selector_list(p.deny), 72));
-    o.required += fmt::format("\non a violation: {}", p.on_violation_text);
-    o.observed = o.passed ? "no violation"
-                          : fmt::format("violated {} in {}, by {}", times(im.policy.count),
-                                        processes_of(im.policy), plural_of(im.breaches.size(), "syscall"));
-    if (!o.passed) {
-      // The calls by how often they broke it: what to allow, what is denied.
-      std::vector<std::pair<std::string, PolicyBreach>> by_count(im.breaches.begin(), im.breaches.end());
-      std::stable_sort(by_count.begin(), by_count.end(),
-                       [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
-      std::vector<std::string> outside, denied;
-      for (const auto& [name, b] : by_count) (b.denied ? denied : outside).push_back(fmt::format("\"{}\"", name));
-      if (!outside.empty())
-        o.hints.push_back(fmt::format("if the program may make {}, add {} to [policy] allow ({}:{}):\n{}",
-                                      outside.size() == 1 ? "it" : "them", outside.size() == 1 ? "it" : "them",
-                                      rep.spec, p.has_allow ? p.allow_pos.line : p.pos.line,
-                                      wrap_list(join_words(outside), 72)));
-      if (!denied.empty())
-        o.hints.push_back(fmt::format("named in [policy] deny ({}:{}): {}", rep.spec, p.pos.line,
-                                      join_words(denied)));
-      o.groups.push_back(offence_group(im.policy, "offending calls"));
-    }
-    rep.rules.push_back(std::move(o));
-  }
-  if (spec.run.exit) {
-    RuleOutcome o;
-    o.kind = "exit";
-    o.name = "exit status";
-    o.line = spec.run.exit_pos.line;
-    o.required = fmt::format("the target exits with {}", *spec.run.exit);
-    o.passed = im.result && im.result->exited && !im.result->signaled &&
-               im.result->exit_code == *spec.run.exit;
-    o.observed = im.result ? describe_status(*im.result) : "the target did not finish";
-    rep.rules.push_back(std::move(o));
-  }
-  if (spec.run.timeout) {
-    RuleOutcome o;
-    o.kind = "timeout";
-    o.name = "timeout";
-    o.line = spec.run.timeout_pos.line;
-    o.required = fmt::format("the target finishes within {}", spec.run.timeout_text);
-    o.passed = !(im.result && im.result->timed_out);
-    o.observed = o.passed ? "finished in time" : "timed out; every traced process was killed";
-    rep.rules.push_back(std::move(o));
-  }
+  if (spec.policy) rep.rules.push_back(policy_outcome(*spec.policy, im.policy, im.breaches, rep.spec));
+  run_outcomes(spec.run, im.result, rep.rules);
   std::stable_sort(rep.rules.begin(), rep.rules.end(),
                    [](const RuleOutcome& a, const RuleOutcome& b) { return a.line < b.line; });
   return rep;
