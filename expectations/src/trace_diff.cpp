@@ -317,7 +317,11 @@ class Normalizer {
           v.raw = static_cast<std::uint64_t>(v.num);
         }
         if (d.kind == ArgKind::Buf && v.form == ArgValue::Form::Bytes && reads_random(e)) {
-          v.bytes = "<random>";
+          // Shown as written, whatever quoting the call's bytes get
+          // (getrandom's are always in hex).
+          v.form = ArgValue::Form::Struct;
+          v.text = "\"<random>\"";
+          v.bytes.clear();
           v.truncated = false;
         }
       }

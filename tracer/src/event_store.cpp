@@ -1,8 +1,11 @@
 #include "syspect/event_store.hpp"
 
 #include <cstring>
+#include <map>
+#include <memory>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 namespace syspect {
 
@@ -91,8 +94,22 @@ bool is_default(const ArgValue& v) {
 
 }  // namespace
 
+struct EventStore::Tables {
+  std::string arena_;
+  std::vector<std::uint64_t> offsets_;
+  // Interned: executables (by content) and struct member names (by address;
+  // they are C strings that outlive every trace).
+  std::vector<ExePath> exes_;
+  std::map<std::string, std::uint32_t, std::less<>> exe_index_;
+  std::vector<const char*> names_;
+  std::map<const char*, std::uint32_t> name_index_;
+  // Interned: stacks (by address: the unwinder shares one per call site).
+  std::vector<Stack> stacks_;
+  std::map<const void*, std::uint64_t> stack_index_;
+};
+
 struct EventCodec {
-  EventStore& s;
+  EventStore::Tables& s;
 
   std::uint64_t exe(const ExePath& e) {
     if (!e) return 0;
@@ -357,17 +374,33 @@ struct EventCodec {
   }
 };
 
+EventStore::EventStore() = default;
+EventStore::~EventStore() = default;
+EventStore::EventStore(const EventStore& other)
+    : t_(other.t_ ? std::make_unique<Tables>(*other.t_) : nullptr) {}
+EventStore& EventStore::operator=(const EventStore& other) {
+  if (this != &other) t_ = other.t_ ? std::make_unique<Tables>(*other.t_) : nullptr;
+  return *this;
+}
+EventStore::EventStore(EventStore&& other) noexcept = default;
+EventStore& EventStore::operator=(EventStore&& other) noexcept = default;
+
+std::size_t EventStore::size() const { return t_ ? t_->offsets_.size() : 0; }
+
 void EventStore::push_back(const Event& e) {
-  offsets_.push_back(arena_.size());
-  EventCodec codec{*this};
-  std::visit([&](const auto& ev) { codec.encode(arena_, ev); }, e);
+  if (!t_) t_ = std::make_unique<Tables>();
+  t_->offsets_.push_back(t_->arena_.size());
+  EventCodec codec{*t_};
+  std::visit([&](const auto& ev) { codec.encode(t_->arena_, ev); }, e);
 }
 
 Event EventStore::operator[](std::size_t i) const {
-  std::size_t from = offsets_.at(i);
-  std::size_t to = i + 1 < offsets_.size() ? offsets_[i + 1] : arena_.size();
-  Reader r{arena_.data() + from, arena_.data() + to};
-  EventCodec codec{const_cast<EventStore&>(*this)};
+  if (i >= size()) throw std::out_of_range("EventStore: no such event");
+  const Tables& t = *t_;
+  std::size_t from = t.offsets_[i];
+  std::size_t to = i + 1 < t.offsets_.size() ? t.offsets_[i + 1] : t.arena_.size();
+  Reader r{t.arena_.data() + from, t.arena_.data() + to};
+  EventCodec codec{*t_};
   switch (r.byte()) {
     case kSyscall: return codec.syscall(r);
     case kSignal: return codec.signal(r);
@@ -378,19 +411,22 @@ Event EventStore::operator[](std::size_t i) const {
 }
 
 void EventStore::shrink_to_fit() {
-  arena_.shrink_to_fit();
-  offsets_.shrink_to_fit();
+  if (!t_) return;
+  t_->arena_.shrink_to_fit();
+  t_->offsets_.shrink_to_fit();
 }
 
 std::size_t EventStore::bytes_used() const {
-  std::size_t n = arena_.capacity() + offsets_.capacity() * sizeof(std::uint64_t) +
-                  names_.capacity() * sizeof(const char*) + name_index_.size() * 48;
-  for (const auto& [path, index] : exe_index_) n += path.capacity() + 64;
-  for (const Stack& st : stacks_) {
+  if (!t_) return 0;
+  const Tables& t = *t_;
+  std::size_t n = sizeof(Tables) + t.arena_.capacity() + t.offsets_.capacity() * sizeof(std::uint64_t) +
+                  t.names_.capacity() * sizeof(const char*) + t.name_index_.size() * 48;
+  for (const auto& [path, index] : t.exe_index_) n += path.capacity() + 64;
+  for (const Stack& st : t.stacks_) {
     n += sizeof(*st) + 64 + st->capacity() * sizeof(StackFrame);
     for (const StackFrame& f : *st) n += f.module.capacity() + f.symbol.capacity() + f.file.capacity();
   }
-  return n + exes_.capacity() * sizeof(ExePath) + stack_index_.size() * 48;
+  return n + t.exes_.capacity() * sizeof(ExePath) + t.stack_index_.size() * 48;
 }
 
 }  // namespace syspect

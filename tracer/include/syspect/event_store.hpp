@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,9 +18,16 @@ namespace syspect {
 
 class EventStore {
  public:
+  EventStore();
+  ~EventStore();
+  EventStore(const EventStore& other);
+  EventStore& operator=(const EventStore& other);
+  EventStore(EventStore&& other) noexcept;
+  EventStore& operator=(EventStore&& other) noexcept;
+
   void push_back(const Event& e);
-  std::size_t size() const { return offsets_.size(); }
-  bool empty() const { return offsets_.empty(); }
+  std::size_t size() const;
+  bool empty() const { return size() == 0; }
   // Decodes the event at `i` (0 <= i < size()).
   Event operator[](std::size_t i) const;
   // Gives back spare capacity (after the last push_back).
@@ -70,17 +77,10 @@ class EventStore {
   Event back() const { return (*this)[size() - 1]; }
 
  private:
-  std::string arena_;
-  std::vector<std::uint64_t> offsets_;
-  // Interned: executables (by content) and struct member names (by address;
-  // they are C strings that outlive every trace).
-  std::vector<ExePath> exes_;
-  std::map<std::string, std::uint32_t, std::less<>> exe_index_;
-  std::vector<const char*> names_;
-  std::map<const char*, std::uint32_t> name_index_;
-  // Interned: stacks (by address: the unwinder shares one per call site).
-  std::vector<Stack> stacks_;
-  std::map<const void*, std::uint64_t> stack_index_;
+  // The arena, its index and the interned tables (event_store.cpp); null
+  // until the first event.
+  struct Tables;
+  std::unique_ptr<Tables> t_;
 
   friend struct EventCodec;
 };
