@@ -56,9 +56,53 @@ struct TraceArgs {
   std::vector<std::string> command;
   std::vector<std::string> injects;  // --inject
   int stacks = 0;  // -k (1), -kk (2)
+  // strace's timing options: -t (1), -tt (2), -ttt (3); -r; -T; and their
+  // long forms, with a value when given one ("unix,us", "ms").
+  int abs_ts = 0;
+  bool rel_ts = false;
+  bool syscall_times = false;
+  std::string abs_long, rel_long, times_long;
 };
 
-int run_trace(const TraceArgs& a) {
+// strace's timing options into `o`; false (with `error`) for a bad value.
+bool timing_options(const TraceArgs& a, const CLI::App& trace, FormatOptions& o, std::string& error) {
+  using Ts = FormatOptions::Timestamps;
+  auto precision = [&](std::string_view what, std::string_view text, int& digits) {
+    digits = precision_digits(text);
+    if (digits < 0) error = fmt::format("invalid {} argument: '{}'", what, text);
+    return digits >= 0;
+  };
+  if (a.abs_ts > 0) {
+    o.absolute = a.abs_ts >= 3 ? Ts::Unix : Ts::Time;
+    o.absolute_digits = a.abs_ts >= 2 ? 6 : 0;
+  }
+  if (trace.count("--absolute-timestamps") > 0) {
+    // [[format:]FORMAT][,[precision:]PRECISION], as strace 6.1 reads it.
+    o.absolute = Ts::Time;
+    o.absolute_digits = 0;
+    std::string_view rest = a.abs_long;
+    while (!rest.empty()) {
+      std::size_t comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      bool fmt_key = item.starts_with("format:"), prec_key = item.starts_with("precision:");
+      std::string_view value = item.substr(fmt_key ? 7 : prec_key ? 10 : 0);
+      if (!prec_key && (value == "none" || value == "time" || value == "unix")) {
+        o.absolute = value == "none" ? Ts::None : value == "time" ? Ts::Time : Ts::Unix;
+      } else if (fmt_key || !precision("--absolute-timestamps", value, o.absolute_digits)) {
+        error = fmt::format("invalid --absolute-timestamps argument: '{}'", a.abs_long);
+        return false;
+      }
+    }
+  }
+  o.relative = a.rel_ts || trace.count("--relative-timestamps") > 0;
+  if (!a.rel_long.empty() && !precision("--relative-timestamps", a.rel_long, o.relative_digits)) return false;
+  o.syscall_times = a.syscall_times || trace.count("--syscall-times") > 0;
+  if (!a.times_long.empty() && !precision("--syscall-times", a.times_long, o.syscall_times_digits)) return false;
+  return true;
+}
+
+int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
   if (a.pid == 0 && a.command.empty())
     fail(kExitUsage, "trace: give a command after '--', or -p PID");
   if (a.pid != 0 && !a.command.empty())
@@ -114,6 +158,7 @@ int run_trace(const TraceArgs& a) {
   fmt_options.string_limit = a.string_limit;
   fmt_options.xlat_style = options.xlat_style;
   fmt_options.stacks = std::min(a.stacks, 2);
+  if (std::string error; !timing_options(a, trace_app, fmt_options, error)) fail(kExitUsage, "trace: " + error);
   std::vector<std::string> command = a.command;
   if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};
   std::unique_ptr<JsonlSink> jsonl;
@@ -236,6 +281,14 @@ int main(int argc, char** argv) {
   trace->add_flag("-k,--stack-trace", ta.stacks,
                   "Print the user-space stack of each call shown, as strace -k; -kk adds "
                   "source files and lines where debug info exists");
+  trace->add_flag("-t", ta.abs_ts, "Print the time of day of each line; -tt with microseconds; -ttt as "
+                  "seconds since the epoch");
+  trace->add_flag("-r", ta.rel_ts, "Print the time since the previous line before each line");
+  trace->add_flag("-T", ta.syscall_times, "Print the time spent in each call after it: <0.000123>");
+  trace->add_option("--absolute-timestamps", ta.abs_long,
+                    "As -t: [[format:]none|time|unix][,[precision:]s|ms|us|ns]")->expected(0, 1);
+  trace->add_option("--relative-timestamps", ta.rel_long, "As -r, to PRECISION (s, ms, us, ns)")->expected(0, 1);
+  trace->add_option("--syscall-times", ta.times_long, "As -T, to PRECISION (s, ms, us, ns)")->expected(0, 1);
   trace->footer(
       "Examples: syspect trace -e trace=@file -- ls /tmp   (the command goes after the\n"
       "          options, or after '--')\n"
@@ -318,7 +371,7 @@ int main(int argc, char** argv) {
   // Set after parsing, which leaves the command alone.
   for (const auto& [name, verb] : runs)
     if (verb.app->parsed()) *verb.command = command;
-  if (trace->parsed()) return run_trace(ta);
+  if (trace->parsed()) return run_trace(ta, *trace);
   if (check->parsed()) return run_check(ca);
   if (record->parsed()) return run_record(ra);
   if (diff->parsed()) return run_diff(da);

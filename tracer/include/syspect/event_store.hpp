@@ -81,6 +81,8 @@ class EventStore {
   // Interned: stacks (by address: the unwinder shares one per call site).
   std::vector<Stack> stacks_;
   std::map<const void*, std::uint64_t> stack_index_;
+  // Event times are kept as the difference from the first one stored.
+  std::int64_t time_base_ = 0;
 
   friend struct EventCodec;
 };
