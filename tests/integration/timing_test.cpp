@@ -124,7 +124,9 @@ TEST(Timing, JsonLinesRoundTrip) {
     bool returns = type == "syscall" && !e["result"].is_null();
     EXPECT_EQ(e.contains("duration_ns"), returns) << e.dump();
     durations.push_back(e.value("duration_ns", std::int64_t{-1}));
-    if (returns) EXPECT_GE(durations.back(), 0) << e.dump();
+    if (returns) {
+      EXPECT_GE(durations.back(), 0) << e.dump();
+    }
   }
   ASSERT_GT(times.size(), 5u);
   auto loaded = syspect::load_trace(path);
