@@ -17,6 +17,7 @@
 #include "check.hpp"
 #include "coverage.hpp"
 #include "inject_option.hpp"
+#include "summary.hpp"
 #include "sweep.hpp"
 #include "diff.hpp"
 #include "exit_codes.hpp"
@@ -62,6 +63,8 @@ struct TraceArgs {
   bool rel_ts = false;
   bool syscall_times = false;
   std::string abs_long, rel_long, times_long;
+  bool summary_only = false, summary = false, wall_clock = false;  // -c, -C, -w
+  std::string sort_by = "time";                                    // -S
 };
 
 // strace's timing options into `o`; false (with `error`) for a bad value.
@@ -159,23 +162,32 @@ int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
   fmt_options.xlat_style = options.xlat_style;
   fmt_options.stacks = std::min(a.stacks, 2);
   if (std::string error; !timing_options(a, trace_app, fmt_options, error)) fail(kExitUsage, "trace: " + error);
+  auto sort_by = SummarySink::parse_sort(a.sort_by);
+  if (!sort_by) fail(kExitUsage, fmt::format("trace: invalid sortby: '{}'", a.sort_by));
+  if ((a.summary_only || a.summary) && a.format == "jsonl")
+    fail(kExitUsage, "trace: -c and -C print strace's table, not JSON Lines");
   std::vector<std::string> command = a.command;
   if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};
   std::unique_ptr<JsonlSink> jsonl;
   std::unique_ptr<TextSink> text;
   if (a.format == "jsonl") {
     jsonl = std::make_unique<JsonlSink>(out, command, fmt_options);
-  } else {
+  } else if (!a.summary_only) {
     PidPrefix prefix = !options.follow        ? PidPrefix::None
                        : a.output.empty() ? PidPrefix::WhenMany
                                               : PidPrefix::Always;
     text = std::make_unique<TextSink>(out, fmt_options, prefix);
   }
-  Sink* sink = jsonl ? static_cast<Sink*>(jsonl.get()) : text.get();
+  std::unique_ptr<SummarySink> summary;  // -c, -C: after the trace, in the same place
+  if (a.summary_only || a.summary) summary = std::make_unique<SummarySink>(out, *sort_by);
+  Sink* sink = jsonl ? static_cast<Sink*>(jsonl.get()) : text ? static_cast<Sink*>(text.get()) : summary.get();
   FilteringSink filtered(filter, sink);
+  FilteringSink filtered_summary(filter, summary.get());
 
   Tracer tracer(options);
   tracer.add_sink(filter.selects_all() ? sink : static_cast<Sink*>(&filtered));
+  if (summary && sink != summary.get())
+    tracer.add_sink(filter.selects_all() ? summary.get() : static_cast<Sink*>(&filtered_summary));
   AttachNotices notices;
   if (a.pid != 0) tracer.add_sink(&notices);
   StopOnSignals stop_on_signals(tracer);
@@ -183,7 +195,8 @@ int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
   if (!result) fail(exit_code_for(result.error().kind), result.error().message);
   // A write that failed stopped the trace there: the file is incomplete,
   // whatever the command's own status says.
-  output.failed(jsonl ? jsonl->write_error() : text->write_error());
+  output.failed(jsonl ? jsonl->write_error() : text ? text->write_error() : 0);
+  if (summary) output.failed(summary->write_error());
   int write_error = output.finish();
   if (write_error != 0) std::fprintf(stderr, "syspect: %s\n", output.failure("the trace", write_error).c_str());
   if (result->timed_out) {
@@ -289,6 +302,14 @@ int main(int argc, char** argv) {
                     "As -t: [[format:]none|time|unix][,[precision:]s|ms|us|ns]")->expected(0, 1);
   trace->add_option("--relative-timestamps", ta.rel_long, "As -r, to PRECISION (s, ms, us, ns)")->expected(0, 1);
   trace->add_option("--syscall-times", ta.times_long, "As -T, to PRECISION (s, ms, us, ns)")->expected(0, 1);
+  trace->add_flag("-c,--summary-only", ta.summary_only,
+                  "Print a table of the calls (time, calls, errors per syscall) instead of the trace");
+  trace->add_flag("-C,--summary", ta.summary, "Print the trace and then the table of -c");
+  trace->add_flag("-w,--summary-wall-clock", ta.wall_clock,
+                  "The table's times are each call's wall-clock latency (syspect's only kind)");
+  trace->add_option("-S,--summary-sort-by", ta.sort_by,
+                    "Sort the table by time (default), min-time, max-time, avg-time, calls, errors, "
+                    "name or nothing");
   trace->footer(
       "Examples: syspect trace -e trace=@file -- ls /tmp   (the command goes after the\n"
       "          options, or after '--')\n"

@@ -4,7 +4,9 @@
 // anything runs: times are compared by their shape, digits masked.
 
 #include <fstream>
+#include <functional>
 #include <regex>
+#include <sstream>
 
 #include "helpers.hpp"
 #include "syspect/trace_file.hpp"
@@ -194,6 +196,83 @@ TEST(Timing, DurationInRules) {
   EXPECT_EQ(key.status(), 2) << describe(key);
   EXPECT_TRUE(contains(key.err, "key.toml:5:1: error: unknown key 'durationn'")) << key.err;
   EXPECT_TRUE(contains(key.err, "did you mean 'duration'")) << key.err;
+}
+
+}  // namespace
+}  // namespace syspect_it
+
+namespace syspect_it {
+namespace {
+
+// The table of -c: its header and rules as they are; each row's columns at
+// strace's widths, as (name, calls, errors) in order.
+std::string_view trim_blanks_of(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+struct Table {
+  std::vector<std::string> frame;  // header, rules
+  std::vector<std::string> rows;   // "name calls errors"
+  std::vector<std::string> bad;    // lines of the table in no known shape
+  std::size_t first_line = 0;      // where the header is
+};
+
+Table table_of(const std::string& text) {
+  static const std::regex row(R"(^[ \d.]{6} [ \d.]{11} [ \d]{11} [ \d]{9} [ \d]{9} (\S+)$)");
+  Table t;
+  auto lines = lines_of(text);
+  bool in = false;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    if (l.starts_with("% time")) {
+      in = true;
+      t.first_line = i;
+    }
+    if (!in || l.empty()) continue;
+    if (l.starts_with("% time") || l.starts_with("------")) {
+      t.frame.push_back(l);
+      continue;
+    }
+    std::smatch m;
+    if (!std::regex_match(l, m, row)) {
+      t.bad.push_back(l);
+      continue;
+    }
+    std::istringstream fields(l);
+    std::string percent, seconds, avg, calls, errors;
+    fields >> percent >> seconds >> avg >> calls;
+    errors = l.substr(40, 9);
+    t.rows.push_back(m[1].str() + " " + calls + " " + std::string(trim_blanks_of(errors)));
+  }
+  return t;
+}
+
+// As strace -c -S name and -C -S name on the same program: the same table
+// frame, the same rows (name, calls, errors) in the same order, at the same
+// widths; -C after the trace, whose lines are as without it.
+TEST(Timing, SummaryTableAsStrace) {
+  for (const char* mode : {"-c", "-C"}) {
+    Outputs o = both({mode, "-S", "name"}, {target("signal_handler")});
+    Table theirs = table_of(o.strace), ours = table_of(o.syspect);
+    ASSERT_EQ(theirs.frame.size(), 3u) << o.strace;
+    EXPECT_EQ(ours.frame, theirs.frame) << o.syspect;
+    EXPECT_TRUE(ours.bad.empty()) << o.syspect;
+    EXPECT_TRUE(theirs.bad.empty()) << o.strace;
+    EXPECT_EQ(joined_lines(ours.rows), joined_lines(theirs.rows)) << "strace:\n" << o.strace << "\nsyspect:\n" << o.syspect;
+    EXPECT_EQ(ours.first_line, theirs.first_line) << mode << "\nstrace:\n" << o.strace << "\nsyspect:\n" << o.syspect;
+  }
+  // -S calls: most calls first; -w is taken; a bad key is refused as strace refuses it.
+  Outputs o = both({"-c", "-w", "-S", "calls"}, {target("signal_handler")});
+  Table ours = table_of(o.syspect);
+  std::vector<int> calls;
+  for (const auto& r : ours.rows) calls.push_back(std::stoi(r.substr(r.find(' ') + 1)));
+  ASSERT_GT(calls.size(), 3u) << o.syspect;
+  EXPECT_TRUE(std::is_sorted(calls.begin(), calls.end() - 1, std::greater<>())) << o.syspect;
+  ProcResult bad = run_cli({"trace", "-c", "-S", "bogus", "--", "/bin/true"});
+  EXPECT_EQ(bad.status(), 2) << describe(bad);
+  EXPECT_TRUE(contains(bad.err, "invalid sortby: 'bogus'")) << bad.err;
 }
 
 }  // namespace
