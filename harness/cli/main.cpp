@@ -62,7 +62,8 @@ struct TraceArgs {
   int abs_ts = 0;
   bool rel_ts = false;
   bool syscall_times = false;
-  std::string abs_long, rel_long, times_long;
+  std::vector<std::string> abs_long;  // each given, in order
+  std::string rel_long, times_long;
   bool summary_only = false, summary = false, wall_clock = false;  // -c, -C, -w
   std::string sort_by = "time";                                    // -S
 };
@@ -80,21 +81,24 @@ bool timing_options(const TraceArgs& a, const CLI::App& trace, FormatOptions& o,
     o.absolute_digits = a.abs_ts >= 2 ? 6 : 0;
   }
   if (trace.count("--absolute-timestamps") > 0) {
-    // [[format:]FORMAT][,[precision:]PRECISION], as strace 6.1 reads it.
+    // [[format:]FORMAT][,[precision:]PRECISION], as strace 6.1 reads it;
+    // given again, each part overrides that part only.
     o.absolute = Ts::Time;
     o.absolute_digits = 0;
-    std::string_view rest = a.abs_long;
-    while (!rest.empty()) {
-      std::size_t comma = rest.find(',');
-      std::string_view item = rest.substr(0, comma);
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-      bool fmt_key = item.starts_with("format:"), prec_key = item.starts_with("precision:");
-      std::string_view value = item.substr(fmt_key ? 7 : prec_key ? 10 : 0);
-      if (!prec_key && (value == "none" || value == "time" || value == "unix")) {
-        o.absolute = value == "none" ? Ts::None : value == "time" ? Ts::Time : Ts::Unix;
-      } else if (fmt_key || !precision("--absolute-timestamps", value, o.absolute_digits)) {
-        error = fmt::format("invalid --absolute-timestamps argument: '{}'", a.abs_long);
-        return false;
+    for (const std::string& given : a.abs_long) {
+      std::string_view rest = given;
+      while (!rest.empty()) {
+        std::size_t comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        bool fmt_key = item.starts_with("format:"), prec_key = item.starts_with("precision:");
+        std::string_view value = item.substr(fmt_key ? 7 : prec_key ? 10 : 0);
+        if (!prec_key && (value == "none" || value == "time" || value == "unix")) {
+          o.absolute = value == "none" ? Ts::None : value == "time" ? Ts::Time : Ts::Unix;
+        } else if (fmt_key || !precision("--absolute-timestamps", value, o.absolute_digits)) {
+          error = fmt::format("invalid --absolute-timestamps argument: '{}'", given);
+          return false;
+        }
       }
     }
   }
@@ -299,9 +303,15 @@ int main(int argc, char** argv) {
   trace->add_flag("-r", ta.rel_ts, "Print the time since the previous line before each line");
   trace->add_flag("-T", ta.syscall_times, "Print the time spent in each call after it: <0.000123>");
   trace->add_option("--absolute-timestamps", ta.abs_long,
-                    "As -t: [[format:]none|time|unix][,[precision:]s|ms|us|ns]")->expected(0, 1);
-  trace->add_option("--relative-timestamps", ta.rel_long, "As -r, to PRECISION (s, ms, us, ns)")->expected(0, 1);
-  trace->add_option("--syscall-times", ta.times_long, "As -T, to PRECISION (s, ms, us, ns)")->expected(0, 1);
+                    "As -t: [[format:]none|time|unix][,[precision:]s|ms|us|ns]")
+      ->expected(0, 1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  trace->add_option("--relative-timestamps", ta.rel_long, "As -r, to PRECISION (s, ms, us, ns)")
+      ->expected(0, 1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  trace->add_option("--syscall-times", ta.times_long, "As -T, to PRECISION (s, ms, us, ns)")
+      ->expected(0, 1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   trace->add_flag("-c,--summary-only", ta.summary_only,
                   "Print a table of the calls (time, calls, errors per syscall) instead of the trace");
   trace->add_flag("-C,--summary", ta.summary, "Print the trace and then the table of -c");

@@ -94,6 +94,8 @@ INSTANTIATE_TEST_SUITE_P(
                       std::vector<std::string>{"--absolute-timestamps"},
                       std::vector<std::string>{"--absolute-timestamps=unix,ns"},
                       std::vector<std::string>{"--absolute-timestamps=format:time,precision:ms"},
+                      std::vector<std::string>{"--absolute-timestamps=precision:ns",
+                                               "--absolute-timestamps=format:unix"},
                       std::vector<std::string>{"--relative-timestamps=ns"},
                       std::vector<std::string>{"--syscall-times"},
                       std::vector<std::string>{"--syscall-times=ms"},
