@@ -212,6 +212,7 @@ void SyscallStops::on_exit_stop(ThreadState& t, const __ptrace_syscall_info& inf
     t.strict_reported = true;
     e.finished = false;
     e.blocked = true;
+    e.duration_ns = -1;
     s_.emit(e);
     return;
   }
