@@ -45,7 +45,7 @@ std::string Selector::describe() const {
 }
 
 bool CallPattern::decidable_at_entry() const {
-  if (result || !errnos.empty()) return false;
+  if (result || !errnos.empty() || duration) return false;
   for (const auto& [key, checks] : args)
     for (const auto& c : checks)
       if (c.output) return false;
@@ -83,6 +83,7 @@ std::string CallPattern::describe() const {
   if (has_args && !args_text.empty()) s += " with " + args_text;
   if (result) s += ", whose result " + result->describe();
   if (!errnos.empty()) s += ", failing with " + errno_list(errnos);
+  if (duration) s += ", taking " + duration_text;
   return s;
 }
 
@@ -173,6 +174,22 @@ PatternMatch match_pattern(const CallPattern& p, const SyscallEvent& e, const Ma
       const char* n = errno_name(e.err);
       std::string was = e.err == 0 ? "none (it succeeded)" : n ? n : std::to_string(e.err);
       m.mismatches.push_back(fmt::format("errno was {}; wanted: {}", was, errno_list(p.errnos)));
+    }
+  }
+  if (p.duration) {
+    ArgValue d;
+    d.form = ArgValue::Form::Number;
+    d.num = e.duration_ns;
+    d.raw = static_cast<std::uint64_t>(e.duration_ns);
+    if (e.duration_ns >= 0 && p.duration->matches(d, ctx)) {
+      m.score += 1000;
+    } else {
+      ok = false;
+      if (!explain) return m;
+      m.mismatches.push_back(
+          e.duration_ns < 0
+              ? fmt::format("its duration was not measured (no exit seen); wanted: {}", p.duration_text)
+              : fmt::format("it took {}s; wanted: {}", format_seconds(e.duration_ns, 6), p.duration_text));
     }
   }
   m.matched = ok && undecided.empty();

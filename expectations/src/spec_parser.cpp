@@ -391,9 +391,9 @@ class Parser {
       r.pos = pos_of(t);
       std::string where = fmt::format("[[{}]]", key);
       if (kind == RuleKind::Expect)
-        check_keys(t, {"name", "syscall", "args", "result", "errno", "count", "process"}, where);
+        check_keys(t, {"name", "syscall", "args", "result", "errno", "duration", "count", "process"}, where);
       else if (kind == RuleKind::Forbid)
-        check_keys(t, {"name", "syscall", "args", "result", "errno", "process"}, where);
+        check_keys(t, {"name", "syscall", "args", "result", "errno", "duration", "process"}, where);
       else
         check_keys(t, {"name", "mode", "steps", "process"}, where);
       r.name = fmt::format("{} at line {}", key, r.pos.line);
@@ -594,7 +594,7 @@ class Parser {
     for (const auto& el : *a) {
       const toml::table* step = want_table(el, "each step");
       if (!step) continue;
-      check_keys(*step, {"syscall", "args", "result", "errno"}, "a sequence step");
+      check_keys(*step, {"syscall", "args", "result", "errno", "duration"}, "a sequence step");
       r.steps.push_back(parse_pattern(*step, "a sequence step"));
     }
   }
@@ -626,7 +626,50 @@ class Parser {
     }
     if (const toml::node* r = t.get("result")) p.result = compile_value(*r, nullptr, diags_);
     if (const toml::node* e = t.get("errno")) p.errnos = parse_errnos(*e);
+    if (const toml::node* d = t.get("duration")) parse_duration_matcher(*d, p);
     return p;
+  }
+
+  // duration = "< 10ms": a comparison (<, <=, >, >=; none is ==) and a
+  // duration, or a range "1ms..2s", on how long the call took.
+  void parse_duration_matcher(const toml::node& n, CallPattern& p) {
+    std::optional<std::string> text = want_string(n, "'duration'");
+    if (!text) return;
+    std::string_view s = trim(*text);
+    auto span = [&](std::string_view part) -> std::optional<std::int64_t> {
+      auto d = parse_duration_ns(trim(part));
+      if (!d) {
+        diags_.error(pos_of(n), fmt::format("bad duration {} in 'duration': {}", q(std::string(trim(part))), d.error()));
+        return std::nullopt;
+      }
+      return static_cast<std::int64_t>(d->count());
+    };
+    if (std::size_t dots = s.find(".."); dots != std::string_view::npos) {
+      auto lo = span(s.substr(0, dots));
+      auto hi = span(s.substr(dots + 2));
+      if (!lo || !hi) return;
+      if (*lo > *hi) {
+        diags_.error(pos_of(n), fmt::format("'duration' range {} is empty: {} is more than {}", q(*text),
+                                            trim(s.substr(0, dots)), trim(s.substr(dots + 2))));
+        return;
+      }
+      p.duration = matchers::range(*lo, *hi);
+    } else {
+      IntOp op = IntOp::Eq;
+      static constexpr std::pair<std::string_view, IntOp> kOps[] = {
+          {"<=", IntOp::Le}, {">=", IntOp::Ge}, {"==", IntOp::Eq}, {"<", IntOp::Lt}, {">", IntOp::Gt}};
+      for (auto [word, o] : kOps) {
+        if (s.starts_with(word)) {
+          op = o;
+          s.remove_prefix(word.size());
+          break;
+        }
+      }
+      auto v = span(s);
+      if (!v) return;
+      p.duration = matchers::integer(op, *v, std::string(trim(s)));
+    }
+    p.duration_text = std::string(trim(*text));
   }
 
   // The selector with each unknown syscall name replaced by the one

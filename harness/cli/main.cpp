@@ -17,6 +17,7 @@
 #include "check.hpp"
 #include "coverage.hpp"
 #include "inject_option.hpp"
+#include "summary.hpp"
 #include "sweep.hpp"
 #include "diff.hpp"
 #include "exit_codes.hpp"
@@ -56,9 +57,59 @@ struct TraceArgs {
   std::vector<std::string> command;
   std::vector<std::string> injects;  // --inject
   int stacks = 0;  // -k (1), -kk (2)
+  // strace's timing options: -t (1), -tt (2), -ttt (3); -r; -T; and their
+  // long forms, with a value when given one ("unix,us", "ms").
+  int abs_ts = 0;
+  bool rel_ts = false;
+  bool syscall_times = false;
+  std::vector<std::string> abs_long;  // each given, in order
+  std::string rel_long, times_long;
+  bool summary_only = false, summary = false, wall_clock = false;  // -c, -C, -w
+  std::string sort_by = "time";                                    // -S
 };
 
-int run_trace(const TraceArgs& a) {
+// strace's timing options into `o`; false (with `error`) for a bad value.
+bool timing_options(const TraceArgs& a, const CLI::App& trace, FormatOptions& o, std::string& error) {
+  using Ts = FormatOptions::Timestamps;
+  auto precision = [&](std::string_view what, std::string_view text, int& digits) {
+    digits = precision_digits(text);
+    if (digits < 0) error = fmt::format("invalid {} argument: '{}'", what, text);
+    return digits >= 0;
+  };
+  if (a.abs_ts > 0) {
+    o.absolute = a.abs_ts >= 3 ? Ts::Unix : Ts::Time;
+    o.absolute_digits = a.abs_ts >= 2 ? 6 : 0;
+  }
+  if (trace.count("--absolute-timestamps") > 0) {
+    // [[format:]FORMAT][,[precision:]PRECISION], as strace 6.1 reads it;
+    // given again, each part overrides that part only.
+    o.absolute = Ts::Time;
+    o.absolute_digits = 0;
+    for (const std::string& given : a.abs_long) {
+      std::string_view rest = given;
+      while (!rest.empty()) {
+        std::size_t comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        bool fmt_key = item.starts_with("format:"), prec_key = item.starts_with("precision:");
+        std::string_view value = item.substr(fmt_key ? 7 : prec_key ? 10 : 0);
+        if (!prec_key && (value == "none" || value == "time" || value == "unix")) {
+          o.absolute = value == "none" ? Ts::None : value == "time" ? Ts::Time : Ts::Unix;
+        } else if (fmt_key || !precision("--absolute-timestamps", value, o.absolute_digits)) {
+          error = fmt::format("invalid --absolute-timestamps argument: '{}'", given);
+          return false;
+        }
+      }
+    }
+  }
+  o.relative = a.rel_ts || trace.count("--relative-timestamps") > 0;
+  if (!a.rel_long.empty() && !precision("--relative-timestamps", a.rel_long, o.relative_digits)) return false;
+  o.syscall_times = a.syscall_times || trace.count("--syscall-times") > 0;
+  if (!a.times_long.empty() && !precision("--syscall-times", a.times_long, o.syscall_times_digits)) return false;
+  return true;
+}
+
+int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
   if (a.pid == 0 && a.command.empty())
     fail(kExitUsage, "trace: give a command after '--', or -p PID");
   if (a.pid != 0 && !a.command.empty())
@@ -114,23 +165,33 @@ int run_trace(const TraceArgs& a) {
   fmt_options.string_limit = a.string_limit;
   fmt_options.xlat_style = options.xlat_style;
   fmt_options.stacks = std::min(a.stacks, 2);
+  if (std::string error; !timing_options(a, trace_app, fmt_options, error)) fail(kExitUsage, "trace: " + error);
+  auto sort_by = SummarySink::parse_sort(a.sort_by);
+  if (!sort_by) fail(kExitUsage, fmt::format("trace: invalid sortby: '{}'", a.sort_by));
+  if ((a.summary_only || a.summary) && a.format == "jsonl")
+    fail(kExitUsage, "trace: -c and -C print strace's table, not JSON Lines");
   std::vector<std::string> command = a.command;
   if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};
   std::unique_ptr<JsonlSink> jsonl;
   std::unique_ptr<TextSink> text;
   if (a.format == "jsonl") {
     jsonl = std::make_unique<JsonlSink>(out, command, fmt_options);
-  } else {
+  } else if (!a.summary_only) {
     PidPrefix prefix = !options.follow        ? PidPrefix::None
                        : a.output.empty() ? PidPrefix::WhenMany
                                               : PidPrefix::Always;
     text = std::make_unique<TextSink>(out, fmt_options, prefix);
   }
-  Sink* sink = jsonl ? static_cast<Sink*>(jsonl.get()) : text.get();
+  std::unique_ptr<SummarySink> summary;  // -c, -C: after the trace, in the same place
+  if (a.summary_only || a.summary) summary = std::make_unique<SummarySink>(out, *sort_by);
+  Sink* sink = jsonl ? static_cast<Sink*>(jsonl.get()) : text ? static_cast<Sink*>(text.get()) : summary.get();
   FilteringSink filtered(filter, sink);
+  FilteringSink filtered_summary(filter, summary.get());
 
   Tracer tracer(options);
   tracer.add_sink(filter.selects_all() ? sink : static_cast<Sink*>(&filtered));
+  if (summary && sink != summary.get())
+    tracer.add_sink(filter.selects_all() ? summary.get() : static_cast<Sink*>(&filtered_summary));
   AttachNotices notices;
   if (a.pid != 0) tracer.add_sink(&notices);
   StopOnSignals stop_on_signals(tracer);
@@ -138,7 +199,8 @@ int run_trace(const TraceArgs& a) {
   if (!result) fail(exit_code_for(result.error().kind), result.error().message);
   // A write that failed stopped the trace there: the file is incomplete,
   // whatever the command's own status says.
-  output.failed(jsonl ? jsonl->write_error() : text->write_error());
+  output.failed(jsonl ? jsonl->write_error() : text ? text->write_error() : 0);
+  if (summary) output.failed(summary->write_error());
   int write_error = output.finish();
   if (write_error != 0) std::fprintf(stderr, "syspect: %s\n", output.failure("the trace", write_error).c_str());
   if (result->timed_out) {
@@ -236,6 +298,28 @@ int main(int argc, char** argv) {
   trace->add_flag("-k,--stack-trace", ta.stacks,
                   "Print the user-space stack of each call shown, as strace -k; -kk adds "
                   "source files and lines where debug info exists");
+  trace->add_flag("-t", ta.abs_ts, "Print the time of day of each line; -tt with microseconds; -ttt as "
+                  "seconds since the epoch");
+  trace->add_flag("-r", ta.rel_ts, "Print the time since the previous line before each line");
+  trace->add_flag("-T", ta.syscall_times, "Print the time spent in each call after it: <0.000123>");
+  trace->add_option("--absolute-timestamps", ta.abs_long,
+                    "As -t: [[format:]none|time|unix][,[precision:]s|ms|us|ns]")
+      ->expected(0, 1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  trace->add_option("--relative-timestamps", ta.rel_long, "As -r, to PRECISION (s, ms, us, ns)")
+      ->expected(0, 1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  trace->add_option("--syscall-times", ta.times_long, "As -T, to PRECISION (s, ms, us, ns)")
+      ->expected(0, 1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  trace->add_flag("-c,--summary-only", ta.summary_only,
+                  "Print a table of the calls (time, calls, errors per syscall) instead of the trace");
+  trace->add_flag("-C,--summary", ta.summary, "Print the trace and then the table of -c");
+  trace->add_flag("-w,--summary-wall-clock", ta.wall_clock,
+                  "The table's times are each call's wall-clock latency (syspect's only kind)");
+  trace->add_option("-S,--summary-sort-by", ta.sort_by,
+                    "Sort the table by time (default), min-time, max-time, avg-time, calls, errors, "
+                    "name or nothing");
   trace->footer(
       "Examples: syspect trace -e trace=@file -- ls /tmp   (the command goes after the\n"
       "          options, or after '--')\n"
@@ -318,7 +402,7 @@ int main(int argc, char** argv) {
   // Set after parsing, which leaves the command alone.
   for (const auto& [name, verb] : runs)
     if (verb.app->parsed()) *verb.command = command;
-  if (trace->parsed()) return run_trace(ta);
+  if (trace->parsed()) return run_trace(ta, *trace);
   if (check->parsed()) return run_check(ca);
   if (record->parsed()) return run_record(ra);
   if (diff->parsed()) return run_diff(da);

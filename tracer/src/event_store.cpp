@@ -12,17 +12,18 @@ namespace syspect {
 // Every member of the event types is written below. A member added to one
 // of them changes its size: this stops the build until the codec knows it.
 static_assert(sizeof(ArgValue) == 288, "ArgValue changed: encode the new member in event_store.cpp");
-static_assert(sizeof(SyscallEvent) == 1936,
+static_assert(sizeof(SyscallEvent) == 1952,
               "SyscallEvent changed: encode the new member in event_store.cpp");
-static_assert(sizeof(SignalEvent) == 88, "SignalEvent changed: encode it in event_store.cpp");
+static_assert(sizeof(SignalEvent) == 96, "SignalEvent changed: encode it in event_store.cpp");
 static_assert(sizeof(ExecEvent) == 64, "ExecEvent changed: encode it in event_store.cpp");
-static_assert(sizeof(ExitEvent) == 56, "ExitEvent changed: encode it in event_store.cpp");
+static_assert(sizeof(ExitEvent) == 64, "ExitEvent changed: encode it in event_store.cpp");
 
 namespace {
 
 enum Tag : std::uint8_t { kSyscall, kSignal, kExec, kExit };
 
 constexpr unsigned kHasStack = 1u << 13;  // a SyscallEvent flag
+constexpr unsigned kHasDuration = 1u << 14;  // a SyscallEvent flag
 
 void put(std::string& out, std::uint64_t v) {  // LEB128
   while (v >= 0x80) {
@@ -106,6 +107,8 @@ struct EventStore::Tables {
   // Interned: stacks (by address: the unwinder shares one per call site).
   std::vector<Stack> stacks_;
   std::map<const void*, std::uint64_t> stack_index_;
+  // Event times are kept as the difference from the first one stored.
+  std::int64_t time_base_ = 0;
 };
 
 struct EventCodec {
@@ -129,6 +132,23 @@ struct EventCodec {
       s.stacks_.push_back(st);
     }
     return it->second;
+  }
+  // A time (ns since the epoch, 0 for none) as its distance from the first
+  // one stored, a few bytes rather than nine.
+  void time(std::string& o, std::int64_t t) {
+    if (t == 0) {
+      put(o, 0);
+      return;
+    }
+    if (s.time_base_ == 0) s.time_base_ = t;
+    std::int64_t d = t - s.time_base_;
+    put(o, ((static_cast<std::uint64_t>(d) << 1) ^ static_cast<std::uint64_t>(d >> 63)) + 1);
+  }
+  std::int64_t time(Reader& r) const {
+    std::uint64_t v = r.get();
+    if (v == 0) return 0;
+    --v;
+    return s.time_base_ + static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
   }
   std::uint64_t name(const char* n) {
     auto it = s.name_index_.find(n);
@@ -232,8 +252,11 @@ struct EventCodec {
                      (e.resumed ? 32u : 0u) | (e.opened_path.empty() ? 0u : 64u) |
                      (e.fd_path.empty() ? 0u : 128u) | (e.detached ? 256u : 0u) | (e.vsyscall ? 512u : 0u) |
                      (e.changed_args ? 1024u : 0u) | (e.fd_deleted ? 2048u : 0u) |
-                     (e.injected.any() ? 4096u : 0u) | (e.stack ? kHasStack : 0u);
+                     (e.injected.any() ? 4096u : 0u) | (e.stack ? kHasStack : 0u) |
+                     (e.duration_ns >= 0 ? kHasDuration : 0u);
     put(o, flags);
+    time(o, e.time_ns);
+    if (flags & kHasDuration) put(o, static_cast<std::uint64_t>(e.duration_ns));
     if (flags & 16) put(o, static_cast<std::uint64_t>(e.exec_old_tid));
     if (flags & 32) put(o, desc_code(e.resumed));
     if (flags & 64) put_str(o, e.opened_path);
@@ -272,6 +295,8 @@ struct EventCodec {
     e.detached = flags & 256;
     e.vsyscall = flags & 512;
     e.fd_deleted = flags & 2048;
+    e.time_ns = time(r);
+    if (flags & kHasDuration) e.duration_ns = static_cast<std::int64_t>(r.get());
     if (flags & 16) e.exec_old_tid = static_cast<pid_t>(r.get());
     if (flags & 32) e.resumed = desc_of(r.get());
     if (flags & 64) e.opened_path = r.str();
@@ -306,6 +331,7 @@ struct EventCodec {
                            static_cast<std::int64_t>(e.addr), std::int64_t{e.syscall},
                            std::int64_t{e.stopped}})
       put_signed(o, v);
+    time(o, e.time_ns);
     put(o, exe(e.exe));
   }
   SignalEvent signal(Reader& r) const {
@@ -324,6 +350,7 @@ struct EventCodec {
     e.addr = static_cast<std::uint64_t>(r.get_signed());
     e.syscall = static_cast<int>(r.get_signed());
     e.stopped = r.get_signed() != 0;
+    e.time_ns = time(r);
     e.exe = exe_at(r.get());
     return e;
   }
@@ -355,6 +382,7 @@ struct EventCodec {
     put_signed(o, e.code);
     put_signed(o, e.signal);
     put(o, static_cast<std::uint64_t>(e.superseded_by));
+    time(o, e.time_ns);
     put(o, exe(e.exe));
   }
   ExitEvent exit(Reader& r) const {
@@ -369,6 +397,7 @@ struct EventCodec {
     e.code = static_cast<int>(r.get_signed());
     e.signal = static_cast<int>(r.get_signed());
     e.superseded_by = static_cast<pid_t>(r.get());
+    e.time_ns = time(r);
     e.exe = exe_at(r.get());
     return e;
   }

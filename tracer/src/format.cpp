@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
 #include <optional>
 
 #include <fmt/format.h>
@@ -382,6 +383,8 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
   // a call it held back.
   if (e.injected.skipped || e.injected.signal != 0) out += " (INJECTED)";
   if (e.injected.delay_enter_us != 0 || e.injected.delay_exit_us != 0) out += " (DELAYED)";
+  if (options.syscall_times && e.finished && !e.no_return && e.duration_ns >= 0)
+    out += fmt::format(" <{}>", format_seconds(e.duration_ns, options.syscall_times_digits));
   // What strace has no notation for: marks that only an attack produces.
   if (!e.opened_path.empty())
     out += fmt::format(" /* the path changed during the call: opened {} */",
@@ -507,6 +510,50 @@ std::string format_exit(const ExitEvent& e) {
                        e.core_dumped ? " (core dumped)" : "");
   }
   return fmt::format("+++ exited with {} +++", e.code);
+}
+
+std::string format_seconds(std::int64_t ns, int digits, int width) {
+  if (ns < 0) ns = 0;
+  std::int64_t sec = ns / 1'000'000'000;
+  std::int64_t frac = ns % 1'000'000'000;
+  if (digits <= 0) return fmt::format("{:>{}}", sec, width);
+  for (int d = 9; d > digits; --d) frac /= 10;
+  return fmt::format("{:>{}}.{:0{}}", sec, width, frac, digits);
+}
+
+std::string format_timestamp(std::int64_t time_ns, std::int64_t previous_ns,
+                             const FormatOptions& options) {
+  std::string out;
+  using Timestamps = FormatOptions::Timestamps;
+  if (options.absolute == Timestamps::Unix) {
+    out = format_seconds(time_ns, options.absolute_digits) + ' ';
+  } else if (options.absolute == Timestamps::Time) {
+    std::time_t sec = static_cast<std::time_t>(time_ns / 1'000'000'000);
+    std::tm tm{};
+    ::localtime_r(&sec, &tm);
+    char clock[16];
+    std::strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+    out = clock;
+    if (options.absolute_digits > 0)
+      out += format_seconds(time_ns % 1'000'000'000, options.absolute_digits).substr(1);
+    out += ' ';
+  }
+  if (options.relative) {
+    // Lines come in the order the events were reported; a call's time is its
+    // entry, which may precede the line before it (another thread's): 0.
+    std::int64_t since = previous_ns == 0 ? 0 : std::max<std::int64_t>(time_ns - previous_ns, 0);
+    std::string rel = format_seconds(since, options.relative_digits, 6);
+    out += options.absolute == Timestamps::None ? rel + ' ' : "(+" + rel + ") ";
+  }
+  return out;
+}
+
+int precision_digits(std::string_view precision) {
+  if (precision == "s") return 0;
+  if (precision == "ms") return 3;
+  if (precision == "us") return 6;
+  if (precision == "ns") return 9;
+  return -1;
 }
 
 }  // namespace syspect

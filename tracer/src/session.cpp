@@ -102,6 +102,7 @@ void Session::emit(SyscallEvent& e) {
 
 void Session::emit(SignalEvent& e) {
   e.seq = seq++;
+  if (e.time_ns == 0) e.time_ns = clock_ns(CLOCK_REALTIME);
   e.exe = exe_for(e.pid);
   for (Sink* s : sinks) s->on_signal(e);
 }
@@ -113,6 +114,7 @@ void Session::emit(ExecEvent& e) {
 
 void Session::emit(ExitEvent& e) {
   e.seq = seq++;
+  if (e.time_ns == 0) e.time_ns = clock_ns(CLOCK_REALTIME);
   e.exe = exe_for(e.pid);
   for (Sink* s : sinks) s->on_exit(e);
 }

@@ -11,6 +11,7 @@
 // classified by classify() (stop_kind.hpp).
 
 #include <sys/types.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -54,6 +55,14 @@ inline bool is_vsyscall_page(std::uint64_t ip) {
   return (ip & ~std::uint64_t{0xfff}) == 0xffffffffff600000ull;
 }
 
+// The clocks events are stamped with: CLOCK_REALTIME for when (strace's
+// -t/-tt/-ttt/-r), CLOCK_MONOTONIC for how long (-T), both in ns.
+inline std::int64_t clock_ns(clockid_t clock) {
+  timespec ts{};
+  ::clock_gettime(clock, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
 struct ThreadState {
   pid_t tid = 0;
   pid_t tgid = 0;
@@ -66,6 +75,7 @@ struct ThreadState {
   bool strict_kill = false;   // the --strict filter kills the process at this call
   bool strict_reported = false;  // ...and that call has been reported
   std::uint64_t entry_sp = 0;     // the stack pointer at the pending call's entry
+  std::int64_t entry_mono_ns = 0;  // CLOCK_MONOTONIC at the pending call's entry stop
   // The names the pending call creates or removes, as found at its entry
   // (only for calls whose inputs are read again at exit).
   detail::NamesAtEntry names_at_entry;

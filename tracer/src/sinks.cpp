@@ -30,13 +30,17 @@ void SinkOutput::flush() {
 TextSink::TextSink(std::FILE* out, FormatOptions options, PidPrefix prefix)
     : out_(out), options_(options), prefix_(prefix) {}
 
-void TextSink::start_line(pid_t tid) {
+void TextSink::start_line(pid_t tid, std::int64_t time_ns) {
   line_.clear();
   live_.insert(tid);
   if (prefix_ == PidPrefix::Always) {
     fmt::format_to(std::back_inserter(line_), "{:<5} ", tid);
   } else if (prefix_ == PidPrefix::WhenMany && live_.size() > 1) {
     fmt::format_to(std::back_inserter(line_), "[pid {:>5}] ", tid);
+  }
+  if (options_.absolute != FormatOptions::Timestamps::None || options_.relative) {
+    line_ += format_timestamp(time_ns, last_time_, options_);
+    last_time_ = time_ns;
   }
 }
 
@@ -50,7 +54,7 @@ void TextSink::on_syscall(const SyscallEvent& e) {
     auto it = personality_.find(e.tid);
     Abi before = it == personality_.end() ? Abi::x86_64 : it->second;
     if (before != e.abi) {
-      start_line(e.tid);
+      start_line(e.tid, e.time_ns);
       fmt::format_to(std::back_inserter(line_), "[ Process PID={} runs in {} mode. ]", e.pid,
                      e.abi == Abi::i386 ? "32 bit" : e.abi == Abi::x32 ? "x32" : "64 bit");
       end_line();
@@ -61,7 +65,7 @@ void TextSink::on_syscall(const SyscallEvent& e) {
       }
     }
   }
-  start_line(e.tid);
+  start_line(e.tid, e.time_ns);
   std::size_t column = line_.size();
   line_ += format_syscall(e, options_, column);
   end_line();
@@ -69,7 +73,7 @@ void TextSink::on_syscall(const SyscallEvent& e) {
 }
 
 void TextSink::on_signal(const SignalEvent& e) {
-  start_line(e.tid);
+  start_line(e.tid, e.time_ns);
   line_ += format_signal(e, options_.xlat_style);
   end_line();
 }
@@ -77,7 +81,7 @@ void TextSink::on_signal(const SignalEvent& e) {
 void TextSink::on_exec(const ExecEvent&) {}
 
 void TextSink::on_exit(const ExitEvent& e) {
-  start_line(e.tid);
+  start_line(e.tid, e.time_ns);
   line_ += format_exit(e);
   end_line();
   live_.erase(e.tid);
@@ -399,10 +403,13 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
   }
   if (e.untraced_child_killed) line_ += ",\"untraced_child_killed\":true";
   if (e.stack) json_stack(line_, *e.stack);
+  if (e.time_ns != 0) fmt::format_to(std::back_inserter(line_), ",\"time_ns\":{}", e.time_ns);
+  if (e.duration_ns >= 0) fmt::format_to(std::back_inserter(line_), ",\"duration_ns\":{}", e.duration_ns);
   json_exe(line_, e.exe);
   line_ += ",\"text\":";
   FormatOptions plain = options_;
   plain.align = false;
+  plain.syscall_times = false;
   json_string(line_, format_syscall(e, plain));
   line_ += "}\n";
   out_.write(line_);
@@ -415,6 +422,7 @@ void JsonlSink::on_signal(const SignalEvent& e) {
                  "\"code\":{},\"sender_pid\":{},\"stopped\":{}",
                  e.seq, e.pid, e.tid, e.signo, signal_name(e.signo), e.code, e.sender_pid,
                  e.stopped ? "true" : "false");
+  if (e.time_ns != 0) fmt::format_to(std::back_inserter(line_), ",\"time_ns\":{}", e.time_ns);
   json_exe(line_, e.exe);
   line_ += ",\"text\":";
   json_string(line_, format_signal(e));
@@ -444,6 +452,7 @@ void JsonlSink::on_exit(const ExitEvent& e) {
     line_ += "null";
   }
   if (e.superseded_by) fmt::format_to(std::back_inserter(line_), ",\"superseded_by\":{}", e.superseded_by);
+  if (e.time_ns != 0) fmt::format_to(std::back_inserter(line_), ",\"time_ns\":{}", e.time_ns);
   json_exe(line_, e.exe);
   line_ += ",\"text\":";
   json_string(line_, format_exit(e));

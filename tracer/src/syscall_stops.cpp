@@ -86,6 +86,8 @@ void SyscallStops::on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t ra
             const std::uint64_t (&args)[6], std::uint64_t sp, bool verdict) {
   SyscallEvent& e = t.pending;
   e = SyscallEvent{};
+  e.time_ns = clock_ns(CLOCK_REALTIME);
+  t.entry_mono_ns = clock_ns(CLOCK_MONOTONIC);
   e.pid = t.tgid;
   e.tid = t.tid;
   long nr = static_cast<long>(raw_nr);
@@ -186,6 +188,7 @@ void SyscallStops::on_exit_stop(ThreadState& t, const __ptrace_syscall_info& inf
   }
   t.in_syscall = false;
   SyscallEvent& e = t.pending;
+  e.duration_ns = clock_ns(CLOCK_MONOTONIC) - t.entry_mono_ns;
   std::int64_t rval = info.exit.rval;
   bool is_error = info.exit.is_error != 0;
   if (t.inject_errno) {
@@ -209,6 +212,7 @@ void SyscallStops::on_exit_stop(ThreadState& t, const __ptrace_syscall_info& inf
     t.strict_reported = true;
     e.finished = false;
     e.blocked = true;
+    e.duration_ns = -1;
     s_.emit(e);
     return;
   }

@@ -412,6 +412,9 @@ class Reader {
     if (auto p = o.find("opened_path"); p != o.end()) e.opened_path = bytes_of(*p);
     e.untraced_child_killed = opt_field<bool>(o, "untraced_child_killed", false);
     if (auto st = o.find("stack"); st != o.end()) e.stack = stack_of(*st);
+    e.time_ns = opt_field<std::int64_t>(o, "time_ns", 0);
+    e.duration_ns = opt_field<std::int64_t>(o, "duration_ns", -1);
+    if (e.duration_ns < -1) bad("\"duration_ns\" is negative");
     e.exe = exe_of(o);
 
     // restart_syscall resumes the call the same thread had interrupted.
@@ -435,6 +438,7 @@ class Reader {
     e.code = static_cast<int>(opt_field<std::int64_t>(o, "code", 0));
     e.sender_pid = static_cast<pid_t>(opt_field<std::int64_t>(o, "sender_pid", 0));
     e.stopped = opt_field<bool>(o, "stopped", false);
+    e.time_ns = opt_field<std::int64_t>(o, "time_ns", 0);
     e.exe = exe_of(o);
     // Fields the text has but older files do not carry on their own.
     std::string text = opt_field<std::string>(o, "text", "");
@@ -476,6 +480,7 @@ class Reader {
     e.core_dumped = opt_field<bool>(o, "core_dumped", text.find("(core dumped)") != std::string::npos);
     e.group_leader = opt_field<bool>(o, "group_leader", e.pid == e.tid);
     e.superseded_by = static_cast<pid_t>(opt_field<std::int64_t>(o, "superseded_by", 0));
+    e.time_ns = opt_field<std::int64_t>(o, "time_ns", 0);
     e.exe = exe_of(o);
     return e;
   }

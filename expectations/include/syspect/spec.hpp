@@ -53,6 +53,10 @@ struct CallPattern {
   std::string args_text;  // "pathname matches glob \"/etc/*\" and flags has O_CLOEXEC"
   ValueMatcherPtr result;        // on the raw return value
   std::vector<int> errnos;       // any of these; empty: not checked
+  // On how long the call took (SyscallEvent::duration_ns, strace's -T), in
+  // ns: `duration = "< 10ms"`. A call whose exit was not seen never matches.
+  ValueMatcherPtr duration;
+  std::string duration_text;  // as written: "< 10ms"
   SourcePos pos;
 
   // Decided from the call's entry alone (no result, errno or output args).

@@ -168,6 +168,14 @@ struct SyscallEvent {
   // With stacks on (TraceOptions::stacks, -k): the user-space stack at the
   // call's entry, for the calls a sink is interested in; null otherwise.
   Stack stack;
+  // When the call was made: CLOCK_REALTIME at its entry stop, in ns since
+  // the epoch (0: not known, as in a trace recorded without it). strace's
+  // -t/-tt/-ttt/-r print it.
+  std::int64_t time_ns = 0;
+  // How long the call took, entry stop to exit stop, by CLOCK_MONOTONIC
+  // (strace's -T), in ns; -1 when the exit was not seen (an unfinished or
+  // no-return call, a call let run without an exit stop, an older trace).
+  std::int64_t duration_ns = -1;
 
   std::string name() const;  // "openat", "syscall_0x3e8"
   bool failed() const { return err != 0; }
@@ -187,6 +195,7 @@ struct SignalEvent {
   std::uint64_t addr = 0;  // SIGSEGV/SIGBUS si_addr
   int syscall = 0;         // SIGSYS si_syscall
   bool stopped = false;    // a group-stop was observed for this signal
+  std::int64_t time_ns = 0;  // CLOCK_REALTIME when reported, ns (0: not known)
   ExePath exe;
 };
 
@@ -209,6 +218,7 @@ struct ExitEvent {
   bool group_leader = true;  // false for a thread that is not its group's leader
   // The leader's old self, replaced by an execve in thread `superseded_by`.
   pid_t superseded_by = 0;
+  std::int64_t time_ns = 0;  // CLOCK_REALTIME when reported, ns (0: not known)
   ExePath exe;
 };
 

@@ -2,6 +2,7 @@
 // Rendering events as strace prints them.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +22,38 @@ struct FormatOptions {
   // -k: under each call with a stack (SyscallEvent::stack), its frames as
   // strace -k prints them (1); with their source files and lines (2, -kk).
   int stacks = 0;
+  // strace's timing options. -t/-tt/-ttt (--absolute-timestamps): when
+  // each line's event happened (a call: its entry), as the local time of
+  // day (Time: 07:37:16.093068) or seconds since the epoch (Unix:
+  // 1796283436.243337), with `absolute_digits` digits after the point
+  // (0, 3, 6 or 9: -t is 0, -tt and -ttt 6).
+  enum class Timestamps : std::uint8_t { None, Time, Unix };
+  Timestamps absolute = Timestamps::None;
+  int absolute_digits = 0;
+  // -r (--relative-timestamps): the time since the previous line's event,
+  // `     0.000123 ` (`(+     0.000123) ` after an absolute timestamp).
+  bool relative = false;
+  int relative_digits = 6;
+  // -T (--syscall-times): how long each call took, ` <0.000123>` after its
+  // result.
+  bool syscall_times = false;
+  int syscall_times_digits = 6;
 };
+
+// A time in seconds with `digits` digits after the point, cut (not rounded)
+// as strace does: format_seconds(123456789, 6) is "0.123456".
+std::string format_seconds(std::int64_t ns, int digits, int width = 0);
+
+// What -t/-tt/-ttt and -r put before a line whose event happened at
+// `time_ns` (CLOCK_REALTIME, ns) when the previous line's happened at
+// `previous_ns` (0: this is the first): "07:37:16.093068 ", "     0.000065 ",
+// "07:37:46 (+     0.000514) ". Empty without those options.
+std::string format_timestamp(std::int64_t time_ns, std::int64_t previous_ns,
+                             const FormatOptions& options);
+
+// "s", "ms", "us" or "ns" (strace's PRECISION) as digits after the point:
+// 0, 3, 6, 9; -1 for anything else.
+int precision_digits(std::string_view precision);
 
 // The call as strace prints it, without a pid prefix: `openat(AT_FDCWD,
 // "/etc/hostname", O_RDONLY|O_CLOEXEC) = 3`. `column` is where the line

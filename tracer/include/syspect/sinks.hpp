@@ -57,12 +57,13 @@ class TextSink : public Sink {
   void on_finish(const TraceResult& r) override;
 
  private:
-  void start_line(pid_t tid);
+  void start_line(pid_t tid, std::int64_t time_ns);
   void end_line();
   SinkOutput out_;
   FormatOptions options_;
   PidPrefix prefix_;
   std::string line_;
+  std::int64_t last_time_ = 0;  // the previous line's event, for -r
   std::unordered_set<pid_t> live_;  // tracees seen and not yet exited
   // Threads whose last call was not x86_64: strace announces each switch.
   std::unordered_map<pid_t, Abi> personality_;
