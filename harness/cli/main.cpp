@@ -19,6 +19,7 @@
 #include "inject_option.hpp"
 #include "sweep.hpp"
 #include "diff.hpp"
+#include "display_options.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "policy.hpp"
@@ -56,6 +57,7 @@ struct TraceArgs {
   std::vector<std::string> command;
   std::vector<std::string> injects;  // --inject
   int stacks = 0;  // -k (1), -kk (2)
+  DisplayArgs display;  // -x, -v, -i, -n, -a, -e abbrev/verbose/read/write=
 };
 
 int run_trace(const TraceArgs& a) {
@@ -66,7 +68,7 @@ int run_trace(const TraceArgs& a) {
 
   SyscallFilter filter;
   for (const auto& e : a.exprs) {
-    if (is_inject_expr(e)) continue;
+    if (is_inject_expr(e) || is_display_expr(e)) continue;
     auto parsed = parse_trace_expr(e);
     if (!parsed) fail(kExitUsage, parsed.error());
     filter = std::move(*parsed);
@@ -114,6 +116,8 @@ int run_trace(const TraceArgs& a) {
   fmt_options.string_limit = a.string_limit;
   fmt_options.xlat_style = options.xlat_style;
   fmt_options.stacks = std::min(a.stacks, 2);
+  if (auto display = apply_display_options(a.display, a.exprs, options, fmt_options); !display)
+    fail(kExitUsage, display.error());
   std::vector<std::string> command = a.command;
   if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};
   std::unique_ptr<JsonlSink> jsonl;
@@ -209,7 +213,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "jsonl"}));
   trace->add_option("-e", ta.exprs,
                     "Which syscalls to show: trace=SET (names, !name, @class); inject=SET:ACTION "
-                    "fails or delays calls (see --inject)")
+                    "fails or delays calls (see --inject); abbrev=SET, verbose=SET; read=FDS, "
+                    "write=FDS dump the data read or written in hex")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   trace->add_option("-p,--pid", ta.pid, "Attach to a running process and all its threads")
@@ -236,6 +241,7 @@ int main(int argc, char** argv) {
   trace->add_flag("-k,--stack-trace", ta.stacks,
                   "Print the user-space stack of each call shown, as strace -k; -kk adds "
                   "source files and lines where debug info exists");
+  add_display_options(trace, ta.display);
   trace->footer(
       "Examples: syspect trace -e trace=@file -- ls /tmp   (the command goes after the\n"
       "          options, or after '--')\n"
