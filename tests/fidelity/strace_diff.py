@@ -136,10 +136,13 @@ def trace_both(syspect, command, workdir, env, options):
             with open(f, errors="surrogateescape") as fh:
                 outs.append(normalise(merge_strace(fh.read().splitlines())))
         f = os.path.join(tmp, "syspect")
-        r = subprocess.run(norm + [syspect, "trace"] + options + ["-o", f, "--"] + command, cwd=workdir,
-                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, errors="replace", check=False)
+        ours = norm + [syspect, "trace"] + options + ["-o", f, "--"] + command
+        run(ours, workdir, env)  # stderr is /dev/null, as under strace
         if not os.path.exists(f):
+            # Again, to say why: stderr is then not the program's /dev/null.
+            r = subprocess.run(ours, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, errors="replace",
+                               check=False)
             sys.exit(f"syspect wrote no trace (status {r.returncode}): {r.stderr.strip()}")
         with open(f, errors="surrogateescape") as fh:
             ours = normalise(parse_ours(fh.read().splitlines()))

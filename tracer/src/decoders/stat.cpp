@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <ctime>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -175,20 +176,48 @@ bool decode_statfs(pid_t tid, ArgValue& v, XlatStyle style) {
   return true;
 }
 
-// getdents64: the address and how many entries the call returned.
-bool decode_dirents(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+// A directory entry's type as strace names it.
+std::string dirent_type(unsigned type) {
+  static constexpr const char* kNames[] = {"DT_UNKNOWN", "DT_FIFO", "DT_CHR", nullptr, "DT_DIR", nullptr,
+                                           "DT_BLK", nullptr, "DT_REG", nullptr, "DT_LNK", nullptr,
+                                           "DT_SOCK", nullptr, "DT_WHT"};
+  if (type < std::size(kNames) && kNames[type] != nullptr) return kNames[type];
+  return fmt::format("{:#x} /* DT_??? */", type);
+}
+
+// getdents and getdents64: the address and how many entries the call
+// returned; with -v the entries, as strace prints them.
+bool decode_dirents(pid_t tid, const SyscallEvent& e, ArgValue& v, const DecodeLimits& limits) {
   if (e.err || e.result < 0) return false;
   std::string buf(static_cast<std::size_t>(e.result), '\0');
   if (!buf.empty() && !read_exact(tid, RemotePtr{v.raw}, buf.data(), buf.size())) return false;
+  const bool is64 = is(e.desc, SysId::getdents64);
   std::size_t count = 0;
+  std::string entries;
   for (std::size_t off = 0; off + 19 <= buf.size();) {
     std::uint16_t reclen;
     std::memcpy(&reclen, buf.data() + off + 16, sizeof reclen);
     if (reclen == 0) break;
+    if (!limits.abbrev && off + reclen <= buf.size()) {
+      std::uint64_t ino, doff;
+      std::memcpy(&ino, buf.data() + off, 8);
+      std::memcpy(&doff, buf.data() + off + 8, 8);
+      const std::size_t name_at = off + (is64 ? 19 : 18);
+      const std::size_t name_end = off + reclen - (is64 ? 0 : 1);
+      std::string_view name(buf.data() + name_at, name_end > name_at ? name_end - name_at : 0);
+      name = name.substr(0, name.find('\0'));
+      const auto type = static_cast<unsigned char>(is64 ? buf[off + 18] : buf[off + reclen - 1]);
+      const std::string quoted = quote_string(name, name.size() + 1, false, limits.hex_strings);
+      entries += fmt::format("{}{{d_ino={}, d_off={}, d_reclen={}, ", count ? ", " : "", ino,
+                             is64 ? fmt::format("{}", static_cast<std::int64_t>(doff)) : fmt::format("{}", doff),
+                             reclen);
+      entries += is64 ? fmt::format("d_type={}, d_name={}}}", dirent_type(type), quoted)
+                      : fmt::format("d_name={}, d_type={}}}", quoted, dirent_type(type));
+    }
     ++count;
     off += reclen;
   }
-  v.text = fmt::format("{:#x} /* {} entries */", v.raw, count);
+  v.text = limits.abbrev ? fmt::format("{:#x} /* {} entries */", v.raw, count) : "[" + entries + "]";
   v.fields.push_back({"entries", static_cast<std::int64_t>(count)});
   return true;
 }
@@ -271,10 +300,10 @@ const StructDecoder kStructs[] = {
            num("f_files"), num("f_ffree"), num("f_fsid.val[]"), num("f_namelen"), num("f_frsize"),
            num("f_flags", "statfs_flags")};
      }},
-    {"linux_dirent64", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v); },
+    {"linux_dirent64", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v, r.limits); },
      [] { return std::vector<MemberDesc>{num("entries")}; }},
     // getdents's entries: d_reclen at the same offset as in linux_dirent64.
-    {"linux_dirent", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v); },
+    {"linux_dirent", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v, r.limits); },
      [] { return std::vector<MemberDesc>{num("entries")}; }},
 };
 
