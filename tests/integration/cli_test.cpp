@@ -209,7 +209,7 @@ TEST(Cli, BadDisplayOptionsSayWhich) {
            {{"trace", "-e", "abbrev=no_such_call", "--", "true"}, "-e abbrev=no_such_call: "},
            {{"trace", "-e", "verbose=@nope", "--", "true"}, "-e verbose=@nope: "},
            {{"trace", "--strings-in-hex=some", "--", "true"}, "--strings-in-hex"},
-           {{"trace", "-a", "wide", "--", "true"}, "-a"},
+           {{"trace", "-a", "wide", "--", "true"}, "--columns: Value wide"},
        }) {
     auto r = run_cli(args);
     EXPECT_EQ(r.status(), 2) << joined(args) << "\n" << describe(r);
