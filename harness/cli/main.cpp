@@ -20,6 +20,7 @@
 #include "summary.hpp"
 #include "sweep.hpp"
 #include "diff.hpp"
+#include "display_options.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "policy.hpp"
@@ -66,6 +67,7 @@ struct TraceArgs {
   std::string rel_long, times_long;
   bool summary_only = false, summary = false, wall_clock = false;  // -c, -C, -w
   std::string sort_by = "time";                                    // -S
+  DisplayArgs display;  // -x, -v, -i, -n, -a, -e abbrev/verbose/read/write=
 };
 
 // strace's timing options into `o`; false (with `error`) for a bad value.
@@ -117,7 +119,7 @@ int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
 
   SyscallFilter filter;
   for (const auto& e : a.exprs) {
-    if (is_inject_expr(e)) continue;
+    if (is_inject_expr(e) || is_display_expr(e)) continue;
     auto parsed = parse_trace_expr(e);
     if (!parsed) fail(kExitUsage, parsed.error());
     filter = std::move(*parsed);
@@ -170,6 +172,8 @@ int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
   if (!sort_by) fail(kExitUsage, fmt::format("trace: invalid sortby: '{}'", a.sort_by));
   if ((a.summary_only || a.summary) && a.format == "jsonl")
     fail(kExitUsage, "trace: -c and -C print strace's table, not JSON Lines");
+  if (auto display = apply_display_options(a.display, a.exprs, options, fmt_options); !display)
+    fail(kExitUsage, display.error());
   std::vector<std::string> command = a.command;
   if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};
   std::unique_ptr<JsonlSink> jsonl;
@@ -271,7 +275,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "jsonl"}));
   trace->add_option("-e", ta.exprs,
                     "Which syscalls to show: trace=SET (names, !name, @class); inject=SET:ACTION "
-                    "fails or delays calls (see --inject)")
+                    "fails or delays calls (see --inject); abbrev=SET, verbose=SET; read=FDS, "
+                    "write=FDS dump the data read or written in hex")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   trace->add_option("-p,--pid", ta.pid, "Attach to a running process and all its threads")
@@ -320,6 +325,7 @@ int main(int argc, char** argv) {
   trace->add_option("-S,--summary-sort-by", ta.sort_by,
                     "Sort the table by time (default), min-time, max-time, avg-time, calls, errors, "
                     "name or nothing");
+  add_display_options(trace, ta.display);
   trace->footer(
       "Examples: syspect trace -e trace=@file -- ls /tmp   (the command goes after the\n"
       "          options, or after '--')\n"

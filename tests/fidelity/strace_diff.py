@@ -21,6 +21,12 @@ import tempfile
 LINE = re.compile(r"^(\d+)\s+(.*)$")
 UNFINISHED = " <unfinished ...>"
 RESUMED = re.compile(r"^<\.\.\. ([a-z0-9_]+) resumed>(.*)$")
+# A line of -e read=/write='s hex dump: kept with the call above it.
+DUMP = " | "
+# -n's "[ 257] " and -i's "[00007f...] " before the call.
+PREFIXES = r"(?:\[[ 0-9a-f?]+\] )*"
+# Whether the padding before " = " is compared (-a) or folded.
+KEEP_PADDING = False
 
 
 def merge_strace(lines):
@@ -28,6 +34,9 @@ def merge_strace(lines):
     pending = {}
     out = []
     for raw in lines:
+        if raw.startswith(DUMP) and out and out[-1] is not None:
+            out[-1] = (out[-1][0], out[-1][1] + "\n" + raw)
+            continue
         m = LINE.match(raw)
         if not m:
             continue
@@ -51,13 +60,16 @@ def merge_strace(lines):
 def parse_ours(lines):
     out = []
     for raw in lines:
+        if raw.startswith(DUMP) and out:
+            out[-1] = (out[-1][0], out[-1][1] + "\n" + raw)
+            continue
         m = LINE.match(raw)
         if m:
             out.append((m.group(1), m.group(2)))
     return out
 
 
-CREATES = re.compile(r"^(?:clone|clone3|fork|vfork)\(.*\) = (\d+)$")
+CREATES = re.compile(r"^" + PREFIXES + r"(?:clone|clone3|fork|vfork)\(.*\) = (\d+)$")
 
 
 def normalise(entries):
@@ -86,7 +98,8 @@ def normalise(entries):
     for index, (pid, text) in enumerate(entries):
         for real, alias_name in names.items():
             text = re.sub(rf"\b{real}\b", alias_name, text)
-        text = re.sub(r"\)\s+= ", ") = ", text)
+        if not KEEP_PADDING:
+            text = re.sub(r"\)\s+= ", ") = ", text)
         # The clock's reading differs from run to run; its notation is compared.
         if text.startswith("gettimeofday("):
             text = re.sub(r"tv_sec=\d+, tv_usec=\d+", "tv_sec=N, tv_usec=N", text)
@@ -104,7 +117,7 @@ def normalise(entries):
 
 
 def syscall_of(text):
-    m = re.match(r"^([a-z0-9_]+)\(", text)
+    m = re.match(r"^" + PREFIXES + r"([a-z0-9_]+)\(", text)
     return m.group(1) if m else None
 
 
@@ -123,7 +136,14 @@ def trace_both(syspect, command, workdir, env, options):
             with open(f, errors="surrogateescape") as fh:
                 outs.append(normalise(merge_strace(fh.read().splitlines())))
         f = os.path.join(tmp, "syspect")
-        run(norm + [syspect, "trace"] + options + ["-o", f, "--"] + command, workdir, env)
+        ours = norm + [syspect, "trace"] + options + ["-o", f, "--"] + command
+        run(ours, workdir, env)  # stderr is /dev/null, as under strace
+        if not os.path.exists(f):
+            # Again, to say why: stderr is then not the program's /dev/null.
+            r = subprocess.run(ours, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, errors="replace",
+                               check=False)
+            sys.exit(f"syspect wrote no trace (status {r.returncode}): {r.stderr.strip()}")
         with open(f, errors="surrogateescape") as fh:
             ours = normalise(parse_ours(fh.read().splitlines()))
     return outs[0], outs[1], ours
@@ -306,7 +326,11 @@ def main():
                     help="fail when fewer corpus entries than this could run (a tool missing)")
     ap.add_argument("--option", action="append", default=[],
                     help="an option given to both strace and syspect (-y, -X=raw); repeatable")
+    ap.add_argument("--keep-padding", action="store_true",
+                    help="compare the padding before ' = ' (-a) instead of folding it")
     args = ap.parse_args()
+    global KEEP_PADDING
+    KEEP_PADDING = args.keep_padding
 
     wd = os.path.abspath(args.workdir)
     os.makedirs(wd, exist_ok=True)
@@ -368,7 +392,8 @@ def main():
         ]
     options = []
     for o in args.option:
-        options += o.split("=", 1)
+        # "-s=5" is "-s 5"; a long option keeps its "=" (--strings-in-hex=all).
+        options += [o] if o.startswith("--") else o.split("=", 1)
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C", "HOME": wd}
     total = collections.defaultdict(lambda: [0, 0])
     shown = 0

@@ -202,6 +202,21 @@ TEST(Cli, BadUsageIs2) {
   }
 }
 
+TEST(Cli, BadDisplayOptionsSayWhich) {
+  for (const auto& [args, says] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"trace", "-e", "read=x", "--", "true"}, "-e read=x: 'x' is not a file descriptor"},
+           {{"trace", "-e", "write=1,-2", "--", "true"}, "-e write=1,-2: '-2' is not a file descriptor"},
+           {{"trace", "-e", "abbrev=no_such_call", "--", "true"}, "-e abbrev=no_such_call: "},
+           {{"trace", "-e", "verbose=@nope", "--", "true"}, "-e verbose=@nope: "},
+           {{"trace", "--strings-in-hex=some", "--", "true"}, "--strings-in-hex"},
+           {{"trace", "-a", "wide", "--", "true"}, "--columns: Value wide"},
+       }) {
+    auto r = run_cli(args);
+    EXPECT_EQ(r.status(), 2) << joined(args) << "\n" << describe(r);
+    EXPECT_NE(r.err.find(says), std::string::npos) << joined(args) << "\n" << r.err;
+  }
+}
+
 TEST(Cli, PtraceRefusedIs125) {
   // A seccomp filter makes every ptrace call fail with EPERM, as some
   // containers do: syspect says so in one line and exits 125.

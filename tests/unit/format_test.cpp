@@ -38,6 +38,21 @@ TEST(QuoteString, EscapesAsStrace) {
   EXPECT_EQ(quote_string("\xff", 32), R"("\377")");
 }
 
+// strace -x, -xx, --strings-in-hex=non-ascii-chars (outputs checked with strace 6.1).
+TEST(QuoteString, InHexAsStraceX) {
+  const std::string bytes("abc\t\n\001\3777\303\251\"\\", 12);
+  EXPECT_EQ(quote_string(bytes, 32, false, HexStrings::NonAscii),
+            R"("\x61\x62\x63\x09\x0a\x01\xff\x37\xc3\xa9\x22\x5c")");
+  EXPECT_EQ(quote_string(bytes, 32, false, HexStrings::All),
+            R"("\x61\x62\x63\x09\x0a\x01\xff\x37\xc3\xa9\x22\x5c")");
+  EXPECT_EQ(quote_string(bytes, 32, false, HexStrings::NonAsciiChars), R"("abc\t\n\x01\xff7\xc3\xa9\"\\")");
+  // -x: printable ASCII and whitespace only, so as usual; -xx: in hex anyway.
+  EXPECT_EQ(quote_string("a b\n", 32, false, HexStrings::NonAscii), R"("a b\n")");
+  EXPECT_EQ(quote_string("ab", 32, false, HexStrings::All), R"("\x61\x62")");
+  // Only the bytes shown decide, and the cut keeps its dots.
+  EXPECT_EQ(quote_string("ab\001", 2, false, HexStrings::NonAscii), R"("ab"...)");
+}
+
 TEST(QuoteString, CutsAtTheLimitWithDots) {
   EXPECT_EQ(quote_string("abcdef", 3), R"("abc"...)");
   EXPECT_EQ(quote_string("abc", 3), R"("abc")");

@@ -199,16 +199,19 @@ void decode_one(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& v,
       decode_buffer(tid, v, length_of(e, d), limits.max_buffer, limits.struct_string);
       break;
     case ArgKind::Argv:
-      decode_string_array(tid, v, e.abi, limits, true);
-      break;
     case ArgKind::Envp:
-      decode_string_array(tid, v, e.abi, limits, true);
+      // -e verbose=SET without this call: its arrays as addresses, as strace.
+      if (limits.dereference) {
+        decode_string_array(tid, v, e.abi, limits, true);
+      } else {
+        decode_pointer(v);
+      }
       break;
     case ArgKind::FdPair:
       decode_fd_pair(tid, v, limits);
       break;
     case ArgKind::Struct:
-      if (!decode_struct(tid, e, d, v, false, limits)) decode_pointer(v);
+      if (!limits.dereference || !decode_struct(tid, e, d, v, false, limits)) decode_pointer(v);
       break;
     case ArgKind::Ptr:
       decode_pointer(v);
@@ -261,7 +264,7 @@ void decode_entry(pid_t tid, SyscallEvent& e, const std::uint64_t raw[6], std::u
       // In/out structs are shown as they were before the call (pollfd,
       // fd_set), or keep their value for the exit (socklen_t).
       if (d.dir == ArgDir::InOut && d.kind == ArgKind::Struct && d.struct_name != nullptr &&
-          decode_struct(tid, e, d, v, true, limits)) {
+          limits.dereference && decode_struct(tid, e, d, v, true, limits)) {
         v.form = ArgValue::Form::Struct;
         continue;
       }

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "syspect/event.hpp"
+#include "syspect/format.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect::detail {
@@ -23,6 +24,13 @@ struct DecodeLimits {
   bool fd_paths = false;
   // -X: how constants inside structs are rendered.
   XlatStyle xlat_style = XlatStyle::Abbrev;
+  // -x, -xx: how strings inside structs are escaped.
+  HexStrings hex_strings = HexStrings::None;
+  // -v: structs shown whole (false) or abbreviated as strace does.
+  bool abbrev = true;
+  // -e verbose=SET: false for a call outside SET, whose structs are shown
+  // as their addresses.
+  bool dereference = true;
 };
 
 // What `fd` of thread `tid` refers to now ("/etc/hostname", "pipe:[123]"),

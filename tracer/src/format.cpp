@@ -26,7 +26,6 @@
 namespace syspect {
 namespace {
 
-constexpr std::size_t kAlignColumn = 40;
 // The longest path strace shows: what fits its PATH_MAX buffer with a NUL.
 constexpr std::size_t kPathShown = PATH_MAX - 1;
 
@@ -42,16 +41,16 @@ void append_hex(std::string& out, std::uint64_t v) {
 }
 
 void append_quoted(std::string& out, std::string_view bytes, std::size_t limit,
-                   bool truncated) {
-  out += quote_string(bytes, limit, truncated);
+                   bool truncated, HexStrings hex) {
+  out += quote_string(bytes, limit, truncated, hex);
 }
 
-void append_string_array(std::string& out, const ArgValue& v, std::size_t limit) {
+void append_string_array(std::string& out, const ArgValue& v, std::size_t limit, HexStrings hex) {
   out += '[';
   std::size_t shown = std::min(v.items.size(), limit);
   for (std::size_t i = 0; i < shown; ++i) {
     if (i) out += ", ";
-    append_quoted(out, v.items[i], limit, false);
+    append_quoted(out, v.items[i], limit, false, hex);
   }
   // (An array whose items were only cut has total_len set: no "...".)
   if (shown < v.total_items || (v.truncated && v.total_len == 0)) out += shown ? ", ..." : "...";
@@ -84,18 +83,18 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       append_quoted(out, v.bytes,
                     d->kind == ArgKind::Path ? std::min<std::size_t>(v.bytes.size() + 1, kPathShown)
                                              : options.string_limit,
-                    v.truncated);
+                    v.truncated, options.hex_strings);
       return;
     case ArgValue::Form::Bytes:
-      append_quoted(out, v.bytes, options.string_limit, v.truncated);
+      append_quoted(out, v.bytes, options.string_limit, v.truncated, options.hex_strings);
       return;
     case ArgValue::Form::StringArray:
-      if (d->kind == ArgKind::Envp) {
+      if (d->kind == ArgKind::Envp && (!options.abbreviate || options.abbreviate(e))) {
         append_pointer(out, v.raw);
         fmt::format_to(std::back_inserter(out), " /* {} var{}{} */", v.total_items,
                        v.total_items == 1 ? "" : "s", v.truncated ? "..." : "");
       } else {
-        append_string_array(out, v, options.string_limit);
+        append_string_array(out, v, options.string_limit, options.hex_strings);
       }
       return;
     case ArgValue::Form::Pair:
@@ -170,9 +169,22 @@ namespace {
 // The body of a quoted string; `octal` are printable bytes that are escaped
 // in octal all the same.
 void append_escaped(std::string& out, std::string_view bytes, std::size_t n,
-                    std::string_view octal) {
+                    std::string_view octal, HexStrings hex = HexStrings::None) {
+  // -x: one byte that is neither printable ASCII nor whitespace puts the
+  // whole string in hex, as strace's string_quote() decides.
+  if (hex == HexStrings::NonAscii)
+    hex = std::any_of(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n), [](char ch) {
+            unsigned char c = static_cast<unsigned char>(ch);
+            return c > 0x7e || (c < 0x20 && (c < '\t' || c > '\r'));
+          })
+              ? HexStrings::All
+              : HexStrings::None;
   for (std::size_t i = 0; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (hex == HexStrings::All) {
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+      continue;
+    }
     bool force_octal = octal.find(static_cast<char>(c)) != std::string_view::npos;
     if (!force_octal) switch (c) {
       case '"': out += "\\\""; continue;
@@ -188,6 +200,10 @@ void append_escaped(std::string& out, std::string_view bytes, std::size_t n,
       out += static_cast<char>(c);
       continue;
     }
+    if (hex == HexStrings::NonAsciiChars) {
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+      continue;
+    }
     // Octal, in as few digits as stay unambiguous before the next byte.
     unsigned char next = i + 1 < n ? static_cast<unsigned char>(bytes[i + 1]) : 0;
     bool digit_follows = i + 1 < n && next >= '0' && next <= '7';
@@ -201,12 +217,13 @@ void append_escaped(std::string& out, std::string_view bytes, std::size_t n,
 
 }  // namespace
 
-std::string quote_string(std::string_view bytes, std::size_t limit, bool truncated) {
+std::string quote_string(std::string_view bytes, std::size_t limit, bool truncated,
+                         HexStrings hex) {
   std::string out;
   std::size_t n = std::min(bytes.size(), limit);
   out.reserve(n + 8);
   out += '"';
-  append_escaped(out, bytes, n, {});
+  append_escaped(out, bytes, n, {}, hex);
   out += '"';
   if (truncated || bytes.size() > limit) out += "...";
   return out;
@@ -372,8 +389,8 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
   // Detached inside the call: it goes on, and has no result to show.
   if (!e.finished && e.detached) return out;
   out += ')';
-  if (options.align && column + out.size() < kAlignColumn) {
-    out.append(kAlignColumn - column - out.size(), ' ');
+  if (options.align && column + out.size() < options.align_column) {
+    out.append(options.align_column - column - out.size(), ' ');
     out += "= ";
   } else {
     out += " = ";

@@ -125,6 +125,9 @@ void ProcessEvents::on_signal_stop(ThreadState& t, int sig) {
     e.signo = si.si_signo;
     e.code = si.si_code;
     e.errno_ = si.si_errno;
+    if (user_regs_struct regs{}; ptrace_checked(PTRACE_GETREGS, t.tid, 0, reinterpret_cast<std::uintptr_t>(&regs)) ==
+                                 PtraceStatus::Ok)
+      e.ip = regs.rip;
     if (si.si_signo == SIGCHLD) {
       e.sender_pid = si.si_pid;
       e.sender_uid = si.si_uid;

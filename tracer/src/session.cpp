@@ -37,9 +37,12 @@ pid_t status_field(pid_t tid, std::string_view key) {
 // The thread group a thread belongs to, from /proc; 0 when it is gone.
 pid_t tgid_of(pid_t tid) { return status_field(tid, "Tgid:"); }
 
-const detail::DecodeLimits& Session::limits_for(const SyscallEvent& e) const {
-  if (e.desc == nullptr || !wanted_data.whole_data(e.abi, e.desc->nr)) return limits;
-  return whole_limits;
+detail::DecodeLimits Session::limits_for(const SyscallEvent& e) const {
+  detail::DecodeLimits l =
+      e.desc == nullptr || !wanted_data.whole_data(e.abi, e.desc->nr) ? limits : whole_limits;
+  if (options.abbreviate) l.abbrev = options.abbreviate(e);
+  if (options.dereference) l.dereference = options.dereference(e);
+  return l;
 }
 
 void Session::begin_run() {

@@ -151,13 +151,16 @@ struct Session : RunState {
     limits.struct_string = options.struct_string_limit;
     limits.fd_paths = options.decode_fds;
     limits.xlat_style = options.xlat_style;
+    limits.hex_strings = options.hex_strings;
     whole_limits = limits;
     whole_limits.max_string = std::max(options.max_string, options.max_whole_data);
     whole_limits.max_buffer = std::max(options.max_buffer, options.max_whole_data);
     whole_limits.max_argv = std::max(options.max_argv, options.max_whole_data);
   }
 
-  const detail::DecodeLimits& limits_for(const SyscallEvent& e) const;
+  // The limits for call `e` (its desc and args set): whole data for the
+  // calls a sink judges; abbreviated or not (TraceOptions::abbreviate).
+  detail::DecodeLimits limits_for(const SyscallEvent& e) const;
 
   // A run starts from nothing.
   void begin_run();

@@ -1,11 +1,13 @@
 #include "syspect/sinks.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
 
 #include <fmt/format.h>
 
+#include "syscall_ids.hpp"
 #include "syspect/stack.hpp"
 #include "syspect/xlat.hpp"
 
@@ -27,10 +29,52 @@ void SinkOutput::flush() {
 
 // ---- TextSink ----
 
+namespace {
+
+// strace's dumpstr(): 16 bytes a line, " | 00010  6a 6b ...  jk... |".
+void append_hex_dump(std::string& out, std::string_view data) {
+  for (std::size_t at = 0; at < data.size(); at += 16) {
+    fmt::format_to(std::back_inserter(out), " | {:05x}  ", at);
+    std::string ascii;
+    for (std::size_t j = 0; j < 16; ++j) {
+      if (at + j < data.size()) {
+        const auto c = static_cast<unsigned char>(data[at + j]);
+        fmt::format_to(std::back_inserter(out), "{:02x} ", c);
+        ascii += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '.';
+      } else {
+        out += "   ";
+        ascii += ' ';
+      }
+      if (j == 7) out += ' ';
+    }
+    out += ' ';
+    out += ascii;
+    out += " |\n";
+  }
+}
+
+// What -e read=SET and -e write=SET dump of a call that succeeded: the
+// data read (up to the result) or written (up to the count), when its fd
+// is in the set; empty otherwise.
+std::string data_dump(const SyscallEvent& e, const FormatOptions& o) {
+  if (e.desc == nullptr || e.err != 0 || !e.finished || e.nargs < 3) return {};
+  const bool reads = is(e.desc, SysId::read) || is(e.desc, SysId::pread64) || is(e.desc, SysId::recvfrom);
+  const bool writes = is(e.desc, SysId::write) || is(e.desc, SysId::pwrite64) || is(e.desc, SysId::sendto);
+  const auto& in_set = reads ? o.dump_read : o.dump_write;
+  if ((!reads && !writes) || !in_set || !in_set(e.args[0].num)) return {};
+  const std::string& bytes = e.args[1].bytes;
+  const std::uint64_t len = reads ? static_cast<std::uint64_t>(e.result) : e.args[2].raw;
+  std::string out;
+  append_hex_dump(out, std::string_view(bytes).substr(0, static_cast<std::size_t>(std::min<std::uint64_t>(len, bytes.size()))));
+  return out;
+}
+
+}  // namespace
+
 TextSink::TextSink(std::FILE* out, FormatOptions options, PidPrefix prefix)
     : out_(out), options_(options), prefix_(prefix) {}
 
-void TextSink::start_line(pid_t tid, std::int64_t time_ns) {
+void TextSink::start_line(pid_t tid, std::int64_t time_ns, const std::uint64_t* ip) {
   line_.clear();
   live_.insert(tid);
   if (prefix_ == PidPrefix::Always) {
@@ -41,6 +85,21 @@ void TextSink::start_line(pid_t tid, std::int64_t time_ns) {
   if (options_.absolute != FormatOptions::Timestamps::None || options_.relative) {
     line_ += format_timestamp(time_ns, last_time_, options_);
     last_time_ = time_ns;
+  }
+  if (options_.syscall_numbers) {
+    auto it = last_nr_.find(tid);
+    if (it == last_nr_.end()) {
+      line_ += "[????] ";
+    } else {
+      fmt::format_to(std::back_inserter(line_), "[{:4}] ", it->second);
+    }
+  }
+  if (options_.instruction_pointer) {
+    if (ip == nullptr) {
+      line_ += "[????????????????] ";
+    } else {
+      fmt::format_to(std::back_inserter(line_), "[{:016x}] ", *ip);
+    }
   }
 }
 
@@ -54,7 +113,7 @@ void TextSink::on_syscall(const SyscallEvent& e) {
     auto it = personality_.find(e.tid);
     Abi before = it == personality_.end() ? Abi::x86_64 : it->second;
     if (before != e.abi) {
-      start_line(e.tid, e.time_ns);
+      start_line(e.tid, e.time_ns, &e.ip);
       fmt::format_to(std::back_inserter(line_), "[ Process PID={} runs in {} mode. ]", e.pid,
                      e.abi == Abi::i386 ? "32 bit" : e.abi == Abi::x32 ? "x32" : "64 bit");
       end_line();
@@ -65,15 +124,17 @@ void TextSink::on_syscall(const SyscallEvent& e) {
       }
     }
   }
-  start_line(e.tid, e.time_ns);
+  if (options_.syscall_numbers) last_nr_[e.tid] = e.nr;
+  start_line(e.tid, e.time_ns, &e.ip);
   std::size_t column = line_.size();
   line_ += format_syscall(e, options_, column);
   end_line();
+  if (options_.dump_read || options_.dump_write) out_.write(data_dump(e, options_));
   if (options_.stacks && e.stack) out_.write(format_stack(*e.stack, options_.stacks > 1));
 }
 
 void TextSink::on_signal(const SignalEvent& e) {
-  start_line(e.tid, e.time_ns);
+  start_line(e.tid, e.time_ns, &e.ip);
   line_ += format_signal(e, options_.xlat_style);
   end_line();
 }
@@ -86,6 +147,7 @@ void TextSink::on_exit(const ExitEvent& e) {
   end_line();
   live_.erase(e.tid);
   personality_.erase(e.tid);
+  last_nr_.erase(e.tid);
   // The thread that exec'd now goes by the leader's tid.
   if (e.superseded_by) live_.erase(e.superseded_by);
 }

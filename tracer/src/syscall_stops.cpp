@@ -31,7 +31,8 @@ void SyscallStops::on_syscall_stop(ThreadState& t) {
                      reinterpret_cast<std::uintptr_t>(&info)) != PtraceStatus::Ok)
     return;
   if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-    on_entry(t, info.arch, info.entry.nr, info.entry.args, info.stack_pointer);
+    on_entry(t, info.arch, info.entry.nr, info.entry.args, info.stack_pointer,
+             info.instruction_pointer);
   } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
     on_exit_stop(t, info);
   }
@@ -51,7 +52,8 @@ void SyscallStops::on_seccomp_stop(ThreadState& t) {
   // A process on full stopping had its syscall-entry stop for this call
   // already (ptrace reports it before any filter runs).
   if (t.in_syscall) return;
-  on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args, info.stack_pointer);
+  on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args, info.stack_pointer,
+           info.instruction_pointer);
   // Only the verdict was wanted, and the call runs: let it run unwatched.
   if (info.seccomp.ret_data == static_cast<std::uint16_t>(detail::TraceData::Entry) &&
       !t.pending.blocked && !t.awaiting_exec && !t.pending.injected.any())
@@ -59,7 +61,8 @@ void SyscallStops::on_seccomp_stop(ThreadState& t) {
 }
 
 void SyscallStops::on_vsyscall(ThreadState& t, const __ptrace_syscall_info& info) {
-  on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args, info.stack_pointer);
+  on_entry(t, info.arch, info.seccomp.nr, info.seccomp.args, info.stack_pointer,
+           info.instruction_pointer);
   t.in_syscall = false;
   SyscallEvent& e = t.pending;
   e.vsyscall = true;
@@ -83,11 +86,13 @@ void SyscallStops::on_vsyscall(ThreadState& t, const __ptrace_syscall_info& info
 }
 
 void SyscallStops::on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t raw_nr,
-            const std::uint64_t (&args)[6], std::uint64_t sp, bool verdict) {
+            const std::uint64_t (&args)[6], std::uint64_t sp, std::uint64_t ip,
+            bool verdict) {
   SyscallEvent& e = t.pending;
   e = SyscallEvent{};
   e.time_ns = clock_ns(CLOCK_REALTIME);
   t.entry_mono_ns = clock_ns(CLOCK_MONOTONIC);
+  e.ip = ip;
   e.pid = t.tgid;
   e.tid = t.tid;
   long nr = static_cast<long>(raw_nr);
@@ -147,7 +152,7 @@ void SyscallStops::on_exit_event(ThreadState& t) {
     std::uint64_t a[6] = {regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp};
     std::copy(std::begin(a), std::end(a), std::begin(args));
   }
-  on_entry(t, info.arch, regs.orig_rax, args, regs.rsp, /*verdict=*/false);
+  on_entry(t, info.arch, regs.orig_rax, args, regs.rsp, regs.rip, /*verdict=*/false);
   if (!t.strict_kill) {  // not a call the filter kills: some other SIGSYS
     t.in_syscall = false;
     return;

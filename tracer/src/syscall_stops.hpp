@@ -39,7 +39,8 @@ class SyscallStops {
   // A call's entry: decoded into t.pending, judged by the sinks (unless
   // `verdict` is false), guarded.
   void on_entry(ThreadState& t, std::uint32_t arch, std::uint64_t raw_nr,
-                const std::uint64_t (&args)[6], std::uint64_t sp, bool verdict = true);
+                const std::uint64_t (&args)[6], std::uint64_t sp, std::uint64_t ip,
+                bool verdict = true);
 
   // Whether the --strict filter kills the process at this call (after this
   // entry stop, which ptrace reports before any filter runs).

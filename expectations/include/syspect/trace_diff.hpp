@@ -40,7 +40,11 @@ struct DiffOptions {
   bool keep_futex = false;
   std::size_t context = 3;              // lines of context around each change
   bool colour = false;
-  FormatOptions format{32, false};
+  FormatOptions format = [] {
+    FormatOptions f;  // -s 32
+    f.align = false;
+    return f;
+  }();
   std::string old_name = "old";  // shown in the --- / +++ header
   std::string new_name = "new";
 };

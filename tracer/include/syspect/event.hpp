@@ -121,6 +121,7 @@ struct SyscallEvent {
   Abi abi = Abi::x86_64;
   long nr = 0;
   const SyscallDesc* desc = nullptr;  // nullptr for an unknown number
+  std::uint64_t ip = 0;  // the instruction pointer at entry (strace -i)
   std::uint8_t nargs = 0;
   std::array<ArgValue, 6> args{};
   std::int64_t result = 0;  // raw return value (negative errno on failure)
@@ -196,6 +197,7 @@ struct SignalEvent {
   int syscall = 0;         // SIGSYS si_syscall
   bool stopped = false;    // a group-stop was observed for this signal
   std::int64_t time_ns = 0;  // CLOCK_REALTIME when reported, ns (0: not known)
+  std::uint64_t ip = 0;    // the instruction pointer at the stop (strace -i)
   ExePath exe;
 };
 

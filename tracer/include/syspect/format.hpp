@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,9 +13,16 @@
 
 namespace syspect {
 
+// strace -x, -xx, --strings-in-hex=non-ascii-chars: how string bytes are
+// escaped. None: C escapes and octal; NonAsciiChars: \xNN instead of octal;
+// NonAscii (-x): a string with any byte that is not printable ASCII or
+// whitespace wholly in \xNN; All (-xx): every string wholly in \xNN.
+enum class HexStrings : std::uint8_t { None, NonAsciiChars, NonAscii, All };
+
 struct FormatOptions {
   std::size_t string_limit = 32;  // -s: strings and buffers shown up to this
-  bool align = true;              // pad " = " to column 40 as strace does
+  bool align = true;              // pad " = " to align_column as strace does
+  std::size_t align_column = 40;  // -a
   // -X: constants by name (abbrev), as numbers (raw), or both (verbose).
   // Struct contents are rendered when decoded, with the tracer's own style
   // (TraceOptions::xlat_style).
@@ -38,6 +46,19 @@ struct FormatOptions {
   // result.
   bool syscall_times = false;
   int syscall_times_digits = 6;
+  HexStrings hex_strings = HexStrings::None;  // -x, -xx
+  // Line prefixes after the pid's: -n "[ 257] ", the syscall's number (a
+  // signal's and an exit's line show the thread's last call's); -i
+  // "[00007f0e1c2a3b4d] ", the instruction pointer.
+  bool syscall_numbers = false;
+  bool instruction_pointer = false;
+  // -v, -e abbrev=SET: the calls whose arguments are shown abbreviated
+  // (execve's envp as "0x... /* N vars */"); null: all of them. Structs are
+  // rendered when decoded, by TraceOptions::abbreviate.
+  std::function<bool(const SyscallEvent&)> abbreviate;
+  // -e read=SET, -e write=SET: the fds whose data read and written are
+  // dumped in hex and ASCII under the call (TextSink); null: none.
+  std::function<bool(std::int64_t fd)> dump_read, dump_write;
 };
 
 // A time in seconds with `digits` digits after the point, cut (not rounded)
@@ -90,6 +111,6 @@ std::string format_exit(const ExitEvent& e);
 // A byte string quoted and escaped as strace does, cut at `limit` bytes with
 // "..." after the closing quote when `truncated` or longer than `limit`.
 std::string quote_string(std::string_view bytes, std::size_t limit,
-                         bool truncated = false);
+                         bool truncated = false, HexStrings hex = HexStrings::None);
 
 }  // namespace syspect

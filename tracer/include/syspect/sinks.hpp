@@ -57,7 +57,9 @@ class TextSink : public Sink {
   void on_finish(const TraceResult& r) override;
 
  private:
-  void start_line(pid_t tid, std::int64_t time_ns);
+  // The pid prefix, the timestamps, then -n's and -i's; `ip` null for an
+  // exit's line.
+  void start_line(pid_t tid, std::int64_t time_ns, const std::uint64_t* ip = nullptr);
   void end_line();
   SinkOutput out_;
   FormatOptions options_;
@@ -67,6 +69,7 @@ class TextSink : public Sink {
   std::unordered_set<pid_t> live_;  // tracees seen and not yet exited
   // Threads whose last call was not x86_64: strace announces each switch.
   std::unordered_map<pid_t, Abi> personality_;
+  std::unordered_map<pid_t, long> last_nr_;  // -n: each thread's last call
 };
 
 // One JSON object per line: a header, then one per event, then an "end" line.

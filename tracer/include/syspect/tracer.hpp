@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "syspect/event.hpp"
+#include "syspect/format.hpp"
 #include "syspect/inject.hpp"
 #include "syspect/result.hpp"
 #include "syspect/xlat.hpp"
@@ -165,6 +166,14 @@ struct TraceOptions {
   bool decode_fds = false;
   // strace -X: how constants inside decoded structs are rendered.
   XlatStyle xlat_style = XlatStyle::Abbrev;
+  // strace -x, -xx: how strings inside decoded structs are escaped.
+  HexStrings hex_strings = HexStrings::None;
+  // strace -v, -e abbrev=SET: the calls whose structs are rendered
+  // abbreviated ("{st_mode=S_IFREG|0644, st_size=5, ...}"); null: all.
+  std::function<bool(const SyscallEvent&)> abbreviate;
+  // strace -e verbose=SET: the calls whose structs are decoded (the others
+  // show their addresses); null: all.
+  std::function<bool(const SyscallEvent&)> dereference;
   std::optional<std::chrono::milliseconds> timeout;
   // Set the environment of the spawned command (else inherit).
   std::optional<std::vector<std::string>> env;

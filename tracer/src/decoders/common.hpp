@@ -63,7 +63,8 @@ std::string sigset_text(std::uint64_t set, unsigned nsig, XlatStyle style);
 // failed, as strace shows it).
 std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
                        std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
-                       std::size_t limit, bool addresses = false);
+                       std::size_t limit, bool addresses = false,
+                       HexStrings hex = HexStrings::None);
 
 // What follows a struct's known members when the call says it is longer
 // (openat2's size, clone3's), as strace's print_nonzero_bytes shows it:

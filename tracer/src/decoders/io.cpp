@@ -19,7 +19,7 @@ namespace syspect::detail {
 // elements are shown, as strace does.
 std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
                        std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
-                       std::size_t limit, bool addresses) {
+                       std::size_t limit, bool addresses, HexStrings hex) {
   struct Iov {
     std::uint64_t base, len;
   };
@@ -50,7 +50,7 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
       out += fmt::format("{{iov_base={:#x}, iov_len={}}}", iovs[i].base, iovs[i].len);
     } else {
       data.resize(static_cast<std::size_t>(got));
-      out += fmt::format("{{iov_base={}, iov_len={}}}", quote_string(data, limit, want > limit),
+      out += fmt::format("{{iov_base={}, iov_len={}}}", quote_string(data, limit, want > limit, hex),
                          iovs[i].len);
       if (want > limit) v.truncated = true;  // the data shown is not all of it
     }
@@ -88,7 +88,7 @@ bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& 
   const bool remote = self == 3 && (is(e.desc, SysId::process_vm_readv) || is(e.desc, SysId::process_vm_writev));
   v.fields.clear();
   v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "", limits.struct_string,
-                      remote);
+                      remote, limits.hex_strings);
   return !v.text.empty();
 }
 
@@ -98,7 +98,8 @@ bool failed_read_iovecs(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) 
   if (e.err == 0 || e.nargs < 3 || e.args[1].raw == 0) return false;
   ArgValue& v = e.args[1];
   v.fields.clear();
-  v.text = iovec_text(tid, v.raw, e.args[2].raw & 0xffffffffu, std::nullopt, v, "", limits.struct_string, true);
+  v.text = iovec_text(tid, v.raw, e.args[2].raw & 0xffffffffu, std::nullopt, v, "", limits.struct_string, true,
+                      limits.hex_strings);
   if (!v.text.empty()) v.form = ArgValue::Form::Struct;
   return true;
 }

@@ -75,12 +75,22 @@ bool decode_cpu_set(pid_t tid, const SyscallEvent& e, ArgValue& v) {
 }
 
 // struct rusage, abbreviated as strace does to the two times.
-bool decode_rusage(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+// With -v, every member.
+bool decode_rusage(pid_t tid, const SyscallEvent& e, ArgValue& v, bool abbrev) {
   if (e.err) return false;
   std::int64_t ru[18];
   if (!read_exact(tid, RemotePtr{v.raw}, ru, sizeof ru)) return false;
-  v.text = fmt::format("{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}, ...}}",
+  v.text = fmt::format("{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
                        ru[0], static_cast<std::uint64_t>(ru[1]), ru[2], static_cast<std::uint64_t>(ru[3]));
+  if (abbrev) {
+    v.text += ", ...}";
+  } else {
+    static constexpr const char* kRest[] = {"maxrss", "ixrss",  "idrss",  "isrss",  "minflt",
+                                            "majflt", "nswap",  "inblock", "oublock", "msgsnd",
+                                            "msgrcv", "nsignals", "nvcsw", "nivcsw"};
+    for (std::size_t i = 0; i < 14; ++i) v.text += fmt::format(", ru_{}={}", kRest[i], ru[4 + i]);
+    v.text += '}';
+  }
   static constexpr const char* kNames[] = {
       "ru_utime.tv_sec", "ru_utime.tv_usec", "ru_stime.tv_sec", "ru_stime.tv_usec", "ru_maxrss",
       "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt", "ru_nswap", "ru_inblock",
@@ -225,7 +235,7 @@ const StructDecoder kStructs[] = {
      }},
     {"cpu_set", [](const StructRead& r) { return decode_cpu_set(r.tid, r.e, r.v); },
      [] { return std::vector<MemberDesc>{num("[]")}; }},
-    {"rusage", [](const StructRead& r) { return decode_rusage(r.tid, r.e, r.v); },
+    {"rusage", [](const StructRead& r) { return decode_rusage(r.tid, r.e, r.v, r.limits.abbrev); },
      [] {
        return std::vector<MemberDesc>{
            num("ru_utime.tv_sec"), num("ru_utime.tv_usec"), num("ru_stime.tv_sec"), num("ru_stime.tv_usec"),

@@ -173,7 +173,8 @@ std::string msghdr_text(pid_t tid, const KernelMsghdr& m, std::optional<std::uin
       v.fields.push_back(std::move(f));
     }
   }
-  std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, prefix + "msg_iov", limits.struct_string);
+  std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, prefix + "msg_iov", limits.struct_string,
+                               false, limits.hex_strings);
   if (iov.empty()) iov = fmt::format("{:#x}", m.iov);
   std::string out = fmt::format("{{msg_name={}, msg_namelen={}, msg_iov={}, msg_iovlen={}, ", name,
                                 m.namelen, iov, m.iovlen);

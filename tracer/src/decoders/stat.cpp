@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <cstring>
+#include <ctime>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -41,7 +43,21 @@ std::string makedev(std::uint64_t dev) {
 
 bool is_device(std::uint32_t mode) { return S_ISCHR(mode) || S_ISBLK(mode); }
 
-bool decode_stat(pid_t tid, ArgValue& v, XlatStyle style) {
+// A time as strace -v prints it: "1796281008 /* 2026-12-03T06:56:48.282906040+0000 */".
+std::string stat_time(std::int64_t sec, std::uint64_t nsec) {
+  std::string out = fmt::format("{}", sec);
+  if (sec == 0 && nsec == 0) return out;
+  const time_t t = static_cast<time_t>(sec);
+  struct tm tm {};
+  char date[64], zone[16];
+  if (localtime_r(&t, &tm) == nullptr || std::strftime(date, sizeof date, "%FT%T", &tm) == 0 ||
+      std::strftime(zone, sizeof zone, "%z", &tm) == 0)
+    return out;
+  if (nsec != 0) return out + fmt::format(" /* {}.{:09}{} */", date, nsec, zone);
+  return out + fmt::format(" /* {}{} */", date, zone);
+}
+
+bool decode_stat(pid_t tid, ArgValue& v, XlatStyle style, bool abbrev) {
   KernelStat st;
   if (!read_exact(tid, RemotePtr{v.raw}, &st, sizeof st)) return false;
   Out o{v};
@@ -55,6 +71,22 @@ bool decode_stat(pid_t tid, ArgValue& v, XlatStyle style) {
   o.field("st_rdev", static_cast<std::int64_t>(st.st_rdev));
   o.field("st_blksize", st.st_blksize);
   o.field("st_blocks", st.st_blocks);
+  auto dev = [style](std::uint64_t d) { return xlat_styled(fmt::format("{:#x}", d), makedev(d), style); };
+  if (!abbrev) {  // -v: every member, in strace's order
+    v.text = fmt::format("{{st_dev={}, st_ino={}, st_mode={}, st_nlink={}, st_uid={}, st_gid={}, "
+                         "st_blksize={}, st_blocks={}, ",
+                         dev(st.st_dev), st.st_ino, file_mode(st.st_mode, style), st.st_nlink, st.st_uid,
+                         st.st_gid, st.st_blksize, st.st_blocks);
+    v.text += is_device(st.st_mode) ? fmt::format("st_rdev={}", dev(st.st_rdev))
+                                    : fmt::format("st_size={}", st.st_size);
+    static constexpr const char* kTimes[] = {"atime", "mtime", "ctime"};
+    for (int i = 0; i < 3; ++i)
+      v.text += fmt::format(", st_{}={}, st_{}_nsec={}", kTimes[i],
+                            stat_time(static_cast<std::int64_t>(st.times[2 * i]), st.times[2 * i + 1]),
+                            kTimes[i], st.times[2 * i + 1]);
+    v.text += '}';
+    return true;
+  }
   v.text = fmt::format("{{st_mode={}, ", file_mode(st.st_mode, style));
   if (is_device(st.st_mode)) {
     v.text += fmt::format("st_rdev={}, ...}}",
@@ -65,7 +97,7 @@ bool decode_stat(pid_t tid, ArgValue& v, XlatStyle style) {
   return true;
 }
 
-bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style) {
+bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style, bool abbrev) {
   struct statx st;
   if (!read_exact(tid, RemotePtr{v.raw}, &st, sizeof st)) return false;
   Out o{v};
@@ -80,6 +112,30 @@ bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style) {
   o.field("stx_blocks", static_cast<std::int64_t>(st.stx_blocks));
   o.field("stx_rdev_major", st.stx_rdev_major);
   o.field("stx_rdev_minor", st.stx_rdev_minor);
+  if (!abbrev) {  // -v: every member, in strace's order
+    const auto& attrs = xlat_family("statx_attrs");
+    auto ts = [](const statx_timestamp& t) {
+      std::string out = fmt::format("{{tv_sec={}, tv_nsec={}}}", t.tv_sec, t.tv_nsec);
+      std::string when = stat_time(t.tv_sec, t.tv_nsec);
+      return out + when.substr(when.find(' ') == std::string::npos ? when.size() : when.find(' '));
+    };
+    v.text = fmt::format(
+        "{{stx_mask={}, stx_blksize={}, stx_attributes={}, stx_nlink={}, stx_uid={}, stx_gid={}, "
+        "stx_mode={}, stx_ino={}, stx_size={}, stx_blocks={}, stx_attributes_mask={}, stx_atime={}",
+        xlat_format(xlat_family("statx_mask"), st.stx_mask, style), st.stx_blksize,
+        xlat_format(attrs, st.stx_attributes, style), st.stx_nlink, st.stx_uid, st.stx_gid,
+        file_mode(st.stx_mode, style), st.stx_ino, st.stx_size, st.stx_blocks,
+        xlat_format(attrs, st.stx_attributes_mask, style), ts(st.stx_atime));
+    if (st.stx_mask & STATX_BTIME) v.text += ", stx_btime=" + ts(st.stx_btime);
+    v.text += fmt::format(
+        ", stx_ctime={}, stx_mtime={}, stx_rdev_major={}, stx_rdev_minor={}, stx_dev_major={}, "
+        "stx_dev_minor={}",
+        ts(st.stx_ctime), ts(st.stx_mtime), st.stx_rdev_major, st.stx_rdev_minor, st.stx_dev_major,
+        st.stx_dev_minor);
+    if (st.stx_mask & STATX_MNT_ID) v.text += ", stx_mnt_id=" + c_hex(st.stx_mnt_id);
+    v.text += '}';
+    return true;
+  }
   // Abbreviated as strace does: stx_size whatever the file type (a device
   // too, unlike stat's st_rdev).
   v.text = fmt::format("{{stx_mask={}, stx_attributes={}, stx_mode={}, stx_size={}, ...}}",
@@ -120,20 +176,48 @@ bool decode_statfs(pid_t tid, ArgValue& v, XlatStyle style) {
   return true;
 }
 
-// getdents64: the address and how many entries the call returned.
-bool decode_dirents(pid_t tid, const SyscallEvent& e, ArgValue& v) {
+// A directory entry's type as strace names it.
+std::string dirent_type(unsigned type) {
+  static constexpr const char* kNames[] = {"DT_UNKNOWN", "DT_FIFO", "DT_CHR", nullptr, "DT_DIR", nullptr,
+                                           "DT_BLK", nullptr, "DT_REG", nullptr, "DT_LNK", nullptr,
+                                           "DT_SOCK", nullptr, "DT_WHT"};
+  if (type < std::size(kNames) && kNames[type] != nullptr) return kNames[type];
+  return fmt::format("{:#x} /* DT_??? */", type);
+}
+
+// getdents and getdents64: the address and how many entries the call
+// returned; with -v the entries, as strace prints them.
+bool decode_dirents(pid_t tid, const SyscallEvent& e, ArgValue& v, const DecodeLimits& limits) {
   if (e.err || e.result < 0) return false;
   std::string buf(static_cast<std::size_t>(e.result), '\0');
   if (!buf.empty() && !read_exact(tid, RemotePtr{v.raw}, buf.data(), buf.size())) return false;
+  const bool is64 = is(e.desc, SysId::getdents64);
   std::size_t count = 0;
+  std::string entries;
   for (std::size_t off = 0; off + 19 <= buf.size();) {
     std::uint16_t reclen;
     std::memcpy(&reclen, buf.data() + off + 16, sizeof reclen);
     if (reclen == 0) break;
+    if (!limits.abbrev && off + reclen <= buf.size()) {
+      std::uint64_t ino, doff;
+      std::memcpy(&ino, buf.data() + off, 8);
+      std::memcpy(&doff, buf.data() + off + 8, 8);
+      const std::size_t name_at = off + (is64 ? 19 : 18);
+      const std::size_t name_end = off + reclen - (is64 ? 0 : 1);
+      std::string_view name(buf.data() + name_at, name_end > name_at ? name_end - name_at : 0);
+      name = name.substr(0, name.find('\0'));
+      const auto type = static_cast<unsigned char>(is64 ? buf[off + 18] : buf[off + reclen - 1]);
+      const std::string quoted = quote_string(name, name.size() + 1, false, limits.hex_strings);
+      entries += fmt::format("{}{{d_ino={}, d_off={}, d_reclen={}, ", count ? ", " : "", ino,
+                             is64 ? fmt::format("{}", static_cast<std::int64_t>(doff)) : fmt::format("{}", doff),
+                             reclen);
+      entries += is64 ? fmt::format("d_type={}, d_name={}}}", dirent_type(type), quoted)
+                      : fmt::format("d_name={}, d_type={}}}", quoted, dirent_type(type));
+    }
     ++count;
     off += reclen;
   }
-  v.text = fmt::format("{:#x} /* {} entries */", v.raw, count);
+  v.text = limits.abbrev ? fmt::format("{:#x} /* {} entries */", v.raw, count) : "[" + entries + "]";
   v.fields.push_back({"entries", static_cast<std::int64_t>(count)});
   return true;
 }
@@ -196,13 +280,13 @@ bool format_stat_arg(std::string& out, const SyscallEvent& e, int i, const Forma
 }
 
 const StructDecoder kStructs[] = {
-    {"stat", [](const StructRead& r) { return decode_stat(r.tid, r.v, r.style()); },
+    {"stat", [](const StructRead& r) { return decode_stat(r.tid, r.v, r.style(), r.limits.abbrev); },
      [] {
        return std::vector<MemberDesc>{num("st_mode", "file_modes"), num("st_size"), num("st_uid"),
                                       num("st_gid"), num("st_ino"), num("st_nlink"), num("st_dev"),
                                       num("st_rdev"), num("st_blksize"), num("st_blocks")};
      }},
-    {"statx", [](const StructRead& r) { return decode_statx(r.tid, r.v, r.style()); },
+    {"statx", [](const StructRead& r) { return decode_statx(r.tid, r.v, r.style(), r.limits.abbrev); },
      [] {
        return std::vector<MemberDesc>{
            num("stx_mask", "statx_mask"), num("stx_mode", "file_modes"), num("stx_size"), num("stx_uid"),
@@ -216,10 +300,10 @@ const StructDecoder kStructs[] = {
            num("f_files"), num("f_ffree"), num("f_fsid.val[]"), num("f_namelen"), num("f_frsize"),
            num("f_flags", "statfs_flags")};
      }},
-    {"linux_dirent64", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v); },
+    {"linux_dirent64", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v, r.limits); },
      [] { return std::vector<MemberDesc>{num("entries")}; }},
     // getdents's entries: d_reclen at the same offset as in linux_dirent64.
-    {"linux_dirent", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v); },
+    {"linux_dirent", [](const StructRead& r) { return decode_dirents(r.tid, r.e, r.v, r.limits); },
      [] { return std::vector<MemberDesc>{num("entries")}; }},
 };
 
