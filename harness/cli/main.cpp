@@ -56,6 +56,7 @@ struct TraceArgs {
   std::vector<std::string> command;
   std::vector<std::string> injects;  // --inject
   int stacks = 0;  // -k (1), -kk (2)
+  DisplayArgs display;  // --signal, --status, -z, -Z, -P, -q, --quiet
 };
 
 int run_trace(const TraceArgs& a) {
@@ -64,13 +65,9 @@ int run_trace(const TraceArgs& a) {
   if (a.pid != 0 && !a.command.empty())
     fail(kExitUsage, "trace: give either a command or -p PID, not both");
 
-  SyscallFilter filter;
-  for (const auto& e : a.exprs) {
-    if (is_inject_expr(e)) continue;
-    auto parsed = parse_trace_expr(e);
-    if (!parsed) fail(kExitUsage, parsed.error());
-    filter = std::move(*parsed);
-  }
+  auto display = make_display(a.display, a.exprs);
+  if (!display) fail(kExitUsage, display.error());
+  const DisplayFilter& filter = display->filter;
 
   TraceOptions options;
   if (auto injections = collect_injections(a.exprs, a.injects); !injections)
@@ -125,6 +122,8 @@ int run_trace(const TraceArgs& a) {
                        : a.output.empty() ? PidPrefix::WhenMany
                                               : PidPrefix::Always;
     text = std::make_unique<TextSink>(out, fmt_options, prefix);
+    text->set_quiet(display->quiet & kQuietExit, display->quiet & kQuietPersonality,
+                    display->quiet & kQuietThreadExecve);
   }
   Sink* sink = jsonl ? static_cast<Sink*>(jsonl.get()) : text.get();
   FilteringSink filtered(filter, sink);
@@ -132,7 +131,7 @@ int run_trace(const TraceArgs& a) {
   Tracer tracer(options);
   tracer.add_sink(filter.selects_all() ? sink : static_cast<Sink*>(&filtered));
   AttachNotices notices;
-  if (a.pid != 0) tracer.add_sink(&notices);
+  if (a.pid != 0 && !(display->quiet & kQuietAttach)) tracer.add_sink(&notices);
   StopOnSignals stop_on_signals(tracer);
   auto result = a.pid != 0 ? tracer.attach(a.pid) : tracer.run(a.command);
   if (!result) fail(exit_code_for(result.error().kind), result.error().message);
@@ -208,8 +207,8 @@ int main(int argc, char** argv) {
   trace->add_option("--format", ta.format, "Output format: text (strace) or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}));
   trace->add_option("-e", ta.exprs,
-                    "Which syscalls to show: trace=SET (names, !name, @class); inject=SET:ACTION "
-                    "fails or delays calls (see --inject)")
+                    "Which syscalls to show: trace=SET (names, !name, @class); signal=SET, "
+                    "status=SET, quiet=SET as strace; inject=SET:ACTION fails or delays calls (see --inject)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   trace->add_option("-p,--pid", ta.pid, "Attach to a running process and all its threads")
@@ -227,6 +226,7 @@ int main(int argc, char** argv) {
                   "Also install a seccomp filter that kills the target at any i386 (int $0x80) "
                   "or x32 call, even one the tracer could miss");
   add_inject_option(trace, ta.injects);
+  add_display_options(trace, ta.display);
   trace->add_flag("-y,--decode-fds", ta.decode_fds,
                   "Print the path each fd argument and fd result refers to: 3</etc/hostname>");
   trace->add_option("-X", ta.xlat,

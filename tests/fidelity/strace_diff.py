@@ -103,9 +103,18 @@ def normalise(entries):
     return result
 
 
+EXACT = False  # --exact: signal and exit lines too, and lines strace does not print
+
+
 def syscall_of(text):
     m = re.match(r"^([a-z0-9_]+)\(", text)
-    return m.group(1) if m else None
+    if m:
+        return m.group(1)
+    if EXACT and text.startswith("--- "):
+        return "--- signal ---"
+    if EXACT and text.startswith("+++ "):
+        return "+++ exit +++"
+    return None
 
 
 def run(cmd, cwd, env):
@@ -124,8 +133,10 @@ def trace_both(syspect, command, workdir, env, options):
                 outs.append(normalise(merge_strace(fh.read().splitlines())))
         f = os.path.join(tmp, "syspect")
         run(norm + [syspect, "trace"] + options + ["-o", f, "--"] + command, workdir, env)
-        with open(f, errors="surrogateescape") as fh:
-            ours = normalise(parse_ours(fh.read().splitlines()))
+        ours = []
+        if os.path.exists(f):  # (not when syspect refused the options)
+            with open(f, errors="surrogateescape") as fh:
+                ours = normalise(parse_ours(fh.read().splitlines()))
     return outs[0], outs[1], ours
 
 
@@ -149,6 +160,16 @@ def compare(a, b, ours):
             s[0] += 1
         else:
             missing.append(entry[1])
+    if EXACT:
+        # More lines of a call (or of signals, or of exits) than either
+        # strace run printed: a filter that lets too much through.
+        def per_name(entries):
+            return collections.Counter(syscall_of(e[1]) for e in entries)
+        runs = per_name(a) | per_name(b)
+        for name, n in per_name(ours).items():
+            if name is not None and n > runs[name]:
+                stats[name][1] += n - runs[name]
+                missing.append(f"(syspect printed {n - runs[name]} more {name} lines)")
     return stats, missing
 
 
@@ -306,7 +327,12 @@ def main():
                     help="fail when fewer corpus entries than this could run (a tool missing)")
     ap.add_argument("--option", action="append", default=[],
                     help="an option given to both strace and syspect (-y, -X=raw); repeatable")
+    ap.add_argument("--exact", action="store_true",
+                    help="compare signal ('--- SIG...') and exit ('+++ ...') lines too, and count "
+                         "the lines syspect prints that strace does not (for display filters)")
     args = ap.parse_args()
+    global EXACT
+    EXACT = args.exact
 
     wd = os.path.abspath(args.workdir)
     os.makedirs(wd, exist_ok=True)
