@@ -739,7 +739,7 @@ TEST(CliDisplayFilter, BadSetsNameTheBadItem) {
 // The sets strace accepts are accepted: numbers, names in any case, with
 // or without SIG, realtime names, '!' before the set, all and none.
 TEST(CliDisplayFilter, SetsStraceAccepts) {
-  for (const std::vector<std::string> options : std::vector<std::vector<std::string>>{
+  for (const std::vector<std::string>& options : std::vector<std::vector<std::string>>{
            {"-e", "signal=0,255,sigchld,Usr1,RTMIN,SIGRT_1,rt_2"},
            {"--signal=!all"},
            {"-e", "s=none"},

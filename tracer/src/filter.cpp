@@ -216,7 +216,7 @@ Result<unsigned, std::string> parse_status_set(std::string_view set) {
 }
 
 unsigned call_status(const SyscallEvent& e) {
-  if (!e.finished) return e.detached ? kStatusDetached : kStatusUnfinished;
+  if (!e.finished || e.no_return) return e.detached ? kStatusDetached : kStatusUnfinished;
   return e.failed() ? kStatusFailed : kStatusSuccessful;
 }
 
