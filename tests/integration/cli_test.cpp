@@ -933,6 +933,31 @@ TEST(Cli, AttachAndDetachOnSigint) {
   EXPECT_TRUE(trace.of_type("exit").empty()) << "nothing exited";
 }
 
+// -q (quiet=attach), as strace: no "Process N attached" or "detached".
+TEST(Cli, QuietAttachLeavesOutTheNotices) {
+  std::string scope = read_file("/proc/sys/kernel/yama/ptrace_scope");
+  if (!scope.empty() && scope[0] != '0' && ::geteuid() != 0) {
+    GTEST_SKIP() << "kernel.yama.ptrace_scope=" << scope[0] << " forbids attaching to a sibling";
+  }
+  SpawnOptions so;
+  so.stdout_pipe = true;
+  Child looper({target("looper")}, so);
+  pid_t pid = 0;
+  await_ready(looper, &pid);
+  if (HasFatalFailure()) return;
+  TempDir dir;
+  for (const std::string quiet : {"-q", "--quiet=attach"}) {
+    Child tracer({cli(), "trace", quiet, "-p", std::to_string(pid), "-o", dir.file("attach.txt")});
+    ASSERT_TRUE(eventually([&] { return tracer_pid(pid, pid) == tracer.pid(); })) << quiet;
+    ASSERT_EQ(::kill(tracer.pid(), SIGINT), 0);
+    ProcResult r = tracer.wait(20s);
+    EXPECT_EQ(r.status(), 128 + SIGINT) << quiet << describe(r);
+    EXPECT_FALSE(contains(r.err, "attached")) << quiet << describe(r);
+    EXPECT_FALSE(contains(r.err, "detached")) << quiet << describe(r);
+    EXPECT_TRUE(eventually([&] { return tracer_pid(pid, pid) == 0; })) << quiet;
+  }
+}
+
 // -p then a signal, as strace: the call the process was blocked in is shown
 // `<detached ...>` (it goes on), never `= ?` as if the process had died, with
 // the attach and detach notices, and syspect exits 128 + the signal.
