@@ -68,6 +68,7 @@ struct TraceArgs {
   bool summary_only = false, summary = false, wall_clock = false;  // -c, -C, -w
   std::string sort_by = "time";                                    // -S
   DisplayArgs display;  // -x, -v, -i, -n, -a, -e abbrev/verbose/read/write=
+  FilterArgs filters;   // --signal, --status, -z, -Z, -P, -q, --quiet
 };
 
 // strace's timing options into `o`; false (with `error`) for a bad value.
@@ -117,13 +118,9 @@ int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
   if (a.pid != 0 && !a.command.empty())
     fail(kExitUsage, "trace: give either a command or -p PID, not both");
 
-  SyscallFilter filter;
-  for (const auto& e : a.exprs) {
-    if (is_inject_expr(e) || is_display_expr(e)) continue;
-    auto parsed = parse_trace_expr(e);
-    if (!parsed) fail(kExitUsage, parsed.error());
-    filter = std::move(*parsed);
-  }
+  auto shown = make_filters(a.filters, a.exprs);
+  if (!shown) fail(kExitUsage, shown.error());
+  const DisplayFilter& filter = shown->filter;
 
   TraceOptions options;
   if (auto injections = collect_injections(a.exprs, a.injects); !injections)
@@ -185,6 +182,8 @@ int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
                        : a.output.empty() ? PidPrefix::WhenMany
                                               : PidPrefix::Always;
     text = std::make_unique<TextSink>(out, fmt_options, prefix);
+    text->set_quiet(shown->quiet & kQuietExit, shown->quiet & kQuietPersonality,
+                    shown->quiet & kQuietThreadExecve);
   }
   std::unique_ptr<SummarySink> summary;  // -c, -C: after the trace, in the same place
   if (a.summary_only || a.summary) summary = std::make_unique<SummarySink>(out, *sort_by);
@@ -197,7 +196,7 @@ int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
   if (summary && sink != summary.get())
     tracer.add_sink(filter.selects_all() ? summary.get() : static_cast<Sink*>(&filtered_summary));
   AttachNotices notices;
-  if (a.pid != 0) tracer.add_sink(&notices);
+  if (a.pid != 0 && !(shown->quiet & kQuietAttach)) tracer.add_sink(&notices);
   StopOnSignals stop_on_signals(tracer);
   auto result = a.pid != 0 ? tracer.attach(a.pid) : tracer.run(a.command);
   if (!result) fail(exit_code_for(result.error().kind), result.error().message);
@@ -274,9 +273,10 @@ int main(int argc, char** argv) {
   trace->add_option("--format", ta.format, "Output format: text (strace) or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}));
   trace->add_option("-e", ta.exprs,
-                    "Which syscalls to show: trace=SET (names, !name, @class); inject=SET:ACTION "
-                    "fails or delays calls (see --inject); abbrev=SET, verbose=SET; read=FDS, "
-                    "write=FDS dump the data read or written in hex")
+                    "Which syscalls to show: trace=SET (names, !name, @class); signal=SET, "
+                    "status=SET, quiet=SET as strace; inject=SET:ACTION fails or delays calls (see "
+                    "--inject); abbrev=SET, verbose=SET; read=FDS, write=FDS dump the data read or "
+                    "written in hex")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   trace->add_option("-p,--pid", ta.pid, "Attach to a running process and all its threads")
@@ -294,6 +294,7 @@ int main(int argc, char** argv) {
                   "Also install a seccomp filter that kills the target at any i386 (int $0x80) "
                   "or x32 call, even one the tracer could miss");
   add_inject_option(trace, ta.injects);
+  add_filter_options(trace, ta.filters);
   trace->add_flag("-y,--decode-fds", ta.decode_fds,
                   "Print the path each fd argument and fd result refers to: 3</etc/hostname>");
   trace->add_option("-X", ta.xlat,

@@ -39,7 +39,8 @@ CLI::App* add_record_command(CLI::App& app, RecordArgs& a) {
   r->add_option("-e", a.exprs,
                  "Keep only some calls: trace=SET (names, !name, @class); the file's header says "
                  "which, and 'check --trace' refuses rules about the others; inject=SET:ACTION "
-                 "fails or delays calls (see --inject)")
+                 "fails or delays calls (see --inject). trace's -P, signal=, status= are not taken: the "
+                 "file keeps every signal and every call of the set, for check and diff")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_inject_option(r, a.injects);

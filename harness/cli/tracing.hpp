@@ -2,6 +2,9 @@
 // What every subcommand that runs a program under the tracer shares.
 
 #include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "syspect/filter.hpp"
 #include "syspect/result.hpp"
@@ -33,6 +36,23 @@ class AttachNotices : public Sink {
 // `-e trace=SET` (or `-e SET`): the calls to keep. The error names the
 // expression: "-e trace=opnat: unknown syscall 'opnat'...".
 Result<SyscallFilter, std::string> parse_trace_expr(const std::string& expr);
+
+// strace's display options, beside -e: --signal=SET, --status=SET, -z,
+// -Z, -P PATH, -q/-qq/-qqq, --quiet=SET; and what they and -e signal=,
+// -e status=, -e quiet=, -e trace= make together.
+struct FilterArgs {
+  std::vector<std::string> signals, statuses, quiets, paths;
+  bool successful_only = false, failed_only = false;
+  int q = 0;  // -q (1), -qq (2), -qqq (3)
+};
+void add_filter_options(CLI::App* verb, FilterArgs& args);
+struct ShownFilter {
+  DisplayFilter filter;
+  unsigned quiet = 0;  // QuietMessage bits
+};
+// `exprs` are -e's expressions (inject= ones are left to the injections).
+// Says strace's notices ("Requested path ... resolved into ...") on stderr.
+Result<ShownFilter, std::string> make_filters(const FilterArgs& args, const std::vector<std::string>& exprs);
 
 // The exit status for a program that could not be traced at all.
 int exit_code_for(StartError e);

@@ -107,6 +107,9 @@ def normalise(entries):
         if text.startswith("sysinfo("):
             text = re.sub(r"(uptime|freeram|sharedram|bufferram|procs)=\d+", r"\1=N", text)
             text = re.sub(r"loads=\[\d+, \d+, \d+\]", "loads=[N, N, N]", text)
+        # A child's CPU times in SIGCHLD's siginfo vary from run to run.
+        if text.startswith("--- SIGCHLD "):
+            text = re.sub(r"si_utime=\d+, si_stime=\d+", "si_utime=N, si_stime=N", text)
         # The first execve's environment lies in the tracer's own child, whose
         # stack differs with the tracer's command line: its address is not the
         # program's.
@@ -116,9 +119,18 @@ def normalise(entries):
     return result
 
 
+EXACT = False  # --exact: signal and exit lines too, and lines strace does not print
+
+
 def syscall_of(text):
     m = re.match(r"^" + PREFIXES + r"([a-z0-9_]+)\(", text)
-    return m.group(1) if m else None
+    if m:
+        return m.group(1)
+    if EXACT and text.startswith("--- "):
+        return "--- signal ---"
+    if EXACT and text.startswith("+++ "):
+        return "+++ exit +++"
+    return None
 
 
 def run(cmd, cwd, env):
@@ -169,6 +181,16 @@ def compare(a, b, ours):
             s[0] += 1
         else:
             missing.append(entry[1])
+    if EXACT:
+        # More lines of a call (or of signals, or of exits) than either
+        # strace run printed: a filter that lets too much through.
+        def per_name(entries):
+            return collections.Counter(syscall_of(e[1]) for e in entries)
+        runs = per_name(a) | per_name(b)
+        for name, n in per_name(ours).items():
+            if name is not None and n > runs[name]:
+                stats[name][1] += n - runs[name]
+                missing.append(f"(syspect printed {n - runs[name]} more {name} lines)")
     return stats, missing
 
 
@@ -328,9 +350,13 @@ def main():
                     help="an option given to both strace and syspect (-y, -X=raw); repeatable")
     ap.add_argument("--keep-padding", action="store_true",
                     help="compare the padding before ' = ' (-a) instead of folding it")
+    ap.add_argument("--exact", action="store_true",
+                    help="compare signal ('--- SIG...') and exit ('+++ ...') lines too, and count "
+                         "the lines syspect prints that strace does not (for display filters)")
     args = ap.parse_args()
-    global KEEP_PADDING
+    global KEEP_PADDING, EXACT
     KEEP_PADDING = args.keep_padding
+    EXACT = args.exact
 
     wd = os.path.abspath(args.workdir)
     os.makedirs(wd, exist_ok=True)

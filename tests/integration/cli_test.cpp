@@ -722,6 +722,75 @@ TEST_F(CliFilter, ClassesCombineWithNames) {
             joined(strace_names(strace_output({"-f", "-e", "trace=!%desc"}, command()))));
 }
 
+// 15. strace's other display filters: a bad set is an error that names
+// the bad item, as strace's "invalid signal 'foo'", and nothing runs. (The
+// lines each filter lets through are compared with strace's by
+// fidelity.filter_*.)
+TEST(CliDisplayFilter, BadSetsNameTheBadItem) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"-e", "signal=foo"}, "invalid signal 'foo'"},
+      {{"--signal=SIGFOO,INT"}, "invalid signal 'SIGFOO'"},
+      {{"-e", "signal=256"}, "invalid signal '256'"},
+      {{"-e", "signal="}, "invalid signal ''"},
+      {{"-e", "status=foo"}, "invalid status 'foo'"},
+      {{"--status=successful,!failed"}, "invalid status '!failed'"},
+      {{"-e", "quiet=none,exit"}, "invalid quiet 'none'"},
+      {{"--quiet=attach,bogus"}, "invalid quiet 'bogus'"},
+      {{"-q", "--quiet=exit"}, "-q and -e quiet/--quiet cannot be provided simultaneously"},
+      {{"-e", "trace=foo"}, "unknown syscall 'foo'"},
+      {{"-e", "verbose=all"}, "-e verbose=all: only trace=, signal=, status=, quiet= and inject= are supported"},
+  };
+  for (const auto& [options, message] : cases) {
+    std::vector<std::string> args = {"trace"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"--", "sh", "-c", "echo ran"});
+    auto r = run_cli(args);
+    EXPECT_EQ(r.status(), 2) << joined(args) << "\n" << describe(r);
+    EXPECT_NE(r.err.find(message), std::string::npos) << joined(args) << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << joined(args);
+  }
+}
+
+// The sets strace accepts are accepted: numbers, names in any case, with
+// or without SIG, realtime names, '!' before the set, all and none.
+TEST(CliDisplayFilter, SetsStraceAccepts) {
+  for (const std::vector<std::string>& options : std::vector<std::vector<std::string>>{
+           {"-e", "signal=0,255,sigchld,Usr1,RTMIN,SIGRT_1,rt_2"},
+           {"--signal=!all"},
+           {"-e", "s=none"},
+           {"-e", "status=!successful"},
+           {"--status=all"},
+           {"-z", "--status=unavailable,detached"},
+           {"-e", "quiet=attach,exit,exits,personality,thread-execve,superseded,path-resolution"},
+           {"-qqq"},
+           {"-e", "trace=network"},
+       }) {
+    std::vector<std::string> args = {"trace"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"--", "true"});
+    auto r = run_cli(args);
+    EXPECT_EQ(r.status(), 0) << joined(args) << "\n" << describe(r);
+  }
+}
+
+// -P with a path that is not its own real name: strace says what it
+// resolved it into, and matches both (unless quiet=path-resolution).
+TEST(CliDisplayFilter, TracePathSaysWhatARelativePathResolvesInto) {
+  TempDir dir;
+  std::string file = dir.file("input.txt");
+  write_file(file, "x\n");
+  auto r = run_cli({"trace", "-P", dir.file("./input.txt"), "--", "cat", file});
+  EXPECT_EQ(r.status(), 0) << describe(r);
+  EXPECT_NE(r.err.find("syspect: Requested path \"" + dir.file("./input.txt") + "\" resolved into \"" + file + "\""),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("openat(AT_FDCWD, \"" + file + "\", O_RDONLY) = 3"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("read(3, \"x\\n\", "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("execve("), std::string::npos) << r.err;
+  auto q = run_cli({"trace", "-e", "quiet=path-resolution", "-P", dir.file("./input.txt"), "--", "cat", file});
+  EXPECT_EQ(q.err.find("Requested path"), std::string::npos) << q.err;
+}
+
 // ---- timeout, attach, the tracer's own death -------------------------------
 
 // Reads "parent N" and "child M" from pause_tree's stdout.
@@ -877,6 +946,31 @@ TEST(Cli, AttachAndDetachOnSigint) {
   ASSERT_TRUE(trace.end.is_object()) << trace.raw;
   EXPECT_EQ(trace.end.value("detached", false), true) << trace.end.dump();
   EXPECT_TRUE(trace.of_type("exit").empty()) << "nothing exited";
+}
+
+// -q (quiet=attach), as strace: no "Process N attached" or "detached".
+TEST(Cli, QuietAttachLeavesOutTheNotices) {
+  std::string scope = read_file("/proc/sys/kernel/yama/ptrace_scope");
+  if (!scope.empty() && scope[0] != '0' && ::geteuid() != 0) {
+    GTEST_SKIP() << "kernel.yama.ptrace_scope=" << scope[0] << " forbids attaching to a sibling";
+  }
+  SpawnOptions so;
+  so.stdout_pipe = true;
+  Child looper({target("looper")}, so);
+  pid_t pid = 0;
+  await_ready(looper, &pid);
+  if (HasFatalFailure()) return;
+  TempDir dir;
+  for (const std::string quiet : {"-q", "--quiet=attach"}) {
+    Child tracer({cli(), "trace", quiet, "-p", std::to_string(pid), "-o", dir.file("attach.txt")});
+    ASSERT_TRUE(eventually([&] { return tracer_pid(pid, pid) == tracer.pid(); })) << quiet;
+    ASSERT_EQ(::kill(tracer.pid(), SIGINT), 0);
+    ProcResult r = tracer.wait(20s);
+    EXPECT_EQ(r.status(), 128 + SIGINT) << quiet << describe(r);
+    EXPECT_FALSE(contains(r.err, "attached")) << quiet << describe(r);
+    EXPECT_FALSE(contains(r.err, "detached")) << quiet << describe(r);
+    EXPECT_TRUE(eventually([&] { return tracer_pid(pid, pid) == 0; })) << quiet;
+  }
 }
 
 // -p then a signal, as strace: the call the process was blocked in is shown

@@ -67,7 +67,8 @@ def strace_args(name, opts):
     which the log is compared (QUIRK:START-OF-TEST-OUTPUT:), the program's
     arguments (QUIRK:PROG-ARGS:)."""
     args, redirs, start, prog_args = [], [], None, []
-    for a in shlex.split(opts):
+    # init.sh's $NAME: the test's name (open's "-P $NAME.sample").
+    for a in shlex.split(opts.replace("$NAME", name)):
         if REDIRECTION.fullmatch(a):
             redirs.append(a)
         elif a.startswith("QUIRK:START-OF-TEST-OUTPUT:"):
@@ -214,7 +215,8 @@ def main():
         s_ok, s_why = run_one(["strace", "-o", s_log] + sargs, prog, cwd, s_log, redirs, start)
         y_log = os.path.join(cwd, "syspect.log")
         # strace without -f: the first process only, and no pid prefix.
-        y_ok, y_why = run_one([args.syspect, "trace", "--no-follow", "-o", y_log] + syspect_args(sargs) + ["--"],
+        follow = [] if "-f" in sargs else ["--no-follow"]
+        y_ok, y_why = run_one([args.syspect, "trace"] + follow + ["-o", y_log] + syspect_args(sargs) + ["--"],
                               prog, cwd, y_log, redirs, start)
         strace_pass += bool(s_ok)
         syspect_pass += bool(y_ok)

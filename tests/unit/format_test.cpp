@@ -74,6 +74,11 @@ TEST(FormatSyscall, OpenatShowsModeOnlyWhenCreating) {
                            O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_DIRECTORY, 0}, 3);
   set_string(d, 1, "/usr/bin");
   EXPECT_EQ(text(d), R"(openat(AT_FDCWD, "/usr/bin", O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY) = 3)");
+
+  // The kernel's __O_TMPFILE bit without O_DIRECTORY's is one, as strace.
+  auto t = call("openat", {static_cast<std::uint64_t>(-1), 1, 020000000, 0}, 0, EINVAL);
+  set_string(t, 1, "x");
+  EXPECT_EQ(text(t), R"(openat(-1, "x", O_RDONLY|__O_TMPFILE, 000) = -1 EINVAL (Invalid argument))");
 }
 
 TEST(FormatSyscall, ErrorsAndRestarts) {

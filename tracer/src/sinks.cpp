@@ -113,10 +113,12 @@ void TextSink::on_syscall(const SyscallEvent& e) {
     auto it = personality_.find(e.tid);
     Abi before = it == personality_.end() ? Abi::x86_64 : it->second;
     if (before != e.abi) {
-      start_line(e.tid, e.time_ns, &e.ip);
-      fmt::format_to(std::back_inserter(line_), "[ Process PID={} runs in {} mode. ]", e.pid,
-                     e.abi == Abi::i386 ? "32 bit" : e.abi == Abi::x32 ? "x32" : "64 bit");
-      end_line();
+      if (!quiet_personality_) {
+        start_line(e.tid, e.time_ns, &e.ip);
+        fmt::format_to(std::back_inserter(line_), "[ Process PID={} runs in {} mode. ]", e.pid,
+                       e.abi == Abi::i386 ? "32 bit" : e.abi == Abi::x32 ? "x32" : "64 bit");
+        end_line();
+      }
       if (e.abi == Abi::x86_64) {
         personality_.erase(it);
       } else {
@@ -142,9 +144,11 @@ void TextSink::on_signal(const SignalEvent& e) {
 void TextSink::on_exec(const ExecEvent&) {}
 
 void TextSink::on_exit(const ExitEvent& e) {
-  start_line(e.tid, e.time_ns);
-  line_ += format_exit(e);
-  end_line();
+  if (!(e.superseded_by != 0 ? quiet_superseded_ : quiet_exits_)) {
+    start_line(e.tid, e.time_ns);
+    line_ += format_exit(e);
+    end_line();
+  }
   live_.erase(e.tid);
   personality_.erase(e.tid);
   last_nr_.erase(e.tid);

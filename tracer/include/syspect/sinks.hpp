@@ -48,6 +48,14 @@ class TextSink : public Sink {
   // The errno of the first write that failed, or 0: the output then stops
   // at that point.
   int write_error() const { return out_.error(); }
+  // strace's -e quiet=: leave out "+++ exited with N +++" and "+++ killed
+  // by ... +++" (exits), "[ Process PID=N runs in 32 bit mode. ]"
+  // (personality), "+++ superseded by execve in pid N +++" (superseded).
+  void set_quiet(bool exits, bool personality, bool superseded) {
+    quiet_exits_ = exits;
+    quiet_personality_ = personality;
+    quiet_superseded_ = superseded;
+  }
   void on_syscall(const SyscallEvent& e) override;
   void on_signal(const SignalEvent& e) override;
   void on_exec(const ExecEvent& e) override;
@@ -70,6 +78,9 @@ class TextSink : public Sink {
   // Threads whose last call was not x86_64: strace announces each switch.
   std::unordered_map<pid_t, Abi> personality_;
   std::unordered_map<pid_t, long> last_nr_;  // -n: each thread's last call
+  bool quiet_exits_ = false;
+  bool quiet_personality_ = false;
+  bool quiet_superseded_ = false;
 };
 
 // One JSON object per line: a header, then one per event, then an "end" line.

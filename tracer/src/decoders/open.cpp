@@ -38,8 +38,10 @@ int open_shown_args(const SyscallEvent& e) {
   const int flags_at = is(e.desc, SysId::open) ? 1 : 2;
   if (flags_at + 1 >= e.nargs) return -1;
   const std::uint64_t flags = e.args[flags_at].raw;
-  // O_TMPFILE includes O_DIRECTORY's bit: it counts only whole.
-  if ((flags & O_CREAT) == 0 && (flags & O_TMPFILE) != O_TMPFILE) return flags_at + 1;
+  // As strace: O_CREAT or the kernel's __O_TMPFILE bit (O_TMPFILE without
+  // O_DIRECTORY's; glibc's __O_TMPFILE has both).
+  constexpr std::uint64_t kTmpfileBit = 020000000;
+  if ((flags & (O_CREAT | kTmpfileBit)) == 0) return flags_at + 1;
   return -1;
 }
 
