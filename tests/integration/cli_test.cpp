@@ -738,7 +738,8 @@ TEST(CliDisplayFilter, BadSetsNameTheBadItem) {
       {{"--quiet=attach,bogus"}, "invalid quiet 'bogus'"},
       {{"-q", "--quiet=exit"}, "-q and -e quiet/--quiet cannot be provided simultaneously"},
       {{"-e", "trace=foo"}, "unknown syscall 'foo'"},
-      {{"-e", "verbose=all"}, "-e verbose=all: only trace=, signal=, status=, quiet= and inject= are supported"},
+      {{"-e", "kvm=vcpu"}, "-e kvm=vcpu: only trace=, signal=, status=, quiet=, abbrev=, verbose=, read=, write= "
+                           "and inject= are supported"},
   };
   for (const auto& [options, message] : cases) {
     std::vector<std::string> args = {"trace"};
