@@ -905,12 +905,7 @@ TEST(Cli, TraceesDieWithTheTracer) {
 
 // -p: attach to every thread, detach on SIGINT, the target runs on.
 TEST(Cli, AttachAndDetachOnSigint) {
-  // Yama's "restricted" mode lets only an ancestor (or root) attach, and the
-  // looper is our child, not syspect's.
-  std::string scope = read_file("/proc/sys/kernel/yama/ptrace_scope");
-  if (!scope.empty() && scope[0] != '0' && ::geteuid() != 0) {
-    GTEST_SKIP() << "kernel.yama.ptrace_scope=" << scope[0] << " forbids attaching to a sibling";
-  }
+  SKIP_UNLESS_ATTACH_ALLOWED();  // the looper is our child, not syspect's
   SpawnOptions so;
   so.stdout_pipe = true;
   Child looper({target("looper")}, so);
@@ -951,10 +946,7 @@ TEST(Cli, AttachAndDetachOnSigint) {
 
 // -q (quiet=attach), as strace: no "Process N attached" or "detached".
 TEST(Cli, QuietAttachLeavesOutTheNotices) {
-  std::string scope = read_file("/proc/sys/kernel/yama/ptrace_scope");
-  if (!scope.empty() && scope[0] != '0' && ::geteuid() != 0) {
-    GTEST_SKIP() << "kernel.yama.ptrace_scope=" << scope[0] << " forbids attaching to a sibling";
-  }
+  SKIP_UNLESS_ATTACH_ALLOWED();
   SpawnOptions so;
   so.stdout_pipe = true;
   Child looper({target("looper")}, so);

@@ -227,6 +227,21 @@ inline bool ia32_emulation_available() {
       GTEST_SKIP() << "this kernel does not run int $0x80 (no IA32 emulation)";       \
   } while (0)
 
+// Whether a tracer may attach to a process that is not its descendant:
+// Yama's "restricted" mode (kernel.yama.ptrace_scope=1 and above) lets only
+// an ancestor, or root, attach; the empty text when it may.
+inline std::string attach_forbidden() {
+  std::string scope = read_file("/proc/sys/kernel/yama/ptrace_scope");
+  if (scope.empty() || scope[0] == '0' || ::geteuid() == 0) return {};
+  return std::string("kernel.yama.ptrace_scope=") + scope[0] + " forbids attaching to a sibling";
+}
+
+#define SKIP_UNLESS_ATTACH_ALLOWED()                                         \
+  do {                                                                       \
+    if (std::string why = syspect_it::attach_forbidden(); !why.empty())     \
+      GTEST_SKIP() << why;                                                   \
+  } while (0)
+
 // ---- running processes -------------------------------------------------
 
 struct ProcResult {
