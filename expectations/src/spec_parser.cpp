@@ -1071,41 +1071,15 @@ class Parser {
 
   // `d` is nullptr for `result`.
   ValueMatcherPtr compile_value(const toml::node& n, const ArgDesc* d, Diagnostics& dg) {
-    ArgKind kind = d ? d->kind : ArgKind::Long;
-    std::string what = d ? fmt::format("'{}'", d->name) : std::string("'result'");
+    const ArgKind kind = d ? d->kind : ArgKind::Long;
+    const std::string what = d ? fmt::format("'{}'", d->name) : std::string("'result'");
     if (n.is_string()) {
       std::string s = *n.value<std::string>();
       if (is_string_kind(kind) || is_array_kind(kind)) return matchers::string(StrOp::Equals, s);
       return number_expr(s, d, pos_of(n), dg);
     }
-    if (n.is_integer()) {
-      auto v = *n.value<std::int64_t>();
-      if (is_string_kind(kind) || is_array_kind(kind)) {
-        dg.error(pos_of(n), fmt::format("{} is {}; give a string or {{ glob = ... }}, not an integer",
-                                        what, kind_word(kind)));
-        return nullptr;
-      }
-      if (kind == ArgKind::Flags) return matchers::flags_equal(static_cast<std::uint64_t>(v), std::to_string(v));
-      if (kind == ArgKind::Uid && v == -1) return matchers::integer(IntOp::Eq, 0xffffffff, "-1");
-      return matchers::integer(IntOp::Eq, v, std::to_string(v));
-    }
-    if (const toml::array* a = n.as_array()) {
-      if (is_array_kind(kind)) {
-        std::vector<std::string> items;
-        for (const auto& el : *a) {
-          if (!el.is_string()) {
-            dg.error(pos_of(el), fmt::format("items of {} are strings, not {}", what, type_name(el)));
-            return nullptr;
-          }
-          items.push_back(*el.value<std::string>());
-        }
-        return matchers::string_array(std::move(items));
-      }
-      dg.error(pos_of(n), fmt::format("{} is {}; an array fits only argv-like arguments (for flags "
-                                      "write \"A|B\" or {{ has = [...] }})",
-                                      what, kind_word(kind)));
-      return nullptr;
-    }
+    if (n.is_integer()) return compile_integer(*n.value<std::int64_t>(), pos_of(n), kind, what, dg);
+    if (const toml::array* a = n.as_array()) return compile_array(*a, pos_of(n), kind, what, dg);
     const toml::table* t = n.as_table();
     if (!t) {
       dg.error(pos_of(n), fmt::format("{} cannot be matched against {}", what, type_name(n)));
@@ -1115,80 +1089,120 @@ class Parser {
       dg.error(pos_of(n), fmt::format("empty matcher for {}", what));
       return nullptr;
     }
+    // Every key a matcher, all of which must hold.
     std::vector<ValueMatcherPtr> parts;
     bool ok = true;
-    std::vector<std::string_view> keys(std::begin(kMatcherKeys), std::end(kMatcherKeys));
     for (auto&& [k, v] : *t) {
-      std::string_view key = k.str();
-      const SourcePos key_pos = pos_of(k);
-      ValueMatcherPtr m;
-      auto wrong_kind = [&](std::string_view fits) {
-        dg.error(key_pos, fmt::format("'{}' applies to {}; {} is {}", key, fits, what, kind_word(kind)));
-      };
-      if (key == "not") {
-        m = compile_value(v, d, dg);
-        if (m) m = matchers::negate(m);
-      } else if (key == "glob" || key == "regex" || key == "prefix" || key == "suffix" || key == "contains") {
-        if (!is_string_kind(kind) && !is_array_kind(kind)) {
-          wrong_kind("strings");
-        } else {
-          StrOp op = key == "glob"     ? StrOp::Glob
-                     : key == "regex"  ? StrOp::Regex
-                     : key == "prefix" ? StrOp::Prefix
-                     : key == "suffix" ? StrOp::Suffix
-                                       : StrOp::Contains;
-          m = string_op(v, op, key, dg);
-        }
-      } else if (key == "has" || key == "lacks") {
-        if (kind != ArgKind::Flags || !d || !d->xlat) {
-          wrong_kind("flag sets");
-        } else {
-          std::vector<ValueMatcherPtr> flags;
-          std::vector<std::pair<std::string, std::uint64_t>> named;
-          bool flags_ok = true;
-          auto one = [&](const toml::node& el) {
-            std::string shown;
-            auto fv = flag_value(el, *d, dg, shown);
-            if (!fv) {
-              flags_ok = false;
-              return;
-            }
-            std::uint64_t mask = d->xlat->enum_mask;
-            bool in_field = mask != 0 && (*fv & ~mask) == 0;
-            flags.push_back(matchers::flag(key == "has", *fv, in_field ? mask : 0, shown));
-            named.emplace_back(shown, *fv);
-          };
-          if (const toml::array* fa = v.as_array()) {
-            for (const auto& el : *fa) one(el);
-          } else {
-            one(v);
-          }
-          if (key == "has") {
-            if (auto why = conflicting_flags(*d->xlat, named)) {
-              dg.error(key_pos, fmt::format("'has' can never hold for {}: {}", what, *why));
-              flags_ok = false;
-            }
-          }
-          if (!flags.empty() && flags_ok) m = matchers::all_of(std::move(flags));
-        }
-      } else if (key == "path") {
-        if (kind != ArgKind::Fd && kind != ArgKind::DirFd) {
-          wrong_kind("file descriptors");
-        } else {
-          static const ArgDesc path_desc{"path", ArgKind::Path, ArgDir::In, kLenNone, nullptr, nullptr, 64, false};
-          auto inner = compile_value(v, &path_desc, dg);
-          if (inner) m = matchers::fd_path(inner);
-        }
-      } else if (kind == ArgKind::Struct && d) {
-        m = compile_field(std::string(key), v, key_pos, *d, dg);
-      } else {
-        dg.error(pos_of(k), fmt::format("unknown matcher '{}'{}", key, did_you_mean(key, keys)));
-      }
+      ValueMatcherPtr m = compile_key(k.str(), pos_of(k), v, d, what, dg);
       if (!m) ok = false;
       else parts.push_back(m);
     }
     if (!ok) return nullptr;
     return matchers::all_of(std::move(parts));
+  }
+
+  ValueMatcherPtr compile_integer(std::int64_t v, SourcePos at, ArgKind kind, const std::string& what,
+                                  Diagnostics& dg) {
+    if (is_string_kind(kind) || is_array_kind(kind)) {
+      dg.error(at, fmt::format("{} is {}; give a string or {{ glob = ... }}, not an integer", what, kind_word(kind)));
+      return nullptr;
+    }
+    if (kind == ArgKind::Flags) return matchers::flags_equal(static_cast<std::uint64_t>(v), std::to_string(v));
+    if (kind == ArgKind::Uid && v == -1) return matchers::integer(IntOp::Eq, 0xffffffff, "-1");
+    return matchers::integer(IntOp::Eq, v, std::to_string(v));
+  }
+
+  // argv-like arguments: the whole array, item by item.
+  ValueMatcherPtr compile_array(const toml::array& a, SourcePos at, ArgKind kind, const std::string& what,
+                                Diagnostics& dg) {
+    if (!is_array_kind(kind)) {
+      dg.error(at, fmt::format("{} is {}; an array fits only argv-like arguments (for flags "
+                               "write \"A|B\" or {{ has = [...] }})",
+                               what, kind_word(kind)));
+      return nullptr;
+    }
+    std::vector<std::string> items;
+    for (const auto& el : a) {
+      if (!el.is_string()) {
+        dg.error(pos_of(el), fmt::format("items of {} are strings, not {}", what, type_name(el)));
+        return nullptr;
+      }
+      items.push_back(*el.value<std::string>());
+    }
+    return matchers::string_array(std::move(items));
+  }
+
+  // One key of a matcher table: `not`, a string operation, `has`/`lacks`,
+  // `path`, or (for a struct argument) one of its members.
+  ValueMatcherPtr compile_key(std::string_view key, SourcePos key_pos, const toml::node& v, const ArgDesc* d,
+                              const std::string& what, Diagnostics& dg) {
+    const ArgKind kind = d ? d->kind : ArgKind::Long;
+    auto wrong_kind = [&](std::string_view fits) -> ValueMatcherPtr {
+      dg.error(key_pos, fmt::format("'{}' applies to {}; {} is {}", key, fits, what, kind_word(kind)));
+      return nullptr;
+    };
+    if (key == "not") {
+      ValueMatcherPtr m = compile_value(v, d, dg);
+      return m ? matchers::negate(m) : nullptr;
+    }
+    static constexpr std::pair<std::string_view, StrOp> kStringOps[] = {
+        {"glob", StrOp::Glob},     {"regex", StrOp::Regex},       {"prefix", StrOp::Prefix},
+        {"suffix", StrOp::Suffix}, {"contains", StrOp::Contains},
+    };
+    for (const auto& [name, op] : kStringOps) {
+      if (key != name) continue;
+      if (!is_string_kind(kind) && !is_array_kind(kind)) return wrong_kind("strings");
+      return string_op(v, op, key, dg);
+    }
+    if (key == "has" || key == "lacks") {
+      if (kind != ArgKind::Flags || !d || !d->xlat) return wrong_kind("flag sets");
+      return flag_matcher(key == "has", v, key_pos, *d, what, dg);
+    }
+    if (key == "path") {
+      if (kind != ArgKind::Fd && kind != ArgKind::DirFd) return wrong_kind("file descriptors");
+      static const ArgDesc path_desc{"path", ArgKind::Path, ArgDir::In, kLenNone, nullptr, nullptr, 64, false};
+      ValueMatcherPtr inner = compile_value(v, &path_desc, dg);
+      return inner ? matchers::fd_path(inner) : nullptr;
+    }
+    if (kind == ArgKind::Struct && d) return compile_field(std::string(key), v, key_pos, *d, dg);
+    std::vector<std::string_view> keys(std::begin(kMatcherKeys), std::end(kMatcherKeys));
+    dg.error(key_pos, fmt::format("unknown matcher '{}'{}", key, did_you_mean(key, keys)));
+    return nullptr;
+  }
+
+  // `has = "O_CREAT"` / `lacks = ["O_TRUNC", "O_APPEND"]`: each flag
+  // (a bit, or a value of a multi-bit field such as O_ACCMODE's) must be
+  // set / clear; `has` names that cannot all hold are an error.
+  ValueMatcherPtr flag_matcher(bool has, const toml::node& v, SourcePos key_pos, const ArgDesc& d,
+                               const std::string& what, Diagnostics& dg) {
+    std::vector<ValueMatcherPtr> flags;
+    std::vector<std::pair<std::string, std::uint64_t>> named;
+    bool ok = true;
+    auto one = [&](const toml::node& el) {
+      std::string shown;
+      auto fv = flag_value(el, d, dg, shown);
+      if (!fv) {
+        ok = false;
+        return;
+      }
+      std::uint64_t mask = d.xlat->enum_mask;
+      bool in_field = mask != 0 && (*fv & ~mask) == 0;
+      flags.push_back(matchers::flag(has, *fv, in_field ? mask : 0, shown));
+      named.emplace_back(shown, *fv);
+    };
+    if (const toml::array* fa = v.as_array()) {
+      for (const auto& el : *fa) one(el);
+    } else {
+      one(v);
+    }
+    if (has) {
+      if (auto why = conflicting_flags(*d.xlat, named)) {
+        dg.error(key_pos, fmt::format("'has' can never hold for {}: {}", what, *why));
+        ok = false;
+      }
+    }
+    if (flags.empty() || !ok) return nullptr;
+    return matchers::all_of(std::move(flags));
   }
 
   // A member of a struct argument: `{ addr = { sin_port = 8080 } }`,
