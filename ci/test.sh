@@ -32,10 +32,15 @@ export UBSAN_OPTIONS=print_stacktrace=1
 #  - label "bench": the benchmark's smoke run, about speed;
 #  - label "strace_suite": strace's decoder tests, about the text, which the
 #    first run has measured;
+#  - fidelity.filter_*: strace's display filters compared line for line
+#    with --exact, where a process is named by the order its pid first
+#    appears; under the sanitizers syspect is several times slower, a
+#    child's lines interleave with its parent's otherwise than under
+#    strace, and the names no longer line up (the g++ run compares them);
 #  - TraceFunction.UncaughtException and .ExitInsideTheFunction trace the
 #    test's own, sanitized code up to a call that does not return, before
 #    which ASan inserts a sigaltstack call of its own: the exact list of
 #    calls those tests expect cannot hold.
 ctest --test-dir build-clang --output-on-failure --parallel "$(nproc)" --timeout 600 \
   --label-exclude 'package|bench|strace_suite' \
-  --exclude-regex '^gtest\.TraceFunction\.(UncaughtException|ExitInsideTheFunction)$'
+  --exclude-regex '^gtest\.TraceFunction\.(UncaughtException|ExitInsideTheFunction)$|^fidelity\.filter_'

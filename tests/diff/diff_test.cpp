@@ -1219,7 +1219,21 @@ int run_as_runtime(const json& profile, const std::vector<std::string>& argv) {
   return status;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SYSPECT_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SYSPECT_TEST_UNDER_ASAN 1
+#endif
+#endif
+
 TEST(Policy, ForContainerAllowsWhatTheRuntimeDoesBeforeTheProgram) {
+#ifdef SYSPECT_TEST_UNDER_ASAN
+  // The runtime's steps run in a child of this test binary: under
+  // AddressSanitizer its runtime makes calls of its own (sigaltstack) that
+  // the profile is right to refuse. The unsanitized build runs this test.
+  GTEST_SKIP() << "the runtime's steps cannot run under AddressSanitizer's own calls";
+#endif
   TempDir dir;
   std::string prog = diff_target("diff_random");
   std::string t = record(dir, "t.jsonl", {prog});

@@ -1,6 +1,7 @@
 #include "unwind.hpp"
 
 #include <cxxabi.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <sys/mman.h>
 
@@ -76,6 +77,32 @@ struct Resolved {
   int line = 0;
 };
 
+// The source line of `addr` found by walking the compile units: libdw's
+// own lookup (dwfl_module_getsrc) goes through .debug_aranges, which clang
+// does not emit, and so finds nothing in a clang-built program.
+bool line_by_units(Dwfl_Module* mod, Dwarf_Addr addr, Resolved& r) {
+  Dwarf_Addr bias = 0;
+  Dwarf* dw = dwfl_module_getdwarf(mod, &bias);
+  if (dw == nullptr) return false;
+  const Dwarf_Addr pc = addr - bias;
+  Dwarf_Off offset = 0, next = 0;
+  std::size_t header = 0;
+  while (dwarf_nextcu(dw, offset, &next, &header, nullptr, nullptr, nullptr) == 0) {
+    Dwarf_Die unit;
+    if (dwarf_offdie(dw, offset + header, &unit) != nullptr && dwarf_haspc(&unit, pc) == 1) {
+      Dwarf_Line* line = dwarf_getsrc_die(&unit, pc);
+      const char* file = line ? dwarf_linesrc(line, nullptr, nullptr) : nullptr;
+      int lineno = 0;
+      if (file == nullptr || dwarf_lineno(line, &lineno) != 0) return false;
+      r.file = file;
+      r.line = lineno;
+      return true;
+    }
+    offset = next;
+  }
+  return false;
+}
+
 Resolved resolve(Dwfl_Module* mod, Dwarf_Addr addr, bool lines) {
   Resolved r;
   GElf_Off off = 0;
@@ -92,6 +119,7 @@ Resolved resolve(Dwfl_Module* mod, Dwarf_Addr addr, bool lines) {
       r.line = lineno;
     }
   }
+  if (r.file.empty()) line_by_units(mod, addr, r);
   return r;
 }
 
