@@ -1041,9 +1041,10 @@ scmp_filter_ctx filter_of(const json& profile, const std::string& leave_out = ""
 }
 
 // Runs `argv` in a child under the seccomp profile, built with libseccomp
-// the way an OCI runtime builds it; returns the wait status.
+// the way an OCI runtime builds it, with `after_load` run in the child once
+// the profile is loaded and before the exec; returns the wait status.
 int run_under_profile(const json& profile, const std::vector<std::string>& argv,
-                      const std::string& leave_out = "") {
+                      const std::string& leave_out = "", const std::function<void()>& after_load = {}) {
   scmp_filter_ctx ctx = filter_of(profile, leave_out);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -1053,6 +1054,7 @@ int run_under_profile(const json& profile, const std::vector<std::string>& argv,
     int null = ::open("/dev/null", O_WRONLY);
     ::dup2(null, 1);
     if (seccomp_load(ctx) != 0) ::_exit(98);
+    if (after_load) after_load();
     ::execv(args[0], args.data());
     ::_exit(97);
   }
@@ -1188,19 +1190,11 @@ TEST(Policy, SeccompProfileRunsTheProgramAndNothingLess) {
 // directory, inherited descriptors), then the exec. Returns the wait
 // status: exit 90 and up names the step the profile refused.
 int run_as_runtime(const json& profile, const std::vector<std::string>& argv) {
-  scmp_filter_ctx ctx = filter_of(profile);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
   gid_t groups[256];
   const int ngroups = ::getgroups(256, groups);
   const uid_t uid = ::getuid();
   const gid_t gid = ::getgid();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    if (seccomp_load(ctx) != 0) ::_exit(98);
+  return run_under_profile(profile, argv, "", [&] {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct caps[2]{};
     if (ngroups < 0 || ::setgroups(static_cast<std::size_t>(ngroups), groups) != 0) ::_exit(90);
@@ -1210,13 +1204,7 @@ int run_as_runtime(const json& profile, const std::vector<std::string>& argv) {
     if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) ::_exit(94);
     if (::chdir("/") != 0) ::_exit(95);
     if (::syscall(SYS_close_range, 3, ~0u, CLOSE_RANGE_CLOEXEC) != 0) ::_exit(96);
-    ::execv(args[0], args.data());
-    ::_exit(97);
-  }
-  seccomp_release(ctx);
-  int status = 0;
-  EXPECT_EQ(::waitpid(pid, &status, 0), pid);
-  return status;
+  });
 }
 
 #if defined(__SANITIZE_ADDRESS__)
