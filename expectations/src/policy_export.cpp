@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-
 namespace syspect {
 namespace {
 
@@ -350,7 +349,7 @@ std::size_t line_start(const std::string& t, std::uint32_t line) {
 // `text` with `items` (each an item as written, and its comment) added at
 // the end of the array whose '[' is at `open`, one a line, in the
 // indentation of its first item, each comment ending "added by syspect
-// policy --merge". Empty when the array does not end.
+// policy --merge". Nothing when the array does not end.
 std::optional<std::string> append_to_array(const std::string& text, std::size_t open, const std::vector<Entry>& items) {
   ArrayExtent x = scan_array(text, open);
   if (x.close == std::string::npos) return std::nullopt;
@@ -420,7 +419,7 @@ Result<PolicyMerge, std::string> policy_merge(const std::string& text, const Spe
     e.text = fmt::format("\"{}\"", e.text);
   }
   auto appended = append_to_array(text, open, entries);
-  if (!appended) return unexpected(fmt::format("cannot find the end of its allow list"));
+  if (!appended) return unexpected(std::string("cannot find the end of its allow list"));
   out.text = std::move(*appended);
   return out;
 }
