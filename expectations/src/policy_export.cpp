@@ -648,7 +648,8 @@ Result<PathsMerge, std::string> policy_merge_paths(const std::string& text, cons
       if (rule == nullptr || forbids(*rule, kind, path)) missing[path] = n;
     if (missing.empty()) continue;
     std::vector<PathEntry> paths = generalise(missing, min_files);
-    for (const auto& e : paths) out.added.push_back(fmt::format("{}: {} ({})", kind.name, e.glob, comment_of(e, kind.verb)));
+    for (const auto& e : paths)
+      out.added.push_back(fmt::format("{}: {} ({})", kind.name, e.glob, comment_of(e, kind.verb)));
     if (rule == nullptr) {
       rules += forbid_outside(kind, glob_entries(paths, kind.verb), ", added by syspect policy --merge");
       continue;
@@ -656,9 +657,9 @@ Result<PathsMerge, std::string> policy_merge_paths(const std::string& text, cons
     auto open = glob_list_of(text, *rule, kind);
     if (!open)
       return unexpected(fmt::format(
-          "line {}: cannot add paths to the rule {}: its paths are not a [forbid.args.{}.not] glob = [...] "
-          "list as 'syspect policy --paths' writes it",
-          rule->pos.line, toml_string(rule->name), kind.arg));
+          "{}:{}: error: cannot add paths to the rule {}: its paths are not a [forbid.args.{}.not] glob = "
+          "[...] list as 'syspect policy --paths' writes it",
+          rule->pos.line, rule->pos.column, toml_string(rule->name), kind.arg));
     edits.emplace_back(*open, glob_entries(paths, kind.verb));
   }
   // From the end of the file back, so that each position still holds.

@@ -52,7 +52,7 @@ int merge_into(const PolicyArgs& a, const SyscallUsage& usage) {
       return fail(fmt::format("{}: the merged file would not read back ({}); left as it was", a.merge,
                               again.error().format()));
     auto paths = policy_merge_paths(result, *again, usage);
-    if (!paths) return fail(fmt::format("{}: {}", a.merge, paths.error()));
+    if (!paths) return fail(fmt::format("{}:{}", a.merge, paths.error()));  // FILE:LINE:COLUMN: error: ...
     result = std::move(paths->text);
     paths_added = std::move(paths->added);
   }

@@ -972,8 +972,8 @@ std::string path_calls(const TempDir& dir, const std::string& name, const std::s
   const std::string p = dir.file(d) + "/";
   return record(dir, name,
                 {"/bin/sh", "-c",
-                 "stat -c %n " + p + "a && mkdir " + p + "d1 && rm " + p + "f1 && mv " + p + "m1 " + p + "m2 && touch " +
-                     dir.file("touched") + more});
+                 "stat -c %n " + p + "a && mkdir " + p + "d1 && rm " + p + "f1 && mv " + p + "m1 " + p + "m2" +
+                     " && touch " + dir.file("touched") + more});
 }
 
 // --paths covers every call that names a path the kernel resolves, not
@@ -1097,7 +1097,8 @@ TEST(Policy, MergeWithPathsAddsThePathsNewTracesUsed) {
                        "args = { pathname = { not = { prefix = \"/usr\" } } }\n");
   ProcResult refused = run_cli({"policy", "--paths", "--merge", hand, second});
   EXPECT_EQ(refused.status(), 2) << describe(refused);
-  EXPECT_THAT(refused.err, HasSubstr("cannot add paths to the rule"));
+  EXPECT_THAT(refused.err, ::testing::ContainsRegex(hand + ":[0-9]+:1: error: cannot add paths to the rule "
+                                                           "\"forbid at line [0-9]+\""));
 }
 
 TEST(Policy, OfATraceWithoutSyscallsIsASpecCheckReads) {
