@@ -50,10 +50,12 @@ struct Buf {
   }
 };
 
-std::string text(const Buf& buf, int protocol, XlatStyle style = XlatStyle::Abbrev, bool abbrev = true) {
+std::string text(const Buf& buf, int protocol, XlatStyle style = XlatStyle::Abbrev, bool abbrev = true,
+                 HexStrings hex = HexStrings::None) {
   DecodeLimits limits;
   limits.xlat_style = style;
   limits.abbrev = abbrev;
+  limits.hex_strings = hex;
   return netlink_text(buf.b, protocol, limits);
 }
 
@@ -148,12 +150,30 @@ TEST(Netlink, LinksWithTheirAttributes) {
   b.header(sizeof ifi + attrs.b.size(), RTM_NEWLINK, NLM_F_MULTI, 5, 29180).put(ifi);
   b.b += attrs.b;
   EXPECT_EQ(text(b, NETLINK_ROUTE),
-            "[{nlmsg_len=80, nlmsg_type=RTM_NEWLINK, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=5, nlmsg_pid=29180}, "
+            "[{nlmsg_len=76, nlmsg_type=RTM_NEWLINK, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=5, nlmsg_pid=29180}, "
             "{ifi_family=AF_UNSPEC, ifi_type=ARPHRD_LOOPBACK, ifi_index=999999, "
             "ifi_flags=IFF_UP|IFF_LOOPBACK|IFF_RUNNING|IFF_LOWER_UP, ifi_change=0}, [[{nla_len=7, "
             "nla_type=IFLA_IFNAME}, \"lo\"], [{nla_len=8, nla_type=IFLA_TXQLEN}, 1000], [{nla_len=5, "
             "nla_type=IFLA_OPERSTATE}, 0], [{nla_len=5, nla_type=0x43 /* IFLA_??? */}, \"\\x01\"], [{nla_len=10, "
             "nla_type=IFLA_ADDRESS}, 00:00:00:00:00:00]]]");
+}
+
+TEST(Netlink, StringAttributes) {
+  auto label = [](std::string_view payload, HexStrings hex = HexStrings::None) {
+    Buf attrs;
+    attrs.attr(IFA_LABEL, payload);
+    Buf b;
+    b.header(sizeof(ifaddrmsg) + attrs.b.size(), RTM_NEWADDR, 0, 1).put(ifaddrmsg{});
+    b.b += attrs.b;
+    std::string shown = text(b, NETLINK_ROUTE, XlatStyle::Abbrev, true, hex);
+    return shown.substr(shown.find("nla_type=IFA_LABEL}, ") + 21);
+  };
+  EXPECT_EQ(label(std::string_view("eth0\0", 5)), "\"eth0\"]]");
+  // No NUL at the end, or not within -s bytes: "..." after it.
+  EXPECT_EQ(label("eth0"), "\"eth0\"...]]");
+  EXPECT_EQ(label(std::string(32, 'a') + '\0'), "\"" + std::string(32, 'a') + "\"...]]");
+  // -x: the NUL is a byte like another, and the string is in hex.
+  EXPECT_EQ(label(std::string_view("lo\0", 3), HexStrings::NonAscii), "\"\\x6c\\x6f\\x00\"...]]");
 }
 
 TEST(Netlink, AttributesPastTheLimitAreElided) {

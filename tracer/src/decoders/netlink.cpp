@@ -107,27 +107,29 @@ std::string family_text(std::uint8_t family, XlatStyle style) {
 
 // print_ifindex: if_nametoindex("eth0") for an interface the tracer's
 // network namespace knows, else the number.
-std::string ifindex_text(std::uint32_t index, XlatStyle style) {
+std::string ifindex_text(std::uint32_t index, XlatStyle style, HexStrings hex) {
   char name[IF_NAMESIZE + 1] = {};
   if (index == 0 || if_indextoname(index, name) == nullptr) return std::to_string(index);
-  return xlat_styled(std::to_string(index), fmt::format("if_nametoindex({})", quote_string(name, IF_NAMESIZE)),
+  return xlat_styled(std::to_string(index), fmt::format("if_nametoindex({})", quote_string(name, IF_NAMESIZE, false, hex)),
                      style);
 }
 
 // print_inet_addr: inet_addr("127.0.0.1") or inet_pton(AF_INET6, "::1"),
 // after the bytes in hex with -X raw|verbose. `var` names the member
 // (strace writes "&idiag_src" inside inet_pton); empty for an attribute.
-std::string inet_addr_text(int family, std::string_view bytes, XlatStyle style, std::string_view var = {}) {
+std::string inet_addr_text(int family, std::string_view bytes, XlatStyle style, HexStrings hex,
+                           std::string_view var = {}) {
   char text[INET6_ADDRSTRLEN] = {};
   const std::size_t need = family == AF_INET ? 4 : 16;
   if ((family != AF_INET && family != AF_INET6) || bytes.size() < need ||
       inet_ntop(family, bytes.data(), text, sizeof text) == nullptr)
     return {};
   const std::string raw = quote_string(bytes, bytes.size(), false, HexStrings::All);
+  const std::string quoted = quote_string(text, sizeof text, false, hex);  // -x, -xx apply
   const std::string prefix = var.empty() ? std::string() : fmt::format("{}=", var);
   std::string name = family == AF_INET
-                         ? fmt::format("inet_addr(\"{}\")", text)
-                         : fmt::format("inet_pton(AF_INET6, \"{}\"{})", text,
+                         ? fmt::format("inet_addr({})", quoted)
+                         : fmt::format("inet_pton(AF_INET6, {}{})", quoted,
                                        !var.empty() && style == XlatStyle::Abbrev ? fmt::format(", &{}", var) : "");
   if (style == XlatStyle::Abbrev) return family == AF_INET6 && !var.empty() ? name : prefix + name;
   return prefix + xlat_styled(raw, name, style);
@@ -188,11 +190,22 @@ std::string attributes(const Ctx& c, std::size_t off, std::size_t len, const Nla
 
 std::string nla_payload(const Ctx& c, std::size_t off, std::size_t len, Nla kind, int family) {
   const XlatStyle style = c.style();
+  // decode_nla_str: printstr_ex with QUOTE_OMIT_TRAILING_0 and
+  // QUOTE_EXPECT_TRAILING_0. Of the first -s bytes, a last one that is NUL
+  // is left out; otherwise, or when the string is printed in hex (-x sees
+  // the NUL as a byte to escape), "..." follows.
   auto str = [&] {
-    std::string_view s = c.buf.substr(off, len);
-    const bool terminated = !s.empty() && s.back() == '\0';
-    if (terminated) s.remove_suffix(1);
-    return quote_string(s, c.max(), !terminated, c.limits.hex_strings);
+    std::string_view s = c.buf.substr(off, std::min(len, c.max()));
+    const HexStrings hex = c.limits.hex_strings;
+    bool all_hex = hex == HexStrings::All;
+    if (hex == HexStrings::NonAscii)
+      all_hex = std::any_of(s.begin(), s.end(), [](char ch) {
+        const auto u = static_cast<unsigned char>(ch);
+        return u > 0x7e || (u < ' ' && (u < 9 || u > 13));
+      });
+    if (all_hex) return quote_string(s, s.size(), true, HexStrings::All);
+    if (!s.empty() && s.back() == '\0') return quote_string(s.substr(0, s.size() - 1), s.size(), false, hex);
+    return quote_string(s, s.size(), true, hex);
   };
   switch (kind) {
     case Hex:
@@ -210,7 +223,7 @@ std::string nla_payload(const Ctx& c, std::size_t off, std::size_t len, Nla kind
     case S32:
       return len < 4 ? std::string() : std::to_string(c.get<std::int32_t>(off));
     case Ifindex:
-      return len < 4 ? std::string() : ifindex_text(c.get<std::uint32_t>(off), style);
+      return len < 4 ? std::string() : ifindex_text(c.get<std::uint32_t>(off), style, c.limits.hex_strings);
     case Hwaddr: {
       if (len > 32) return {};
       std::string mac;
@@ -249,7 +262,8 @@ std::string nla_payload(const Ctx& c, std::size_t off, std::size_t len, Nla kind
       return len < 4 ? std::string() : xval(kRoutingTableIds, c.get<std::uint32_t>(off), nullptr, style);
     case Addr: {
       const std::size_t size = family == AF_INET ? 4 : 16;
-      std::string out = len < size ? std::string() : inet_addr_text(family, c.buf.substr(off, size), style);
+      std::string out =
+          len < size ? std::string() : inet_addr_text(family, c.buf.substr(off, size), style, c.limits.hex_strings);
       // strace's decode_inet_addr: another family's address is its bytes.
       return out.empty() ? c.hex(off, len) : out;
     }
@@ -360,7 +374,7 @@ std::string ifinfomsg(const Ctx& c, std::size_t off, std::size_t len) {
   return header_and_attrs(c, off, len, 16, "ifi_family", [&](std::size_t o) {
     return fmt::format("ifi_type={}, ifi_index={}, ifi_flags={}, ifi_change={}",
                        xval(kArpHardwareTypes, c.get<std::uint16_t>(o + 2), "ARPHRD_???", c.style()),
-                       ifindex_text(c.get<std::uint32_t>(o + 4), c.style()),
+                       ifindex_text(c.get<std::uint32_t>(o + 4), c.style(), c.limits.hex_strings),
                        flags(kIffflags, c.get<std::uint32_t>(o + 8), "IFF_???", c.style()),
                        c_hex(c.get<std::uint32_t>(o + 12)));
   }, &attrs);
@@ -372,7 +386,7 @@ std::string ifaddrmsg(const Ctx& c, std::size_t off, std::size_t len) {
     return fmt::format("ifa_prefixlen={}, ifa_flags={}, ifa_scope={}, ifa_index={}", c.get<std::uint8_t>(o + 1),
                        flags(kIfaddrflags, c.get<std::uint8_t>(o + 2), "IFA_F_???", c.style()),
                        xval(kRoutingScopes, c.get<std::uint8_t>(o + 3), nullptr, c.style()),
-                       ifindex_text(c.get<std::uint32_t>(o + 4), c.style()));
+                       ifindex_text(c.get<std::uint32_t>(o + 4), c.style(), c.limits.hex_strings));
   }, &attrs);
 }
 
@@ -402,12 +416,12 @@ std::string sockid(const Ctx& c, std::size_t o, int family) {
   };
   // PRINT_FIELD_INET_ADDR: the member's 16 bytes, whatever the family.
   auto addr = [&](std::size_t at, std::string_view var) {
-    std::string text = inet_addr_text(family, c.buf.substr(at, 16), s, var);
+    std::string text = inet_addr_text(family, c.buf.substr(at, 16), s, c.limits.hex_strings, var);
     return text.empty() ? fmt::format("{}={}", var, c.hex(at, 16)) : text;
   };
   return fmt::format("{{idiag_sport={}, idiag_dport={}, {}, {}, idiag_if={}, idiag_cookie=[{}, {}]}}", port(o),
                      port(o + 2), addr(o + 4, "idiag_src"), addr(o + 20, "idiag_dst"),
-                     ifindex_text(c.get<std::uint32_t>(o + 36), s), c.get<std::uint32_t>(o + 40),
+                     ifindex_text(c.get<std::uint32_t>(o + 36), s, c.limits.hex_strings), c.get<std::uint32_t>(o + 40),
                      c.get<std::uint32_t>(o + 44));
 }
 
