@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <span>
@@ -164,26 +165,30 @@ struct NlaTable {
   std::span<const Nla> decoders;
 };
 
+// What strace's decoder tables do with each attribute type (ifinfomsg's
+// IFLA_*, ifaddrmsg's IFA_*, rtmsg's RTA_*, inet_diag_msg's INET_DIAG_*),
+// ten to a row; Hex where strace prints the bytes, or decodes a nested or
+// rarer payload that syspect does not.
 using enum Nla;
 constexpr Nla kIflaDecoders[] = {
-    Hex,    Hwaddr,  Hwaddr, Str,     U32,  U32,    Str,    LinkStats, Hex, Hex,  // 0..9
-    U32,    Hex,     Hex,    U32,     Hex,  U32,    U8,     U8,        Hex, U32,  // 10..19
-    Str,    U32,     Hex,    LinkStats64, Hex, Hex, Hex,    U32,       Hex, ExtMask,  // 20..29
-    U32,    U32,     U32,    U8,      Hex,  U32,    Hex,    S32,       Str, U8,   // 30..39
-    U32,    U32,     Hex,    Hex,     Hex,  S32,    S32,    U32,       U32, Ifindex,  // 40..49
-    U32,    U32,     Hex,    Str,     Hwaddr, Hex,  Str,    Str,       U32, U32,  // 50..59
-    U32,    U32,                                                                  // 60..61
+    Hex, Hwaddr, Hwaddr, Str, U32, U32, Str, LinkStats, Hex, Hex,         // 0: UNSPEC..PRIORITY
+    U32, Hex, Hex, U32, Hex, U32, U8, U8, Hex, U32,                      // 10: MASTER..NET_NS_PID
+    Str, U32, Hex, LinkStats64, Hex, Hex, Hex, U32, S32, ExtMask,        // 20: IFALIAS..EXT_MASK
+    U32, U32, U32, U8, Hex, U32, Hex, S32, Str, U8,                      // 30: PROMISCUITY..PROTO_DOWN
+    U32, U32, Hex, Hex, Hex, S32, S32, U32, U32, Ifindex,                // 40: GSO_MAX_SEGS..NEW_IFINDEX
+    U32, U32, Hex, Str, Hwaddr, Hex, Str, Str, U32, U32,                 // 50: MIN_MTU..TSO_MAX_SIZE
+    U32, U32,                                                            // 60: TSO_MAX_SEGS, ALLMULTI
 };
 constexpr Nla kIfaDecoders[] = {Hex, Addr, Addr, Str, Addr, Addr, IfaCacheinfo, Addr, IfaFlags, U32, S32};
 constexpr Nla kRtaDecoders[] = {
-    Hex, Addr, Addr, Ifindex, Ifindex, Addr, U32, Addr, Hex, Hex,  // 0..9
-    U32, U32,  Hex,  Hex,     U32,     RtClass, U32, Hex, Hex, Addr,  // 10..19
-    U8,  Hex,  Hex,  U64,     Hex,     U32,  U8,  U8,  U16, U16,  // 20..29
+    Hex, Addr, Addr, Ifindex, Ifindex, Addr, U32, Addr, Hex, Hex,        // 0: UNSPEC..MULTIPATH
+    U32, U32, Hex, Hex, U32, RtClass, U32, Hex, Hex, Addr,               // 10: PROTOINFO..NEWDST
+    U8, Hex, Hex, U64, Hex, U32, U8, U8, U16, U16,                       // 20: PREF..DPORT
 };
 constexpr Nla kInetDiagDecoders[] = {
-    Hex, Hex, Hex, Hex, Str, U8, U8, Hex, Shutdown, Hex,  // 0..9
-    IpProto, U8, Hex, Hex, Hex, U32, Hex, U32, Hex, Hex,   // 10..19
-    Hex, U64, Sockopt,                                    // 20..22
+    Hex, Hex, Hex, Hex, Str, U8, U8, Hex, Shutdown, Hex,                 // 0: NONE..DCTCPINFO
+    IpProto, U8, Hex, Hex, Hex, U32, Hex, U32, Hex, Hex,                 // 10: PROTOCOL..ULP_INFO
+    Hex, U64, Sockopt,                                                   // 20: SK_BPF_STORAGES..SOCKOPT
 };
 
 std::string attributes(const Ctx& c, std::size_t off, std::size_t len, const NlaTable& t, int family);
