@@ -48,7 +48,9 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
     if (netlink != nullptr && !addresses)
       messages = netlink_text(tid, iovs[i].base, want, netlink->protocol, netlink->limits);
     std::string data(static_cast<std::size_t>(std::min<std::uint64_t>(want, limit + 1)), '\0');
-    long got = addresses || data.empty() ? 0 : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
+    long got = messages || addresses || data.empty()
+                   ? 0
+                   : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
     if (messages) {
       out += fmt::format("{{iov_base={}, iov_len={}}}", *messages, iovs[i].len);
     } else if (iovs[i].base == 0) {

@@ -226,8 +226,8 @@ bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
     std::string prefix = fmt::format("[{}].msg_hdr.", i);
     std::optional<std::uint64_t> budget;
     if (!input) budget = msgs[i].len;
-    out += fmt::format("{{msg_hdr={}, msg_len={}}}", msghdr_text(tid, static_cast<int>(e.args[0].raw), msgs[i].hdr, budget, v, prefix, limits),
-                       msgs[i].len);
+    const std::string hdr = msghdr_text(tid, static_cast<int>(e.args[0].raw), msgs[i].hdr, budget, v, prefix, limits);
+    out += fmt::format("{{msg_hdr={}, msg_len={}}}", hdr, msgs[i].len);
     v.fields.push_back({member_name(fmt::format("[{}].msg_len", i)), msgs[i].len});
   }
   if (static_cast<std::size_t>(e.result) > n) out += n ? ", ..." : "...";
