@@ -111,6 +111,7 @@ const SyscallFamily& io_family();
 const SyscallFamily& ioctl_family();
 const SyscallFamily& ipc_family();
 const SyscallFamily& mman_family();
+const SyscallFamily& netlink_family();
 const SyscallFamily& numa_family();
 const SyscallFamily& open_family();
 const SyscallFamily& poll_family();

@@ -17,7 +17,7 @@ struct Registry {
 
   Registry() {
     families = {&clone_family(), &fcntl_family(),   &futex_family(),  &io_family(),
-                &ioctl_family(), &ipc_family(),     &mman_family(),    &numa_family(),   &open_family(),   &poll_family(),
+                &ioctl_family(), &ipc_family(),     &mman_family(),    &netlink_family(), &numa_family(),   &open_family(),   &poll_family(),
                 &prctl_family(), &process_family(), &signal_family(), &socket_family(),
                 &stat_family(),  &syslog_family(), &time_family()};
     for (const SyscallFamily* f : families) {
