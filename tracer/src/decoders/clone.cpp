@@ -5,23 +5,31 @@
 
 #include <sched.h>
 
+#include <climits>
+#include <cstddef>
+#include <cstring>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "../memory.hpp"
+#include "array.hpp"
 #include "common.hpp"
 #include "family.hpp"
 
 namespace syspect::detail {
 namespace {
 
+constexpr std::uint64_t kCloneIntoCgroup = 0x200000000;  // CLONE_INTO_CGROUP (clone3 only)
+
 // clone3's struct clone_args, the members strace shows.
 bool decode_clone_args(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry, const DecodeLimits& limits) {
   const XlatStyle style = limits.xlat_style;
   struct {
     std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    std::uint64_t set_tid, set_tid_size, cgroup;
   } ca{};
+  static_assert(sizeof ca == 88);  // struct clone_args as strace 6.1 knows it
   if (!at_entry) {
     // What the call wrote where the struct said: " => {pidfd=[3], parent_tid=[1234]}".
     if (v.text.empty()) return false;
@@ -44,16 +52,40 @@ bool decode_clone_args(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_en
   if (ca.flags & CLONE_PIDFD) out += fmt::format(", pidfd={:#x}", ca.pidfd);
   if (ca.flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) out += fmt::format(", child_tid={:#x}", ca.child_tid);
   if (ca.flags & CLONE_PARENT_SETTID) out += fmt::format(", parent_tid={:#x}", ca.parent_tid);
-  out += fmt::format(", exit_signal={}", ca.exit_signal == 0 ? std::string("0")
-                                          : signal_format(static_cast<int>(ca.exit_signal), style));
+  out += fmt::format(", exit_signal={}",
+                     ca.exit_signal == 0         ? std::string("0")
+                     : ca.exit_signal >= INT_MAX ? std::to_string(ca.exit_signal)
+                                                 : signal_format(static_cast<int>(ca.exit_signal), style));
   out += fmt::format(", stack={}, stack_size={}",
                      ca.stack == 0 ? std::string("NULL") : fmt::format("{:#x}", ca.stack),
                      ca.stack_size == 0 ? std::string("0") : fmt::format("{:#x}", ca.stack_size));
   if (ca.flags & CLONE_SETTLS) out += fmt::format(", tls={:#x}", ca.tls);
+  if (ca.set_tid != 0 || ca.set_tid_size != 0) {
+    // The tids the child takes in each pid namespace: an array of ints
+    // (at most 32), else its address.
+    constexpr std::uint64_t kMaxSetTid = 32;
+    std::optional<std::string> tids;
+    if (ca.set_tid != 0 && ca.set_tid_size != 0 && ca.set_tid_size <= kMaxSetTid)
+      tids = array_text(tid, ca.set_tid, ca.set_tid_size, sizeof(std::int32_t), max_elements(limits),
+                        [](const void* elem, std::string& text) {
+                          std::int32_t t = 0;
+                          std::memcpy(&t, elem, sizeof t);
+                          text += std::to_string(t);
+                          return true;
+                        });
+    out += ", set_tid=";
+    if (tids) {
+      out += *tids;
+    } else {
+      append_pointer(out, ca.set_tid);
+    }
+    out += fmt::format(", set_tid_size={}", ca.set_tid_size);
+  }
+  if (size > offsetof(decltype(ca), cgroup) && (ca.cgroup != 0 || (ca.flags & kCloneIntoCgroup)))
+    out += fmt::format(", cgroup={}", ca.cgroup);
   // Beyond struct clone_args as strace knows it (88 bytes, with set_tid
   // and cgroup): what the size says follows.
-  constexpr std::uint64_t kStraceCloneArgs = 88;
-  v.text = out + struct_tail(tid, v.raw, kStraceCloneArgs, e.args[1].raw, limits.struct_string) + "}";
+  v.text = out + struct_tail(tid, v.raw, size, e.args[1].raw, limits.struct_string) + "}";
   Out o{v};
   o.field("flags", static_cast<std::int64_t>(ca.flags));
   o.field("exit_signal", static_cast<std::int64_t>(ca.exit_signal));
