@@ -21,13 +21,15 @@ std::optional<std::string> array_text(pid_t tid, std::uint64_t addr, std::uint64
   for (std::uint64_t i = 0; i < count; ++i) {
     const std::uint64_t at = addr + i * size;
     if (i != 0) out += ", ";
-    if (i >= limit) {
-      out += "...";
-      break;
-    }
+    // strace reads an element before it sees the limit: the one after the
+    // last shown, unreadable, gets its address too.
     if (!read_exact(tid, RemotePtr{at}, buf.data(), size)) {
       if (i == 0) return std::nullopt;
       fmt::format_to(std::back_inserter(out), "... /* {:#x} */", at);
+      break;
+    }
+    if (i >= limit) {
+      out += "...";
       break;
     }
     if (!element(buf.data(), out)) break;

@@ -48,7 +48,7 @@ bool decode_clone_args(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_en
   }
   std::uint64_t size = std::min<std::uint64_t>(e.args[1].raw, sizeof ca);
   if (size < 64 || !read_exact(tid, RemotePtr{v.raw}, &ca, static_cast<std::size_t>(size))) return false;
-  std::string out = fmt::format("{{flags={}", xlat_format(xlat_family("clone_flags"), ca.flags, style));
+  std::string out = fmt::format("{{flags={}", xlat_format(xlat_family("clone3_flags"), ca.flags, style));
   if (ca.flags & CLONE_PIDFD) out += fmt::format(", pidfd={:#x}", ca.pidfd);
   if (ca.flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) out += fmt::format(", child_tid={:#x}", ca.child_tid);
   if (ca.flags & CLONE_PARENT_SETTID) out += fmt::format(", parent_tid={:#x}", ca.parent_tid);
@@ -157,7 +157,7 @@ bool format_clone_arg(std::string& out, const SyscallEvent& e, int i, const Form
 const StructDecoder kStructs[] = {
     {"clone_args", [](const StructRead& r) { return decode_clone_args(r.tid, r.e, r.v, r.at_entry, r.limits); },
      [] {
-       return std::vector<MemberDesc>{num("flags", "clone_flags"), sig("exit_signal"), num("stack"),
+       return std::vector<MemberDesc>{num("flags", "clone3_flags"), sig("exit_signal"), num("stack"),
                                       num("stack_size"), num("tls")};
      }},
 };

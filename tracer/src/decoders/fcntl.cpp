@@ -132,8 +132,11 @@ bool fcntl_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptio
     return true;
   }
   switch (cmd_of(e)) {
-    case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETSIG: case F_SETPIPE_SZ:
+    case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETPIPE_SZ:
       fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int32_t>(v.raw));
+      return true;
+    case F_SETSIG:
+      out += v.raw == 0 ? std::string("0") : signal_format(static_cast<std::int32_t>(v.raw), options.xlat_style);
       return true;
     default: break;
   }
@@ -148,6 +151,18 @@ bool fcntl_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptio
 bool fcntl_result(std::string& out, const SyscallEvent& e, XlatStyle style) {
   if (e.nargs < 2) return false;
   const int cmd = cmd_of(e);
+  // F_GETLEASE's lock type, F_GETSIG's signal: "0x1 (F_WRLCK)", "1 (SIGHUP)".
+  if (cmd == F_GETLEASE) {
+    const char* name = xlat_name(xlat_family("lock_types"), static_cast<std::uint64_t>(e.result));
+    out += c_hex(static_cast<std::uint64_t>(e.result));
+    if (name != nullptr) out += fmt::format(" ({})", name);
+    return true;
+  }
+  if (cmd == F_GETSIG) {
+    if (e.result == 0) return false;
+    out += fmt::format("{} ({})", e.result, signal_name(static_cast<int>(e.result)));
+    return true;
+  }
   const Xlat* family = cmd == F_GETFL ? find_xlat("open_flags") : cmd == F_GETFD ? find_xlat("fd_flags") : nullptr;
   // strace names F_GETFL's flags in every -X style, F_GETFD's in its own.
   if (family == nullptr || (e.result == 0 && cmd != F_GETFL)) return false;
@@ -160,6 +175,8 @@ bool fcntl_result(std::string& out, const SyscallEvent& e, XlatStyle style) {
 constexpr DependentRule kDependent[] = {
     {SysId::fcntl, 2, 1, F_SETFD, "fd_flags"},
     {SysId::fcntl, 2, 1, F_SETFL, "open_flags"},
+    {SysId::fcntl, 2, 1, F_NOTIFY, "dn_flags"},
+    {SysId::fcntl, 2, 1, F_SETLEASE, "lock_types"},
 };
 
 constexpr SysId kCalls[] = {SysId::fcntl};

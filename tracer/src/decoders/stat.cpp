@@ -262,18 +262,21 @@ bool format_stat_arg(std::string& out, const SyscallEvent& e, int i, const Forma
     }
     return false;
   }
-  // strace -X raw|verbose: statx's sync type (an enum field) apart from
-  // the other flags: "0 /* AT_STATX_SYNC_AS_STAT */|0x900 /* ... */", and
-  // raw leaves a zero sync type empty: "|0x900".
-  if (i != 2 || options.xlat_style == XlatStyle::Abbrev) return false;
-  const Xlat* flags = find_xlat("statx_flags");
+  // statx's sync type apart from the other flags, as strace prints them:
+  // the sync type as flags ("AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC", and
+  // "0 /* AT_STATX_SYNC_AS_STAT */" in -X verbose, nothing in -X raw when
+  // zero), then the other bits as the *at() flags ("|0x900 /* ... */").
+  if (i != 2) return false;
   const Xlat* at_flags = find_xlat("at_flags");
-  if (flags == nullptr || at_flags == nullptr) return false;
-  constexpr std::uint64_t kSyncType = 0x6000;
-  const std::uint64_t sync = v.raw & kSyncType, rest = v.raw & ~kSyncType;
-  if (options.xlat_style == XlatStyle::Verbose || sync != 0)
-    out += xlat_styled(sync == 0 ? "0" : fmt::format("{:#x}", sync), xlat_format(*flags, sync),
-                       options.xlat_style);
+  if (at_flags == nullptr) return false;
+  constexpr std::uint64_t kForceSync = 0x2000, kDontSync = 0x4000;
+  const std::uint64_t sync = v.raw & (kForceSync | kDontSync), rest = v.raw & ~(kForceSync | kDontSync);
+  std::string sync_names;
+  if (sync == 0) sync_names = "AT_STATX_SYNC_AS_STAT";
+  if (sync & kForceSync) sync_names = "AT_STATX_FORCE_SYNC";
+  if (sync & kDontSync) sync_names += sync_names.empty() ? "AT_STATX_DONT_SYNC" : "|AT_STATX_DONT_SYNC";
+  if (options.xlat_style != XlatStyle::Raw || sync != 0)
+    out += xlat_styled(c_hex(sync), sync_names, options.xlat_style);
   if (rest != 0)
     out += "|" + xlat_styled(fmt::format("{:#x}", rest), xlat_format(*at_flags, rest), options.xlat_style);
   return true;
