@@ -112,36 +112,40 @@ bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style, bool abbrev) {
   o.field("stx_blocks", static_cast<std::int64_t>(st.stx_blocks));
   o.field("stx_rdev_major", st.stx_rdev_major);
   o.field("stx_rdev_minor", st.stx_rdev_minor);
-  if (!abbrev) {  // -v: every member, in strace's order
-    const auto& attrs = xlat_family("statx_attrs");
-    auto ts = [](const statx_timestamp& t) {
-      std::string out = fmt::format("{{tv_sec={}, tv_nsec={}}}", t.tv_sec, t.tv_nsec);
-      std::string when = stat_time(t.tv_sec, t.tv_nsec);
-      return out + when.substr(when.find(' ') == std::string::npos ? when.size() : when.find(' '));
-    };
-    v.text = fmt::format(
-        "{{stx_mask={}, stx_blksize={}, stx_attributes={}, stx_nlink={}, stx_uid={}, stx_gid={}, "
-        "stx_mode={}, stx_ino={}, stx_size={}, stx_blocks={}, stx_attributes_mask={}, stx_atime={}",
-        xlat_format(xlat_family("statx_mask"), st.stx_mask, style), st.stx_blksize,
-        xlat_format(attrs, st.stx_attributes, style), st.stx_nlink, st.stx_uid, st.stx_gid,
-        file_mode(st.stx_mode, style), st.stx_ino, st.stx_size, st.stx_blocks,
-        xlat_format(attrs, st.stx_attributes_mask, style), ts(st.stx_atime));
-    if (st.stx_mask & STATX_BTIME) v.text += ", stx_btime=" + ts(st.stx_btime);
-    v.text += fmt::format(
-        ", stx_ctime={}, stx_mtime={}, stx_rdev_major={}, stx_rdev_minor={}, stx_dev_major={}, "
-        "stx_dev_minor={}",
-        ts(st.stx_ctime), ts(st.stx_mtime), st.stx_rdev_major, st.stx_rdev_minor, st.stx_dev_major,
-        st.stx_dev_minor);
-    if (st.stx_mask & STATX_MNT_ID) v.text += ", stx_mnt_id=" + c_hex(st.stx_mnt_id);
-    v.text += '}';
+  // strace shows a member the mask says the kernel filled; -v adds the
+  // others, in its order.
+  const auto& attrs = xlat_family("statx_attrs");
+  auto ts = [](const statx_timestamp& t) {
+    std::string out = fmt::format("{{tv_sec={}, tv_nsec={}}}", t.tv_sec, t.tv_nsec);
+    std::string when = stat_time(t.tv_sec, t.tv_nsec);
+    return out + when.substr(when.find(' ') == std::string::npos ? when.size() : when.find(' '));
+  };
+  const std::uint32_t mask = st.stx_mask;
+  std::string out = "{stx_mask=" + xlat_format(xlat_family("statx_mask"), mask, style);
+  if (!abbrev) out += fmt::format(", stx_blksize={}", st.stx_blksize);
+  out += ", stx_attributes=" + xlat_format(attrs, st.stx_attributes, style);
+  if (!abbrev) {
+    if (mask & STATX_NLINK) out += fmt::format(", stx_nlink={}", st.stx_nlink);
+    if (mask & STATX_UID) out += fmt::format(", stx_uid={}", st.stx_uid);
+    if (mask & STATX_GID) out += fmt::format(", stx_gid={}", st.stx_gid);
+  }
+  if (mask & (STATX_TYPE | STATX_MODE)) out += ", stx_mode=" + file_mode(st.stx_mode, style);
+  if (!abbrev && (mask & STATX_INO)) out += fmt::format(", stx_ino={}", st.stx_ino);
+  if (mask & STATX_SIZE) out += fmt::format(", stx_size={}", st.stx_size);
+  if (abbrev) {
+    v.text = out + ", ...}";
     return true;
   }
-  // Abbreviated as strace does: stx_size whatever the file type (a device
-  // too, unlike stat's st_rdev).
-  v.text = fmt::format("{{stx_mask={}, stx_attributes={}, stx_mode={}, stx_size={}, ...}}",
-                       xlat_format(xlat_family("statx_mask"), st.stx_mask, style),
-                       xlat_format(xlat_family("statx_attrs"), st.stx_attributes, style),
-                       file_mode(st.stx_mode, style), st.stx_size);
+  if (mask & STATX_BLOCKS) out += fmt::format(", stx_blocks={}", st.stx_blocks);
+  out += ", stx_attributes_mask=" + xlat_format(attrs, st.stx_attributes_mask, style);
+  if (mask & STATX_ATIME) out += ", stx_atime=" + ts(st.stx_atime);
+  if (mask & STATX_BTIME) out += ", stx_btime=" + ts(st.stx_btime);
+  if (mask & STATX_CTIME) out += ", stx_ctime=" + ts(st.stx_ctime);
+  if (mask & STATX_MTIME) out += ", stx_mtime=" + ts(st.stx_mtime);
+  out += fmt::format(", stx_rdev_major={}, stx_rdev_minor={}, stx_dev_major={}, stx_dev_minor={}",
+                     st.stx_rdev_major, st.stx_rdev_minor, st.stx_dev_major, st.stx_dev_minor);
+  if (mask & STATX_MNT_ID) out += ", stx_mnt_id=" + c_hex(st.stx_mnt_id);
+  v.text = out + "}";
   return true;
 }
 
