@@ -415,6 +415,7 @@ def main():
             ("t-int80", [os.path.join(t, "int80")]),
             ("t-wide", [os.path.join(t, "wide_args")]),
             ("t-edges", [os.path.join(t, "strace_edges")]),
+            ("t-structs", [os.path.join(t, "struct_calls")]),
         ]
     options = []
     for o in args.option:
