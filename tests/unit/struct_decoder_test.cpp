@@ -501,25 +501,25 @@ std::vector<Row> rows() {
          return std::vector<std::uint64_t>{m.put(waiters), 2, 0, 0, CLOCK_MONOTONIC};
        },
        0, "[{val=0x2a, uaddr=0x1000, flags=FUTEX_32|FUTEX_PRIVATE_FLAG}, {val=0, uaddr=NULL, flags=FUTEX_32|0x100}]",
-       {}},
+       {{"[0].val", 0x2a}, {"[0].uaddr", 0x1000}, {"[1].flags", 0x102}}},
       {"move_pages_pages", "move_pages", 2,
        [](Memory& m) {
          const std::uint64_t pages[2] = {0x1000, 0};
          return std::vector<std::uint64_t>{0, 2, m.put(pages), 0, m.put(std::int64_t{0}), 2};
        },
-       0, "[0x1000, NULL]", {}},
+       0, "[0x1000, NULL]", {{"[0]", 0x1000}, {"[1]", 0}}},
       {"move_pages_nodes", "move_pages", 3,
        [](Memory& m) {
          const std::int32_t nodes[2] = {0, 1};
          return std::vector<std::uint64_t>{0, 2, m.put(std::int64_t{0}), m.put(nodes), m.put(std::int64_t{0}), 4};
        },
-       0, "[0, 1]", {}},
+       0, "[0, 1]", {{"[1]", 1}}},
       {"move_pages_status", "move_pages", 4,
        [](Memory& m) {
          const std::int32_t status[2] = {0, -EFAULT};
          return std::vector<std::uint64_t>{0, 2, m.put(std::int64_t{0}), 0, m.put(status), 2};
        },
-       0, "[0, -EFAULT]", {}},
+       0, "[0, -EFAULT]", {{"[1]", -EFAULT}}},
       {"wait_status", "wait4", 1,
        [](Memory& m) { return std::vector<std::uint64_t>{static_cast<std::uint64_t>(-1), m.put(3 << 8), 0, 0}; },
        42, "[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]", {{"status", 3 << 8}}},

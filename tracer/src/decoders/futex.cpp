@@ -132,6 +132,10 @@ bool decode_futex_waitv(const StructRead& r) {
                            }
                            Waiter w{};
                            std::memcpy(&w, elem, sizeof w);
+                           const std::string at = fmt::format("[{}]", shown - 1);
+                           r.v.fields.push_back({member_name(at + ".val"), static_cast<std::int64_t>(w.val)});
+                           r.v.fields.push_back({member_name(at + ".uaddr"), static_cast<std::int64_t>(w.uaddr)});
+                           r.v.fields.push_back({member_name(at + ".flags"), w.flags});
                            out += fmt::format("{{val={}, uaddr=", c_hex(w.val));
                            append_pointer(out, w.uaddr);
                            out += ", flags=" + xlat_format(xlat_family("futex_waiter_flags"), w.flags, style);
@@ -145,7 +149,8 @@ bool decode_futex_waitv(const StructRead& r) {
 }
 
 const StructDecoder kStructs[] = {
-    {"futex_waitv", decode_futex_waitv, [] { return std::vector<MemberDesc>{}; }},
+    {"futex_waitv", decode_futex_waitv,
+     [] { return std::vector<MemberDesc>{num("[].val"), num("[].uaddr"), num("[].flags", "futex_waiter_flags")}; }},
 };
 
 constexpr SysId kCalls[] = {SysId::futex};
