@@ -497,7 +497,7 @@ std::vector<Row> rows() {
        }},
       {"futex_waitv", "futex_waitv", 0,
        [](Memory& m) {
-         const std::uint64_t waiters[8] = {0x2a, 0x1000, 0x2 | 128, 0, 0, 0, 0x2 | 0x100 , 0};
+         const std::uint64_t waiters[6] = {0x2a, 0x1000, 0x2 | 128, 0, 0, 0x2 | 0x100};
          return std::vector<std::uint64_t>{m.put(waiters), 2, 0, 0, CLOCK_MONOTONIC};
        },
        0, "[{val=0x2a, uaddr=0x1000, flags=FUTEX_32|FUTEX_PRIVATE_FLAG}, {val=0, uaddr=NULL, flags=FUTEX_32|0x100}]",
