@@ -16,8 +16,6 @@
  * Works in the current directory (the file it makes is removed) and
  * exits 0. Calls the kernel refuses show the same error under both.
  */
-#include <sys/stat.h>
-
 #include "common.h"
 
 struct ruleset_attr {
@@ -66,8 +64,6 @@ int main(void) {
   memset(long_name, 'm', sizeof long_name - 1);
   syscall(SYS_memfd_create, long_name, 0);
 
-  struct stat st;
-  (void) st;
   static char statxbuf[256];
   syscall(SYS_statx, AT_FDCWD, name, 0x400 /* AT_SYMLINK_FOLLOW */ | 0x10000, 0x7ff, statxbuf);
   if (unlink(name) != 0) die("unlink");
