@@ -417,6 +417,7 @@ def main():
             ("t-edges", [os.path.join(t, "strace_edges")]),
             ("t-netlink", [os.path.join(t, "netlink_msgs")]),
             ("t-netlink-link", [os.path.join(t, "netlink_msgs"), "link"]),
+            ("t-structs", [os.path.join(t, "struct_calls")]),
         ]
     options = []
     for o in args.option:
