@@ -101,10 +101,10 @@ struct EventStore::Tables {
   std::string arena_;
   std::vector<std::uint64_t> offsets_;
   // Interned: executables (by content) and struct member names (by address;
-  // they are C strings that outlive every trace).
+  // a FieldName outlives every trace).
   std::vector<ExePath> exes_;
   std::map<std::string, std::uint32_t, std::less<>> exe_index_;
-  std::vector<const char*> names_;
+  std::vector<FieldName> names_;
   std::map<const char*, std::uint32_t> name_index_;
   // Interned: stacks (by address: the unwinder shares one per call site).
   std::vector<Stack> stacks_;
@@ -152,10 +152,10 @@ struct EventCodec {
     --v;
     return s.time_base_ + static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
   }
-  std::uint64_t name(const char* n) {
-    auto it = s.name_index_.find(n);
+  std::uint64_t name(FieldName n) {
+    auto it = s.name_index_.find(n.c_str());
     if (it == s.name_index_.end()) {
-      it = s.name_index_.emplace(n, static_cast<std::uint32_t>(s.names_.size())).first;
+      it = s.name_index_.emplace(n.c_str(), static_cast<std::uint32_t>(s.names_.size())).first;
       s.names_.push_back(n);
     }
     return it->second;
@@ -225,7 +225,7 @@ struct EventCodec {
       v.fields.reserve(n);
       for (std::size_t i = 0; i < n; ++i) {
         std::uint64_t key = r.get();
-        const char* field = s.names_.at(key / 2);
+        const FieldName field = s.names_.at(key / 2);
         if (key & 1)
           v.fields.emplace_back(field, r.str());
         else
@@ -451,7 +451,7 @@ std::size_t EventStore::bytes_used() const {
   if (!t_) return 0;
   const Tables& t = *t_;
   std::size_t n = sizeof(Tables) + t.arena_.capacity() + t.offsets_.capacity() * sizeof(std::uint64_t) +
-                  t.names_.capacity() * sizeof(const char*) + t.name_index_.size() * 48;
+                  t.names_.capacity() * sizeof(FieldName) + t.name_index_.size() * 48;
   for (const auto& [path, index] : t.exe_index_) n += path.capacity() + 64;
   for (const Stack& st : t.stacks_) {
     n += sizeof(*st) + 64 + st->capacity() * sizeof(StackFrame);

@@ -159,15 +159,6 @@ long text_number(std::string_view text, std::string_view key, long fallback) {
   return fallback;
 }
 
-// StructField names are C strings that outlive every trace: the names read
-// from files are kept once, for the life of the program.
-const char* field_name(const std::string& name) {
-  static std::mutex lock;
-  static std::set<std::string, std::less<>> names;
-  std::lock_guard<std::mutex> guard(lock);
-  return names.insert(name).first->c_str();
-}
-
 using detail::is_restart_errno;
 
 // The syscall table entry a recorded call refers to. Its name must be the
@@ -292,9 +283,9 @@ class Reader {
       if (auto f = val.find("fields"); f != val.end() && f->is_object()) {
         for (const auto& [name, value] : f->items()) {
           if (value.is_string())
-            v.fields.push_back({field_name(name), value.get<std::string>()});
+            v.fields.push_back({FieldName::intern(name), value.get<std::string>()});
           else if (value.is_number_integer())
-            v.fields.push_back({field_name(name), value.get<std::int64_t>()});
+            v.fields.push_back({FieldName::intern(name), value.get<std::int64_t>()});
           else
             bad(fmt::format("struct field \"{}\" is neither an integer nor a string", name));
         }

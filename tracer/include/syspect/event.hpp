@@ -6,24 +6,58 @@
 
 #include <array>
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "syspect/syscall_table.hpp"
 
 namespace syspect {
 
+// The name of a struct member ("st_size", "it_value.tv_sec", "[2].fd"). It
+// refers to text that lives as long as the program: a string literal, or a
+// name made at run time and kept by FieldName::intern(). So an event copies
+// its members' names for nothing, and a name does not dangle: it cannot be
+// made from a std::string or a pointer, only from a literal or by intern().
+class FieldName {
+ public:
+  // A string literal ("st_size"). A char array that can change does not
+  // compile; one made at run time goes through intern().
+  template <std::size_t N>
+  constexpr FieldName(const char (&literal)[N]) noexcept  // NOLINT(google-explicit-constructor)
+      : text_(literal) {}
+  template <std::size_t N>
+  FieldName(char (&)[N]) = delete;
+
+  // `name` kept for the life of the program (each distinct name once).
+  static FieldName intern(std::string_view name);
+
+  const char* c_str() const noexcept { return text_; }
+  std::string_view view() const noexcept { return text_; }
+  operator std::string_view() const noexcept { return text_; }  // NOLINT(google-explicit-constructor)
+
+  friend bool operator==(FieldName a, FieldName b) noexcept { return a.view() == b.view(); }
+  friend bool operator==(FieldName a, std::string_view b) noexcept { return a.view() == b; }
+  friend std::ostream& operator<<(std::ostream& os, FieldName n);
+
+ private:
+  struct Interned {};
+  FieldName(const char* text, Interned) noexcept : text_(text) {}
+  const char* text_;
+};
+
 // A member of a decoded struct, by its C name: a number (st_size, sin_port),
 // or text when the member is not a number (sin_addr "127.0.0.1", sun_path).
 // Members of nested structs are named with a dot ("it_value.tv_sec").
 struct StructField {
-  StructField(const char* field, std::int64_t number) : name(field), value(number) {}
-  StructField(const char* field, std::string text)
+  StructField(FieldName field, std::int64_t number) : name(field), value(number) {}
+  StructField(FieldName field, std::string text)
       : name(field), str(std::move(text)), is_text(true) {}
 
-  const char* name;
+  FieldName name;
   std::int64_t value = 0;  // a number
   std::string str;         // text, when is_text
   bool is_text = false;

@@ -18,12 +18,7 @@ const Xlat& xlat_family(const char* name) {
   return x ? *x : empty;
 }
 
-const char* member_name(const std::string& name) {
-  static std::mutex lock;
-  static std::set<std::string, std::less<>> names;
-  std::lock_guard<std::mutex> guard(lock);
-  return names.insert(name).first->c_str();
-}
+FieldName member_name(const std::string& name) { return FieldName::intern(name); }
 
 std::string fd_text(pid_t tid, int fd, const DecodeLimits& limits) {
   bool deleted = false;
@@ -31,7 +26,7 @@ std::string fd_text(pid_t tid, int fd, const DecodeLimits& limits) {
   return format_fd(fd, path, deleted, limits.hex_strings);
 }
 
-bool decode_int_in_brackets(pid_t tid, ArgValue& v, const char* field) {
+bool decode_int_in_brackets(pid_t tid, ArgValue& v, FieldName field) {
   int value = 0;
   if (!read_exact(tid, RemotePtr{v.raw}, &value, sizeof value)) return false;
   v.text = fmt::format("[{}]", value);
@@ -76,7 +71,7 @@ std::string enum_text(const char* family, std::uint64_t value, const char* unkno
 std::vector<MemberDesc> prefixed(const std::string& prefix, const std::vector<MemberDesc>& members) {
   std::vector<MemberDesc> out;
   for (MemberDesc m : members) {
-    m.name = member_name(prefix + m.name);
+    m.name = member_name(prefix + m.name).c_str();  // interned: lives as long as the program
     out.push_back(m);
   }
   return out;

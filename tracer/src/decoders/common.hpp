@@ -21,15 +21,15 @@ namespace syspect::detail {
 // Adds a member to a decoded struct argument.
 struct Out {
   ArgValue& v;
-  void field(const char* name, std::int64_t value) { v.fields.push_back({name, value}); }
+  void field(FieldName name, std::int64_t value) { v.fields.push_back({name, value}); }
 };
 
 // The constant family `name`, or an empty one (names nothing).
 const Xlat& xlat_family(const char* name);
 
 // A member name made at run time ("[2].fd"), kept for the life of the
-// program: StructField names are not owned.
-const char* member_name(const std::string& name);
+// program (FieldName::intern).
+FieldName member_name(const std::string& name);
 
 // Arrays are shown and kept up to -s elements, as strace does (then "...").
 inline std::size_t max_elements(const DecodeLimits& limits) { return limits.struct_string; }
@@ -38,7 +38,7 @@ inline std::size_t max_elements(const DecodeLimits& limits) { return limits.stru
 std::string fd_text(pid_t tid, int fd, const DecodeLimits& limits);
 
 // "[1]": an int the call reads or writes, kept as member `field`.
-bool decode_int_in_brackets(pid_t tid, ArgValue& v, const char* field);
+bool decode_int_in_brackets(pid_t tid, ArgValue& v, FieldName field);
 
 // A number as C's "%#x" prints it: "0x1f", and "0" for zero (strace's
 // PRINT_FIELD_X), where fmt's "{:#x}" would write "0x0".

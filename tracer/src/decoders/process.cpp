@@ -91,7 +91,7 @@ bool decode_rusage(pid_t tid, const SyscallEvent& e, ArgValue& v, bool abbrev) {
     for (std::size_t i = 0; i < 14; ++i) v.text += fmt::format(", ru_{}={}", kRest[i], ru[4 + i]);
     v.text += '}';
   }
-  static constexpr const char* kNames[] = {
+  static constexpr FieldName kNames[] = {
       "ru_utime.tv_sec", "ru_utime.tv_usec", "ru_stime.tv_sec", "ru_stime.tv_usec", "ru_maxrss",
       "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt", "ru_nswap", "ru_inblock",
       "ru_oublock", "ru_msgsnd", "ru_msgrcv", "ru_nsignals", "ru_nvcsw", "ru_nivcsw"};

@@ -172,7 +172,7 @@ std::string msghdr_text(pid_t tid, int fd, const KernelMsghdr& m, std::optional<
     name = decode_sockaddr_at(tid, sa, m.namelen, style) ? sa.text : fmt::format("{:#x}", m.name);
     for (StructField& f : sa.fields) {
       if (std::string_view(f.name) == "sa_family" && f.value == AF_NETLINK) netlink = true;
-      f.name = member_name(prefix + "msg_name." + f.name);
+      f.name = member_name(prefix + "msg_name." + std::string(f.name.view()));
       v.fields.push_back(std::move(f));
     }
   }
