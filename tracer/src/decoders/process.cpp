@@ -1,9 +1,10 @@
-// The process family: resource limits and usage, system and host
+// The process family: resource limits and usage, times(), system and host
 // information, group lists, scheduling parameters and policies, CPU
-// affinity masks, and the wait status wait4 writes.
+// affinity masks, the wait status wait4 writes, and modify_ldt's result.
 
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -16,7 +17,34 @@
 #include "family.hpp"
 
 namespace syspect::detail {
+
+std::string clock_t_text(std::uint64_t ticks, XlatStyle style) {
+  static const long per_second = ::sysconf(_SC_CLK_TCK);
+  std::string out = std::to_string(ticks);
+  if (style == XlatStyle::Raw || per_second <= 0 || ticks == 0) return out;
+  int digits = 0;
+  for (long v = per_second; v > 1 && digits < 9; v /= 10) ++digits;
+  const auto tck = static_cast<std::uint64_t>(per_second);
+  fmt::format_to(std::back_inserter(out), " /* {}.{:0{}} s */", ticks / tck, ticks % tck, digits);
+  return out;
+}
+
 namespace {
+
+// times(): "{tms_utime=41 /* 0.41 s */, tms_stime=...}".
+bool decode_tms(pid_t tid, ArgValue& v, XlatStyle style) {
+  std::uint64_t t[4];
+  if (!read_exact(tid, RemotePtr{v.raw}, t, sizeof t)) return false;
+  static constexpr const char* kNames[] = {"tms_utime", "tms_stime", "tms_cutime", "tms_cstime"};
+  v.text = "{";
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (i) v.text += ", ";
+    v.text += fmt::format("{}={}", kNames[i], clock_t_text(t[i], style));
+    v.fields.push_back({kNames[i], static_cast<std::int64_t>(t[i])});
+  }
+  v.text += '}';
+  return true;
+}
 
 std::string rlim_text(std::uint64_t value, XlatStyle style) {
   std::string number = fmt::format("{}", value);
@@ -76,8 +104,11 @@ bool decode_cpu_set(pid_t tid, const SyscallEvent& e, ArgValue& v) {
 
 // struct rusage, abbreviated as strace does to the two times.
 // With -v, every member.
+// wait4 writes it only for a child it waited for: with none (WNOHANG, a
+// result of 0) strace shows the address.
 bool decode_rusage(pid_t tid, const SyscallEvent& e, ArgValue& v, bool abbrev) {
   if (e.err) return false;
+  if (is(e.desc, SysId::wait4) && e.result <= 0) return false;
   std::int64_t ru[18];
   if (!read_exact(tid, RemotePtr{v.raw}, ru, sizeof ru)) return false;
   v.text = fmt::format("{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
@@ -243,6 +274,8 @@ const StructDecoder kStructs[] = {
            num("ru_majflt"), num("ru_nswap"), num("ru_inblock"), num("ru_oublock"), num("ru_msgsnd"),
            num("ru_msgrcv"), num("ru_nsignals"), num("ru_nvcsw"), num("ru_nivcsw")};
      }},
+    {"tms", [](const StructRead& r) { return decode_tms(r.tid, r.v, r.style()); },
+     [] { return std::vector<MemberDesc>{num("tms_utime"), num("tms_stime"), num("tms_cutime"), num("tms_cstime")}; }},
     {"sysinfo", [](const StructRead& r) { return decode_sysinfo(r.tid, r.v); },
      [] {
        return std::vector<MemberDesc>{num("uptime"), num("totalram"), num("freeram"), num("procs"),
@@ -306,7 +339,17 @@ bool process_arg(std::string& out, const SyscallEvent& e, int i, const FormatOpt
   return false;
 }
 
-constexpr SysId kCalls[] = {SysId::sched_getscheduler, SysId::kcmp, SysId::sethostname};
+// modify_ldt returns an int on x86_64, so an error comes back as a
+// positive 32-bit value (0xffffffda for -ENOSYS) that the kernel does not
+// flag as one: strace takes it for the errno it is, and so does syspect
+// ("= 4294967258 ENOSYS (Function not implemented)").
+void process_after_exit(pid_t, SyscallEvent& e, const DecodeLimits&) {
+  if (!is(e.desc, SysId::modify_ldt) || e.abi != Abi::x86_64) return;
+  const auto value = static_cast<std::uint64_t>(e.result);
+  if (value >= 0xfffff000u && value <= 0xffffffffu) e.err = -static_cast<std::int32_t>(value);
+}
+
+constexpr SysId kCalls[] = {SysId::sched_getscheduler, SysId::kcmp, SysId::sethostname, SysId::modify_ldt};
 
 }  // namespace
 
@@ -316,6 +359,7 @@ const SyscallFamily& process_family() {
       .calls = kCalls,
       .structs = kStructs,
       .after_entry = kcmp_after_entry,
+      .after_exit = process_after_exit,
       .shown_args = kcmp_shown_args,
       .format_arg = process_arg,
       .format_result = policy_result};
