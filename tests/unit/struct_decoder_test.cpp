@@ -8,6 +8,7 @@
 // decoder must have a row here.
 
 #include <arpa/inet.h>
+#include <asm/ldt.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
@@ -494,6 +495,21 @@ std::vector<Row> rows() {
        "constant=2, precision=1, tolerance=32768000, time={tv_sec=1796287448, tv_usec=923507872}, tick=10000, "
        "ppsfreq=0, jitter=0, shift=0, stabil=0, jitcnt=0, calcnt=0, errcnt=0, stbcnt=0, tai=0}",
        {{"status", STA_UNSYNC | STA_NANO}, {"tick", 10000}}},
+      {"user_desc", "modify_ldt", 1,
+       [](Memory& m) {
+         user_desc u{};
+         u.entry_number = 0xffffffffu;
+         u.base_addr = 0x87868584;
+         u.limit = 0x1234;
+         u.contents = 2;
+         u.read_exec_only = 1;
+         u.lm = 1;
+         return std::vector<std::uint64_t>{1, m.put(u), sizeof u};
+       },
+       0,
+       "{entry_number=-1, base_addr=0x87868584, limit=0x001234, seg_32bit=0, contents=2, read_exec_only=1, "
+       "limit_in_pages=0, seg_not_present=0, useable=0, lm=1}",
+       {{"entry_number", 0xffffffffu}, {"contents", 2}}},
       {"wait_status", "wait4", 1,
        [](Memory& m) { return std::vector<std::uint64_t>{static_cast<std::uint64_t>(-1), m.put(3 << 8), 0, 0}; },
        42, "[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]", {{"status", 3 << 8}}},
@@ -509,7 +525,7 @@ const std::set<std::string, std::less<>> kShownAsAddress = {
     "mount_attr", "mq_attr", "msgbuf", "msqid_ds", "off_t", "old_linux_dirent", "old_sigaction",
     "old_sigset", "old_utsname", "oldold_utsname", "perf_event_attr", "sched_attr", "sel_arg_struct",
     "shmid_ds", "stat64", "statfs64", "timespec64", "timespec64_pair",
-    "timex64", "timezone", "user_desc", "ustat",
+    "timex64", "timezone", "ustat",
     "vm86_struct", "vm86plus_struct"};
 
 class StructDecoder : public ::testing::TestWithParam<Row> {};

@@ -165,9 +165,10 @@ bool result_note(std::string& out, const SyscallEvent& e, XlatStyle) {
 }
 
 // epoll_pwait2 shows its arguments when it returns (strace's
-// epoll_pwait_common): a call that failed shows its timeout's address.
+// epoll_pwait_common): a call that failed shows the addresses of its
+// timeout and its mask.
 bool poll_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions&) {
-  if (!is(e.desc, SysId::epoll_pwait2) || i != 3 || e.err == 0 || !e.finished) return false;
+  if (!is(e.desc, SysId::epoll_pwait2) || (i != 3 && i != 4) || e.err == 0 || !e.finished) return false;
   append_pointer(out, e.args[i].raw);
   return true;
 }

@@ -2,11 +2,13 @@
 // information, group lists, scheduling parameters and policies, CPU
 // affinity masks, the wait status wait4 writes, and modify_ldt's result.
 
+#include <asm/ldt.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -250,7 +252,14 @@ bool decode_u32_in_brackets(pid_t tid, ArgValue& v, bool id) {
   return true;
 }
 
+bool decode_user_desc(const StructRead& r);
+
 const StructDecoder kStructs[] = {
+    {"user_desc", decode_user_desc,
+     [] {
+       return std::vector<MemberDesc>{num("entry_number"), num("base_addr"), num("limit"), num("seg_32bit"),
+                                      num("contents"), num("useable")};
+     }},
     {"uid", [](const StructRead& r) { return decode_u32_in_brackets(r.tid, r.v, true); },
      [] { return std::vector<MemberDesc>{num("value")}; }},
     {"gid", [](const StructRead& r) { return decode_u32_in_brackets(r.tid, r.v, true); },
@@ -337,6 +346,37 @@ bool process_arg(std::string& out, const SyscallEvent& e, int i, const FormatOpt
     return true;
   }
   return false;
+}
+
+// struct user_desc, an LDT or TLS entry (modify_ldt with a bytecount of its
+// size, set_thread_area), as strace's print_user_desc shows it at entry;
+// get_thread_area's, which the kernel fills in, stays an address.
+bool decode_user_desc(const StructRead& r) {
+  if (is(r.e.desc, SysId::get_thread_area)) return false;
+  if (is(r.e.desc, SysId::modify_ldt) && r.e.args[2].raw != sizeof(user_desc)) return false;
+  user_desc u;
+  if (!read_exact(r.tid, RemotePtr{r.v.raw}, &u, sizeof u)) return false;
+  auto hex = [](unsigned v) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%#08x", v);  // strace's PRINT_FIELD_0X
+    return std::string(buf);
+  };
+  r.v.text = fmt::format(
+      "{{entry_number={}, base_addr={}, limit={}, seg_32bit={}, contents={}, read_exec_only={}, "
+      "limit_in_pages={}, seg_not_present={}, useable={}",
+      u.entry_number == 0xffffffffu ? std::string("-1") : std::to_string(u.entry_number), hex(u.base_addr),
+      hex(u.limit), unsigned{u.seg_32bit}, unsigned{u.contents}, unsigned{u.read_exec_only},
+      unsigned{u.limit_in_pages}, unsigned{u.seg_not_present}, unsigned{u.useable});
+  if (r.e.abi == Abi::x86_64) r.v.text += fmt::format(", lm={}", unsigned{u.lm});  // ignored for 32-bit processes
+  r.v.text += '}';
+  Out o{r.v};
+  o.field("entry_number", u.entry_number);
+  o.field("base_addr", u.base_addr);
+  o.field("limit", u.limit);
+  o.field("seg_32bit", unsigned{u.seg_32bit});
+  o.field("contents", unsigned{u.contents});
+  o.field("useable", unsigned{u.useable});
+  return true;
 }
 
 // modify_ldt returns an int on x86_64, so an error comes back as a
