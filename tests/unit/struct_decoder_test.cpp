@@ -728,6 +728,28 @@ TEST(StructDecoders, ModifyLdtErrorInThirtyTwoBits) {
   EXPECT_EQ(shown("modify_ldt", raw, 0), "modify_ldt(-1, 0xffffffffffffffff, 16) = 0");
 }
 
+// set_thread_area: the entry as given, and the one the kernel chose after
+// the result.
+TEST(StructDecoders, SetThreadAreaShowsTheEntryItGot) {
+  user_desc u{};
+  u.entry_number = 0xffffffffu;
+  u.seg_32bit = 1;
+  std::uint64_t raw[6] = {reinterpret_cast<std::uintptr_t>(&u)};
+  SyscallEvent e;
+  e.abi = Abi::x86_64;
+  e.desc = find_syscall(Abi::x86_64, "set_thread_area");
+  ASSERT_NE(e.desc, nullptr);
+  e.nr = e.desc->nr;
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  u.entry_number = 12;
+  detail::decode_exit(getpid(), e, 0, false, detail::DecodeLimits{});
+  FormatOptions o;
+  o.align = false;
+  EXPECT_EQ(format_syscall(e, o),
+            "set_thread_area({entry_number=-1, base_addr=00000000, limit=00000000, seg_32bit=1, contents=0, "
+            "read_exec_only=0, limit_in_pages=0, seg_not_present=0, useable=0, lm=0}) = 0 (entry_number=12)");
+}
+
 TEST(StructDecoders, EveryDecoderHasARow) {
   std::set<std::string, std::less<>> covered;
   for (const Row& r : rows()) covered.insert(r.struct_name);

@@ -232,6 +232,10 @@ bool decode_wait_status(pid_t tid, const SyscallEvent& e, ArgValue& v) {
 
 // sched_getscheduler's policy by name: "0 (SCHED_OTHER)".
 bool policy_result(std::string& out, const SyscallEvent& e, XlatStyle) {
+  if (is(e.desc, SysId::set_thread_area) && e.nargs > 0 && !e.args[0].text_out.empty()) {
+    out = fmt::format("{} ({})", e.result, e.args[0].text_out);
+    return true;
+  }
   if (!is(e.desc, SysId::sched_getscheduler)) return false;
   const Xlat* policies = find_xlat("sched_policies");
   if (policies == nullptr || e.result < 0) return false;
@@ -383,13 +387,22 @@ bool decode_user_desc(const StructRead& r) {
 // positive 32-bit value (0xffffffda for -ENOSYS) that the kernel does not
 // flag as one: strace takes it for the errno it is, and so does syspect
 // ("= 4294967258 ENOSYS (Function not implemented)").
-void process_after_exit(pid_t, SyscallEvent& e, const DecodeLimits&) {
+// set_thread_area writes back the entry it chose: strace adds it after
+// the result, "= 0 (entry_number=12)".
+void process_after_exit(pid_t tid, SyscallEvent& e, const DecodeLimits&) {
+  if (is(e.desc, SysId::set_thread_area) && e.nargs > 0 && e.args[0].form == ArgValue::Form::Struct) {
+    std::uint32_t entry = 0;
+    if (read_exact(tid, RemotePtr{e.args[0].raw}, &entry, sizeof entry))
+      e.args[0].text_out = fmt::format("entry_number={}", entry);
+    return;
+  }
   if (!is(e.desc, SysId::modify_ldt) || e.abi != Abi::x86_64) return;
   const auto value = static_cast<std::uint64_t>(e.result);
   if (value >= 0xfffff000u && value <= 0xffffffffu) e.err = -static_cast<std::int32_t>(value);
 }
 
-constexpr SysId kCalls[] = {SysId::sched_getscheduler, SysId::kcmp, SysId::sethostname, SysId::modify_ldt};
+constexpr SysId kCalls[] = {SysId::sched_getscheduler, SysId::kcmp, SysId::sethostname, SysId::modify_ldt,
+                            SysId::set_thread_area};
 
 }  // namespace
 
