@@ -139,7 +139,8 @@ static_assert(sizeof(KernelSiginfo) == 128);
 // (print_si_code in strace); a number with no name in hex, as an unsigned
 // int ("0xfffffff0").
 std::string si_code_text(int signo, int code, XlatStyle style) {
-  const char* name = xlat_name(xlat_family("siginfo_codes"), static_cast<std::uint64_t>(static_cast<std::int64_t>(code)));
+  const auto value = static_cast<std::uint64_t>(static_cast<std::int64_t>(code));  // as the .in files hold it
+  const char* name = xlat_name(xlat_family("siginfo_codes"), value);
   const char* own = nullptr;
   switch (signo) {
     case SIGTRAP: own = "sigtrap_codes"; break;
@@ -153,7 +154,7 @@ std::string si_code_text(int signo, int code, XlatStyle style) {
     default: break;
   }
   if (name == nullptr && own != nullptr)
-    name = xlat_name(xlat_family(own), static_cast<std::uint64_t>(static_cast<std::int64_t>(code)));
+    name = xlat_name(xlat_family(own), value);
   std::string number = c_hex(static_cast<std::uint32_t>(code));
   return name == nullptr ? number : xlat_styled(number, name, style);
 }
@@ -285,9 +286,9 @@ std::string siginfo_text(const KernelSiginfo& si, ArgValue& v, const DecodeLimit
   return out + '}';
 }
 
+// Read at entry for the calls that send it, at exit for those that fill it
+// in (a call that failed wrote nothing and shows the address).
 bool decode_siginfo(const StructRead& r) {
-  // A call's output is shown only when the call returned a signal or a
-  // child (rt_sigtimedwait, waitid); its input at entry.
   KernelSiginfo si;
   if (!read_exact(r.tid, RemotePtr{r.v.raw}, &si, sizeof si)) return false;
   r.v.text = siginfo_text(si, r.v, r.limits);
