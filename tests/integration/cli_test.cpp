@@ -645,6 +645,17 @@ TEST(Cli, NoFollowShowsOnlyTheParent) {
   EXPECT_EQ(t.trace.count("wait4"), 1u);
 }
 
+// A child that is not traced still makes its calls: no filter is inherited
+// that would send them to a tracer that is not there (ENOSYS), so the
+// child's execve runs; strace without -f does the same.
+TEST(Cli, NoFollowLeavesTheChildsCallsAlone) {
+  for (const char* set : {"trace=wait4", "trace=execve", "trace=all"}) {
+    auto t = cli_trace({"--no-follow", "-e", set}, {target("fork_exec"), "fork", target("exit_code"), "0"});
+    EXPECT_EQ(t.proc.status(), 0) << describe(t.proc);
+    EXPECT_TRUE(contains(t.proc.out, " status 0\n")) << set << ": " << t.proc.out;
+  }
+}
+
 // 14. -e trace=...
 class CliFilter : public ::testing::Test {
  protected:

@@ -8,6 +8,7 @@
 // decoder must have a row here.
 
 #include <arpa/inet.h>
+#include <asm/ldt.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
@@ -19,9 +20,11 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timex.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,6 +94,9 @@ struct KernelMsghdr {
   std::uint64_t iov, iovlen, control, controllen;
   std::int32_t flags, pad2;
 };
+
+// Clock ticks per second (times(), SIGCHLD's si_utime): 100 on Linux.
+const std::int64_t kTicks = ::sysconf(_SC_CLK_TCK);
 
 constexpr std::uint64_t sigbit(int sig) { return std::uint64_t{1} << (sig - 1); }
 
@@ -520,6 +526,65 @@ std::vector<Row> rows() {
          return std::vector<std::uint64_t>{0, 2, m.put(std::int64_t{0}), 0, m.put(status), 2};
        },
        0, "[0, -EFAULT]", {{"[1]", -EFAULT}}},
+      {"siginfo", "rt_sigqueueinfo", 2,
+       [](Memory& m) {
+         siginfo_t si{};
+         si.si_signo = SIGUSR1;
+         si.si_errno = ENOENT;
+         si.si_code = SI_QUEUE;
+         si.si_pid = 42;
+         si.si_uid = 0;
+         si.si_value.sival_ptr = reinterpret_cast<void*>(0xdeadbeefbadc0dedULL);
+         return std::vector<std::uint64_t>{42, SIGUSR1, m.put(si)};
+       },
+       0,
+       "{si_signo=SIGUSR1, si_code=SI_QUEUE, si_errno=ENOENT, si_pid=42, si_uid=0, si_int=-1159983635, "
+       "si_ptr=0xdeadbeefbadc0ded}",
+       {{"si_signo", SIGUSR1}, {"si_code", SI_QUEUE}, {"si_pid", 42}, {"si_int", -1159983635}}},
+      {"tms", "times", 0,
+       [](Memory& m) {
+         const std::int64_t t[4] = {41 * kTicks / 100, 0, 69 * kTicks / 100, 2 * kTicks};
+         return std::vector<std::uint64_t>{m.put(t)};
+       },
+       1723083604,
+       fmt::format("{{tms_utime={} /* 0.41 s */, tms_stime=0, tms_cutime={} /* 0.69 s */, "
+                   "tms_cstime={} /* 2.00 s */}}",
+                   41 * kTicks / 100, 69 * kTicks / 100, 2 * kTicks),
+       {{"tms_utime", 41 * kTicks / 100}, {"tms_cstime", 2 * kTicks}}},
+      {"timex", "adjtimex", 0,
+       [](Memory& m) {
+         timex tx{};
+         tx.maxerror = 16000000;
+         tx.esterror = 16000000;
+         tx.status = STA_UNSYNC | STA_NANO;
+         tx.constant = 2;
+         tx.precision = 1;
+         tx.tolerance = 32768000;
+         tx.time.tv_sec = 1796287448;
+         tx.time.tv_usec = 923507872;
+         tx.tick = 10000;
+         return std::vector<std::uint64_t>{m.put(tx)};
+       },
+       5,
+       "{modes=0, offset=0, freq=0, maxerror=16000000, esterror=16000000, status=STA_UNSYNC|STA_NANO, "
+       "constant=2, precision=1, tolerance=32768000, time={tv_sec=1796287448, tv_usec=923507872}, tick=10000, "
+       "ppsfreq=0, jitter=0, shift=0, stabil=0, jitcnt=0, calcnt=0, errcnt=0, stbcnt=0, tai=0}",
+       {{"status", STA_UNSYNC | STA_NANO}, {"tick", 10000}}},
+      {"user_desc", "modify_ldt", 1,
+       [](Memory& m) {
+         user_desc u{};
+         u.entry_number = 0xffffffffu;
+         u.base_addr = 0x87868584;
+         u.limit = 0x1234;
+         u.contents = 2;
+         u.read_exec_only = 1;
+         u.lm = 1;
+         return std::vector<std::uint64_t>{1, m.put(u), sizeof u};
+       },
+       0,
+       "{entry_number=-1, base_addr=0x87868584, limit=0x001234, seg_32bit=0, contents=2, read_exec_only=1, "
+       "limit_in_pages=0, seg_not_present=0, useable=0, lm=1}",
+       {{"entry_number", 0xffffffffu}, {"contents", 2}}},
       {"wait_status", "wait4", 1,
        [](Memory& m) { return std::vector<std::uint64_t>{static_cast<std::uint64_t>(-1), m.put(3 << 8), 0, 0}; },
        42, "[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]", {{"status", 3 << 8}}},
@@ -533,8 +598,8 @@ const std::set<std::string, std::less<>> kShownAsAddress = {
     "cap_user_header", "file_handle", "io_event", "iocb",
     "iocb_array", "itimerspec64", "mmap_arg_struct", "mq_attr", "msgbuf", "msqid_ds", "off_t", "old_linux_dirent", "old_sigaction",
     "old_sigset", "old_utsname", "oldold_utsname", "perf_event_attr", "sched_attr", "sel_arg_struct",
-    "shmid_ds", "siginfo", "stat64", "statfs64", "timespec64", "timespec64_pair",
-    "timex", "timex64", "timezone", "tms", "user_desc", "ustat",
+    "shmid_ds", "stat64", "statfs64", "timespec64", "timespec64_pair",
+    "timex64", "timezone", "ustat",
     "vm86_struct", "vm86plus_struct"};
 
 class StructDecoder : public ::testing::TestWithParam<Row> {};
@@ -620,6 +685,143 @@ TEST(StructDecoders, SockaddrCutAtTheBufferGiven) {
   FormatOptions o;
   o.align = false;
   EXPECT_EQ(format_syscall(e, o), "accept(3, {sa_family=AF_UNIX}, [2 => 24]) = 13");
+}
+
+// One call decoded from the registers `raw` (entry, then exit with
+// `result`) and shown as strace shows it, unaligned.
+std::string shown(const char* call, std::uint64_t (&raw)[6], std::int64_t result, bool failed = false) {
+  SyscallEvent e;
+  e.abi = Abi::x86_64;
+  e.desc = find_syscall(Abi::x86_64, call);
+  if (e.desc == nullptr) return "no such call";
+  e.nr = e.desc->nr;
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  detail::decode_exit(getpid(), e, result, failed, detail::DecodeLimits{});
+  FormatOptions o;
+  o.align = false;
+  return format_syscall(e, o);
+}
+
+// siginfo_t, member by member as strace's printsiginfo chooses them: by
+// where the signal came from (si_code <= 0: user space) and which signal.
+TEST(StructDecoders, SiginfoMembersFollowTheCodeAndTheSignal) {
+  siginfo_t si{};
+  std::uint64_t raw[6] = {static_cast<std::uint64_t>(P_PID), 7, reinterpret_cast<std::uintptr_t>(&si),
+                          WNOHANG | WEXITED | WSTOPPED, 0};
+  // waitid with no child ready leaves it zeroed: "{}".
+  EXPECT_EQ(shown("waitid", raw, 0), fmt::format("waitid(P_PID, 7, {{}}, WNOHANG|WEXITED|WSTOPPED, NULL) = 0"));
+  si.si_signo = SIGCHLD;
+  si.si_code = CLD_EXITED;
+  si.si_pid = 7;
+  si.si_uid = 1000;
+  si.si_status = 3;
+  si.si_utime = kTicks;
+  EXPECT_EQ(shown("waitid", raw, 0),
+            fmt::format("waitid(P_PID, 7, {{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=7, si_uid=1000, "
+                        "si_status=3, si_utime={} /* 1.00 s */, si_stime=0}}, WNOHANG|WEXITED|WSTOPPED, NULL) = 0",
+                        kTicks));
+  si.si_code = CLD_KILLED;
+  si.si_status = SIGKILL;
+  si.si_utime = 0;
+  EXPECT_EQ(shown("waitid", raw, 0),
+            "waitid(P_PID, 7, {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=7, si_uid=1000, si_status=SIGKILL, "
+            "si_utime=0, si_stime=0}, WNOHANG|WEXITED|WSTOPPED, NULL) = 0");
+  // A failed call wrote nothing: the address.
+  EXPECT_EQ(shown("waitid", raw, -ECHILD, true),
+            fmt::format("waitid(P_PID, 7, {:#x}, WNOHANG|WEXITED|WSTOPPED, NULL) = -1 ECHILD (No child processes)",
+                        raw[2]));
+
+  // A fault: its address; an unknown si_code in hex.
+  si = siginfo_t{};
+  si.si_signo = SIGSEGV;
+  si.si_code = SEGV_MAPERR;
+  si.si_addr = reinterpret_cast<void*>(0x1000);
+  std::uint64_t queue[6] = {42, SIGSEGV, reinterpret_cast<std::uintptr_t>(&si)};
+  EXPECT_EQ(shown("rt_sigqueueinfo", queue, 0),
+            "rt_sigqueueinfo(42, SIGSEGV, {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x1000}) = 0");
+  si.si_code = -20;
+  si.si_pid = 5;
+  si.si_uid = static_cast<uid_t>(-1);
+  si.si_errno = 1000;
+  EXPECT_EQ(shown("rt_sigqueueinfo", queue, 0),
+            "rt_sigqueueinfo(42, SIGSEGV, {si_signo=SIGSEGV, si_code=0xffffffec, si_errno=1000, si_pid=5, "
+            "si_uid=-1}) = 0");
+}
+
+// rt_sigtimedwait shows what it wrote and the signal it took only when it
+// took one.
+TEST(StructDecoders, SigtimedwaitShowsTheSignalItTook) {
+  siginfo_t si{};
+  si.si_signo = SIGALRM;
+  si.si_code = SI_TKILL;
+  si.si_pid = 9;
+  const std::uint64_t set = sigbit(SIGALRM);
+  std::uint64_t raw[6] = {reinterpret_cast<std::uintptr_t>(&set), reinterpret_cast<std::uintptr_t>(&si), 0, 8};
+  EXPECT_EQ(shown("rt_sigtimedwait", raw, SIGALRM),
+            "rt_sigtimedwait([ALRM], {si_signo=SIGALRM, si_code=SI_TKILL, si_pid=9, si_uid=0}, NULL, 8) = 14 "
+            "(SIGALRM)");
+  EXPECT_EQ(shown("rt_sigtimedwait", raw, -EAGAIN, true),
+            fmt::format("rt_sigtimedwait([ALRM], {:#x}, NULL, 8) = -1 EAGAIN (Resource temporarily unavailable)",
+                        raw[1]));
+}
+
+// wait4 writes the rusage only for a child it waited for.
+TEST(StructDecoders, Wait4ShowsTheUsageOnlyOfAChild) {
+  std::int64_t ru[18] = {1, 2, 3, 4};
+  int status = 0;
+  std::uint64_t raw[6] = {7, reinterpret_cast<std::uintptr_t>(&status), WNOHANG,
+                          reinterpret_cast<std::uintptr_t>(ru)};
+  EXPECT_EQ(shown("wait4", raw, 0), fmt::format("wait4(7, {:#x}, WNOHANG, {:#x}) = 0", raw[1], raw[3]));
+  EXPECT_EQ(shown("wait4", raw, 7),
+            "wait4(7, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], WNOHANG, {ru_utime={tv_sec=1, tv_usec=2}, "
+            "ru_stime={tv_sec=3, tv_usec=4}, ...}) = 7");
+}
+
+// select's note after a positive result, empty when the sets read back
+// hold no fd; epoll_pwait2's timeout, shown at exit, is an address when
+// the call failed.
+TEST(StructDecoders, SelectNoteAndEpollPwait2Timeout) {
+  std::uint64_t none = 0;
+  std::uint64_t raw[6] = {5, reinterpret_cast<std::uintptr_t>(&none), 0, 0, 0};
+  EXPECT_EQ(shown("select", raw, 1), "select(5, [], NULL, NULL, NULL) = 1 ()");
+  const std::int64_t ts[2] = {1, 2};
+  std::uint64_t sigmask = 0;
+  std::uint64_t ep[6] = {static_cast<std::uint64_t>(-1), 0x1000, 3, reinterpret_cast<std::uintptr_t>(ts),
+                         reinterpret_cast<std::uintptr_t>(&sigmask), 8};
+  EXPECT_EQ(shown("epoll_pwait2", ep, -EBADF, true),
+            fmt::format("epoll_pwait2(-1, 0x1000, 3, {:#x}, {:#x}, 8) = -1 EBADF (Bad file descriptor)", ep[3],
+                        ep[4]));
+  EXPECT_EQ(shown("epoll_pwait2", ep, 0), "epoll_pwait2(-1, [], 3, {tv_sec=1, tv_nsec=2}, [], 8) = 0");
+}
+
+// modify_ldt's int result, cut to 32 bits: an errno all the same.
+TEST(StructDecoders, ModifyLdtErrorInThirtyTwoBits) {
+  std::uint64_t raw[6] = {static_cast<std::uint64_t>(-1), ~std::uint64_t{0}, 16};
+  EXPECT_EQ(shown("modify_ldt", raw, 0xffffffda),
+            "modify_ldt(-1, 0xffffffffffffffff, 16) = 4294967258 ENOSYS (Function not implemented)");
+  EXPECT_EQ(shown("modify_ldt", raw, 0), "modify_ldt(-1, 0xffffffffffffffff, 16) = 0");
+}
+
+// set_thread_area: the entry as given, and the one the kernel chose after
+// the result.
+TEST(StructDecoders, SetThreadAreaShowsTheEntryItGot) {
+  user_desc u{};
+  u.entry_number = 0xffffffffu;
+  u.seg_32bit = 1;
+  std::uint64_t raw[6] = {reinterpret_cast<std::uintptr_t>(&u)};
+  SyscallEvent e;
+  e.abi = Abi::x86_64;
+  e.desc = find_syscall(Abi::x86_64, "set_thread_area");
+  ASSERT_NE(e.desc, nullptr);
+  e.nr = e.desc->nr;
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  u.entry_number = 12;
+  detail::decode_exit(getpid(), e, 0, false, detail::DecodeLimits{});
+  FormatOptions o;
+  o.align = false;
+  EXPECT_EQ(format_syscall(e, o),
+            "set_thread_area({entry_number=-1, base_addr=00000000, limit=00000000, seg_32bit=1, contents=0, "
+            "read_exec_only=0, limit_in_pages=0, seg_not_present=0, useable=0, lm=0}) = 0 (entry_number=12)");
 }
 
 TEST(StructDecoders, EveryDecoderHasARow) {

@@ -80,6 +80,8 @@ TEST(XlatFormat, CommonFlags) {
             "STATX_MODE|STATX_NLINK|STATX_UID|STATX_GID|STATX_MTIME|STATX_SIZE");
   EXPECT_EQ(xlat_format(family("statx_mask"), 0x17ff), "STATX_BASIC_STATS|STATX_MNT_ID");
   EXPECT_EQ(xlat_format(family("wait_options"), 1 | 2 | 8), "WNOHANG|WSTOPPED|WCONTINUED");
+  EXPECT_EQ(xlat_format(family("wait_options"), 1 | 2 | 4), "WNOHANG|WEXITED|WSTOPPED");  // strace's order
+  EXPECT_EQ(xlat_format(family("wait_options"), 0xe0000000), "__WCLONE|__WALL|__WNOTHREAD");
   EXPECT_EQ(xlat_format(family("getrandom_flags"), 3), "GRND_NONBLOCK|GRND_RANDOM");
   EXPECT_EQ(xlat_format(family("eventfd_flags"), 1 | 02000000 | 04000), "EFD_SEMAPHORE|EFD_CLOEXEC|EFD_NONBLOCK");
   EXPECT_EQ(xlat_format(family("pipe_flags"), 04000 | 02000000), "O_NONBLOCK|O_CLOEXEC");

@@ -301,7 +301,10 @@ std::string result_text(const SyscallEvent& e, XlatStyle style, HexStrings hex =
     const char* name = errno_name(e.err);
     std::string n = name ? name : fmt::format("E??? ({})", e.err);
     if (is_restart_errno(e.err)) return fmt::format("? {} ({})", n, errno_message(e.err));
-    return fmt::format("-1 {} ({})", n, errno_message(e.err));
+    // A failure that is not a negative result (modify_ldt's int cut to 32
+    // bits, "4294967258 ENOSYS") shows the value, as strace does.
+    return fmt::format("{} {} ({})", e.result < 0 ? std::string("-1") : std::to_string(e.result), n,
+                       errno_message(e.err));
   }
   if (const detail::SyscallFamily* family = detail::family_of(e.desc);
       family != nullptr && family->format_result != nullptr) {

@@ -354,7 +354,11 @@ Result<TraceResult, TraceError> Tracer::run(const std::vector<std::string>& argv
       wanted.add(nr, Interest::Need::Result);
   detail::SeccompProgram program;
   im.filtered = false;
-  if (im.options.seccomp && !wanted.is_all()) {
+  // The filter is inherited by every process the tree creates, and a call
+  // it sends to a tracer that is not there fails with ENOSYS
+  // (SECCOMP_RET_TRACE without a tracer): when children are not traced
+  // (--no-follow), as with strace without -f, there is no filter.
+  if (im.options.seccomp && im.options.follow && !wanted.is_all()) {
     auto built = detail::build_seccomp_program(wanted, im.options.follow);
     if (!built)
       return unexpected(TraceError{StartError::Other,

@@ -54,6 +54,10 @@ std::string enum_text(const char* family, std::uint64_t value, const char* unkno
 // "{tv_sec=1, tv_nsec=500}", as strace shows a struct timespec (time.cpp).
 std::string timespec_text(const std::int64_t ts[2]);
 
+// A clock_t in ticks, with the seconds in a comment unless raw, as strace's
+// print_clock_t: "41 /* 0.41 s */" at 100 ticks per second (process.cpp).
+std::string clock_t_text(std::uint64_t ticks, XlatStyle style);
+
 // "[CHLD]", "~[RTMIN RT_1]" (signal.cpp).
 std::string sigset_text(std::uint64_t set, unsigned nsig, XlatStyle style);
 

@@ -144,19 +144,32 @@ void time_left(pid_t tid, SyscallEvent& e, const DecodeLimits&) {
 
 // What strace adds after a successful result: what poll and select found,
 // the time they had left, or "Timeout".
+// select and pselect6 always add one, "()" when the sets read back hold
+// no ready fd (the three sets at one address, the last written empty).
 bool result_note(std::string& out, const SyscallEvent& e, XlatStyle) {
+  if (is(e.desc, SysId::epoll_pwait2)) return false;
   if (e.result == 0) {
     out += "0 (Timeout)";
     return true;
   }
+  const bool select = is(e.desc, SysId::select) || is(e.desc, SysId::pselect6);
   std::string note;
   for (int i = 0; i < e.nargs; ++i) {
     if (e.args[i].text_out.empty()) continue;
     if (!note.empty()) note += ", ";
     note += e.args[i].text_out;
   }
-  if (note.empty()) return false;
+  if (note.empty() && !select) return false;
   out += fmt::format("{} ({})", e.result, note);
+  return true;
+}
+
+// epoll_pwait2 shows its arguments when it returns (strace's
+// epoll_pwait_common): a call that failed shows the addresses of its
+// timeout and its mask.
+bool poll_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions&) {
+  if (!is(e.desc, SysId::epoll_pwait2) || (i != 3 && i != 4) || e.err == 0 || !e.finished) return false;
+  append_pointer(out, e.args[i].raw);
   return true;
 }
 
@@ -176,7 +189,7 @@ const StructDecoder kStructs[] = {
      }},
 };
 
-constexpr SysId kCalls[] = {SysId::poll, SysId::ppoll, SysId::select, SysId::pselect6};
+constexpr SysId kCalls[] = {SysId::poll, SysId::ppoll, SysId::select, SysId::pselect6, SysId::epoll_pwait2};
 
 }  // namespace
 
@@ -188,6 +201,7 @@ const SyscallFamily& poll_family() {
                                       if (is(e.desc, SysId::ppoll) || is(e.desc, SysId::pselect6))
                                         time_left(tid, e, limits);
                                     },
+                                    .format_arg = poll_arg,
                                     .format_result = result_note};
   return family;
 }

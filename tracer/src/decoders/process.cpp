@@ -1,11 +1,14 @@
-// The process family: resource limits and usage, system and host
+// The process family: resource limits and usage, times(), system and host
 // information, group lists, scheduling parameters and policies, CPU
-// affinity masks, and the wait status wait4 writes.
+// affinity masks, the wait status wait4 writes, and modify_ldt's result.
 
+#include <asm/ldt.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -16,7 +19,34 @@
 #include "family.hpp"
 
 namespace syspect::detail {
+
+std::string clock_t_text(std::uint64_t ticks, XlatStyle style) {
+  static const long per_second = ::sysconf(_SC_CLK_TCK);
+  std::string out = std::to_string(ticks);
+  if (style == XlatStyle::Raw || per_second <= 0 || ticks == 0) return out;
+  int digits = 0;
+  for (long v = per_second; v > 1 && digits < 9; v /= 10) ++digits;
+  const auto tck = static_cast<std::uint64_t>(per_second);
+  fmt::format_to(std::back_inserter(out), " /* {}.{:0{}} s */", ticks / tck, ticks % tck, digits);
+  return out;
+}
+
 namespace {
+
+// times(): "{tms_utime=41 /* 0.41 s */, tms_stime=...}".
+bool decode_tms(pid_t tid, ArgValue& v, XlatStyle style) {
+  std::uint64_t t[4];
+  if (!read_exact(tid, RemotePtr{v.raw}, t, sizeof t)) return false;
+  static constexpr const char* kNames[] = {"tms_utime", "tms_stime", "tms_cutime", "tms_cstime"};
+  v.text = "{";
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (i) v.text += ", ";
+    v.text += fmt::format("{}={}", kNames[i], clock_t_text(t[i], style));
+    v.fields.push_back({kNames[i], static_cast<std::int64_t>(t[i])});
+  }
+  v.text += '}';
+  return true;
+}
 
 std::string rlim_text(std::uint64_t value, XlatStyle style) {
   std::string number = fmt::format("{}", value);
@@ -76,8 +106,11 @@ bool decode_cpu_set(pid_t tid, const SyscallEvent& e, ArgValue& v) {
 
 // struct rusage, abbreviated as strace does to the two times.
 // With -v, every member.
+// wait4 writes it only for a child it waited for: with none (WNOHANG, a
+// result of 0) strace shows the address.
 bool decode_rusage(pid_t tid, const SyscallEvent& e, ArgValue& v, bool abbrev) {
   if (e.err) return false;
+  if (is(e.desc, SysId::wait4) && e.result <= 0) return false;
   std::int64_t ru[18];
   if (!read_exact(tid, RemotePtr{v.raw}, ru, sizeof ru)) return false;
   v.text = fmt::format("{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
@@ -199,6 +232,10 @@ bool decode_wait_status(pid_t tid, const SyscallEvent& e, ArgValue& v) {
 
 // sched_getscheduler's policy by name: "0 (SCHED_OTHER)".
 bool policy_result(std::string& out, const SyscallEvent& e, XlatStyle) {
+  if (is(e.desc, SysId::set_thread_area) && e.nargs > 0 && !e.args[0].text_out.empty()) {
+    out = fmt::format("{} ({})", e.result, e.args[0].text_out);
+    return true;
+  }
   if (!is(e.desc, SysId::sched_getscheduler)) return false;
   const Xlat* policies = find_xlat("sched_policies");
   if (policies == nullptr || e.result < 0) return false;
@@ -219,7 +256,14 @@ bool decode_u32_in_brackets(pid_t tid, ArgValue& v, bool id) {
   return true;
 }
 
+bool decode_user_desc(const StructRead& r);
+
 const StructDecoder kStructs[] = {
+    {"user_desc", decode_user_desc,
+     [] {
+       return std::vector<MemberDesc>{num("entry_number"), num("base_addr"), num("limit"), num("seg_32bit"),
+                                      num("contents"), num("useable")};
+     }},
     {"uid", [](const StructRead& r) { return decode_u32_in_brackets(r.tid, r.v, true); },
      [] { return std::vector<MemberDesc>{num("value")}; }},
     {"gid", [](const StructRead& r) { return decode_u32_in_brackets(r.tid, r.v, true); },
@@ -243,6 +287,8 @@ const StructDecoder kStructs[] = {
            num("ru_majflt"), num("ru_nswap"), num("ru_inblock"), num("ru_oublock"), num("ru_msgsnd"),
            num("ru_msgrcv"), num("ru_nsignals"), num("ru_nvcsw"), num("ru_nivcsw")};
      }},
+    {"tms", [](const StructRead& r) { return decode_tms(r.tid, r.v, r.style()); },
+     [] { return std::vector<MemberDesc>{num("tms_utime"), num("tms_stime"), num("tms_cutime"), num("tms_cstime")}; }},
     {"sysinfo", [](const StructRead& r) { return decode_sysinfo(r.tid, r.v); },
      [] {
        return std::vector<MemberDesc>{num("uptime"), num("totalram"), num("freeram"), num("procs"),
@@ -306,7 +352,57 @@ bool process_arg(std::string& out, const SyscallEvent& e, int i, const FormatOpt
   return false;
 }
 
-constexpr SysId kCalls[] = {SysId::sched_getscheduler, SysId::kcmp, SysId::sethostname};
+// struct user_desc, an LDT or TLS entry (modify_ldt with a bytecount of its
+// size, set_thread_area), as strace's print_user_desc shows it at entry;
+// get_thread_area's, which the kernel fills in, stays an address.
+bool decode_user_desc(const StructRead& r) {
+  if (is(r.e.desc, SysId::get_thread_area)) return false;
+  if (is(r.e.desc, SysId::modify_ldt) && r.e.args[2].raw != sizeof(user_desc)) return false;
+  user_desc u;
+  if (!read_exact(r.tid, RemotePtr{r.v.raw}, &u, sizeof u)) return false;
+  auto hex = [](unsigned v) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%#08x", v);  // strace's PRINT_FIELD_0X
+    return std::string(buf);
+  };
+  r.v.text = fmt::format(
+      "{{entry_number={}, base_addr={}, limit={}, seg_32bit={}, contents={}, read_exec_only={}, "
+      "limit_in_pages={}, seg_not_present={}, useable={}",
+      u.entry_number == 0xffffffffu ? std::string("-1") : std::to_string(u.entry_number), hex(u.base_addr),
+      hex(u.limit), unsigned{u.seg_32bit}, unsigned{u.contents}, unsigned{u.read_exec_only},
+      unsigned{u.limit_in_pages}, unsigned{u.seg_not_present}, unsigned{u.useable});
+  if (r.e.abi == Abi::x86_64) r.v.text += fmt::format(", lm={}", unsigned{u.lm});  // ignored for 32-bit processes
+  r.v.text += '}';
+  Out o{r.v};
+  o.field("entry_number", u.entry_number);
+  o.field("base_addr", u.base_addr);
+  o.field("limit", u.limit);
+  o.field("seg_32bit", unsigned{u.seg_32bit});
+  o.field("contents", unsigned{u.contents});
+  o.field("useable", unsigned{u.useable});
+  return true;
+}
+
+// modify_ldt returns an int on x86_64, so an error comes back as a
+// positive 32-bit value (0xffffffda for -ENOSYS) that the kernel does not
+// flag as one: strace takes it for the errno it is, and so does syspect
+// ("= 4294967258 ENOSYS (Function not implemented)").
+// set_thread_area writes back the entry it chose: strace adds it after
+// the result, "= 0 (entry_number=12)".
+void process_after_exit(pid_t tid, SyscallEvent& e, const DecodeLimits&) {
+  if (is(e.desc, SysId::set_thread_area) && e.nargs > 0 && e.args[0].form == ArgValue::Form::Struct) {
+    std::uint32_t entry = 0;
+    if (read_exact(tid, RemotePtr{e.args[0].raw}, &entry, sizeof entry))
+      e.args[0].text_out = fmt::format("entry_number={}", entry);
+    return;
+  }
+  if (!is(e.desc, SysId::modify_ldt) || e.abi != Abi::x86_64) return;
+  const auto value = static_cast<std::uint64_t>(e.result);
+  if (value >= 0xfffff000u && value <= 0xffffffffu) e.err = -static_cast<std::int32_t>(value);
+}
+
+constexpr SysId kCalls[] = {SysId::sched_getscheduler, SysId::kcmp, SysId::sethostname, SysId::modify_ldt,
+                            SysId::set_thread_area};
 
 }  // namespace
 
@@ -316,6 +412,7 @@ const SyscallFamily& process_family() {
       .calls = kCalls,
       .structs = kStructs,
       .after_entry = kcmp_after_entry,
+      .after_exit = process_after_exit,
       .shown_args = kcmp_shown_args,
       .format_arg = process_arg,
       .format_result = policy_result};

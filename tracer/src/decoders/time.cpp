@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/timex.h>
 #include <time.h>
 
 #include <ctime>
@@ -86,7 +87,18 @@ bool decode_utimbuf(pid_t tid, ArgValue& v) {
 }
 
 // time()'s result with its date: "1796272829 (2026-12-03T04:40:29+0000)".
+// adjtimex and clock_adjtime return the clock's state: "5 (TIME_ERROR)",
+// shown as strace does when the struct was read.
+bool adjtimex_result(std::string& out, const SyscallEvent& e) {
+  const int at = is(e.desc, SysId::clock_adjtime) ? 1 : 0;
+  if (at >= e.nargs || e.args[at].form != ArgValue::Form::Struct) return false;
+  const char* state = xlat_name(xlat_family("adjtimex_state"), static_cast<std::uint64_t>(e.result));
+  out = state == nullptr ? std::to_string(e.result) : fmt::format("{} ({})", e.result, state);
+  return true;
+}
+
 bool time_result(std::string& out, const SyscallEvent& e, XlatStyle) {
+  if (is(e.desc, SysId::adjtimex) || is(e.desc, SysId::clock_adjtime)) return adjtimex_result(out, e);
   if (e.desc->id != SysId::time) return false;
   const std::string when = time_text(e.result);
   out = when.empty() ? std::to_string(e.result) : fmt::format("{} ({})", e.result, when);
@@ -211,7 +223,7 @@ bool decode_timespec_pair(pid_t tid, ArgValue& v, XlatStyle style) {
 // strace shows it then, and the bare address otherwise. They write nothing
 // else.
 bool remaining_time(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) {
-  if (is(e.desc, SysId::time)) return false;  // the generic read of its time_t
+  if (!is(e.desc, SysId::nanosleep) && !is(e.desc, SysId::clock_nanosleep)) return false;  // generic reads
   const int remain = is(e.desc, SysId::nanosleep) ? 1 : 3;
   const bool relative = remain != 3 || !(e.args[1].raw & TIMER_ABSTIME);
   if (remain < e.nargs && relative && e.err != 0 && is_restart_errno(e.err))
@@ -219,7 +231,48 @@ bool remaining_time(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) {
   return true;
 }
 
+// struct timex, read when the call returns (strace shows it once, as the
+// kernel left it): "{modes=0, offset=0, ..., status=STA_UNSYNC, ...,
+// time={tv_sec=1, tv_usec=2}, ..., tai=0}".
+bool decode_timex(const StructRead& r) {
+  if (r.at_entry) return false;
+  struct timex tx;
+  static_assert(sizeof tx == 208);
+  if (!read_exact(r.tid, RemotePtr{r.v.raw}, &tx, sizeof tx)) return false;
+  const XlatStyle style = r.style();
+  r.v.text = fmt::format(
+      "{{modes={}, offset={}, freq={}, maxerror={}, esterror={}, status={}, constant={}, precision={}, "
+      "tolerance={}, time={{tv_sec={}, tv_usec={}}}, tick={}, ppsfreq={}, jitter={}, shift={}, stabil={}, "
+      "jitcnt={}, calcnt={}, errcnt={}, stbcnt={}, tai={}}}",
+      xlat_format(xlat_family("adjtimex_modes"), tx.modes, style), tx.offset, tx.freq, tx.maxerror,
+      tx.esterror, xlat_format(xlat_family("adjtimex_status"), static_cast<std::uint32_t>(tx.status), style),
+      tx.constant, tx.precision, tx.tolerance, tx.time.tv_sec, static_cast<std::uint64_t>(tx.time.tv_usec),
+      tx.tick, tx.ppsfreq, tx.jitter, tx.shift, tx.stabil, tx.jitcnt, tx.calcnt, tx.errcnt, tx.stbcnt, tx.tai);
+  Out o{r.v};
+  o.field("modes", tx.modes);
+  o.field("offset", tx.offset);
+  o.field("freq", tx.freq);
+  o.field("maxerror", tx.maxerror);
+  o.field("esterror", tx.esterror);
+  o.field("status", tx.status);
+  o.field("constant", tx.constant);
+  o.field("precision", tx.precision);
+  o.field("tolerance", tx.tolerance);
+  o.field("time.tv_sec", tx.time.tv_sec);
+  o.field("time.tv_usec", tx.time.tv_usec);
+  o.field("tick", tx.tick);
+  o.field("tai", tx.tai);
+  return true;
+}
+
 const StructDecoder kStructs[] = {
+    {"timex", decode_timex,
+     [] {
+       return std::vector<MemberDesc>{num("modes", "adjtimex_modes"), num("offset"), num("freq"), num("maxerror"),
+                                      num("esterror"), num("status", "adjtimex_status"), num("constant"),
+                                      num("precision"), num("tolerance"), num("time.tv_sec"), num("time.tv_usec"),
+                                      num("tick"), num("tai")};
+     }},
     {"timespec", [](const StructRead& r) { return decode_timespec(r.tid, r.v); },
      [] { return std::vector<MemberDesc>{num("tv_sec"), num("tv_nsec")}; }},
     {"timeval",
@@ -252,7 +305,8 @@ const StructDecoder kStructs[] = {
      [] { return std::vector<MemberDesc>{num("value")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::nanosleep, SysId::clock_nanosleep, SysId::time};
+constexpr SysId kCalls[] = {SysId::nanosleep, SysId::clock_nanosleep, SysId::time, SysId::adjtimex,
+                            SysId::clock_adjtime};
 
 }  // namespace
 
