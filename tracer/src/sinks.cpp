@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <chrono>
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -53,11 +54,62 @@ void append_hex_dump(std::string& out, std::string_view data) {
   }
 }
 
+// The data of an iovec array (readv, writev, vmsplice, msg_iov of sendmsg
+// and recvmsg) as strace's dumpiov_upto() shows it: each buffer's bytes,
+// up to what the call transferred (`budget`), as " * 3 bytes in buffer 0"
+// and its dump; it stops at the first buffer with none. The decoder keeps
+// the data in `v.bytes` and each iov_len as member "PREFIX[i].iov_len".
+std::string iovec_dump(const ArgValue& v, std::string_view prefix, std::uint64_t budget) {
+  std::string out;
+  std::string_view data = v.bytes;
+  for (std::size_t i = 0;; ++i) {
+    const std::string name = fmt::format("{}[{}].iov_len", prefix, i);
+    const StructField* len = nullptr;
+    for (const StructField& f : v.fields) {
+      if (!f.is_text && name == f.name) len = &f;
+    }
+    if (len == nullptr) break;
+    const std::uint64_t n = std::min(static_cast<std::uint64_t>(len->value), budget);
+    if (n == 0) break;
+    budget -= n;
+    fmt::format_to(std::back_inserter(out), " * {} bytes in buffer {}\n", n, i);
+    const std::size_t here = static_cast<std::size_t>(std::min<std::uint64_t>(n, data.size()));
+    append_hex_dump(out, data.substr(0, here));
+    data.remove_prefix(here);
+  }
+  return out;
+}
+
+// The vector calls: where the iovecs are, whether they are read or
+// written, and their members' prefix.
+struct VectorIo {
+  int arg;
+  bool reads;
+  const char* prefix;
+};
+
+std::optional<VectorIo> vector_io(const SyscallEvent& e) {
+  switch (e.desc->id) {
+    case SysId::readv: case SysId::preadv: case SysId::preadv2: return VectorIo{1, true, ""};
+    case SysId::writev: case SysId::pwritev: case SysId::pwritev2: case SysId::vmsplice:
+      return VectorIo{1, false, ""};
+    case SysId::recvmsg: return VectorIo{1, true, "msg_iov"};
+    case SysId::sendmsg: return VectorIo{1, false, "msg_iov"};
+    default: return std::nullopt;
+  }
+}
+
 // What -e read=SET and -e write=SET dump of a call that succeeded: the
 // data read (up to the result) or written (up to the count), when its fd
 // is in the set; empty otherwise.
 std::string data_dump(const SyscallEvent& e, const FormatOptions& o) {
   if (e.desc == nullptr || e.err != 0 || !e.finished || e.nargs < 3) return {};
+  if (auto vec = vector_io(e)) {
+    const auto& in_set = vec->reads ? o.dump_read : o.dump_write;
+    const ArgValue& v = e.args[vec->arg];
+    if (!in_set || e.args[0].num < 0 || !in_set(e.args[0].num) || v.form != ArgValue::Form::Struct) return {};
+    return iovec_dump(v, vec->prefix, vec->reads ? static_cast<std::uint64_t>(e.result) : ~std::uint64_t{0});
+  }
   const bool reads = is(e.desc, SysId::read) || is(e.desc, SysId::pread64) || is(e.desc, SysId::recvfrom);
   const bool writes = is(e.desc, SysId::write) || is(e.desc, SysId::pwrite64) || is(e.desc, SysId::sendto);
   const auto& in_set = reads ? o.dump_read : o.dump_write;

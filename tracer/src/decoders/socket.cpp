@@ -173,8 +173,11 @@ std::string msghdr_text(pid_t tid, const KernelMsghdr& m, std::optional<std::uin
       v.fields.push_back(std::move(f));
     }
   }
+  // The data of a sendmsg's or recvmsg's iovecs, for -e write= and -e read=.
+  std::string* data = prefix.empty() ? &v.bytes : nullptr;
+  if (data) data->clear();
   std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, prefix + "msg_iov", limits.struct_string,
-                               false, limits.hex_strings);
+                               false, limits.hex_strings, data, limits.max_buffer);
   if (iov.empty()) iov = fmt::format("{:#x}", m.iov);
   std::string out = fmt::format("{{msg_name={}, msg_namelen={}, msg_iov={}, msg_iovlen={}, ", name,
                                 m.namelen, iov, m.iovlen);
