@@ -88,6 +88,10 @@ namespace syspect::detail {
 
 void decode_bounded_string(pid_t tid, ArgValue& v, std::uint64_t len, bool zero_terminated,
                            const DecodeLimits& limits, bool force_hex) {
+  // What the table's own decoding of the argument read is replaced.
+  v.bytes.clear();
+  v.fields.clear();
+  v.truncated = v.unreadable = false;
   if (v.raw == 0) {
     v.form = ArgValue::Form::Null;
     return;

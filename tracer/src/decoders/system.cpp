@@ -226,12 +226,6 @@ void quota_decode_addr(pid_t tid, SyscallEvent& e, bool at_entry, const DecodeLi
   if (done) v.form = ArgValue::Form::Struct;
 }
 
-// "-1" for (uint32_t)-1, else unsigned, as strace's printuid.
-std::string quota_id_text(std::uint64_t raw) {
-  const auto id = static_cast<std::uint32_t>(raw);
-  return id == UINT32_MAX ? std::string("-1") : std::to_string(id);
-}
-
 bool quota_args_text(std::string& out, const SyscallEvent& e, const FormatOptions& options) {
   const QuotaArgs a = quota_args(e);
   if (e.nargs != 4) return false;
@@ -255,12 +249,11 @@ bool quota_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptio
     out += qcmd_text(static_cast<std::uint32_t>(e.args[i].raw), options.xlat_style);
     return true;
   }
-  if (i == a.id) {
-    if (quota_cmd(e) == Q_QUOTAON)
-      out += xlat_format(xlat_family("quota_formats"), static_cast<std::uint32_t>(e.args[i].raw),
-                         options.xlat_style);
-    else
-      out += quota_id_text(e.args[i].raw);
+  // Q_QUOTAON's id is the quota format; the others' a uid, gid or project
+  // id, as the table says.
+  if (i == a.id && quota_cmd(e) == Q_QUOTAON) {
+    out += xlat_format(xlat_family("quota_formats"), static_cast<std::uint32_t>(e.args[i].raw),
+                       options.xlat_style);
     return true;
   }
   return false;
