@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/reboot.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -223,6 +224,44 @@ TEST(CommandArgs, VectorDataDumpedBufferByBuffer) {
             " * 1 bytes in buffer 1\n"
             " | 00000  33                                                3                |\n");
   EXPECT_EQ(printed("writev", 2, 8), "");
+}
+
+// sendmmsg: each message's iovecs up to its msg_len, after " = N buffers
+// in vector K", as strace's dumpiov_in_mmsghdr().
+TEST(CommandArgs, MessagesDumpedVectorByVector) {
+  static char a[] = "012", b[] = "34567", c[] = "89";
+  iovec first[2] = {{a, 3}, {b, 5}};
+  iovec second[1] = {{c, 2}};
+  mmsghdr msgs[2] = {};
+  msgs[0].msg_hdr.msg_iov = first;
+  msgs[0].msg_hdr.msg_iovlen = 2;
+  msgs[0].msg_len = 4;
+  msgs[1].msg_hdr.msg_iov = second;
+  msgs[1].msg_hdr.msg_iovlen = 1;
+  msgs[1].msg_len = 2;
+  detail::DecodeLimits limits;
+  SyscallEvent e = call("sendmmsg", {});
+  std::uint64_t regs[6] = {1, address(msgs), 2, 0};
+  detail::decode_entry(getpid(), e, regs, 0, limits);
+  detail::decode_exit(getpid(), e, 2, false, limits);
+  FormatOptions o;
+  o.dump_write = [](std::int64_t fd) { return fd == 1; };
+  std::FILE* f = std::tmpfile();
+  TextSink sink(f, o, PidPrefix::None);
+  sink.on_syscall(e);
+  std::string out(4096, '\0');
+  std::rewind(f);
+  out.resize(std::fread(out.data(), 1, out.size(), f));
+  std::fclose(f);
+  EXPECT_EQ(out.substr(out.find('\n') + 1),
+            " = 2 buffers in vector 0\n"
+            " * 3 bytes in buffer 0\n"
+            " | 00000  30 31 32                                          012              |\n"
+            " * 1 bytes in buffer 1\n"
+            " | 00000  33                                                3                |\n"
+            " = 1 buffers in vector 1\n"
+            " * 2 bytes in buffer 0\n"
+            " | 00000  38 39                                             89               |\n");
 }
 
 }  // namespace

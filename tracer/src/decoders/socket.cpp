@@ -159,9 +159,11 @@ struct KernelMsghdr {
 };
 
 // A struct msghdr as strace shows it, its data as iovecs up to `budget`
-// bytes; its members go to `v.fields` under `prefix`.
+// bytes; its members go to `v.fields` under `prefix`, its iovecs' data to
+// `data` (for -e read= and -e write=).
 std::string msghdr_text(pid_t tid, const KernelMsghdr& m, std::optional<std::uint64_t> budget,
-                        ArgValue& v, const std::string& prefix, const DecodeLimits& limits) {
+                        ArgValue& v, const std::string& prefix, const DecodeLimits& limits,
+                        std::string* data) {
   const XlatStyle style = limits.xlat_style;
   std::string name = "NULL";
   if (m.name != 0) {
@@ -173,9 +175,6 @@ std::string msghdr_text(pid_t tid, const KernelMsghdr& m, std::optional<std::uin
       v.fields.push_back(std::move(f));
     }
   }
-  // The data of a sendmsg's or recvmsg's iovecs, for -e write= and -e read=.
-  std::string* data = prefix.empty() ? &v.bytes : nullptr;
-  if (data) data->clear();
   std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, prefix + "msg_iov", limits.struct_string,
                                false, limits.hex_strings, data, limits.max_buffer);
   if (iov.empty()) iov = fmt::format("{:#x}", m.iov);
@@ -201,7 +200,8 @@ bool decode_msghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry,
   v.fields.clear();
   std::optional<std::uint64_t> budget;
   if (!input) budget = static_cast<std::uint64_t>(e.result);
-  v.text = msghdr_text(tid, m, budget, v, "", limits);
+  v.bytes.clear();
+  v.text = msghdr_text(tid, m, budget, v, "", limits, &v.bytes);
   return true;
 }
 
@@ -219,14 +219,15 @@ bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
   std::vector<Mmsghdr> msgs(n);
   if (n > 0 && !read_exact(tid, RemotePtr{v.raw}, msgs.data(), n * sizeof(Mmsghdr))) return false;
   v.fields.clear();
+  v.bytes.clear();
   std::string out = "[";
   for (std::size_t i = 0; i < n; ++i) {
     if (i) out += ", ";
     std::string prefix = fmt::format("[{}].msg_hdr.", i);
     std::optional<std::uint64_t> budget;
     if (!input) budget = msgs[i].len;
-    out += fmt::format("{{msg_hdr={}, msg_len={}}}", msghdr_text(tid, msgs[i].hdr, budget, v, prefix, limits),
-                       msgs[i].len);
+    out += fmt::format("{{msg_hdr={}, msg_len={}}}",
+                       msghdr_text(tid, msgs[i].hdr, budget, v, prefix, limits, &v.bytes), msgs[i].len);
     v.fields.push_back({member_name(fmt::format("[{}].msg_len", i)), msgs[i].len});
   }
   if (static_cast<std::size_t>(e.result) > n) out += n ? ", ..." : "...";
