@@ -1,12 +1,11 @@
 #include "syspect/policy_export.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-
-#include "syscall_ids.hpp"
 
 namespace syspect {
 namespace {
@@ -76,6 +75,55 @@ std::string arch_of(Abi abi) {
 
 std::span<const AlwaysAllowed> always_allowed() { return kAlwaysAllowed; }
 
+const std::vector<PathRuleKind>& path_rule_kinds() {
+  static const std::vector<PathRuleKind> kinds = [] {
+    std::vector<PathRuleKind> out = {
+        {"open", "pathname", {"open", "openat", "openat2", "creat"}, "opens only the paths the recordings opened",
+         "open", false},
+        {"exec", "pathname", {"execve", "execveat"}, "runs only the programs the recordings ran", "exec", false},
+    };
+    const std::size_t special = out.size();
+    auto is_special = [&out, special](std::string_view name) {
+      for (std::size_t k = 0; k < special; ++k)
+        if (std::find(out[k].syscalls.begin(), out[k].syscalls.end(), name) != out[k].syscalls.end()) return true;
+      return false;
+    };
+    for (const SyscallDesc& d : syscall_table(Abi::x86_64)) {
+      if (is_special(d.name)) continue;
+      for (std::size_t i = 0; i < d.nargs; ++i) {
+        const ArgDesc& a = d.args[i];
+        if (a.kind != ArgKind::Path || a.dir != ArgDir::In) continue;  // getcwd's buf is written, not resolved
+        auto it = std::find_if(out.begin() + static_cast<std::ptrdiff_t>(special), out.end(),
+                               [&a](const PathRuleKind& k) { return k.arg == a.name; });
+        if (it == out.end()) {
+          out.push_back({a.name, a.name, {}, fmt::format("uses as {} only the paths the recordings used", a.name),
+                         "call", true});
+          it = std::prev(out.end());
+        }
+        it->syscalls.emplace_back(d.name);
+      }
+    }
+    return out;
+  }();
+  return kinds;
+}
+
+namespace {
+
+// Syscall name → (path argument, PathRuleKind::key) for each of its path
+// arguments a --paths rule reads.
+const std::map<std::string, std::vector<std::pair<std::string, std::string>>, std::less<>>& path_args_of() {
+  static const auto lookup = [] {
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>, std::less<>> out;
+    for (const PathRuleKind& k : path_rule_kinds())
+      for (const auto& name : k.syscalls) out[name].emplace_back(k.arg, k.key);
+    return out;
+  }();
+  return lookup;
+}
+
+}  // namespace
+
 void SyscallUsage::add(const Trace& trace, const std::string& source) {
   std::string command;
   for (const auto& w : trace.command()) command += (command.empty() ? "" : " ") + w;
@@ -88,15 +136,15 @@ void SyscallUsage::add(const Trace& trace, const std::string& source) {
       continue;
     }
     ++counts[{e->abi, e->desc->name}];
-    const SysId id = e->desc->id;
-    bool opens = id == SysId::open || id == SysId::openat || id == SysId::openat2 || id == SysId::creat;
-    bool execs = id == SysId::execve || id == SysId::execveat;
-    if (!opens && !execs) continue;
-    int i = find_arg(*e->desc, "pathname");
-    if (i < 0 || i >= e->nargs) continue;
-    const ArgValue& v = e->args[static_cast<std::size_t>(i)];
-    if (v.form != ArgValue::Form::String || v.truncated) continue;
-    ++(opens ? opened : executed)[v.bytes];
+    auto kinds = path_args_of().find(e->desc->name);
+    if (kinds == path_args_of().end()) continue;
+    for (const auto& [arg, key] : kinds->second) {
+      int i = find_arg(*e->desc, arg);
+      if (i < 0 || i >= e->nargs) continue;
+      const ArgValue& v = e->args[static_cast<std::size_t>(i)];
+      if (v.form != ArgValue::Form::String || v.truncated) continue;
+      ++paths[key][v.bytes];
+    }
   }
 }
 
@@ -298,6 +346,44 @@ std::size_t line_start(const std::string& t, std::uint32_t line) {
   return at;
 }
 
+// `text` with `items` (each an item as written, and its comment) added at
+// the end of the array whose '[' is at `open`, one a line, in the
+// indentation of its first item, each comment ending "added by syspect
+// policy --merge". Nothing when the array does not end.
+std::optional<std::string> append_to_array(const std::string& text, std::size_t open, const std::vector<Entry>& items) {
+  ArrayExtent x = scan_array(text, open);
+  if (x.close == std::string::npos) return std::nullopt;
+  // The items' indentation: the first item's, when it starts a line.
+  std::string indent = "  ";
+  if (std::size_t nl = text.find('\n', open); nl != std::string::npos && nl < x.close) {
+    std::size_t first = text.find_first_not_of(" \t", nl + 1);
+    if (first != std::string::npos && first < x.close && text[first] != '\n' && text[first] != ']')
+      indent = text.substr(nl + 1, first - nl - 1);
+  }
+  std::size_t width = 0;
+  for (const auto& e : items) width = std::max(width, e.text.size() + 1);
+  std::string lines;
+  for (const auto& e : items)
+    lines += fmt::format("{}{:<{}} # {}, added by syspect policy --merge\n", indent, e.text + ",", width, e.comment);
+  // Before the ']': at the start of its line when it starts one, else on
+  // lines of their own before it.
+  std::size_t close_line = text.rfind('\n', x.close);
+  close_line = close_line == std::string::npos ? 0 : close_line + 1;
+  bool close_starts_line = text.find_first_not_of(" \t", close_line) == x.close;
+  std::size_t insert_at = close_starts_line ? close_line : x.close;
+  if (!close_starts_line) lines.insert(lines.begin(), '\n');
+  bool comma = x.last_end != std::string::npos && !x.trailing_comma;
+  std::size_t comma_at = comma ? x.last_end : insert_at;
+  std::string result;
+  result.reserve(text.size() + lines.size() + 1);
+  result.append(text, 0, comma_at);
+  if (comma) result.push_back(',');
+  result.append(text, comma_at, insert_at - comma_at);
+  result.append(lines);
+  result.append(text, insert_at, std::string::npos);
+  return result;
+}
+
 }  // namespace
 
 Result<PolicyMerge, std::string> policy_merge(const std::string& text, const Spec& spec, const SyscallUsage& u) {
@@ -328,41 +414,13 @@ Result<PolicyMerge, std::string> policy_merge(const std::string& text, const Spe
   std::size_t ls = line_start(text, policy.allow_pos.line);
   std::size_t open = ls == std::string::npos ? ls : text.find('[', ls + (policy.allow_pos.column - 1));
   if (open == std::string::npos) return unexpected(std::string("cannot find the start of its allow list"));
-  ArrayExtent x = scan_array(text, open);
-  if (x.close == std::string::npos) return unexpected(std::string("cannot find the end of its allow list"));
-
-  // The items' indentation: the first item's, when it starts a line.
-  std::string indent = "  ";
-  if (std::size_t nl = text.find('\n', open); nl != std::string::npos && nl < x.close) {
-    std::size_t first = text.find_first_not_of(" \t", nl + 1);
-    if (first != std::string::npos && first < x.close && text[first] != '\n' && text[first] != ']')
-      indent = text.substr(nl + 1, first - nl - 1);
-  }
-  std::size_t width = 0;
-  for (const auto& e : entries) width = std::max(width, e.text.size() + 3);
-  std::string lines;
-  for (const auto& e : entries) {
-    std::string item = fmt::format("\"{}\",", e.text);
-    lines += fmt::format("{}{:<{}} # {}, added by syspect policy --merge\n", indent, item, width, e.comment);
+  for (auto& e : entries) {
     out.added.push_back(fmt::format("{} ({})", e.text, e.comment));
+    e.text = fmt::format("\"{}\"", e.text);
   }
-  // Before the ']': at the start of its line when it starts one, else on
-  // lines of their own before it.
-  std::size_t close_line = text.rfind('\n', x.close);
-  close_line = close_line == std::string::npos ? 0 : close_line + 1;
-  bool close_starts_line = text.find_first_not_of(" \t", close_line) == x.close;
-  std::size_t insert_at = close_starts_line ? close_line : x.close;
-  if (!close_starts_line) lines.insert(lines.begin(), '\n');
-  bool comma = x.last_end != std::string::npos && !x.trailing_comma;
-  std::size_t comma_at = comma ? x.last_end : insert_at;
-  std::string result;
-  result.reserve(text.size() + lines.size() + 1);
-  result.append(text, 0, comma_at);
-  if (comma) result.push_back(',');
-  result.append(text, comma_at, insert_at - comma_at);
-  result.append(lines);
-  result.append(text, insert_at, std::string::npos);
-  out.text = std::move(result);
+  auto appended = append_to_array(text, open, entries);
+  if (!appended) return unexpected(std::string("cannot find the end of its allow list"));
+  out.text = std::move(*appended);
   return out;
 }
 
@@ -457,36 +515,166 @@ std::vector<PathEntry> generalise(const std::map<std::string, std::uint64_t>& pa
   return out;
 }
 
-std::string forbid_outside(const std::map<std::string, std::uint64_t>& paths, std::size_t min_files,
-                           const char* name, const char* syscalls, const char* verb) {
-  std::vector<PathEntry> entries = generalise(paths, min_files);
-  std::size_t width = 0;
-  for (const auto& e : entries) width = std::max(width, toml_string(e.glob).size() + 1);
-  std::string out = fmt::format("\n[[forbid]]\nname = {}\nsyscall = {}\n[forbid.args.pathname.not]\nglob = [\n",
-                                toml_string(name), syscalls);
-  for (const auto& e : entries) {
-    std::string item = toml_string(e.glob);
-    item += ',';
-    std::string comment = plural(e.calls, verb);
-    if (e.is_dir) comment += fmt::format(" of {}", plural(e.files, "path"));
-    out += fmt::format("  {:<{}} # {}\n", item, width, comment);
+std::string comment_of(const PathEntry& e, const std::string& verb) {
+  std::string comment = plural(e.calls, verb.c_str());
+  if (e.is_dir) comment += fmt::format(" of {}", plural(e.files, "path"));
+  return comment;
+}
+
+std::vector<Entry> glob_entries(const std::vector<PathEntry>& paths, const std::string& verb) {
+  std::vector<Entry> out;
+  for (const auto& e : paths) out.push_back({toml_string(e.glob), comment_of(e, verb)});
+  return out;
+}
+
+// `syscall = [...]`: on one line when it is short, else wrapped.
+std::string syscall_list(const std::vector<std::string>& names) {
+  std::string one;
+  for (const auto& n : names) one += (one.empty() ? "" : ", ") + toml_string(n);
+  if (one.size() <= 70) return "syscall = [" + one + "]\n";
+  std::string out = "syscall = [\n", line;
+  for (const auto& n : names) {
+    std::string item = toml_string(n) + ",";
+    if (!line.empty() && line.size() + 1 + item.size() > 78) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "  " : " ") + item;
   }
+  return out + line + "\n]\n";
+}
+
+// One --paths rule: `kind`'s calls, outside `entries`, are forbidden.
+std::string forbid_outside(const PathRuleKind& kind, const std::vector<Entry>& entries, const char* note) {
+  std::string out = fmt::format("\n[[forbid]]\nname = {}\n", toml_string(kind.name)) + syscall_list(kind.syscalls);
+  if (kind.strings_only)
+    out += fmt::format("[forbid.args.{0}]\nprefix = \"\"  # a path: a NULL {0} (a call on a descriptor) names none\n",
+                       kind.arg);
+  out += fmt::format("[forbid.args.{}.not]\nglob = [\n", kind.arg);
+  std::size_t width = 0;
+  for (const auto& e : entries) width = std::max(width, e.text.size() + 1);
+  for (const auto& e : entries) out += fmt::format("  {:<{}} # {}{}\n", e.text + ",", width, e.comment, note);
   return out + "]\n";
+}
+
+// The rule of `spec` that is `kind`'s: a [[forbid]] whose `syscall` names
+// exactly the kind's calls and whose `args` are about the kind's argument.
+const Rule* path_rule_of(const Spec& spec, const PathRuleKind& kind) {
+  std::set<std::string> wanted(kind.syscalls.begin(), kind.syscalls.end());
+  for (const Rule& r : spec.rules) {
+    if (r.kind != RuleKind::Forbid) continue;
+    std::set<std::string> named;
+    bool plain = true;
+    for (const SelectorItem& item : r.pattern.selector.items) {
+      plain = plain && item.abi == Abi::x86_64 && item.nr >= 0;
+      named.insert(item.text);
+    }
+    if (!plain || named != wanted) continue;
+    // rename's oldpath and newpath rules name the same calls: the argument tells them apart.
+    bool reads_arg = !r.pattern.args.empty();
+    for (const auto& [call, checks] : r.pattern.args)
+      for (const ArgCheck& c : checks) {
+        const SyscallDesc* d = lookup_syscall(call.first, call.second);
+        reads_arg = reads_arg && d != nullptr && c.index == find_arg(*d, kind.arg);
+      }
+    if (reads_arg) return &r;
+  }
+  return nullptr;
+}
+
+// Whether `rule` forbids a call of `kind` on `path`.
+bool forbids(const Rule& rule, const PathRuleKind& kind, const std::string& path) {
+  const SyscallDesc* d = find_syscall(Abi::x86_64, kind.syscalls.front());
+  if (d == nullptr) return true;
+  int i = find_arg(*d, kind.arg);
+  if (i < 0) return true;
+  SyscallEvent e;
+  e.abi = Abi::x86_64;
+  e.nr = d->nr;
+  e.desc = d;
+  e.nargs = d->nargs;
+  ArgValue& v = e.args[static_cast<std::size_t>(i)];
+  v.form = ArgValue::Form::String;
+  v.bytes = path;
+  PatternMatch m = match_pattern(rule.pattern, e, MatchContext{}, false);
+  return m.matched || m.undecided;
+}
+
+// Where the glob list of `rule` (`[forbid.args.ARG.not]` then `glob = [`,
+// as --paths writes it) opens in `text`: its '['.
+std::optional<std::size_t> glob_list_of(const std::string& text, const Rule& rule, const PathRuleKind& kind) {
+  std::size_t from = line_start(text, rule.pos.line);
+  if (from == std::string::npos) return std::nullopt;
+  std::size_t limit = text.find("\n[[", from);  // the next rule
+  std::string header = fmt::format("\n[forbid.args.{}.not]", kind.arg);
+  std::size_t at = text.find(header, from == 0 ? 0 : from - 1);
+  if (at == std::string::npos || at >= limit) return std::nullopt;
+  std::size_t key = text.find_first_not_of(" \t\r\n", at + header.size());
+  if (key == std::string::npos || text.compare(key, 4, "glob") != 0) return std::nullopt;
+  std::size_t eq = text.find_first_not_of(" \t", key + 4);
+  if (eq == std::string::npos || text[eq] != '=') return std::nullopt;
+  std::size_t open = text.find_first_not_of(" \t", eq + 1);
+  if (open == std::string::npos || text[open] != '[' || open >= limit) return std::nullopt;
+  return open;
 }
 
 }  // namespace
 
 std::string policy_paths_toml(const SyscallUsage& u, std::size_t min_files) {
   std::string out =
-      "\n# Paths (syspect policy --paths): a run that opens a path, or runs a program, that\n"
-      "# these traces did not fails the rules below. DIR/** stands for a directory under\n"
-      "# which many paths were opened; a relative path is matched as it was written.\n";
-  if (!u.opened.empty())
-    out += forbid_outside(u.opened, min_files, "opens only the paths the recordings opened",
-                          "[\"open\", \"openat\", \"openat2\", \"creat\"]", "open");
-  if (!u.executed.empty())
-    out += forbid_outside(u.executed, min_files, "runs only the programs the recordings ran",
-                          "[\"execve\", \"execveat\"]", "exec");
+      "\n# Paths (syspect policy --paths): a run that opens a path, runs a program, or\n"
+      "# names a path to another call (stat, unlink, mkdir, rename...) that these traces\n"
+      "# did not fails the rules below. DIR/** stands for a directory under which many\n"
+      "# paths were used; a relative path is matched as it was written.\n";
+  for (const PathRuleKind& kind : path_rule_kinds()) {
+    auto used = u.paths.find(kind.key);
+    if (used == u.paths.end() || used->second.empty()) continue;
+    out += forbid_outside(kind, glob_entries(generalise(used->second, min_files), kind.verb), "");
+  }
+  return out;
+}
+
+Result<PathsMerge, std::string> policy_merge_paths(const std::string& text, const Spec& spec,
+                                                   const SyscallUsage& u, std::size_t min_files) {
+  PathsMerge out;
+  std::vector<std::pair<std::size_t, std::vector<Entry>>> edits;  // at each list's '['
+  std::string rules;                                              // new rules, for the end
+  for (const PathRuleKind& kind : path_rule_kinds()) {
+    auto used = u.paths.find(kind.key);
+    if (used == u.paths.end()) continue;
+    const Rule* rule = path_rule_of(spec, kind);
+    std::map<std::string, std::uint64_t> missing;
+    for (const auto& [path, n] : used->second)
+      if (rule == nullptr || forbids(*rule, kind, path)) missing[path] = n;
+    if (missing.empty()) continue;
+    std::vector<PathEntry> paths = generalise(missing, min_files);
+    for (const auto& e : paths)
+      out.added.push_back(fmt::format("{}: {} ({})", kind.name, e.glob, comment_of(e, kind.verb)));
+    if (rule == nullptr) {
+      rules += forbid_outside(kind, glob_entries(paths, kind.verb), ", added by syspect policy --merge");
+      continue;
+    }
+    auto open = glob_list_of(text, *rule, kind);
+    if (!open)
+      return unexpected(fmt::format(
+          "{}:{}: error: cannot add paths to the rule {}: its paths are not a [forbid.args.{}.not] glob = "
+          "[...] list as 'syspect policy --paths' writes it",
+          rule->pos.line, rule->pos.column, toml_string(rule->name), kind.arg));
+    edits.emplace_back(*open, glob_entries(paths, kind.verb));
+  }
+  // From the end of the file back, so that each position still holds.
+  std::sort(edits.begin(), edits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  out.text = text;
+  for (const auto& [open, entries] : edits) {
+    auto appended = append_to_array(out.text, open, entries);
+    if (!appended) return unexpected(std::string("cannot find the end of a glob list"));
+    out.text = std::move(*appended);
+  }
+  if (!rules.empty()) {
+    if (!out.text.empty() && out.text.back() != '\n') out.text += '\n';
+    out.text += "\n# Paths of kinds this file had no rule for (syspect policy --merge --paths):\n";
+    out.text += rules;
+  }
   return out;
 }
 

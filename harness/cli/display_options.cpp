@@ -88,7 +88,6 @@ Result<bool, std::string> apply_display_options(const DisplayArgs& a,
   format.instruction_pointer = a.ip;
   format.syscall_numbers = a.numbers;
   format.align_column = a.column;
-  if (a.no_abbrev) trace.abbreviate = format.abbreviate = [](const SyscallEvent&) { return false; };
   for (const std::string& e : exprs) {
     const std::string_view key = display_key(e);
     if (key.empty()) continue;

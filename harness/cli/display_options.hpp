@@ -33,7 +33,8 @@ void add_display_options(CLI::App* app, DisplayArgs& args);
 bool is_display_expr(std::string_view expr);
 
 // Sets the tracer's and the printer's options from `args` and the -e
-// expressions of `exprs` that is_display_expr() owns, in order. The error
+// expressions of `exprs` that is_display_expr() owns, in order (-v comes as
+// abbrev=none, in its place: see qualifiers_in_order()). The error
 // names the expression: "-e read=x: 'x' is not a file descriptor".
 Result<bool, std::string> apply_display_options(const DisplayArgs& args,
                                                 const std::vector<std::string>& exprs,

@@ -118,7 +118,9 @@ int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
   if (a.pid != 0 && !a.command.empty())
     fail(kExitUsage, "trace: give either a command or -p PID, not both");
 
-  auto shown = make_filters(a.filters, a.exprs);
+  // -z, -Z, --status, -v... and -e's qualifiers, the last of a kind winning.
+  const std::vector<std::string> qualifiers = qualifiers_in_order(trace_app);
+  auto shown = make_filters(a.filters, qualifiers);
   if (!shown) fail(kExitUsage, shown.error());
   const DisplayFilter& filter = shown->filter;
 
@@ -169,7 +171,7 @@ int run_trace(const TraceArgs& a, const CLI::App& trace_app) {
   if (!sort_by) fail(kExitUsage, fmt::format("trace: invalid sortby: '{}'", a.sort_by));
   if ((a.summary_only || a.summary) && a.format == "jsonl")
     fail(kExitUsage, "trace: -c and -C print strace's table, not JSON Lines");
-  if (auto display = apply_display_options(a.display, a.exprs, options, fmt_options); !display)
+  if (auto display = apply_display_options(a.display, qualifiers, options, fmt_options); !display)
     fail(kExitUsage, display.error());
   std::vector<std::string> command = a.command;
   if (a.pid != 0) command = {fmt::format("-p {}", a.pid)};

@@ -43,22 +43,43 @@ int merge_into(const PolicyArgs& a, const SyscallUsage& usage) {
   for (const auto& d : merged->denied)
     std::fprintf(stderr, "syspect: policy: %s: the traces made %s, which [policy] deny names: not added\n",
                  a.merge.c_str(), d.c_str());
-  if (merged->added.empty()) {
-    std::printf("%s: nothing to add: it allows every call of the traces\n", a.merge.c_str());
+  // --paths: then the paths, into the text with the new allow entries.
+  std::string result = merged->text;
+  std::vector<std::string> paths_added;
+  if (a.paths) {
+    auto again = parse_spec(result, a.merge);
+    if (!again)
+      return fail(fmt::format("{}: the merged file would not read back ({}); left as it was", a.merge,
+                              again.error().format()));
+    auto paths = policy_merge_paths(result, *again, usage);
+    if (!paths) return fail(fmt::format("{}:{}", a.merge, paths.error()));  // FILE:LINE:COLUMN: error: ...
+    result = std::move(paths->text);
+    paths_added = std::move(paths->added);
+  }
+  if (merged->added.empty() && paths_added.empty()) {
+    std::printf("%s: nothing to add: it allows every call of the traces%s\n", a.merge.c_str(),
+                a.paths ? " and every path they used" : "");
     return 0;
   }
   // What was written must still read as a spec, with the same rules.
-  if (auto again = parse_spec(merged->text, a.merge); !again)
+  if (auto again = parse_spec(result, a.merge); !again)
     return fail(fmt::format("{}: the merged file would not read back ({}); left as it was", a.merge,
                             again.error().format()));
   auto opened = Output::open(a.merge, Replace::Whole, stdout);
   if (!opened) return fail(opened.error());
   Output& output = *opened.value();
-  output.write(merged->text);
+  output.write(result);
   if (int err = output.finish(); err != 0) return fail(output.failure("the policy", err));
-  std::printf("%s: added %zu entr%s to [policy] allow:\n", a.merge.c_str(), merged->added.size(),
-              merged->added.size() == 1 ? "y" : "ies");
-  for (const auto& line : merged->added) std::printf("  %s\n", line.c_str());
+  if (!merged->added.empty()) {
+    std::printf("%s: added %zu entr%s to [policy] allow:\n", a.merge.c_str(), merged->added.size(),
+                merged->added.size() == 1 ? "y" : "ies");
+    for (const auto& line : merged->added) std::printf("  %s\n", line.c_str());
+  }
+  if (!paths_added.empty()) {
+    std::printf("%s: added %zu path%s to the --paths rules:\n", a.merge.c_str(), paths_added.size(),
+                paths_added.size() == 1 ? "" : "s");
+    for (const auto& line : paths_added) std::printf("  %s\n", line.c_str());
+  }
   return 0;
 }
 
@@ -73,18 +94,21 @@ CLI::App* add_policy_command(CLI::App& app, PolicyArgs& a) {
       ->check(CLI::IsMember({"toml", "seccomp"}));
   p->add_option("-o,--output", a.output, "Write to FILE instead of stdout");
   p->add_flag("--paths", a.paths,
-              "Also forbid opening a path, or running a program, that the traces did not (globs "
-              "DIR/** where many paths under DIR were opened)");
+              "Also forbid opening a path, running a program, or naming a path to any other call "
+              "(stat, unlink, mkdir, rename...) that the traces did not (globs DIR/** where many "
+              "paths under DIR were used); with --merge, add the paths new traces used");
   p->add_flag("--for-container", a.for_container,
               "With --format seccomp: also allow what a container runtime (runc, crun) does "
               "after it loads the profile and before it starts the program (dropping "
               "capabilities, switching user, closing descriptors, the exec)");
   p->add_option("--merge", a.merge,
                 "Add what the traces did to the [policy] allow list of this expectation file, in "
-                "place, keeping its comments and order; print what was added");
+                "place, keeping its comments and order; print what was added (with --paths, also "
+                "the paths they used to its path rules)");
   p->footer(
       "Examples: syspect policy run1.jsonl run2.jsonl > app.toml\n"
       "          syspect policy --merge app.toml run3.jsonl\n"
+      "          syspect policy --paths --merge app.toml run3.jsonl\n"
       "          syspect policy --format seccomp --for-container run1.jsonl > profile.json\n"
       "Then: syspect coverage app.toml run*.jsonl shows entries nothing uses.");
   return p;
@@ -97,8 +121,8 @@ int run_policy(const PolicyArgs& a) {
     if (!loaded) return fail(loaded.error().format());
     usage.add(loaded->trace, path);
   }
-  if (a.paths && (a.format != "toml" || !a.merge.empty()))
-    return fail("--paths writes rules of an expectation file: it takes no --format seccomp or --merge");
+  if (a.paths && a.format != "toml")
+    return fail("--paths writes rules of an expectation file: it takes no --format seccomp");
   if (a.for_container && a.format != "seccomp")
     return fail("--for-container is for a seccomp profile: add --format seccomp");
   if (!a.merge.empty()) return merge_into(a, usage);

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <map>
 #include <cstdio>
 #include <string_view>
 
@@ -85,17 +86,47 @@ void add_filter_options(CLI::App* verb, FilterArgs& a) {
   verb->add_option("--status", a.statuses,
                    "As -e status=SET: show only calls that ended so: successful, failed, unfinished, "
                    "unavailable, detached (all, none, !)");
-  verb->add_flag("-z,--successful-only", a.successful_only, "Show only calls that succeeded (status=successful)");
-  verb->add_flag("-Z,--failed-only", a.failed_only, "Show only calls that failed (status=failed)");
+  verb->add_flag("-z,--successful-only", a.successful_only,
+                 "Show only calls that succeeded (status=successful); the last of -z, -Z, --status wins");
+  verb->add_flag("-Z,--failed-only", a.failed_only,
+                 "Show only calls that failed (status=failed); the last of -z, -Z, --status wins");
   verb->add_option("-P,--trace-path", a.paths,
                    "Show only calls that access PATH (a path argument, or an fd open on it), as strace -P; "
                    "repeatable")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   verb->add_flag("-q", a.q, "Leave out attach/detach notices; -qq also '+++ exited +++' lines; -qqq all");
-  verb->add_option("--quiet", a.quiets,
+  verb->add_option("--quiet,--silent,--silence", a.quiets,
                    "As -e quiet=SET: messages left out: attach, exit, personality, thread-execve, "
-                   "path-resolution (all, none, !)");
+                   "path-resolution (all, none, !); without SET, as -q")
+      ->expected(0, 1);
+}
+
+std::vector<std::string> qualifiers_in_order(const CLI::App& verb) {
+  std::map<const CLI::Option*, std::size_t> seen;
+  std::vector<std::string> out;
+  for (const CLI::Option* o : verb.parse_order()) {
+    // The k-th time an option is given is its k-th result.
+    const std::size_t k = seen[o]++;
+    const std::vector<std::string>& results = o->results();
+    const std::string value = k < results.size() ? results[k] : std::string();
+    if (o->check_name("-e")) {
+      out.push_back(value);
+    } else if (o->check_name("-z")) {
+      out.emplace_back("status=successful");
+    } else if (o->check_name("-Z")) {
+      out.emplace_back("status=failed");
+    } else if (o->check_name("--status")) {
+      out.push_back("status=" + value);
+    } else if (o->check_name("--signal")) {
+      out.push_back("signal=" + value);
+    } else if (o->check_name("--quiet")) {
+      out.push_back("quiet=" + (value.empty() ? std::string("attach,personality") : value));
+    } else if (o->check_name("-v")) {
+      out.emplace_back("abbrev=none");
+    }
+  }
+  return out;
 }
 
 Result<ShownFilter, std::string> make_filters(const FilterArgs& a, const std::vector<std::string>& exprs) {
@@ -121,19 +152,14 @@ Result<ShownFilter, std::string> make_filters(const FilterArgs& a, const std::ve
           "-e {}: only trace=, signal=, status=, quiet=, abbrev=, verbose=, read=, write= and inject= are supported", e));
     }
   }
-  signals.insert(signals.end(), a.signals.begin(), a.signals.end());
-  statuses.insert(statuses.end(), a.statuses.begin(), a.statuses.end());
-  quiets.insert(quiets.end(), a.quiets.begin(), a.quiets.end());
   for (const auto& set : signals) {
     auto parsed = SignalSet::parse(set);
     if (!parsed) return unexpected(fmt::format("signal={}: {}", set, parsed.error()));
     d.filter.signals = *parsed;
   }
-  if (a.successful_only && a.failed_only)
+  if (a.successful_only + a.failed_only > 1)
     std::fprintf(stderr, "syspect: Only the last of -z/--successful-only/-Z/--failed-only options will "
                          "take effect. See status qualifier for more complex filters.\n");
-  if (a.successful_only) d.filter.statuses = kStatusSuccessful;
-  if (a.failed_only) d.filter.statuses = kStatusFailed;
   for (const auto& set : statuses) {
     auto parsed = parse_status_set(set);
     if (!parsed) return unexpected(fmt::format("status={}: {}", set, parsed.error()));

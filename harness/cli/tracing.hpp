@@ -42,7 +42,7 @@ Result<SyscallFilter, std::string> parse_trace_expr(const std::string& expr);
 // -e status=, -e quiet=, -e trace= make together.
 struct FilterArgs {
   std::vector<std::string> signals, statuses, quiets, paths;
-  bool successful_only = false, failed_only = false;
+  int successful_only = 0, failed_only = 0;  // -z, -Z: how many times given
   int q = 0;  // -q (1), -qq (2), -qqq (3)
 };
 void add_filter_options(CLI::App* verb, FilterArgs& args);
@@ -50,8 +50,14 @@ struct ShownFilter {
   DisplayFilter filter;
   unsigned quiet = 0;  // QuietMessage bits
 };
-// `exprs` are -e's expressions (inject= ones are left to the injections).
-// Says strace's notices ("Requested path ... resolved into ...") on stderr.
+// strace's qualifiers as -e expressions, in the order the command line gave
+// them: -e, -z (status=successful), -Z (status=failed), --status, --signal,
+// --quiet (attach,personality without a value) and -v (abbrev=none). A
+// later one replaces an earlier one of its key, as in strace.
+std::vector<std::string> qualifiers_in_order(const CLI::App& verb);
+
+// `exprs` are -e's expressions in order, as qualifiers_in_order() gives them
+// (inject= ones are left to the injections). Says strace's notices ("Requested path ... resolved into ...") on stderr.
 Result<ShownFilter, std::string> make_filters(const FilterArgs& args, const std::vector<std::string>& exprs);
 
 // The exit status for a program that could not be traced at all.

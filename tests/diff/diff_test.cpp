@@ -955,6 +955,152 @@ TEST(Policy, PathsForbidWhatTheRecordingsDidNotOpen) {
   EXPECT_EQ(seccomp.status(), 2) << describe(seccomp);
 }
 
+// The files the path tests work on: DIR/{a, f1, m1} in each of `dirs`.
+void make_files(const TempDir& dir, std::initializer_list<const char*> dirs) {
+  for (const char* d : dirs) {
+    std::filesystem::create_directories(dir.file(d));
+    for (const char* f : {"a", "f1", "m1"}) write_file(dir.file(std::string(d) + "/" + f), "x");
+  }
+}
+
+// Real programs on the files of DIR: stat (statx), mkdir, rm (unlinkat),
+// mv (renameat2: oldpath and newpath); then touch (utimensat on a
+// descriptor, with a NULL pathname) on the same file whatever DIR, so that
+// runs on two DIRs open the same paths; `more` is appended to the script.
+std::string path_calls(const TempDir& dir, const std::string& name, const std::string& d,
+                       const std::string& more = "") {
+  const std::string p = dir.file(d) + "/";
+  return record(dir, name,
+                {"/bin/sh", "-c",
+                 "stat -c %n " + p + "a && mkdir " + p + "d1 && rm " + p + "f1 && mv " + p + "m1 " + p + "m2" +
+                     " && touch " + dir.file("touched") + more});
+}
+
+// --paths covers every call that names a path the kernel resolves, not
+// only opens and execs: a run that makes the same calls on paths outside
+// the recorded ones passes a policy of names, and fails one with --paths.
+TEST(Policy, PathsCoverEveryCallThatNamesAPath) {
+  TempDir dir;
+  make_files(dir, {"data", "other"});
+  std::string first = path_calls(dir, "first.jsonl", "data");
+  std::string outside = path_calls(dir, "outside.jsonl", "other");
+  ProcResult names = run_cli({"policy", "-o", dir.file("names.toml"), first});
+  ASSERT_EQ(names.status(), 0) << describe(names);
+  ProcResult made = run_cli({"policy", "--paths", "-o", dir.file("app.toml"), first});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  std::string text = read_file(dir.file("app.toml"));
+  // One rule per path argument: rename's two are two rules.
+  for (const char* arg : {"pathname", "oldpath", "newpath"}) {
+    EXPECT_THAT(text, HasSubstr(fmt::format("name = \"uses as {} only the paths the recordings used\"", arg)));
+    EXPECT_THAT(text, HasSubstr(fmt::format("[forbid.args.{}.not]\nglob = [\n", arg)));
+  }
+  EXPECT_THAT(text, ::testing::ContainsRegex("\"statx\", "));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\"unlinkat\", "));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\"" + dir.file("data/m1") + "\", +# 1 call\n"));
+  // The run passes its own policy (touch's utimensat(0, NULL, ...) names no path).
+  ProcResult same = run_cli({"check", dir.file("app.toml"), "--trace", first});
+  EXPECT_EQ(same.status(), 0) << describe(same) << text;
+
+  ProcResult loose = run_cli({"check", dir.file("names.toml"), "--trace", outside});
+  EXPECT_EQ(loose.status(), 0) << describe(loose);
+  ProcResult refused = run_cli({"check", dir.file("app.toml"), "--trace", outside});
+  EXPECT_EQ(refused.status(), 1) << describe(refused);
+  EXPECT_THAT(refused.err, Not(HasSubstr("FAIL opens only")));
+  EXPECT_THAT(refused.err, HasSubstr("FAIL uses as pathname only the paths the recordings used"));
+  EXPECT_THAT(refused.err, HasSubstr("FAIL uses as oldpath only the paths the recordings used"));
+  for (const char* p : {"other/a", "other/d1", "other/f1", "other/m1"})
+    EXPECT_THAT(refused.err, HasSubstr(dir.file(p))) << p;
+
+  // Every input argument of kind path in the table is judged by a rule:
+  // the stat family, access, readlink, unlink, rename, mkdir, chmod, chown,
+  // link, symlink, truncate, utimensat, the xattr calls, mknod, inotify.
+  std::set<std::string> judged;
+  for (const auto& kind : syspect::path_rule_kinds())
+    for (const auto& name : kind.syscalls) judged.insert(name + ":" + kind.arg);
+  for (const auto& d : syspect::syscall_table(syspect::Abi::x86_64))
+    for (std::size_t i = 0; i < d.nargs; ++i) {
+      if (d.args[i].kind != syspect::ArgKind::Path || d.args[i].dir != syspect::ArgDir::In) continue;
+      EXPECT_TRUE(judged.count(std::string(d.name) + ":" + d.args[i].name)) << d.name << " " << d.args[i].name;
+    }
+  for (const char* name : {"stat", "lstat", "newfstatat", "statx", "statfs", "access", "faccessat", "faccessat2",
+                           "readlink", "readlinkat", "unlink", "unlinkat", "rename", "renameat", "renameat2",
+                           "mkdir", "mkdirat", "rmdir", "chdir", "chmod", "fchmodat", "chown", "lchown",
+                           "fchownat", "link", "linkat", "symlink", "symlinkat", "truncate", "utimensat",
+                           "getxattr", "lsetxattr", "listxattr", "removexattr", "mknod", "inotify_add_watch"}) {
+    bool found = false;
+    for (const auto& j : judged) found = found || j.starts_with(std::string(name) + ":");
+    EXPECT_TRUE(found) << name;
+  }
+  EXPECT_FALSE(judged.count("getcwd:buf"));  // written by the kernel, not resolved
+}
+
+// --paths --merge adds the paths new traces used to the rules a file has,
+// keeping its comments and order, and a rule for a kind of path it has none
+// for; the new run then passes, and a second merge adds nothing. --merge
+// alone adds names only.
+TEST(Policy, MergeWithPathsAddsThePathsNewTracesUsed) {
+  TempDir dir;
+  make_files(dir, {"data", "other"});
+  std::string first = path_calls(dir, "first.jsonl", "data");
+  // The same calls on other paths, and a symlink, which the first run made none of.
+  std::string second =
+      path_calls(dir, "second.jsonl", "other", " && ln -s " + dir.file("other/a") + " " + dir.file("other/l"));
+  ProcResult made = run_cli({"policy", "--paths", first});
+  ASSERT_EQ(made.status(), 0) << describe(made);
+  const std::string original = "# Reviewed: keep this comment\n" + made.out;
+  const std::string app = dir.file("app.toml");
+  write_file(app, original);
+  ProcResult before = run_cli({"check", app, "--trace", second});
+  EXPECT_EQ(before.status(), 1) << describe(before);
+
+  ProcResult names = run_cli({"policy", "--merge", app, second});
+  ASSERT_EQ(names.status(), 0) << describe(names);
+  EXPECT_THAT(names.out, HasSubstr("symlinkat (1 call)"));
+  EXPECT_THAT(names.out, Not(HasSubstr("--paths rules")));
+  const std::string names_only = read_file(app);
+  ProcResult still = run_cli({"check", app, "--trace", second});
+  EXPECT_EQ(still.status(), 1) << describe(still);
+  EXPECT_THAT(still.err, HasSubstr("FAIL uses as pathname only the paths the recordings used"));
+
+  ProcResult merged = run_cli({"policy", "--paths", "--merge", app, second});
+  ASSERT_EQ(merged.status(), 0) << describe(merged);
+  EXPECT_THAT(merged.out, HasSubstr(app + ": added "));
+  EXPECT_THAT(merged.out, HasSubstr(" to the --paths rules:\n"));
+  EXPECT_THAT(merged.out, HasSubstr("  uses as pathname only the paths the recordings used: " + dir.file("other/f1")));
+  EXPECT_THAT(merged.out, HasSubstr("  uses as oldpath only the paths the recordings used: " + dir.file("other/m1")));
+  EXPECT_THAT(merged.out, HasSubstr("  uses as linkpath only the paths the recordings used: " + dir.file("other/l")));
+  std::string text = read_file(app);
+  // Every line of the file as it was is still there, in the same order.
+  std::size_t at = 0;
+  for (const auto& line : lines_of(names_only)) {
+    std::size_t found = text.find(line + "\n", at);
+    ASSERT_NE(found, std::string::npos) << "lost: " << line << "\n" << text;
+    at = found + line.size();
+  }
+  EXPECT_TRUE(text.starts_with("# Reviewed: keep this comment\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("  \"" + dir.file("other/m2") +
+                                             "\", +# 1 call, added by syspect policy --merge\n"));
+  EXPECT_THAT(text, HasSubstr("[forbid.args.linkpath.not]\nglob = [\n"));
+  ProcResult after = run_cli({"check", app, "--trace", second});
+  EXPECT_EQ(after.status(), 0) << describe(after) << text;
+  ProcResult first_still = run_cli({"check", app, "--trace", first});
+  EXPECT_EQ(first_still.status(), 0) << describe(first_still);
+  ProcResult again = run_cli({"policy", "--paths", "--merge", app, first, second});
+  EXPECT_EQ(again.status(), 0) << describe(again);
+  EXPECT_THAT(again.out, HasSubstr("nothing to add"));
+  EXPECT_EQ(read_file(app), text);
+
+  // A rule whose paths are not written as --paths writes them is not guessed at.
+  std::string hand = dir.file("hand.toml");
+  write_file(hand, names_only.substr(0, names_only.find("\n# Paths")) +
+                       "\n[[forbid]]\nsyscall = [\"open\", \"openat\", \"openat2\", \"creat\"]\n"
+                       "args = { pathname = { not = { prefix = \"/usr\" } } }\n");
+  ProcResult refused = run_cli({"policy", "--paths", "--merge", hand, second});
+  EXPECT_EQ(refused.status(), 2) << describe(refused);
+  EXPECT_THAT(refused.err, ::testing::ContainsRegex(hand + ":[0-9]+:1: error: cannot add paths to the rule "
+                                                           "\"forbid at line [0-9]+\""));
+}
+
 TEST(Policy, OfATraceWithoutSyscallsIsASpecCheckReads) {
   TempDir dir;
   std::string empty = dir.file("empty.jsonl");

@@ -415,6 +415,9 @@ def main():
             ("t-int80", [os.path.join(t, "int80")]),
             ("t-wide", [os.path.join(t, "wide_args")]),
             ("t-edges", [os.path.join(t, "strace_edges")]),
+            ("t-netlink", [os.path.join(t, "netlink_msgs")]),
+            ("t-netlink-link", [os.path.join(t, "netlink_msgs"), "link"]),
+            ("t-structs", [os.path.join(t, "struct_calls")]),
         ]
     options = []
     for o in args.option:

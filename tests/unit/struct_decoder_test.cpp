@@ -445,6 +445,81 @@ std::vector<Row> rows() {
       {"mempolicy_mode", "get_mempolicy", 0,
        [](Memory& m) { return std::vector<std::uint64_t>{m.put(std::int32_t{2 | 0x8000}), 0, 0, 0, 0}; }, 0,
        "[MPOL_BIND|MPOL_F_STATIC_NODES]", {{"value", 2 | 0x8000}}},
+      {"landlock_ruleset_attr", "landlock_create_ruleset", 0,
+       [](Memory& m) {
+         // A size past the member strace knows: ", ..." (not read).
+         const std::uint64_t attr[2] = {0x1 | 0x4, 0};
+         return std::vector<std::uint64_t>{m.put(attr), 16, 0};
+       },
+       3, "{handled_access_fs=LANDLOCK_ACCESS_FS_EXECUTE|LANDLOCK_ACCESS_FS_READ_FILE, ...}",
+       {{"handled_access_fs", 0x5}}},
+      {"landlock_path_beneath_attr", "landlock_add_rule", 2,
+       [](Memory& m) {
+         struct __attribute__((packed)) {
+           std::uint64_t allowed_access;
+           std::int32_t parent_fd;
+         } attr{0x2000 | (std::uint64_t{1} << 40), -1};
+         return std::vector<std::uint64_t>{3, 1, m.put(attr), 0};
+       },
+       0, "{allowed_access=LANDLOCK_ACCESS_FS_REFER|0x10000000000, parent_fd=-1}",
+       {{"allowed_access", 0x2000 | (std::int64_t{1} << 40)}, {"parent_fd", -1}}},
+      {"mount_attr", "mount_setattr", 3,
+       [](Memory& m) {
+         // Eight bytes past struct mount_attr: strace shows those not zero.
+         const std::uint64_t attr[5] = {0x1 | 0x100000, 0x2, 0x40000 /* MS_PRIVATE */, 0, 0x7f};
+         return std::vector<std::uint64_t>{static_cast<std::uint64_t>(-1), m.put("/"), 0, m.put(attr), 40};
+       },
+       0,
+       "{attr_set=MOUNT_ATTR_RDONLY|MOUNT_ATTR_IDMAP, attr_clr=MOUNT_ATTR_NOSUID, propagation=MS_PRIVATE, "
+       "userns_fd=0, /* bytes 32..39 */ \"\\x7f\\x00\\x00\\x00\\x00\\x00\\x00\\x00\"}",
+       {{"attr_set", 0x100001}, {"propagation", 0x40000}, {"userns_fd", 0}}},
+      {"io_uring_params", "io_uring_setup", 1,
+       [](Memory& m) {
+         std::uint32_t params[30] = {};
+         params[2] = 0x2;  // flags: IORING_SETUP_SQPOLL
+         params[4] = 1000;  // sq_thread_idle
+         return std::vector<std::uint64_t>{4, m.put(params)};
+       },
+       3,
+       "{flags=IORING_SETUP_SQPOLL, sq_thread_cpu=0, sq_thread_idle=1000, sq_entries=4, cq_entries=8, "
+       "features=IORING_FEAT_SINGLE_MMAP|IORING_FEAT_NODROP, sq_off={head=0, tail=64, ring_mask=256, "
+       "ring_entries=264, flags=276, dropped=272, array=384}, cq_off={head=128, tail=192, ring_mask=260, "
+       "ring_entries=268, overflow=284, cqes=320, flags=280}}",
+       {{"flags", 0x2}, {"sq_thread_idle", 1000}, {"sq_entries", 4}, {"features", 0x3}},
+       [](std::uint64_t addr) {
+         // What the kernel writes back.
+         auto* p = reinterpret_cast<std::uint32_t*>(addr);
+         p[0] = 4, p[1] = 8, p[5] = 0x3;
+         const std::uint32_t sq[7] = {0, 64, 256, 264, 276, 272, 384};
+         const std::uint32_t cq[7] = {128, 192, 260, 268, 284, 320, 280};
+         std::memcpy(p + 10, sq, sizeof sq);
+         std::memcpy(p + 20, cq, sizeof cq);
+       }},
+      {"futex_waitv", "futex_waitv", 0,
+       [](Memory& m) {
+         const std::uint64_t waiters[6] = {0x2a, 0x1000, 0x2 | 128, 0, 0, 0x2 | 0x100};
+         return std::vector<std::uint64_t>{m.put(waiters), 2, 0, 0, CLOCK_MONOTONIC};
+       },
+       0, "[{val=0x2a, uaddr=0x1000, flags=FUTEX_32|FUTEX_PRIVATE_FLAG}, {val=0, uaddr=NULL, flags=FUTEX_32|0x100}]",
+       {{"[0].val", 0x2a}, {"[0].uaddr", 0x1000}, {"[1].flags", 0x102}}},
+      {"move_pages_pages", "move_pages", 2,
+       [](Memory& m) {
+         const std::uint64_t pages[2] = {0x1000, 0};
+         return std::vector<std::uint64_t>{0, 2, m.put(pages), 0, m.put(std::int64_t{0}), 2};
+       },
+       0, "[0x1000, NULL]", {{"[0]", 0x1000}, {"[1]", 0}}},
+      {"move_pages_nodes", "move_pages", 3,
+       [](Memory& m) {
+         const std::int32_t nodes[2] = {0, 1};
+         return std::vector<std::uint64_t>{0, 2, m.put(std::int64_t{0}), m.put(nodes), m.put(std::int64_t{0}), 4};
+       },
+       0, "[0, 1]", {{"[1]", 1}}},
+      {"move_pages_status", "move_pages", 4,
+       [](Memory& m) {
+         const std::int32_t status[2] = {0, -EFAULT};
+         return std::vector<std::uint64_t>{0, 2, m.put(std::int64_t{0}), 0, m.put(status), 2};
+       },
+       0, "[0, -EFAULT]", {{"[1]", -EFAULT}}},
       {"wait_status", "wait4", 1,
        [](Memory& m) { return std::vector<std::uint64_t>{static_cast<std::uint64_t>(-1), m.put(3 << 8), 0, 0}; },
        42, "[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]", {{"status", 3 << 8}}},
@@ -455,9 +530,8 @@ std::vector<Row> rows() {
 // (as strace does for some of them); every other name must have a decoder.
 const std::set<std::string, std::less<>> kShownAsAddress = {
     "__old_kernel_stat", "__sysctl_args", "aio_context", "aio_sigset", "bpf_attr", "cap_user_data",
-    "cap_user_header", "file_handle", "futex_waitv", "io_event", "io_uring_params", "iocb",
-    "iocb_array", "itimerspec64", "landlock_ruleset_attr", "mmap_arg_struct",
-    "mount_attr", "mq_attr", "msgbuf", "msqid_ds", "off_t", "old_linux_dirent", "old_sigaction",
+    "cap_user_header", "file_handle", "io_event", "iocb",
+    "iocb_array", "itimerspec64", "mmap_arg_struct", "mq_attr", "msgbuf", "msqid_ds", "off_t", "old_linux_dirent", "old_sigaction",
     "old_sigset", "old_utsname", "oldold_utsname", "perf_event_attr", "sched_attr", "sel_arg_struct",
     "shmid_ds", "siginfo", "stat64", "statfs64", "timespec64", "timespec64_pair",
     "timex", "timex64", "timezone", "tms", "user_desc", "ustat",

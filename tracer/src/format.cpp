@@ -116,8 +116,8 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       }
       return;
     case ArgValue::Form::Pair:
-      fmt::format_to(std::back_inserter(out), "[{}, {}]", format_fd(v.num, v.fd_path, v.fd_deleted),
-                     format_fd(v.num2, v.fd_path2, v.fd_deleted2));
+      fmt::format_to(std::back_inserter(out), "[{}, {}]", format_fd(v.num, v.fd_path, v.fd_deleted, options.hex_strings),
+                     format_fd(v.num2, v.fd_path2, v.fd_deleted2, options.hex_strings));
       return;
     case ArgValue::Form::Struct:
       out += v.text;
@@ -135,13 +135,13 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
     case ArgKind::DirFd:
       if (v.num == AT_FDCWD) {
         out += xlat_styled("-100", "AT_FDCWD", options.xlat_style);
-        if (!v.fd_path.empty()) out += format_fd(v.num, v.fd_path, v.fd_deleted).substr(4);
+        if (!v.fd_path.empty()) out += format_fd(v.num, v.fd_path, v.fd_deleted, options.hex_strings).substr(4);
       } else {
-        out += format_fd(v.num, v.fd_path, v.fd_deleted);
+        out += format_fd(v.num, v.fd_path, v.fd_deleted, options.hex_strings);
       }
       break;
     case ArgKind::Fd:
-      out += format_fd(v.num, v.fd_path, v.fd_deleted);
+      out += format_fd(v.num, v.fd_path, v.fd_deleted, options.hex_strings);
       break;
     case ArgKind::Flags:
     case ArgKind::Enum:
@@ -247,11 +247,11 @@ std::string quote_string(std::string_view bytes, std::size_t limit, bool truncat
   return out;
 }
 
-std::string format_fd(std::int64_t fd, std::string_view path, bool deleted) {
+std::string format_fd(std::int64_t fd, std::string_view path, bool deleted, HexStrings hex) {
   std::string out = fmt::format("{}", fd);
   if (path.empty()) return out;
   out += '<';
-  append_escaped(out, path, path.size(), "<>");
+  append_escaped(out, path, path.size(), "<>", hex);
   out += '>';
   if (deleted) out += "(deleted)";
   return out;
@@ -313,7 +313,7 @@ std::string format_args(const SyscallEvent& e, const FormatOptions& options) {
 
 namespace {
 
-std::string result_text(const SyscallEvent& e, XlatStyle style) {
+std::string result_text(const SyscallEvent& e, XlatStyle style, HexStrings hex = HexStrings::None) {
   if (!e.finished || e.no_return) return "?";
   if (e.err != 0) {
     const char* name = errno_name(e.err);
@@ -326,7 +326,7 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
     std::string out;
     if (family->format_result(out, e, style)) return out;
   }
-  if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path, e.fd_deleted);
+  if (!e.fd_path.empty()) return format_fd(e.result, e.fd_path, e.fd_deleted, hex);
   RetKind kind = e.desc ? e.desc->ret : RetKind::Int;
   switch (kind) {
     case RetKind::Hex:
@@ -336,7 +336,7 @@ std::string result_text(const SyscallEvent& e, XlatStyle style) {
     case RetKind::Octal:
       return fmt::format("0{:02o}", e.result);
     case RetKind::Fd:
-      return format_fd(e.result, e.fd_path, e.fd_deleted);
+      return format_fd(e.result, e.fd_path, e.fd_deleted, hex);
     default:
       return fmt::format("{}", e.result);
   }
@@ -413,7 +413,7 @@ std::string format_syscall(const SyscallEvent& e, const FormatOptions& options,
   } else {
     out += " = ";
   }
-  out += result_text(e, options.xlat_style);
+  out += result_text(e, options.xlat_style, options.hex_strings);
   // strace's marks: a result (or a signal after the call) syspect injected,
   // a call it held back.
   if (e.injected.skipped || e.injected.signal != 0) out += " (INJECTED)";

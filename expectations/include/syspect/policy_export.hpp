@@ -23,13 +23,34 @@ struct SyscallUsage {
   std::map<std::pair<Abi, std::string>, std::uint64_t> counts;  // (abi, name) → calls
   std::map<std::string, std::uint64_t> unknown;  // calls by number only: "syscall_0x3e8"
   std::vector<std::string> sources;  // "t.jsonl: ./app --once", for the file's comment
-  // The pathname of every open, openat, openat2 and creat, and of every
-  // execve and execveat, with how often (for --paths).
-  std::map<std::string, std::uint64_t> opened;
-  std::map<std::string, std::uint64_t> executed;
+  // For --paths: the paths the traces gave each rule's argument, with how
+  // often, by PathRuleKind::key ("open", "exec", "pathname", "oldpath"...).
+  // Failed calls count; a path that is NULL, unreadable or cut is not kept.
+  std::map<std::string, std::map<std::string, std::uint64_t>> paths;
 
   void add(const Trace& trace, const std::string& source);
 };
+
+// The [[forbid]] rules `--paths` writes, one for each kind of path argument:
+// what opens open (open, openat, openat2, creat), what execs run (execve,
+// execveat), then, for every other call that takes a path the kernel
+// resolves (an input argument of kind `path` in the syscall table: stat,
+// unlink, mkdir, rename, chdir, the xattr calls...), one rule per argument
+// name, since a rule's `args` name one argument (rename's `oldpath` and
+// `newpath` are two rules). A syscall added to the table is covered with no
+// change here. x86_64 names: a rule's names match x86_64 calls only.
+struct PathRuleKind {
+  std::string key;                    // "open", "exec", or the argument's name
+  std::string arg;                    // the argument the rule reads
+  std::vector<std::string> syscalls;  // in table order
+  std::string name;                   // the rule's `name`
+  std::string verb;                   // for the comments: "open", "exec", "call"
+  // The rule also says `prefix = ""`: a NULL path (utimensat(fd, NULL, ...)
+  // for futimens, fanotify_mark on a descriptor) names no path and is not
+  // judged. Not for opens and execs, whose rules are as they always were.
+  bool strings_only = false;
+};
+const std::vector<PathRuleKind>& path_rule_kinds();
 
 // Calls that any process may need though a run did not show them, allowed
 // for every ABI the traces used (`sigreturn` for i386 only). A recording
@@ -49,9 +70,10 @@ std::span<const AlwaysAllowed> always_allowed();
 // saying how often it was seen; then the always-allowed calls not seen.
 std::string policy_toml(const SyscallUsage& usage);
 
-// `--paths`: two [[forbid]] rules, after the policy: no open of a path, and
-// no exec of a program, outside what the traces opened and ran. Each is a
-// list of globs (`{ not = { glob = [...] } }`): a path as it was given, or
+// `--paths`: [[forbid]] rules, after the policy, one for each kind of path
+// argument the traces used (path_rule_kinds()): no open of a path, no exec
+// of a program, no other call on a path, outside what the traces did. Each
+// is a list of globs (`{ not = { glob = [...] } }`): a path as it was given, or
 // DIR/** for a directory that holds at least `min_files` of the paths (or
 // directories leading to them) directly, and a directory three levels down
 // or more that holds two such directories (/usr/lib/python3.11/** rather
@@ -86,6 +108,21 @@ struct PolicyMerge {
   std::vector<std::string> denied;  // calls the traces made that `deny` names: not added
 };
 Result<PolicyMerge, std::string> policy_merge(const std::string& text, const Spec& spec, const SyscallUsage& usage);
+
+// `syspect policy --merge --paths`: the paths of `usage` that the --paths
+// rules of `spec` (parsed from `text`) forbid, added to the end of their
+// glob lists (`[forbid.args.ARG.not] glob = [...]`), each with a comment,
+// DIR/** where many of the new paths share a directory as policy_paths_toml()
+// does; a kind of path with no rule in the file gets a new rule at its end.
+// A rule is the kind's when its `syscall` names exactly the kind's calls
+// and its `args` only the kind's argument.
+// Everything else in the text is kept as it was.
+struct PathsMerge {
+  std::string text;
+  std::vector<std::string> added;  // "opens only ...: /etc/hosts (1 open)"
+};
+Result<PathsMerge, std::string> policy_merge_paths(const std::string& text, const Spec& spec,
+                                                   const SyscallUsage& usage, std::size_t min_files = 4);
 
 // `s` as a TOML basic string, quoted and escaped ("a\"b", control
 // characters as \uXXXX): what the policy writers emit for names and paths.

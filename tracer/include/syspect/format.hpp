@@ -98,8 +98,9 @@ std::string shell_quote(const std::vector<std::string>& argv);
 
 // An fd as strace -y prints it: "3</etc/hostname>", or "3" without a path,
 // and "3</tmp/x>(deleted)" for a file that was deleted. The path is escaped
-// as a string is, with '<' and '>' in octal.
-std::string format_fd(std::int64_t fd, std::string_view path, bool deleted = false);
+// as a string is, with '<' and '>' in octal, and in hex as -x/-xx say.
+std::string format_fd(std::int64_t fd, std::string_view path, bool deleted = false,
+                      HexStrings hex = HexStrings::None);
 
 // `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---`
 // -X raw|verbose style the members as they do arguments.

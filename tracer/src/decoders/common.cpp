@@ -28,7 +28,7 @@ const char* member_name(const std::string& name) {
 std::string fd_text(pid_t tid, int fd, const DecodeLimits& limits) {
   bool deleted = false;
   std::string path = limits.fd_paths ? fd_path(tid, fd, &deleted) : std::string();
-  return format_fd(fd, path, deleted);
+  return format_fd(fd, path, deleted, limits.hex_strings);
 }
 
 bool decode_int_in_brackets(pid_t tid, ArgValue& v, const char* field) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../decode.hpp"
@@ -56,20 +57,36 @@ std::string timespec_text(const std::int64_t ts[2]);
 // "[CHLD]", "~[RTMIN RT_1]" (signal.cpp).
 std::string sigset_text(std::uint64_t set, unsigned nsig, XlatStyle style);
 
+// How iovecs hold netlink messages: the socket's protocol, the limits.
+struct NetlinkIov {
+  int protocol;
+  const DecodeLimits& limits;
+};
+
 // An iovec array at `addr`: "[{iov_base="ab", iov_len=2}, ...]" (io.cpp).
 // `budget` is how many bytes the call transferred (the data shown stops
 // there), or nothing for an input; members go to `v.fields` under `prefix`.
 // `addresses`: each iov_base as its address, not its data (a read that
-// failed, as strace shows it).
-// `data`: where the data of the iovecs shown goes, each iovec's up to the
-// bytes transferred, up to `data_max` bytes in all (what -e read= and
-// -e write= dump, buffer by buffer as their iov_len members and the
-// result say).
+// failed, as strace shows it). `netlink`: each iov_base's data as netlink
+// messages of that protocol (-1: unknown), as strace shows a msghdr whose
+// msg_name is an AF_NETLINK address; nullptr: as a string. `data`: where
+// the data of the iovecs shown goes, each iovec's up to the bytes
+// transferred, up to `data_max` bytes in all (what -e read= and -e write=
+// dump, buffer by buffer as their iov_len members and the result say).
 std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
                        std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
                        std::size_t limit, bool addresses = false,
-                       HexStrings hex = HexStrings::None, std::string* data = nullptr,
-                       std::size_t data_max = 0);
+                       HexStrings hex = HexStrings::None, const NetlinkIov* netlink = nullptr,
+                       std::string* data = nullptr, std::size_t data_max = 0);
+
+// Netlink messages as strace shows them (netlink.cpp): `protocol` is the
+// socket's (NETLINK_ROUTE...), -1 when unknown. From bytes, or read from
+// the tracee (nothing when they cannot be read; "NULL" for address 0).
+std::string netlink_text(std::string_view bytes, int protocol, const DecodeLimits& limits);
+std::optional<std::string> netlink_text(pid_t tid, std::uint64_t addr, std::uint64_t len, int protocol,
+                                        const DecodeLimits& limits);
+// The netlink protocol of `fd` in `tid`, or -1 when it is not a netlink socket.
+int netlink_protocol(pid_t tid, int fd);
 
 // What follows a struct's known members when the call says it is longer
 // (openat2's size, clone3's), as strace's print_nonzero_bytes shows it:

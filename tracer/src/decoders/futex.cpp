@@ -1,8 +1,12 @@
 // The futex family: which of futex's arguments each operation uses, and
-// what it makes of them (a timeout, a count, a bitset, a wake operation).
+// what it makes of them (a timeout, a count, a bitset, a wake operation);
+// futex_waitv's array of struct futex_waitv.
+
+#include <cstring>
 
 #include <fmt/format.h>
 
+#include "array.hpp"
 #include "common.hpp"
 #include "family.hpp"
 
@@ -110,13 +114,52 @@ int futex_args(const SyscallEvent& e) {
   return e.nargs == 6 ? futex_shown_args(static_cast<std::uint32_t>(e.args[1].raw)) : -1;
 }
 
+// futex_waitv's waiters: "[{val=0, uaddr=0x7f.., flags=FUTEX_32}, ...]",
+// at most FUTEX_WAITV_MAX of them (then "...").
+bool decode_futex_waitv(const StructRead& r) {
+  constexpr unsigned kWaitvMax = 128;
+  struct Waiter {
+    std::uint64_t val, uaddr;
+    std::uint32_t flags, reserved;
+  };
+  unsigned shown = 0;
+  const XlatStyle style = r.style();
+  auto text = array_text(r.tid, r.v.raw, static_cast<std::uint32_t>(r.e.args[1].raw), sizeof(Waiter),
+                         max_elements(r.limits), [&](const void* elem, std::string& out) {
+                           if (shown++ >= kWaitvMax) {
+                             out += "...";
+                             return false;
+                           }
+                           Waiter w{};
+                           std::memcpy(&w, elem, sizeof w);
+                           const std::string at = fmt::format("[{}]", shown - 1);
+                           r.v.fields.push_back({member_name(at + ".val"), static_cast<std::int64_t>(w.val)});
+                           r.v.fields.push_back({member_name(at + ".uaddr"), static_cast<std::int64_t>(w.uaddr)});
+                           r.v.fields.push_back({member_name(at + ".flags"), w.flags});
+                           out += fmt::format("{{val={}, uaddr=", c_hex(w.val));
+                           append_pointer(out, w.uaddr);
+                           out += ", flags=" + xlat_format(xlat_family("futex_waiter_flags"), w.flags, style);
+                           if (w.reserved != 0) out += fmt::format(", __reserved={:#x}", w.reserved);
+                           out += '}';
+                           return true;
+                         });
+  if (!text) return false;
+  r.v.text = std::move(*text);
+  return true;
+}
+
+const StructDecoder kStructs[] = {
+    {"futex_waitv", decode_futex_waitv,
+     [] { return std::vector<MemberDesc>{num("[].val"), num("[].uaddr"), num("[].flags", "futex_waiter_flags")}; }},
+};
+
 constexpr SysId kCalls[] = {SysId::futex};
 
 }  // namespace
 
 const SyscallFamily& futex_family() {
   static const SyscallFamily family{
-      .name = "futex", .calls = kCalls, .shown_args = futex_args, .format_arg = append_futex_arg};
+      .name = "futex", .calls = kCalls, .structs = kStructs, .shown_args = futex_args, .format_arg = append_futex_arg};
   return family;
 }
 

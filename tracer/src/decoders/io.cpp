@@ -19,8 +19,8 @@ namespace syspect::detail {
 // elements are shown, as strace does.
 std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
                        std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
-                       std::size_t limit, bool addresses, HexStrings hex, std::string* data_out,
-                       std::size_t data_max) {
+                       std::size_t limit, bool addresses, HexStrings hex, const NetlinkIov* netlink,
+                       std::string* data_out, std::size_t data_max) {
   struct Iov {
     std::uint64_t base, len;
   };
@@ -45,10 +45,20 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
       want = std::min(want, *budget);
       *budget -= want;
     }
+    std::optional<std::string> messages;
+    if (netlink != nullptr && !addresses)
+      messages = netlink_text(tid, iovs[i].base, want, netlink->protocol, netlink->limits);
     const std::size_t room = data_out && data_out->size() < data_max ? data_max - data_out->size() : 0;
     std::string data(static_cast<std::size_t>(std::min<std::uint64_t>(want, std::max(limit + 1, room))), '\0');
-    long got = addresses || data.empty() ? 0 : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
-    if (got < 0 || addresses) {
+    long got = messages || addresses || data.empty()
+                   ? 0
+                   : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
+    if (messages) {
+      out += fmt::format("{{iov_base={}, iov_len={}}}", *messages, iovs[i].len);
+    } else if (iovs[i].base == 0) {
+      // strace's printstr: a NULL address is "NULL", whatever the length.
+      out += fmt::format("{{iov_base=NULL, iov_len={}}}", iovs[i].len);
+    } else if (got < 0 || addresses) {
       out += fmt::format("{{iov_base={:#x}, iov_len={}}}", iovs[i].base, iovs[i].len);
     } else {
       data.resize(static_cast<std::size_t>(got));

@@ -126,7 +126,8 @@ bool format_ioctl_arg(std::string& out, const SyscallEvent& e, int i, const Form
     return true;
   }
   if (i == 2 && static_cast<std::uint32_t>(e.args[1].raw) == 0x40049409) {
-    out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path, v.fd_deleted);  // FICLONE: the source fd
+    out += format_fd(static_cast<std::int32_t>(v.raw), v.fd_path, v.fd_deleted,
+                     options.hex_strings);  // FICLONE: the source fd
     return true;
   }
   return false;

@@ -1,6 +1,8 @@
 // The memory-mapping family: mremap shows its new address only with
-// MREMAP_FIXED; mincore's vector of one byte per page; mmap's and
-// remap_file_pages' flags, a mapping type, flags and a huge page size.
+// MREMAP_FIXED; mincore's vector of one byte per page; memfd_create's name
+// (read as far as the kernel reads it) and flags (with the huge page size);
+// mmap's and remap_file_pages' flags, a mapping type, flags and a huge
+// page size.
 
 #include <sys/mman.h>
 
@@ -82,19 +84,61 @@ bool decode_mincore_vec(pid_t tid, const SyscallEvent& e, ArgValue& v, const Dec
   return true;
 }
 
+// The longest name memfd_create takes (NAME_MAX less "memfd:"), and one
+// byte more: strace reads at most that much of it.
+constexpr std::size_t kMemfdNameRead = 255 - 6 + 1;
+
+// A name with no NUL within what strace reads is shown cut there ("..."),
+// even when the memory after it cannot be read.
+void memfd_after_entry(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) {
+  if (!is(e.desc, SysId::memfd_create) || e.nargs < 1) return;
+  ArgValue& v = e.args[0];
+  if (v.raw == 0 || !(v.unreadable || v.bytes.size() >= kMemfdNameRead)) return;
+  auto s = read_string(tid, RemotePtr{v.raw}, std::min(limits.struct_string + 1, kMemfdNameRead));
+  if (!s || !s->truncated) return;
+  v.form = ArgValue::Form::String;
+  v.bytes = std::move(s->bytes);
+  v.truncated = true;
+  v.unreadable = false;
+}
+
+// "MFD_CLOEXEC|MFD_HUGETLB|21<<MFD_HUGE_SHIFT".
+bool memfd_flags_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
+  if (!is(e.desc, SysId::memfd_create) || i != 1) return false;
+  constexpr unsigned kHugeShift = 26, kHugeMask = 0x3f;
+  const auto flags = static_cast<std::uint32_t>(e.args[1].raw);
+  const std::uint32_t huge = flags & (kHugeMask << kHugeShift), rest = flags & ~(kHugeMask << kHugeShift);
+  std::string names;
+  if (rest != 0 || huge == 0) names = xlat_format(xlat_family("memfd_create_flags"), rest, XlatStyle::Abbrev);
+  if (huge != 0) names += fmt::format("{}{}<<MFD_HUGE_SHIFT", rest != 0 ? "|" : "", huge >> kHugeShift);
+  out += flags == 0 ? std::string("0") : xlat_styled(fmt::format("{:#x}", flags), names, options.xlat_style);
+  return true;
+}
+
 const StructDecoder kStructs[] = {
     {"mincore_vec", [](const StructRead& r) { return decode_mincore_vec(r.tid, r.e, r.v, r.limits); },
      [] { return std::vector<MemberDesc>{num("[]")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::mremap, SysId::mmap, SysId::mmap2, SysId::remap_file_pages};
+// The family's arguments shown its own way, by call.
+bool mman_format_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
+  if (e.desc->id == SysId::memfd_create) return memfd_flags_arg(out, e, i, options);
+  return mman_arg(out, e, i, options);
+}
+
+constexpr SysId kCalls[] = {SysId::mremap, SysId::memfd_create, SysId::mmap, SysId::mmap2,
+                            SysId::remap_file_pages};
 
 }  // namespace
 
 const SyscallFamily& mman_family() {
   static const SyscallFamily family{
-      .name = "mman", .calls = kCalls, .structs = kStructs, .shown_args = mman_shown_args,
-      .format_arg = mman_arg};
+      .name = "mman",
+      .calls = kCalls,
+      .structs = kStructs,
+      .after_entry = memfd_after_entry,
+      .shown_args = mman_shown_args,
+      .format_arg = mman_format_arg};
   return family;
 }
 

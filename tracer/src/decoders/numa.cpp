@@ -1,14 +1,17 @@
 // The NUMA memory-policy family: set_mempolicy, get_mempolicy and mbind.
 // A policy's mode with its flags ("MPOL_BIND|MPOL_F_STATIC_NODES"), and a
 // node mask as strace shows it: the mask's words in hex, as many as
-// maxnode bits need.
+// maxnode bits need; move_pages's arrays of pages, nodes and statuses.
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
 #include <vector>
 
 #include "../memory.hpp"
+#include "array.hpp"
 #include "common.hpp"
 #include "family.hpp"
 
@@ -100,7 +103,65 @@ bool format_mode(std::string& out, const SyscallEvent& e, int i, const FormatOpt
   return true;
 }
 
+// move_pages's pages ("[0x7f.., NULL]") and nodes ("[0, 1]"), read at
+// entry; the statuses the call wrote ("[0, -EFAULT]"), "[]" for none
+// whether it succeeded or not.
+bool decode_move_pages_array(const StructRead& r, int which) {
+  const std::uint64_t count = r.e.args[1].raw;
+  const std::size_t limit = max_elements(r.limits);
+  std::optional<std::string> text;
+  std::size_t n = 0;
+  auto keep = [&r, &n](std::int64_t value) {
+    r.v.fields.push_back({member_name(fmt::format("[{}]", n++)), value});
+  };
+  if (which == 0) {
+    text = array_text(r.tid, r.v.raw, count, sizeof(std::uint64_t), limit, [&keep](const void* elem, std::string& out) {
+      std::uint64_t page = 0;
+      std::memcpy(&page, elem, sizeof page);
+      keep(static_cast<std::int64_t>(page));
+      append_pointer(out, page);
+      return true;
+    });
+  } else if (which == 1) {
+    text = array_text(r.tid, r.v.raw, count, sizeof(std::int32_t), limit, [&keep](const void* elem, std::string& out) {
+      std::int32_t node = 0;
+      std::memcpy(&node, elem, sizeof node);
+      keep(node);
+      out += std::to_string(node);
+      return true;
+    });
+  } else {
+    if (r.at_entry || r.e.err != 0) {
+      if (count != 0 || r.v.raw == 0) return false;
+      r.v.text = "[]";
+      return true;
+    }
+    const XlatStyle style = r.style();
+    text = array_text(r.tid, r.v.raw, count, sizeof(std::int32_t), limit, [style, &keep](const void* elem, std::string& out) {
+      std::int32_t status = 0;
+      std::memcpy(&status, elem, sizeof status);
+      keep(status);
+      const char* name = status < 0 ? errno_name(-status) : nullptr;
+      if (name == nullptr) {
+        out += std::to_string(status);
+      } else {
+        out += xlat_styled(std::to_string(status), fmt::format("-{}", name), style);
+      }
+      return true;
+    });
+  }
+  if (!text) return false;
+  r.v.text = std::move(*text);
+  return true;
+}
+
 const StructDecoder kStructs[] = {
+    {"move_pages_pages", [](const StructRead& r) { return decode_move_pages_array(r, 0); },
+     [] { return std::vector<MemberDesc>{num("[]")}; }},
+    {"move_pages_nodes", [](const StructRead& r) { return decode_move_pages_array(r, 1); },
+     [] { return std::vector<MemberDesc>{num("[]")}; }},
+    {"move_pages_status", [](const StructRead& r) { return decode_move_pages_array(r, 2); },
+     [] { return std::vector<MemberDesc>{num("[]")}; }},
     {"nodemask", [](const StructRead& r) { return decode_nodemask(r.tid, r.e, r.v, r.limits); },
      [] { return std::vector<MemberDesc>{num("[]")}; }},
     {"mempolicy_mode", [](const StructRead& r) { return decode_policy_mode(r.tid, r.e, r.v, r.style()); },

@@ -161,22 +161,27 @@ struct KernelMsghdr {
 // A struct msghdr as strace shows it, its data as iovecs up to `budget`
 // bytes; its members go to `v.fields` under `prefix`, its iovecs' data to
 // `data` (for -e read= and -e write=).
-std::string msghdr_text(pid_t tid, const KernelMsghdr& m, std::optional<std::uint64_t> budget,
+// An AF_NETLINK msg_name: the data are netlink messages of `fd`'s protocol.
+std::string msghdr_text(pid_t tid, int fd, const KernelMsghdr& m, std::optional<std::uint64_t> budget,
                         ArgValue& v, const std::string& prefix, const DecodeLimits& limits,
                         std::string* data) {
   const XlatStyle style = limits.xlat_style;
   std::string name = "NULL";
+  bool netlink = false;
   if (m.name != 0) {
     ArgValue sa;
     sa.raw = m.name;
     name = decode_sockaddr_at(tid, sa, m.namelen, style) ? sa.text : fmt::format("{:#x}", m.name);
     for (StructField& f : sa.fields) {
+      if (std::string_view(f.name) == "sa_family" && f.value == AF_NETLINK) netlink = true;
       f.name = member_name(prefix + "msg_name." + f.name);
       v.fields.push_back(std::move(f));
     }
   }
+  const NetlinkIov messages{netlink ? netlink_protocol(tid, fd) : -1, limits};
   std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, prefix + "msg_iov", limits.struct_string,
-                               false, limits.hex_strings, data, limits.max_buffer);
+                               false, limits.hex_strings, netlink ? &messages : nullptr, data,
+                               limits.max_buffer);
   if (iov.empty()) iov = fmt::format("{:#x}", m.iov);
   std::string out = fmt::format("{{msg_name={}, msg_namelen={}, msg_iov={}, msg_iovlen={}, ", name,
                                 m.namelen, iov, m.iovlen);
@@ -201,7 +206,7 @@ bool decode_msghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry,
   std::optional<std::uint64_t> budget;
   if (!input) budget = static_cast<std::uint64_t>(e.result);
   v.bytes.clear();
-  v.text = msghdr_text(tid, m, budget, v, "", limits, &v.bytes);
+  v.text = msghdr_text(tid, static_cast<int>(e.args[0].raw), m, budget, v, "", limits, &v.bytes);
   return true;
 }
 
@@ -226,8 +231,9 @@ bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
     std::string prefix = fmt::format("[{}].msg_hdr.", i);
     std::optional<std::uint64_t> budget;
     if (!input) budget = msgs[i].len;
-    out += fmt::format("{{msg_hdr={}, msg_len={}}}",
-                       msghdr_text(tid, msgs[i].hdr, budget, v, prefix, limits, &v.bytes), msgs[i].len);
+    const std::string hdr =
+        msghdr_text(tid, static_cast<int>(e.args[0].raw), msgs[i].hdr, budget, v, prefix, limits, &v.bytes);
+    out += fmt::format("{{msg_hdr={}, msg_len={}}}", hdr, msgs[i].len);
     v.fields.push_back({member_name(fmt::format("[{}].msg_len", i)), msgs[i].len});
   }
   if (static_cast<std::size_t>(e.result) > n) out += n ? ", ..." : "...";

@@ -112,36 +112,40 @@ bool decode_statx(pid_t tid, ArgValue& v, XlatStyle style, bool abbrev) {
   o.field("stx_blocks", static_cast<std::int64_t>(st.stx_blocks));
   o.field("stx_rdev_major", st.stx_rdev_major);
   o.field("stx_rdev_minor", st.stx_rdev_minor);
-  if (!abbrev) {  // -v: every member, in strace's order
-    const auto& attrs = xlat_family("statx_attrs");
-    auto ts = [](const statx_timestamp& t) {
-      std::string out = fmt::format("{{tv_sec={}, tv_nsec={}}}", t.tv_sec, t.tv_nsec);
-      std::string when = stat_time(t.tv_sec, t.tv_nsec);
-      return out + when.substr(when.find(' ') == std::string::npos ? when.size() : when.find(' '));
-    };
-    v.text = fmt::format(
-        "{{stx_mask={}, stx_blksize={}, stx_attributes={}, stx_nlink={}, stx_uid={}, stx_gid={}, "
-        "stx_mode={}, stx_ino={}, stx_size={}, stx_blocks={}, stx_attributes_mask={}, stx_atime={}",
-        xlat_format(xlat_family("statx_mask"), st.stx_mask, style), st.stx_blksize,
-        xlat_format(attrs, st.stx_attributes, style), st.stx_nlink, st.stx_uid, st.stx_gid,
-        file_mode(st.stx_mode, style), st.stx_ino, st.stx_size, st.stx_blocks,
-        xlat_format(attrs, st.stx_attributes_mask, style), ts(st.stx_atime));
-    if (st.stx_mask & STATX_BTIME) v.text += ", stx_btime=" + ts(st.stx_btime);
-    v.text += fmt::format(
-        ", stx_ctime={}, stx_mtime={}, stx_rdev_major={}, stx_rdev_minor={}, stx_dev_major={}, "
-        "stx_dev_minor={}",
-        ts(st.stx_ctime), ts(st.stx_mtime), st.stx_rdev_major, st.stx_rdev_minor, st.stx_dev_major,
-        st.stx_dev_minor);
-    if (st.stx_mask & STATX_MNT_ID) v.text += ", stx_mnt_id=" + c_hex(st.stx_mnt_id);
-    v.text += '}';
+  // strace shows a member the mask says the kernel filled; -v adds the
+  // others, in its order.
+  const auto& attrs = xlat_family("statx_attrs");
+  auto ts = [](const statx_timestamp& t) {
+    std::string out = fmt::format("{{tv_sec={}, tv_nsec={}}}", t.tv_sec, t.tv_nsec);
+    std::string when = stat_time(t.tv_sec, t.tv_nsec);
+    return out + when.substr(when.find(' ') == std::string::npos ? when.size() : when.find(' '));
+  };
+  const std::uint32_t mask = st.stx_mask;
+  std::string out = "{stx_mask=" + xlat_format(xlat_family("statx_mask"), mask, style);
+  if (!abbrev) out += fmt::format(", stx_blksize={}", st.stx_blksize);
+  out += ", stx_attributes=" + xlat_format(attrs, st.stx_attributes, style);
+  if (!abbrev) {
+    if (mask & STATX_NLINK) out += fmt::format(", stx_nlink={}", st.stx_nlink);
+    if (mask & STATX_UID) out += fmt::format(", stx_uid={}", st.stx_uid);
+    if (mask & STATX_GID) out += fmt::format(", stx_gid={}", st.stx_gid);
+  }
+  if (mask & (STATX_TYPE | STATX_MODE)) out += ", stx_mode=" + file_mode(st.stx_mode, style);
+  if (!abbrev && (mask & STATX_INO)) out += fmt::format(", stx_ino={}", st.stx_ino);
+  if (mask & STATX_SIZE) out += fmt::format(", stx_size={}", st.stx_size);
+  if (abbrev) {
+    v.text = out + ", ...}";
     return true;
   }
-  // Abbreviated as strace does: stx_size whatever the file type (a device
-  // too, unlike stat's st_rdev).
-  v.text = fmt::format("{{stx_mask={}, stx_attributes={}, stx_mode={}, stx_size={}, ...}}",
-                       xlat_format(xlat_family("statx_mask"), st.stx_mask, style),
-                       xlat_format(xlat_family("statx_attrs"), st.stx_attributes, style),
-                       file_mode(st.stx_mode, style), st.stx_size);
+  if (mask & STATX_BLOCKS) out += fmt::format(", stx_blocks={}", st.stx_blocks);
+  out += ", stx_attributes_mask=" + xlat_format(attrs, st.stx_attributes_mask, style);
+  if (mask & STATX_ATIME) out += ", stx_atime=" + ts(st.stx_atime);
+  if (mask & STATX_BTIME) out += ", stx_btime=" + ts(st.stx_btime);
+  if (mask & STATX_CTIME) out += ", stx_ctime=" + ts(st.stx_ctime);
+  if (mask & STATX_MTIME) out += ", stx_mtime=" + ts(st.stx_mtime);
+  out += fmt::format(", stx_rdev_major={}, stx_rdev_minor={}, stx_dev_major={}, stx_dev_minor={}",
+                     st.stx_rdev_major, st.stx_rdev_minor, st.stx_dev_major, st.stx_dev_minor);
+  if (mask & STATX_MNT_ID) out += ", stx_mnt_id=" + c_hex(st.stx_mnt_id);
+  v.text = out + "}";
   return true;
 }
 
@@ -262,18 +266,21 @@ bool format_stat_arg(std::string& out, const SyscallEvent& e, int i, const Forma
     }
     return false;
   }
-  // strace -X raw|verbose: statx's sync type (an enum field) apart from
-  // the other flags: "0 /* AT_STATX_SYNC_AS_STAT */|0x900 /* ... */", and
-  // raw leaves a zero sync type empty: "|0x900".
-  if (i != 2 || options.xlat_style == XlatStyle::Abbrev) return false;
-  const Xlat* flags = find_xlat("statx_flags");
+  // statx's sync type apart from the other flags, as strace prints them:
+  // the sync type as flags ("AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC", and
+  // "0 /* AT_STATX_SYNC_AS_STAT */" in -X verbose, nothing in -X raw when
+  // zero), then the other bits as the *at() flags ("|0x900 /* ... */").
+  if (i != 2) return false;
   const Xlat* at_flags = find_xlat("at_flags");
-  if (flags == nullptr || at_flags == nullptr) return false;
-  constexpr std::uint64_t kSyncType = 0x6000;
-  const std::uint64_t sync = v.raw & kSyncType, rest = v.raw & ~kSyncType;
-  if (options.xlat_style == XlatStyle::Verbose || sync != 0)
-    out += xlat_styled(sync == 0 ? "0" : fmt::format("{:#x}", sync), xlat_format(*flags, sync),
-                       options.xlat_style);
+  if (at_flags == nullptr) return false;
+  constexpr std::uint64_t kForceSync = 0x2000, kDontSync = 0x4000;
+  const std::uint64_t sync = v.raw & (kForceSync | kDontSync), rest = v.raw & ~(kForceSync | kDontSync);
+  std::string sync_names;
+  if (sync == 0) sync_names = "AT_STATX_SYNC_AS_STAT";
+  if (sync & kForceSync) sync_names = "AT_STATX_FORCE_SYNC";
+  if (sync & kDontSync) sync_names += sync_names.empty() ? "AT_STATX_DONT_SYNC" : "|AT_STATX_DONT_SYNC";
+  if (options.xlat_style != XlatStyle::Raw || sync != 0)
+    out += xlat_styled(c_hex(sync), sync_names, options.xlat_style);
   if (rest != 0)
     out += "|" + xlat_styled(fmt::format("{:#x}", rest), xlat_format(*at_flags, rest), options.xlat_style);
   return true;
