@@ -103,7 +103,7 @@ bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& 
   v.fields.clear();
   v.bytes.clear();
   v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "", limits.struct_string,
-                      remote, limits.hex_strings, &v.bytes, limits.max_buffer);
+                      remote, limits.hex_strings, nullptr, &v.bytes, limits.max_buffer);
   return !v.text.empty();
 }
 
