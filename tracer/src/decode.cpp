@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "memory.hpp"
+#include "decoders/common.hpp"
 #include "decoders/family.hpp"
 #include "syscall_ids.hpp"
 
@@ -139,14 +140,25 @@ void decode_string_array(pid_t tid, ArgValue& v, Abi abi, const DecodeLimits& li
   v.form = ArgValue::Form::StringArray;
   v.total_items = ptrs.size();
   v.truncated = !complete;
+  // No NULL before memory that cannot be read: strace shows the array
+  // "unterminated", ending "... /* the address */".
+  v.unreadable = !complete;
   if (!keep_items) return;
   std::size_t keep = std::min(ptrs.size(), limits.max_argv);
   v.items.reserve(keep);
   for (std::size_t i = 0; i < keep; ++i) {
     auto s = read_string(tid, RemotePtr{ptrs[i]}, limits.max_string);
+    // strace reads -s + 1 bytes of each: one that runs into unmapped
+    // memory after them is shown cut.
+    if (!s) {
+      auto cut = read_string(tid, RemotePtr{ptrs[i]}, limits.struct_string + 1);
+      if (cut && cut->truncated) s = std::move(cut);
+    }
     // An item cut at max_string (or unreadable) is not the item: the array
     // is marked, with total_len one past the first such item.
     if ((!s || s->truncated) && v.total_len == 0) v.total_len = i + 1;
+    // An item that cannot be read is shown as its address: member "[i]".
+    if (!s) v.fields.push_back({member_name(fmt::format("[{}]", i)), static_cast<std::int64_t>(ptrs[i])});
     v.items.push_back(s ? std::move(s->bytes) : std::string());
   }
   if (keep < ptrs.size() || v.total_len != 0) v.truncated = true;

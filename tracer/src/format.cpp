@@ -45,15 +45,32 @@ void append_quoted(std::string& out, std::string_view bytes, std::size_t limit,
   out += quote_string(bytes, limit, truncated, hex);
 }
 
-void append_string_array(std::string& out, const ArgValue& v, std::size_t limit, HexStrings hex) {
+// argv, envp: each item quoted, or its address when it could not be read
+// (member "[i]"); up to `limit` items, then "..."; an array with no NULL
+// before unreadable memory ends "... /* the address */".
+void append_string_array(std::string& out, const ArgValue& v, std::size_t limit, HexStrings hex,
+                         std::size_t width) {
   out += '[';
   std::size_t shown = std::min(v.items.size(), limit);
+  std::size_t field = 0;
   for (std::size_t i = 0; i < shown; ++i) {
     if (i) out += ", ";
+    // The unreadable items, in order of their index.
+    if (field < v.fields.size() && v.fields[field].name == fmt::format("[{}]", i)) {
+      append_hex(out, static_cast<std::uint64_t>(v.fields[field++].value));
+      continue;
+    }
     append_quoted(out, v.items[i], limit, false, hex);
   }
-  // (An array whose items were only cut has total_len set: no "...".)
-  if (shown < v.total_items || (v.truncated && v.total_len == 0)) out += shown ? ", ..." : "...";
+  if (shown < v.total_items) {
+    out += shown ? ", ..." : "...";
+  } else if (v.unreadable) {
+    fmt::format_to(std::back_inserter(out), "{}... /* {:#x} */", shown ? ", " : "",
+                   v.raw + v.total_items * width);
+  } else if (v.truncated && v.total_len == 0) {
+    // (An array whose items were only cut has total_len set: no "...".)
+    out += shown ? ", ..." : "...";
+  }
   out += ']';
 }
 
@@ -92,9 +109,10 @@ void append_arg(std::string& out, const SyscallEvent& e, int i,
       if (d->kind == ArgKind::Envp && (!options.abbreviate || options.abbreviate(e))) {
         append_pointer(out, v.raw);
         fmt::format_to(std::back_inserter(out), " /* {} var{}{} */", v.total_items,
-                       v.total_items == 1 ? "" : "s", v.truncated ? "..." : "");
+                       v.total_items == 1 ? "" : "s", v.unreadable ? ", unterminated" : "");
       } else {
-        append_string_array(out, v, options.string_limit, options.hex_strings);
+        append_string_array(out, v, options.string_limit, options.hex_strings,
+                            e.abi == Abi::x86_64 ? 8 : 4);
       }
       return;
     case ArgValue::Form::Pair:

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <chrono>
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -53,11 +54,96 @@ void append_hex_dump(std::string& out, std::string_view data) {
   }
 }
 
+// A numeric member of a decoded struct, or null.
+const StructField* member(const ArgValue& v, const std::string& name) {
+  for (const StructField& f : v.fields) {
+    if (!f.is_text && name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+// The data of an iovec array (readv, writev, vmsplice, msg_iov of sendmsg
+// and recvmsg) as strace's dumpiov_upto() shows it: each buffer's bytes,
+// up to `budget` in all, as " * 3 bytes in buffer 0" and its dump; it
+// stops at the first buffer with none. The decoder keeps the data in
+// `v.bytes`, each buffer's up to `kept` bytes in all (what the call
+// transferred, or all of an input), read here from `data`; each iov_len is
+// member "PREFIX[i].iov_len".
+std::string iovec_dump(const ArgValue& v, std::string_view prefix, std::uint64_t budget, std::uint64_t kept,
+                       std::string_view& data) {
+  std::string out;
+  bool dumping = true;
+  for (std::size_t i = 0;; ++i) {
+    const StructField* len = member(v, fmt::format("{}[{}].iov_len", prefix, i));
+    if (len == nullptr) break;
+    const auto iov_len = static_cast<std::uint64_t>(len->value);
+    const std::uint64_t here_kept = std::min(iov_len, kept);
+    kept -= here_kept;
+    const std::string_view chunk = data.substr(0, static_cast<std::size_t>(std::min<std::uint64_t>(here_kept, data.size())));
+    data.remove_prefix(chunk.size());
+    const std::uint64_t n = std::min(iov_len, budget);
+    if (n == 0) dumping = false;
+    if (!dumping) continue;
+    budget -= n;
+    fmt::format_to(std::back_inserter(out), " * {} bytes in buffer {}\n", n, i);
+    append_hex_dump(out, chunk.substr(0, static_cast<std::size_t>(std::min<std::uint64_t>(n, chunk.size()))));
+  }
+  return out;
+}
+
+// sendmmsg's and recvmmsg's messages, as strace's dumpiov_in_mmsghdr():
+// " = 2 buffers in vector 0", then its iovecs up to its msg_len.
+std::string mmsghdr_dump(const ArgValue& v, bool reads) {
+  std::string out;
+  std::string_view data = v.bytes;
+  for (std::size_t i = 0;; ++i) {
+    const StructField* len = member(v, fmt::format("[{}].msg_len", i));
+    const StructField* iovlen = member(v, fmt::format("[{}].msg_hdr.msg_iovlen", i));
+    if (len == nullptr || iovlen == nullptr) break;
+    const auto msg_len = static_cast<std::uint64_t>(len->value);
+    fmt::format_to(std::back_inserter(out), " = {} buffers in vector {}\n",
+                   static_cast<std::uint64_t>(iovlen->value), i);
+    out += iovec_dump(v, fmt::format("[{}].msg_hdr.msg_iov", i), msg_len, reads ? msg_len : ~std::uint64_t{0},
+                      data);
+  }
+  return out;
+}
+
+// The vector calls: where the iovecs are, whether they are read or
+// written, and their members' prefix (null: mmsghdrs).
+struct VectorIo {
+  int arg;
+  bool reads;
+  const char* prefix;
+};
+
+std::optional<VectorIo> vector_io(const SyscallEvent& e) {
+  switch (e.desc->id) {
+    case SysId::readv: case SysId::preadv: case SysId::preadv2: return VectorIo{1, true, ""};
+    case SysId::writev: case SysId::pwritev: case SysId::pwritev2: case SysId::vmsplice:
+      return VectorIo{1, false, ""};
+    case SysId::recvmsg: return VectorIo{1, true, "msg_iov"};
+    case SysId::sendmsg: return VectorIo{1, false, "msg_iov"};
+    case SysId::recvmmsg: return VectorIo{1, true, nullptr};
+    case SysId::sendmmsg: return VectorIo{1, false, nullptr};
+    default: return std::nullopt;
+  }
+}
+
 // What -e read=SET and -e write=SET dump of a call that succeeded: the
 // data read (up to the result) or written (up to the count), when its fd
 // is in the set; empty otherwise.
 std::string data_dump(const SyscallEvent& e, const FormatOptions& o) {
   if (e.desc == nullptr || e.err != 0 || !e.finished || e.nargs < 3) return {};
+  if (auto vec = vector_io(e)) {
+    const auto& in_set = vec->reads ? o.dump_read : o.dump_write;
+    const ArgValue& v = e.args[vec->arg];
+    if (!in_set || e.args[0].num < 0 || !in_set(e.args[0].num) || v.form != ArgValue::Form::Struct) return {};
+    if (vec->prefix == nullptr) return mmsghdr_dump(v, vec->reads);
+    const std::uint64_t budget = vec->reads ? static_cast<std::uint64_t>(e.result) : ~std::uint64_t{0};
+    std::string_view data = v.bytes;
+    return iovec_dump(v, vec->prefix, budget, budget, data);
+  }
   const bool reads = is(e.desc, SysId::read) || is(e.desc, SysId::pread64) || is(e.desc, SysId::recvfrom);
   const bool writes = is(e.desc, SysId::write) || is(e.desc, SysId::pwrite64) || is(e.desc, SysId::sendto);
   const auto& in_set = reads ? o.dump_read : o.dump_write;

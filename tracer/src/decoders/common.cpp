@@ -78,3 +78,74 @@ std::vector<MemberDesc> prefixed(const std::string& prefix, const std::vector<Me
 }
 
 }  // namespace syspect::detail
+
+namespace syspect::detail {
+
+void decode_bounded_string(pid_t tid, ArgValue& v, std::uint64_t len, bool zero_terminated,
+                           const DecodeLimits& limits, bool force_hex) {
+  // What the table's own decoding of the argument read is replaced.
+  v.bytes.clear();
+  v.fields.clear();
+  v.truncated = v.unreadable = false;
+  if (v.raw == 0) {
+    v.form = ArgValue::Form::Null;
+    return;
+  }
+  const std::size_t max = limits.struct_string;
+  // One byte more than -s: whether a NUL comes right after what is shown.
+  const std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(len, max + 1));
+  std::string bytes;
+  bool ellipsis = false;
+  if (zero_terminated) {
+    auto s = read_string(tid, RemotePtr{v.raw}, size);
+    if (!s) {
+      v.form = ArgValue::Form::Pointer;
+      v.unreadable = true;
+      return;
+    }
+    bytes = std::move(s->bytes);
+    // No NUL within the bytes read: none within those shown nor right
+    // after them.
+    ellipsis = s->truncated && len != 0;
+    if (bytes.size() > max) bytes.resize(max);
+  } else {
+    bytes.resize(size);
+    if (size != 0 && !read_exact(tid, RemotePtr{v.raw}, bytes.data(), size)) {
+      v.form = ArgValue::Form::Pointer;
+      v.unreadable = true;
+      return;
+    }
+    if (bytes.size() > max) bytes.resize(max);
+    ellipsis = len > max;
+  }
+  v.truncated = ellipsis;
+  if (!force_hex) {
+    v.form = ArgValue::Form::String;
+    v.bytes = std::move(bytes);
+    return;
+  }
+  v.form = ArgValue::Form::Struct;
+  v.text = quote_string(bytes, bytes.size(), ellipsis, HexStrings::All);
+  v.fields.push_back({"value", bytes});
+}
+
+constexpr std::size_t kPathMax = 4096;
+
+void decode_path_text(pid_t tid, ArgValue& v, const DecodeLimits& limits) {
+  if (v.raw == 0) {
+    v.form = ArgValue::Form::Null;
+    return;
+  }
+  auto s = read_string(tid, RemotePtr{v.raw}, kPathMax);
+  if (!s) {
+    v.form = ArgValue::Form::Pointer;
+    v.unreadable = true;
+    return;
+  }
+  v.form = ArgValue::Form::Struct;
+  v.text = quote_string(s->bytes, kPathMax - 1, s->truncated, limits.hex_strings);
+  v.truncated = s->truncated;
+  v.fields.push_back({"value", s->bytes.substr(0, kPathMax - 1)});
+}
+
+}  // namespace syspect::detail

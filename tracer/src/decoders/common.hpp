@@ -73,11 +73,15 @@ struct NetlinkIov {
 // `addresses`: each iov_base as its address, not its data (a read that
 // failed, as strace shows it). `netlink`: each iov_base's data as netlink
 // messages of that protocol (-1: unknown), as strace shows a msghdr whose
-// msg_name is an AF_NETLINK address; nullptr: as a string.
+// msg_name is an AF_NETLINK address; nullptr: as a string. `data`: where
+// the data of the iovecs shown goes, each iovec's up to the bytes
+// transferred, up to `data_max` bytes in all (what -e read= and -e write=
+// dump, buffer by buffer as their iov_len members and the result say).
 std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
                        std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
                        std::size_t limit, bool addresses = false,
-                       HexStrings hex = HexStrings::None, const NetlinkIov* netlink = nullptr);
+                       HexStrings hex = HexStrings::None, const NetlinkIov* netlink = nullptr,
+                       std::string* data = nullptr, std::size_t data_max = 0);
 
 // Netlink messages as strace shows them (netlink.cpp): `protocol` is the
 // socket's (NETLINK_ROUTE...), -1 when unknown. From bytes, or read from
@@ -102,5 +106,26 @@ inline MemberDesc sig(const char* name) { return {name, false, nullptr, true}; }
 
 // `members` with `prefix` before each name ("msg_name." + "sa_family").
 std::vector<MemberDesc> prefixed(const std::string& prefix, const std::vector<MemberDesc>& members);
+
+}  // namespace syspect::detail
+
+namespace syspect::detail {
+
+// A path at `v.raw` where the table has a pointer (fsconfig's value,
+// quotactl's quota file), as strace's printpath shows it: whole up to
+// PATH_MAX - 1 bytes, cut there with "..."; a Struct with that text and
+// member `value`. NULL for 0; the address when it cannot be read.
+//
+// A string of at most `len` bytes at `v.raw`, as strace's printstr_ex shows
+// it (reboot's RESTART2 argument, fsconfig's key and value): -s bytes at
+// most; `zero_terminated`: it stops at a NUL, and "..." follows when none
+// came within what was shown; else `len` bytes, "..." when more than -s.
+// NULL for 0; the address when the bytes cannot be read. `v` becomes the
+// String of the bytes shown, or with `force_hex` (every byte as \xNN) a
+// Struct with that text and member `value`.
+void decode_path_text(pid_t tid, ArgValue& v, const DecodeLimits& limits);
+
+void decode_bounded_string(pid_t tid, ArgValue& v, std::uint64_t len, bool zero_terminated,
+                           const DecodeLimits& limits, bool force_hex = false);
 
 }  // namespace syspect::detail

@@ -106,6 +106,7 @@ bool decode_struct(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue&
 // The families, one function each (tracer/src/decoders/*.cpp).
 const SyscallFamily& clone_family();
 const SyscallFamily& fcntl_family();
+const SyscallFamily& fs_family();
 const SyscallFamily& futex_family();
 const SyscallFamily& io_family();
 const SyscallFamily& ioctl_family();
@@ -124,6 +125,7 @@ const SyscallFamily& signal_family();
 const SyscallFamily& socket_family();
 const SyscallFamily& stat_family();
 const SyscallFamily& syslog_family();
+const SyscallFamily& system_family();
 const SyscallFamily& time_family();
 
 }  // namespace syspect::detail

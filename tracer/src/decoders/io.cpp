@@ -19,7 +19,8 @@ namespace syspect::detail {
 // elements are shown, as strace does.
 std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
                        std::optional<std::uint64_t> budget, ArgValue& v, const std::string& prefix,
-                       std::size_t limit, bool addresses, HexStrings hex, const NetlinkIov* netlink) {
+                       std::size_t limit, bool addresses, HexStrings hex, const NetlinkIov* netlink,
+                       std::string* data_out, std::size_t data_max) {
   struct Iov {
     std::uint64_t base, len;
   };
@@ -47,7 +48,8 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
     std::optional<std::string> messages;
     if (netlink != nullptr && !addresses)
       messages = netlink_text(tid, iovs[i].base, want, netlink->protocol, netlink->limits);
-    std::string data(static_cast<std::size_t>(std::min<std::uint64_t>(want, limit + 1)), '\0');
+    const std::size_t room = data_out && data_out->size() < data_max ? data_max - data_out->size() : 0;
+    std::string data(static_cast<std::size_t>(std::min<std::uint64_t>(want, std::max(limit + 1, room))), '\0');
     long got = messages || addresses || data.empty()
                    ? 0
                    : read_memory(tid, RemotePtr{iovs[i].base}, data.data(), data.size());
@@ -60,6 +62,8 @@ std::string iovec_text(pid_t tid, std::uint64_t addr, std::uint64_t count,
       out += fmt::format("{{iov_base={:#x}, iov_len={}}}", iovs[i].base, iovs[i].len);
     } else {
       data.resize(static_cast<std::size_t>(got));
+      if (room != 0) data_out->append(data, 0, std::min(data.size(), room));
+      if (data.size() > limit + 1) data.resize(limit + 1);
       out += fmt::format("{{iov_base={}, iov_len={}}}", quote_string(data, limit, want > limit, hex),
                          iovs[i].len);
       if (want > limit) v.truncated = true;  // the data shown is not all of it
@@ -97,8 +101,9 @@ bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& 
   // other process: strace shows their addresses.
   const bool remote = self == 3 && (is(e.desc, SysId::process_vm_readv) || is(e.desc, SysId::process_vm_writev));
   v.fields.clear();
+  v.bytes.clear();
   v.text = iovec_text(tid, v.raw, e.args[self + 1].raw & 0xffffffffu, budget, v, "", limits.struct_string,
-                      remote, limits.hex_strings);
+                      remote, limits.hex_strings, nullptr, &v.bytes, limits.max_buffer);
   return !v.text.empty();
 }
 

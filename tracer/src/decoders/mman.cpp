@@ -1,6 +1,8 @@
 // The memory-mapping family: mremap shows its new address only with
 // MREMAP_FIXED; mincore's vector of one byte per page; memfd_create's name
-// (read as far as the kernel reads it) and flags (with the huge page size).
+// (read as far as the kernel reads it) and flags (with the huge page size);
+// mmap's and remap_file_pages' flags, a mapping type, flags and a huge
+// page size.
 
 #include <sys/mman.h>
 
@@ -16,8 +18,47 @@
 namespace syspect::detail {
 namespace {
 
-int mremap_shown_args(const SyscallEvent& e) {
+int mman_shown_args(const SyscallEvent& e) {
+  if (e.desc->id != SysId::mremap) return -1;
   return e.nargs == 5 && (e.args[3].raw & MREMAP_FIXED) == 0 ? 4 : -1;
+}
+
+// The flags of mmap and remap_file_pages as strace's print_mmap_flags shows
+// them: the mapping type (the MAP_TYPE field, "0xf /* MAP_??? */" when it
+// has no name), the other flags, and the huge page size's log2 as
+// "21<<MAP_HUGE_SHIFT"; raw, the number; verbose, the number and the rest
+// in a comment.
+std::string mmap_flags_text(std::uint64_t flags, XlatStyle style) {
+  constexpr std::uint64_t kType = 0xf;  // MAP_TYPE on x86
+  constexpr unsigned kHugeShift = 26;   // MAP_HUGE_SHIFT
+  constexpr std::uint64_t kHugeMask = 0x3fu << kHugeShift;
+  if (style == XlatStyle::Raw) return c_hex(flags);
+  const Xlat& names = xlat_family("mmap_flags");
+  std::string out;
+  const std::uint64_t type = flags & kType;
+  if (type == 0) {
+    out += "MAP_FILE";
+  } else if (const char* name = xlat_name(names, type)) {
+    out += name;
+  } else {
+    out += fmt::format("{:#x} /* MAP_??? */", type);
+  }
+  const std::uint64_t huge = flags & kHugeMask;
+  if (const std::uint64_t rest = flags & ~kType & ~kHugeMask; rest != 0) {
+    out += '|';
+    out += xlat_format(names, rest, XlatStyle::Abbrev);
+  }
+  if (huge != 0) out += fmt::format("|{}<<MAP_HUGE_SHIFT", huge >> kHugeShift);
+  if (style == XlatStyle::Verbose) return fmt::format("{} /* {} */", c_hex(flags), out);
+  return out;
+}
+
+bool mman_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
+  const SysId id = e.desc->id;
+  const int flags_at = id == SysId::remap_file_pages ? 4 : 3;
+  if (i != flags_at || id == SysId::mremap || (id == SysId::mmap && e.abi != Abi::x86_64)) return false;
+  out += mmap_flags_text(e.args[i].raw, options.xlat_style);
+  return true;
 }
 
 // mincore's vector, written by a call that succeeded: one byte per page of
@@ -79,7 +120,14 @@ const StructDecoder kStructs[] = {
      [] { return std::vector<MemberDesc>{num("[]")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::mremap, SysId::memfd_create};
+// The family's arguments shown its own way, by call.
+bool mman_format_arg(std::string& out, const SyscallEvent& e, int i, const FormatOptions& options) {
+  if (e.desc->id == SysId::memfd_create) return memfd_flags_arg(out, e, i, options);
+  return mman_arg(out, e, i, options);
+}
+
+constexpr SysId kCalls[] = {SysId::mremap, SysId::memfd_create, SysId::mmap, SysId::mmap2,
+                            SysId::remap_file_pages};
 
 }  // namespace
 
@@ -89,8 +137,8 @@ const SyscallFamily& mman_family() {
       .calls = kCalls,
       .structs = kStructs,
       .after_entry = memfd_after_entry,
-      .shown_args = mremap_shown_args,
-      .format_arg = memfd_flags_arg};
+      .shown_args = mman_shown_args,
+      .format_arg = mman_format_arg};
   return family;
 }
 

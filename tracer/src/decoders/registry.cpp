@@ -16,11 +16,11 @@ struct Registry {
   std::map<std::string_view, const StructDecoder*, std::less<>> structs;
 
   Registry() {
-    families = {&clone_family(),    &fcntl_family(),  &futex_family(),   &io_family(),
+    families = {&clone_family(),    &fcntl_family(),  &fs_family(),      &futex_family(),   &io_family(),
                 &io_uring_family(), &ioctl_family(),  &ipc_family(),     &landlock_family(),
                 &mman_family(),     &mount_family(),  &netlink_family(), &numa_family(),    &open_family(),
                 &poll_family(),     &prctl_family(),  &process_family(), &signal_family(),
-                &socket_family(),   &stat_family(),   &syslog_family(),  &time_family()};
+                &socket_family(),   &stat_family(),   &syslog_family(),  &system_family(),  &time_family()};
     for (const SyscallFamily* f : families) {
       for (SysId id : f->calls) {
         const auto at = static_cast<std::size_t>(id);

@@ -159,10 +159,12 @@ struct KernelMsghdr {
 };
 
 // A struct msghdr as strace shows it, its data as iovecs up to `budget`
-// bytes; its members go to `v.fields` under `prefix`.
+// bytes; its members go to `v.fields` under `prefix`, its iovecs' data to
+// `data` (for -e read= and -e write=).
 // An AF_NETLINK msg_name: the data are netlink messages of `fd`'s protocol.
 std::string msghdr_text(pid_t tid, int fd, const KernelMsghdr& m, std::optional<std::uint64_t> budget,
-                        ArgValue& v, const std::string& prefix, const DecodeLimits& limits) {
+                        ArgValue& v, const std::string& prefix, const DecodeLimits& limits,
+                        std::string* data) {
   const XlatStyle style = limits.xlat_style;
   std::string name = "NULL";
   bool netlink = false;
@@ -178,7 +180,8 @@ std::string msghdr_text(pid_t tid, int fd, const KernelMsghdr& m, std::optional<
   }
   const NetlinkIov messages{netlink ? netlink_protocol(tid, fd) : -1, limits};
   std::string iov = iovec_text(tid, m.iov, m.iovlen, budget, v, prefix + "msg_iov", limits.struct_string,
-                               false, limits.hex_strings, netlink ? &messages : nullptr);
+                               false, limits.hex_strings, netlink ? &messages : nullptr, data,
+                               limits.max_buffer);
   if (iov.empty()) iov = fmt::format("{:#x}", m.iov);
   std::string out = fmt::format("{{msg_name={}, msg_namelen={}, msg_iov={}, msg_iovlen={}, ", name,
                                 m.namelen, iov, m.iovlen);
@@ -202,7 +205,8 @@ bool decode_msghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry,
   v.fields.clear();
   std::optional<std::uint64_t> budget;
   if (!input) budget = static_cast<std::uint64_t>(e.result);
-  v.text = msghdr_text(tid, static_cast<int>(e.args[0].raw), m, budget, v, "", limits);
+  v.bytes.clear();
+  v.text = msghdr_text(tid, static_cast<int>(e.args[0].raw), m, budget, v, "", limits, &v.bytes);
   return true;
 }
 
@@ -220,13 +224,15 @@ bool decode_mmsghdr(pid_t tid, const SyscallEvent& e, ArgValue& v, bool at_entry
   std::vector<Mmsghdr> msgs(n);
   if (n > 0 && !read_exact(tid, RemotePtr{v.raw}, msgs.data(), n * sizeof(Mmsghdr))) return false;
   v.fields.clear();
+  v.bytes.clear();
   std::string out = "[";
   for (std::size_t i = 0; i < n; ++i) {
     if (i) out += ", ";
     std::string prefix = fmt::format("[{}].msg_hdr.", i);
     std::optional<std::uint64_t> budget;
     if (!input) budget = msgs[i].len;
-    const std::string hdr = msghdr_text(tid, static_cast<int>(e.args[0].raw), msgs[i].hdr, budget, v, prefix, limits);
+    const std::string hdr =
+        msghdr_text(tid, static_cast<int>(e.args[0].raw), msgs[i].hdr, budget, v, prefix, limits, &v.bytes);
     out += fmt::format("{{msg_hdr={}, msg_len={}}}", hdr, msgs[i].len);
     v.fields.push_back({member_name(fmt::format("[{}].msg_len", i)), msgs[i].len});
   }
