@@ -388,7 +388,7 @@ void json_value(std::string& out, const ArgValue& v, const ArgDesc* d) {
       out += ",\"fields\":{";
       for (std::size_t i = 0; i < v.fields.size(); ++i) {
         if (i) out += ',';
-        fmt::format_to(std::back_inserter(out), "\"{}\":", v.fields[i].name);
+        fmt::format_to(std::back_inserter(out), "\"{}\":", v.fields[i].name.view());
         if (v.fields[i].is_text)
           json_string(out, v.fields[i].str);
         else

@@ -37,11 +37,11 @@ namespace {
 bool decode_tms(pid_t tid, ArgValue& v, XlatStyle style) {
   std::uint64_t t[4];
   if (!read_exact(tid, RemotePtr{v.raw}, t, sizeof t)) return false;
-  static constexpr const char* kNames[] = {"tms_utime", "tms_stime", "tms_cutime", "tms_cstime"};
+  static constexpr FieldName kNames[] = {"tms_utime", "tms_stime", "tms_cutime", "tms_cstime"};
   v.text = "{";
   for (std::size_t i = 0; i < 4; ++i) {
     if (i) v.text += ", ";
-    v.text += fmt::format("{}={}", kNames[i], clock_t_text(t[i], style));
+    v.text += fmt::format("{}={}", kNames[i].view(), clock_t_text(t[i], style));
     v.fields.push_back({kNames[i], static_cast<std::int64_t>(t[i])});
   }
   v.text += '}';

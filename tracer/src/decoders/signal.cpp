@@ -192,9 +192,9 @@ std::string siginfo_text(const KernelSiginfo& si, ArgValue& v, const DecodeLimit
     o.field("si_int", sival_int);
     o.field("si_ptr", static_cast<std::int64_t>(sival_ptr));
   };
-  auto address = [&](const char* name, std::size_t offset) {
+  auto address = [&](FieldName name, std::size_t offset) {
     const auto addr = si.at<std::uint64_t>(offset);
-    out += fmt::format(", {}={}", name, pointer(addr));
+    out += fmt::format(", {}={}", name.view(), pointer(addr));
     o.field(name, static_cast<std::int64_t>(addr));
   };
   auto band_fd = [&] {

@@ -153,14 +153,14 @@ bool decode_dqblk(pid_t tid, ArgValue& v, bool next, const DecodeLimits& limits)
   if (!read_exact(tid, RemotePtr{v.raw}, buf, size)) return false;
   std::memcpy(q, buf, sizeof q);
   std::memcpy(tail, buf + 64, next ? 8 : 4);
-  static constexpr const char* kNames[] = {"dqb_bhardlimit", "dqb_bsoftlimit", "dqb_curspace",
+  static constexpr FieldName kNames[] = {"dqb_bhardlimit", "dqb_bsoftlimit", "dqb_curspace",
                                            "dqb_ihardlimit", "dqb_isoftlimit", "dqb_curinodes",
                                            "dqb_btime",      "dqb_itime"};
   std::string out = "{";
   Out o{v};
   for (int i = 0; i < 8; ++i) {
     o.field(kNames[i], static_cast<std::int64_t>(q[i]));
-    if (i < 6 || !limits.abbrev) out += fmt::format("{}{}={}", i ? ", " : "", kNames[i], q[i]);
+    if (i < 6 || !limits.abbrev) out += fmt::format("{}{}={}", i ? ", " : "", kNames[i].view(), q[i]);
   }
   o.field("dqb_valid", tail[0]);
   if (!limits.abbrev)
