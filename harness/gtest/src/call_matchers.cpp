@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "call_condition.hpp"
 #include "syspect/diagnostic.hpp"
 #include "syspect/format.hpp"
 #include "syspect/matchers.hpp"

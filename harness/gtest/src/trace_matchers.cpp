@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "call_condition.hpp"
 #include "syspect/checker.hpp"
 #include "syspect/matchers.hpp"
 #include "syspect/policy_export.hpp"
