@@ -22,6 +22,7 @@
 #include "helpers.hpp"
 #include "syspect/format.hpp"
 #include "syspect/policy_export.hpp"
+#include "syspect/syscall_table.hpp"
 #include "syspect/trace_diff.hpp"
 #include "syspect/trace_file.hpp"
 
@@ -819,6 +820,18 @@ syspect::Trace trace_of(const std::vector<std::string>& names) {
     events.emplace_back(e);
   }
   return syspect::Trace({"prog"}, std::move(events), {});
+}
+
+// The calls a policy adds by name (always allowed, a container runtime's)
+// are calls of the tables: a misspelled one would allow nothing.
+TEST(Policy, TheCallsItAddsByNameAreSyscalls) {
+  using syspect::Abi;
+  using syspect::find_syscall;
+  for (const auto& c : syspect::always_allowed())
+    EXPECT_TRUE(find_syscall(Abi::x86_64, c.name) != nullptr || find_syscall(Abi::i386, c.name) != nullptr)
+        << c.name;
+  for (const auto& c : syspect::container_runtime_calls())
+    EXPECT_NE(find_syscall(Abi::x86_64, c.name), nullptr) << c.name;
 }
 
 TEST(Policy, GroupsAWholeClassAndCountsEachEntry) {

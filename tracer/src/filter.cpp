@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "syscall_ids.hpp"
 #include "syspect/xlat.hpp"
 
 namespace syspect {
@@ -276,35 +277,35 @@ bool read_tracee(pid_t tid, std::uint64_t addr, void* out, std::size_t len) {
 // How strace 6.1's pathtrace_match_set() looks at a call's arguments: 'f'
 // an fd, 'p' a path, 'x' neither; "" nothing to look at; absent, the
 // first argument by the call's class.
-std::optional<std::string_view> path_args(std::string_view call) {
-  static constexpr std::pair<std::string_view, std::string_view> kCalls[] = {
-      {"dup2", "ff"}, {"dup3", "ff"}, {"kexec_file_load", "ff"}, {"sendfile", "ff"}, {"sendfile64", "ff"},
-      {"tee", "ff"},
-      {"execveat", "fp"}, {"faccessat", "fp"}, {"faccessat2", "fp"}, {"fchmodat", "fp"},
-      {"fchownat", "fp"}, {"fspick", "fp"}, {"fstatat64", "fp"}, {"futimesat", "fp"},
-      {"inotify_add_watch", "fp"}, {"mkdirat", "fp"}, {"mknodat", "fp"}, {"mount_setattr", "fp"},
-      {"name_to_handle_at", "fp"}, {"newfstatat", "fp"}, {"open_tree", "fp"}, {"openat", "fp"},
-      {"openat2", "fp"}, {"readlinkat", "fp"}, {"statx", "fp"}, {"unlinkat", "fp"},
-      {"utimensat", "fp"}, {"utimensat_time64", "fp"},
-      {"link", "pp"}, {"mount", "pp"}, {"pivot_root", "pp"},
-      {"quotactl", "xp"}, {"symlink", "xp"},
-      {"linkat", "fpfp"}, {"move_mount", "fpfp"}, {"renameat2", "fpfp"}, {"renameat", "fpfp"},
-      {"mmap", "xxxxf"}, {"mmap2", "xxxxf"},
-      {"symlinkat", "xfp"},
-      {"copy_file_range", "fxf"}, {"splice", "fxf"},
-      {"epoll_ctl", "xxf"},
-      {"accept4", ""}, {"accept", ""}, {"bpf", ""}, {"epoll_create", ""}, {"epoll_create1", ""},
-      {"eventfd2", ""}, {"eventfd", ""}, {"fanotify_init", ""}, {"fsmount", ""}, {"fsopen", ""},
-      {"inotify_init", ""}, {"inotify_init1", ""}, {"io_uring_enter", ""}, {"io_uring_register", ""},
-      {"io_uring_setup", ""}, {"landlock_add_rule", ""}, {"landlock_create_ruleset", ""},
-      {"landlock_restrict_self", ""}, {"memfd_create", ""}, {"memfd_secret", ""},
-      {"mq_getsetattr", ""}, {"mq_notify", ""}, {"mq_open", ""}, {"mq_timedreceive", ""},
-      {"mq_timedsend", ""}, {"perf_event_open", ""}, {"pidfd_open", ""}, {"pipe", ""}, {"pipe2", ""},
-      {"signalfd4", ""}, {"signalfd", ""}, {"socket", ""}, {"socketpair", ""}, {"timerfd_create", ""},
-      {"timerfd_gettime", ""}, {"timerfd_settime", ""}, {"userfaultfd", ""},
+std::optional<std::string_view> path_args(const SyscallDesc* d) {
+  static constexpr std::pair<SysId, std::string_view> kCalls[] = {
+      {SysId::dup2, "ff"}, {SysId::dup3, "ff"}, {SysId::kexec_file_load, "ff"}, {SysId::sendfile, "ff"}, {SysId::sendfile64, "ff"},
+      {SysId::tee, "ff"},
+      {SysId::execveat, "fp"}, {SysId::faccessat, "fp"}, {SysId::faccessat2, "fp"}, {SysId::fchmodat, "fp"},
+      {SysId::fchownat, "fp"}, {SysId::fspick, "fp"}, {SysId::fstatat64, "fp"}, {SysId::futimesat, "fp"},
+      {SysId::inotify_add_watch, "fp"}, {SysId::mkdirat, "fp"}, {SysId::mknodat, "fp"}, {SysId::mount_setattr, "fp"},
+      {SysId::name_to_handle_at, "fp"}, {SysId::newfstatat, "fp"}, {SysId::open_tree, "fp"}, {SysId::openat, "fp"},
+      {SysId::openat2, "fp"}, {SysId::readlinkat, "fp"}, {SysId::statx, "fp"}, {SysId::unlinkat, "fp"},
+      {SysId::utimensat, "fp"}, {SysId::utimensat_time64, "fp"},
+      {SysId::link, "pp"}, {SysId::mount, "pp"}, {SysId::pivot_root, "pp"},
+      {SysId::quotactl, "xp"}, {SysId::symlink, "xp"},
+      {SysId::linkat, "fpfp"}, {SysId::move_mount, "fpfp"}, {SysId::renameat2, "fpfp"}, {SysId::renameat, "fpfp"},
+      {SysId::mmap, "xxxxf"}, {SysId::mmap2, "xxxxf"},
+      {SysId::symlinkat, "xfp"},
+      {SysId::copy_file_range, "fxf"}, {SysId::splice, "fxf"},
+      {SysId::epoll_ctl, "xxf"},
+      {SysId::accept4, ""}, {SysId::accept, ""}, {SysId::bpf, ""}, {SysId::epoll_create, ""}, {SysId::epoll_create1, ""},
+      {SysId::eventfd2, ""}, {SysId::eventfd, ""}, {SysId::fanotify_init, ""}, {SysId::fsmount, ""}, {SysId::fsopen, ""},
+      {SysId::inotify_init, ""}, {SysId::inotify_init1, ""}, {SysId::io_uring_enter, ""}, {SysId::io_uring_register, ""},
+      {SysId::io_uring_setup, ""}, {SysId::landlock_add_rule, ""}, {SysId::landlock_create_ruleset, ""},
+      {SysId::landlock_restrict_self, ""}, {SysId::memfd_create, ""}, {SysId::memfd_secret, ""},
+      {SysId::mq_getsetattr, ""}, {SysId::mq_notify, ""}, {SysId::mq_open, ""}, {SysId::mq_timedreceive, ""},
+      {SysId::mq_timedsend, ""}, {SysId::perf_event_open, ""}, {SysId::pidfd_open, ""}, {SysId::pipe, ""}, {SysId::pipe2, ""},
+      {SysId::signalfd4, ""}, {SysId::signalfd, ""}, {SysId::socket, ""}, {SysId::socketpair, ""}, {SysId::timerfd_create, ""},
+      {SysId::timerfd_gettime, ""}, {SysId::timerfd_settime, ""}, {SysId::userfaultfd, ""},
   };
-  for (const auto& [name, args] : kCalls)
-    if (name == call) return args;
+  for (const auto& [id, args] : kCalls)
+    if (is(d, id)) return args;
   return std::nullopt;
 }
 
@@ -322,8 +323,7 @@ bool PathSet::matches(const SyscallEvent& e) const {
     const ArgValue& v = e.args[i];
     return v.form == ArgValue::Form::String && has(v.bytes);
   };
-  std::string_view name = d->name;
-  if (name == "select" || name == "pselect6" || name == "_newselect") {
+  if (is(d, SysId::select) || is(d, SysId::pselect6) || is(d, SysId::_newselect)) {
     int nfds = static_cast<int>(e.args[0].raw);
     if (nfds <= 0) return false;
     nfds = std::min(nfds, 1024 * 1024);
@@ -338,7 +338,7 @@ bool PathSet::matches(const SyscallEvent& e) const {
     }
     return false;
   }
-  if (name == "poll" || name == "ppoll") {
+  if (is(d, SysId::poll) || is(d, SysId::ppoll)) {
     unsigned nfds = std::min(static_cast<unsigned>(e.args[1].raw), 1024u * 1024u);
     for (unsigned i = 0; i < nfds; ++i) {
       pollfd p{};
@@ -348,13 +348,13 @@ bool PathSet::matches(const SyscallEvent& e) const {
     }
     return false;
   }
-  if (name == "fanotify_mark") return fd_is(e.tid, e.args[3]) || path_is(4);
-  if (name == "fsconfig") {
+  if (is(d, SysId::fanotify_mark)) return fd_is(e.tid, e.args[3]) || path_is(4);
+  if (is(d, SysId::fsconfig)) {
     unsigned cmd = static_cast<unsigned>(e.args[1].raw);
     if (cmd == 3 || cmd == 4) return fd_is(e.tid, e.args[4]) || path_is(3);
     return cmd == 5 && fd_is(e.tid, e.args[4]);
   }
-  if (auto args = path_args(name)) {
+  if (auto args = path_args(d)) {
     for (std::size_t i = 0; i < args->size(); ++i) {
       if ((*args)[i] == 'f' && fd_is(e.tid, e.args[i])) return true;
       if ((*args)[i] == 'p' && path_is(i)) return true;
