@@ -255,72 +255,7 @@ class Reader {
     return p;
   }
 
-  void arg(const json& a, const ArgDesc* d, SyscallEvent& e, ArgValue& v) {
-    if (!a.is_object()) bad("an argument is not an object");
-    v.raw = raw_of(field(a, "raw"));
-    v.unreadable = opt_field<bool>(a, "unreadable", false);
-    v.truncated = opt_field<bool>(a, "truncated", false);
-    if (auto p = a.find("fd_path"); p != a.end()) v.fd_path = fd_path_of(*p, a, "fd_deleted", v.fd_deleted);
-    if (auto p = a.find("fd_path2"); p != a.end())
-      v.fd_path2 = fd_path_of(*p, a, "fd_deleted2", v.fd_deleted2);
-    if (auto p = a.find("text_out"); p != a.end() && p->is_string()) v.text_out = p->get<std::string>();
-    const json& val = field(a, "value");
-    ArgKind kind = d ? d->kind : ArgKind::Long;
-    if (val.is_null()) {
-      v.form = ArgValue::Form::Null;
-    } else if (val.is_number()) {
-      if (d != nullptr) {
-        detail::decode_number(*d, v);
-      } else {
-        v.form = ArgValue::Form::Number;
-        v.num = static_cast<std::int64_t>(v.raw);
-      }
-    } else if (val.is_object() && val.contains("struct")) {
-      v.form = ArgValue::Form::Struct;
-      const json& text = val["struct"];
-      if (!text.is_string()) bad("\"struct\" is not a string");
-      v.text = text.get<std::string>();
-      if (auto f = val.find("fields"); f != val.end() && f->is_object()) {
-        for (const auto& [name, value] : f->items()) {
-          if (value.is_string())
-            v.fields.push_back({FieldName::intern(name), value.get<std::string>()});
-          else if (value.is_number_integer())
-            v.fields.push_back({FieldName::intern(name), value.get<std::int64_t>()});
-          else
-            bad(fmt::format("struct field \"{}\" is neither an integer nor a string", name));
-        }
-      }
-    } else if (val.is_object() && val.contains("ptr")) {
-      v.form = ArgValue::Form::Pointer;
-    } else if (val.is_string() || val.is_object()) {
-      v.bytes = bytes_of(val);
-      if (kind == ArgKind::Path || kind == ArgKind::Str) {
-        v.form = ArgValue::Form::String;
-      } else {
-        v.form = ArgValue::Form::Bytes;
-        std::uint64_t len = v.bytes.size();
-        if (d && d->len_arg >= 0 && d->len_arg < e.nargs) len = e.args[d->len_arg].raw;
-        if (d && d->len_arg == kLenResult && e.result > 0) len = static_cast<std::uint64_t>(e.result);
-        v.total_len = opt_field<std::uint64_t>(a, "total_len", std::max<std::uint64_t>(len, v.bytes.size()));
-      }
-    } else if (val.is_array()) {
-      if (kind == ArgKind::FdPair) {
-        if (val.size() != 2 || !val[0].is_number_integer() || !val[1].is_number_integer())
-          bad("an fd pair is not two integers");
-        v.form = ArgValue::Form::Pair;
-        v.num = val[0].get<std::int64_t>();
-        v.num2 = val[1].get<std::int64_t>();
-      } else {
-        v.form = ArgValue::Form::StringArray;
-        for (const json& item : val) v.items.push_back(bytes_of(item));
-        v.total_items = opt_field<std::size_t>(a, "total_items", v.items.size());
-        // A file does not say which item was cut: any may have been.
-        if (v.truncated) v.total_len = 1;
-      }
-    } else {
-      bad("an argument's \"value\" has an unknown form");
-    }
-  }
+  void arg(const json& a, const ArgDesc* d, SyscallEvent& e, ArgValue& v);
 
   // record -k: the call's frames, innermost first.
   Stack stack_of(const json& st) {
@@ -492,6 +427,73 @@ class Reader {
     result.exited = !result.detached;
   }
 };
+
+void Reader::arg(const json& a, const ArgDesc* d, SyscallEvent& e, ArgValue& v) {
+  if (!a.is_object()) bad("an argument is not an object");
+  v.raw = raw_of(field(a, "raw"));
+  v.unreadable = opt_field<bool>(a, "unreadable", false);
+  v.truncated = opt_field<bool>(a, "truncated", false);
+  if (auto p = a.find("fd_path"); p != a.end()) v.fd_path = fd_path_of(*p, a, "fd_deleted", v.fd_deleted);
+  if (auto p = a.find("fd_path2"); p != a.end())
+    v.fd_path2 = fd_path_of(*p, a, "fd_deleted2", v.fd_deleted2);
+  if (auto p = a.find("text_out"); p != a.end() && p->is_string()) v.text_out = p->get<std::string>();
+  const json& val = field(a, "value");
+  ArgKind kind = d ? d->kind : ArgKind::Long;
+  if (val.is_null()) {
+    v.form = ArgValue::Form::Null;
+  } else if (val.is_number()) {
+    if (d != nullptr) {
+      detail::decode_number(*d, v);
+    } else {
+      v.form = ArgValue::Form::Number;
+      v.num = static_cast<std::int64_t>(v.raw);
+    }
+  } else if (val.is_object() && val.contains("struct")) {
+    v.form = ArgValue::Form::Struct;
+    const json& text = val["struct"];
+    if (!text.is_string()) bad("\"struct\" is not a string");
+    v.text = text.get<std::string>();
+    if (auto f = val.find("fields"); f != val.end() && f->is_object()) {
+      for (const auto& [name, value] : f->items()) {
+        if (value.is_string())
+          v.fields.push_back({FieldName::intern(name), value.get<std::string>()});
+        else if (value.is_number_integer())
+          v.fields.push_back({FieldName::intern(name), value.get<std::int64_t>()});
+        else
+          bad(fmt::format("struct field \"{}\" is neither an integer nor a string", name));
+      }
+    }
+  } else if (val.is_object() && val.contains("ptr")) {
+    v.form = ArgValue::Form::Pointer;
+  } else if (val.is_string() || val.is_object()) {
+    v.bytes = bytes_of(val);
+    if (kind == ArgKind::Path || kind == ArgKind::Str) {
+      v.form = ArgValue::Form::String;
+    } else {
+      v.form = ArgValue::Form::Bytes;
+      std::uint64_t len = v.bytes.size();
+      if (d && d->len_arg >= 0 && d->len_arg < e.nargs) len = e.args[d->len_arg].raw;
+      if (d && d->len_arg == kLenResult && e.result > 0) len = static_cast<std::uint64_t>(e.result);
+      v.total_len = opt_field<std::uint64_t>(a, "total_len", std::max<std::uint64_t>(len, v.bytes.size()));
+    }
+  } else if (val.is_array()) {
+    if (kind == ArgKind::FdPair) {
+      if (val.size() != 2 || !val[0].is_number_integer() || !val[1].is_number_integer())
+        bad("an fd pair is not two integers");
+      v.form = ArgValue::Form::Pair;
+      v.num = val[0].get<std::int64_t>();
+      v.num2 = val[1].get<std::int64_t>();
+    } else {
+      v.form = ArgValue::Form::StringArray;
+      for (const json& item : val) v.items.push_back(bytes_of(item));
+      v.total_items = opt_field<std::size_t>(a, "total_items", v.items.size());
+      // A file does not say which item was cut: any may have been.
+      if (v.truncated) v.total_len = 1;
+    }
+  } else {
+    bad("an argument's \"value\" has an unknown form");
+  }
+}
 
 std::string strip_json_prefix(std::string what) {
   // "[json.exception.parse_error.101] parse error at line 1, column 3: ..."
