@@ -110,6 +110,7 @@ bool decode_iovec(pid_t tid, const SyscallEvent& e, const ArgDesc& d, ArgValue& 
 // readv, preadv, preadv2 and process_vm_readv that failed read nothing:
 // strace shows their iovecs with each iov_base's address.
 bool failed_read_iovecs(pid_t tid, SyscallEvent& e, const DecodeLimits& limits) {
+  if (is(e.desc, SysId::pwritev2)) return false;  // a write: its iovecs were read at entry
   if (e.err == 0 || e.nargs < 3 || e.args[1].raw == 0) return false;
   ArgValue& v = e.args[1];
   v.fields.clear();
@@ -162,8 +163,23 @@ const StructDecoder kStructs[] = {
      [] { return std::vector<MemberDesc>{num("[].iov_len")}; }},
 };
 
-constexpr SysId kCalls[] = {SysId::getrandom, SysId::readv, SysId::preadv, SysId::preadv2,
-                             SysId::process_vm_readv};
+// preadv2 and pwritev2 take the offset in two registers, pos_l and pos_h,
+// then the flags (the kernel's six arguments). On x86_64 pos_l holds the
+// whole offset and strace leaves pos_h out: "preadv2(3, [...], 1, 0,
+// RWF_NOWAIT)". (A rule on `flags` judges the sixth register, as the
+// kernel reads it.)
+bool vector_rw2_args(std::string& out, const SyscallEvent& e, const FormatOptions& options) {
+  if (!(is(e.desc, SysId::preadv2) || is(e.desc, SysId::pwritev2)) || e.abi != Abi::x86_64 || e.nargs != 6)
+    return false;
+  for (int i : {0, 1, 2, 3, 5}) {
+    if (i != 0) out += ", ";
+    out += format_arg(e, i, options);
+  }
+  return true;
+}
+
+constexpr SysId kCalls[] = {SysId::getrandom, SysId::readv,     SysId::preadv,
+                             SysId::preadv2,   SysId::pwritev2, SysId::process_vm_readv};
 
 }  // namespace
 
@@ -173,6 +189,7 @@ const SyscallFamily& io_family() {
       .calls = kCalls,
       .structs = kStructs,
       .decode_exit = failed_read_iovecs,
+      .format_args = vector_rw2_args,
       .format_arg = format_random_bytes};
   return family;
 }
