@@ -48,6 +48,18 @@ std::string shown(const char* name, std::vector<std::uint64_t> raw, std::int64_t
   return line.substr(0, line.rfind(" = "));
 }
 
+// What TextSink prints under `e`'s line (the dumps of -e read=/write=).
+std::string printed_under(const SyscallEvent& e, const FormatOptions& o) {
+  std::FILE* f = std::tmpfile();
+  TextSink sink(f, o, PidPrefix::None);
+  sink.on_syscall(e);
+  std::string out(4096, '\0');
+  std::rewind(f);
+  out.resize(std::fread(out.data(), 1, out.size(), f));
+  std::fclose(f);
+  return out.substr(out.find('\n') + 1);
+}
+
 // A page with the one after it unmapped: what ends at `end` runs into it.
 struct EdgePage {
   EdgePage() {
@@ -204,14 +216,7 @@ TEST(CommandArgs, VectorDataDumpedBufferByBuffer) {
     std::uint64_t regs[6] = {static_cast<std::uint64_t>(fd), address(iov), 2};
     detail::decode_entry(getpid(), e, regs, 0, limits);
     detail::decode_exit(getpid(), e, result, false, limits);
-    std::FILE* f = std::tmpfile();
-    TextSink sink(f, o, PidPrefix::None);
-    sink.on_syscall(e);
-    std::string out(4096, '\0');
-    std::rewind(f);
-    out.resize(std::fread(out.data(), 1, out.size(), f));
-    std::fclose(f);
-    return out.substr(out.find('\n') + 1);
+    return printed_under(e, o);
   };
   EXPECT_EQ(printed("writev", 1, 8),
             " * 3 bytes in buffer 0\n"
@@ -246,14 +251,7 @@ TEST(CommandArgs, MessagesDumpedVectorByVector) {
   detail::decode_exit(getpid(), e, 2, false, limits);
   FormatOptions o;
   o.dump_write = [](std::int64_t fd) { return fd == 1; };
-  std::FILE* f = std::tmpfile();
-  TextSink sink(f, o, PidPrefix::None);
-  sink.on_syscall(e);
-  std::string out(4096, '\0');
-  std::rewind(f);
-  out.resize(std::fread(out.data(), 1, out.size(), f));
-  std::fclose(f);
-  EXPECT_EQ(out.substr(out.find('\n') + 1),
+  EXPECT_EQ(printed_under(e, o),
             " = 2 buffers in vector 0\n"
             " * 3 bytes in buffer 0\n"
             " | 00000  30 31 32                                          012              |\n"
