@@ -4,6 +4,7 @@
 // 6.1 shows them; and -e read=/-e write='s dumps of vector I/O.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/reboot.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -260,6 +261,40 @@ TEST(CommandArgs, MessagesDumpedVectorByVector) {
             " = 1 buffers in vector 1\n"
             " * 2 bytes in buffer 0\n"
             " | 00000  38 39                                             89               |\n");
+}
+
+// -i: the instruction pointer as wide as the tracee's word, as strace
+// prints it: 16 digits in 64-bit mode, 8 in i386 mode (the mode line too).
+TEST(CommandArgs, InstructionPointerAsWideAsTheWord) {
+  FormatOptions o;
+  o.align = false;
+  o.instruction_pointer = true;
+  std::FILE* f = std::tmpfile();
+  TextSink sink(f, o, PidPrefix::None);
+  SyscallEvent wide = call("getpid", {}, 42);
+  wide.tid = wide.pid = 42;
+  wide.ip = 0x7f0012345678;
+  sink.on_syscall(wide);
+  SyscallEvent narrow = wide;
+  narrow.abi = Abi::i386;
+  narrow.desc = find_syscall(Abi::i386, "getpid");
+  narrow.nr = narrow.desc->nr;
+  narrow.ip = 0xf7f01549;
+  sink.on_syscall(narrow);
+  SignalEvent sig;
+  sig.pid = sig.tid = 42;
+  sig.signo = SIGCHLD;
+  sig.ip = 0xf7f0154b;
+  sink.on_signal(sig);
+  std::string out(4096, '\0');
+  std::rewind(f);
+  out.resize(std::fread(out.data(), 1, out.size(), f));
+  std::fclose(f);
+  EXPECT_EQ(out,
+            "[00007f0012345678] getpid() = 42\n"
+            "[f7f01549] [ Process PID=42 runs in 32 bit mode. ]\n"
+            "[f7f01549] getpid() = 42\n"
+            "[f7f0154b] --- SIGCHLD {si_signo=SIGCHLD, si_code=SI_USER, si_pid=0, si_uid=0} ---\n");
 }
 
 }  // namespace

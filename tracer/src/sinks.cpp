@@ -160,7 +160,7 @@ std::string data_dump(const SyscallEvent& e, const FormatOptions& o) {
 TextSink::TextSink(std::FILE* out, FormatOptions options, PidPrefix prefix)
     : out_(out), options_(options), prefix_(prefix) {}
 
-void TextSink::start_line(pid_t tid, std::int64_t time_ns, const std::uint64_t* ip) {
+void TextSink::start_line(pid_t tid, std::int64_t time_ns, const std::uint64_t* ip, const Abi* abi) {
   line_.clear();
   live_.insert(tid);
   if (prefix_ == PidPrefix::Always) {
@@ -181,10 +181,18 @@ void TextSink::start_line(pid_t tid, std::int64_t time_ns, const std::uint64_t* 
     }
   }
   if (options_.instruction_pointer) {
+    // As wide as the tracee's word, as strace: 8 digits in i386 and x32 mode.
+    Abi mode = Abi::x86_64;
+    if (abi != nullptr) {
+      mode = *abi;
+    } else if (auto it = personality_.find(tid); it != personality_.end()) {
+      mode = it->second;
+    }
+    const bool narrow = mode != Abi::x86_64;
     if (ip == nullptr) {
-      line_ += "[????????????????] ";
+      line_ += narrow ? "[????????] " : "[????????????????] ";
     } else {
-      fmt::format_to(std::back_inserter(line_), "[{:016x}] ", *ip);
+      fmt::format_to(std::back_inserter(line_), "[{:0{}x}] ", *ip, narrow ? 8 : 16);
     }
   }
 }
@@ -200,7 +208,7 @@ void TextSink::on_syscall(const SyscallEvent& e) {
     Abi before = it == personality_.end() ? Abi::x86_64 : it->second;
     if (before != e.abi) {
       if (!quiet_personality_) {
-        start_line(e.tid, e.time_ns, &e.ip);
+        start_line(e.tid, e.time_ns, &e.ip, &e.abi);
         fmt::format_to(std::back_inserter(line_), "[ Process PID={} runs in {} mode. ]", e.pid,
                        e.abi == Abi::i386 ? "32 bit" : e.abi == Abi::x32 ? "x32" : "64 bit");
         end_line();
@@ -213,7 +221,7 @@ void TextSink::on_syscall(const SyscallEvent& e) {
     }
   }
   if (options_.syscall_numbers) last_nr_[e.tid] = e.nr;
-  start_line(e.tid, e.time_ns, &e.ip);
+  start_line(e.tid, e.time_ns, &e.ip, &e.abi);
   std::size_t column = line_.size();
   line_ += format_syscall(e, options_, column);
   end_line();

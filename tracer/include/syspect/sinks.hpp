@@ -67,7 +67,9 @@ class TextSink : public Sink {
  private:
   // The pid prefix, the timestamps, then -n's and -i's; `ip` null for an
   // exit's line.
-  void start_line(pid_t tid, std::int64_t time_ns, const std::uint64_t* ip = nullptr);
+  // `abi`: the call's, for -i's width; null: the thread's last one.
+  void start_line(pid_t tid, std::int64_t time_ns, const std::uint64_t* ip = nullptr,
+                  const Abi* abi = nullptr);
   void end_line();
   SinkOutput out_;
   FormatOptions options_;
