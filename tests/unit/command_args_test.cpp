@@ -49,15 +49,24 @@ std::string shown(const char* name, std::vector<std::uint64_t> raw, std::int64_t
   return line.substr(0, line.rfind(" = "));
 }
 
-// What TextSink prints under `e`'s line (the dumps of -e read=/write=).
-std::string printed_under(const SyscallEvent& e, const FormatOptions& o) {
+// What a TextSink with `o` prints for what `feed` gives it.
+template <typename Feed>
+std::string printed(const FormatOptions& o, Feed feed) {
   std::FILE* f = std::tmpfile();
-  TextSink sink(f, o, PidPrefix::None);
-  sink.on_syscall(e);
+  {
+    TextSink sink(f, o, PidPrefix::None);
+    feed(sink);
+  }
   std::string out(4096, '\0');
   std::rewind(f);
   out.resize(std::fread(out.data(), 1, out.size(), f));
   std::fclose(f);
+  return out;
+}
+
+// What TextSink prints under `e`'s line (the dumps of -e read=/write=).
+std::string printed_under(const SyscallEvent& e, const FormatOptions& o) {
+  const std::string out = printed(o, [&](TextSink& sink) { sink.on_syscall(e); });
   return out.substr(out.find('\n') + 1);
 }
 
@@ -269,28 +278,24 @@ TEST(CommandArgs, InstructionPointerAsWideAsTheWord) {
   FormatOptions o;
   o.align = false;
   o.instruction_pointer = true;
-  std::FILE* f = std::tmpfile();
-  TextSink sink(f, o, PidPrefix::None);
   SyscallEvent wide = call("getpid", {}, 42);
   wide.tid = wide.pid = 42;
   wide.ip = 0x7f0012345678;
-  sink.on_syscall(wide);
   SyscallEvent narrow = wide;
   narrow.abi = Abi::i386;
   narrow.desc = find_syscall(Abi::i386, "getpid");
   narrow.nr = narrow.desc->nr;
   narrow.ip = 0xf7f01549;
-  sink.on_syscall(narrow);
   SignalEvent sig;
   sig.pid = sig.tid = 42;
   sig.signo = SIGCHLD;
   sig.ip = 0xf7f0154b;
-  sink.on_signal(sig);
-  std::string out(4096, '\0');
-  std::rewind(f);
-  out.resize(std::fread(out.data(), 1, out.size(), f));
-  std::fclose(f);
-  EXPECT_EQ(out,
+  EXPECT_EQ(printed(o,
+                    [&](TextSink& sink) {
+                      sink.on_syscall(wide);
+                      sink.on_syscall(narrow);
+                      sink.on_signal(sig);
+                    }),
             "[00007f0012345678] getpid() = 42\n"
             "[f7f01549] [ Process PID=42 runs in 32 bit mode. ]\n"
             "[f7f01549] getpid() = 42\n"
