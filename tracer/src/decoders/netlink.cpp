@@ -314,12 +314,18 @@ std::string nla_payload(const Ctx& c, std::size_t off, std::size_t len, Nla kind
   return {};
 }
 
-// decode_nlattr: one attribute, or an array of them.
-std::string attributes(const Ctx& c, std::size_t off, std::size_t len, const NlaTable& t, int family) {
+// strace's walk of netlink items (messages, attributes): each starts with
+// its length (`item_len` reads it), the next one at that length rounded up
+// to 4; several make an array, cut by -s with "..."; bytes too few for a
+// `header` are shown in hex. `item(off, len)` shows the one at `off` with
+// `len` bytes left.
+template <typename Length, typename Item>
+std::string walk(const Ctx& c, std::size_t off, std::size_t len, std::size_t header, Length item_len,
+                 Item item) {
   std::string out;
   bool is_array = false;
   for (std::size_t elt = 0;; ++elt) {
-    if (len < kNlaHdrLen) {
+    if (len < header) {
       out += c.hex(off, len);
       break;
     }
@@ -327,16 +333,32 @@ std::string attributes(const Ctx& c, std::size_t off, std::size_t len, const Nla
       out += "...";
       break;
     }
-    const auto nla_len = c.get<std::uint16_t>(off);
-    const auto nla_type = c.get<std::uint16_t>(off + 2);
-    const std::size_t aligned = align4(nla_len);
+    const std::size_t this_len = item_len(off);
+    const std::size_t aligned = align4(this_len);
     std::size_t next_len = 0;
-    if (nla_len >= kNlaHdrLen) next_len = len >= aligned ? len - aligned : 0;
+    if (this_len >= header) next_len = len >= aligned ? len - aligned : 0;
     if (!is_array && next_len) {
       out += '[';
       is_array = true;
     }
-    const std::size_t shown = std::min<std::size_t>(nla_len, len);
+    out += item(off, len);
+    if (!next_len) break;
+    out += ", ";
+    off += aligned;
+    len = next_len;
+  }
+  if (is_array) out += ']';
+  return out;
+}
+
+// decode_nlattr: one attribute, or an array of them.
+std::string attributes(const Ctx& c, std::size_t off, std::size_t len, const NlaTable& t, int family) {
+  auto nla_length = [&](std::size_t at) -> std::size_t { return c.get<std::uint16_t>(at); };
+  return walk(c, off, len, kNlaHdrLen, nla_length, [&](std::size_t at, std::size_t left) {
+    std::string out;
+    const auto nla_len = c.get<std::uint16_t>(at);
+    const auto nla_type = c.get<std::uint16_t>(at + 2);
+    const std::size_t shown = std::min<std::size_t>(nla_len, left);
     if (shown > kNlaHdrLen) out += '[';
     std::string type;
     if (nla_type & 0x8000) type += xlat_styled("0x8000", "NLA_F_NESTED", c.style()) + "|";
@@ -346,17 +368,12 @@ std::string attributes(const Ctx& c, std::size_t off, std::size_t len, const Nla
     if (shown > kNlaHdrLen) {
       const std::size_t idx = nla_type & 0x3fff;
       const Nla kind = idx < t.decoders.size() ? t.decoders[idx] : Hex;
-      std::string payload = nla_payload(c, off + kNlaHdrLen, shown - kNlaHdrLen, kind, family);
-      if (payload.empty()) payload = c.hex(off + kNlaHdrLen, shown - kNlaHdrLen);
+      std::string payload = nla_payload(c, at + kNlaHdrLen, shown - kNlaHdrLen, kind, family);
+      if (payload.empty()) payload = c.hex(at + kNlaHdrLen, shown - kNlaHdrLen);
       out += ", " + payload + "]";
     }
-    if (!next_len) break;
-    out += ", ";
-    off += aligned;
-    len = next_len;
-  }
-  if (is_array) out += ']';
-  return out;
+    return out;
+  });
 }
 
 // A fixed header with attributes after it: "{...}" and, when there is
@@ -562,34 +579,9 @@ std::string message(const Ctx& c, std::size_t off, std::size_t len) {
 
 std::string netlink_text(std::string_view bytes, int protocol, const DecodeLimits& limits) {
   const Ctx c{bytes, protocol, limits};
-  std::size_t off = 0, len = bytes.size();
-  std::string out;
-  bool is_array = false;
-  for (std::size_t elt = 0;; ++elt) {
-    if (len < kNlmsgHdrLen) {
-      out += c.hex(off, len);
-      break;
-    }
-    if (limits.abbrev && elt == c.max()) {
-      out += "...";
-      break;
-    }
-    const std::uint32_t nlmsg_len = c.get<std::uint32_t>(off);
-    const std::size_t aligned = align4(nlmsg_len);
-    std::size_t next_len = 0;
-    if (nlmsg_len >= kNlmsgHdrLen) next_len = len >= aligned ? len - aligned : 0;
-    if (!is_array && next_len) {
-      out += '[';
-      is_array = true;
-    }
-    out += message(c, off, len);
-    if (!next_len) break;
-    out += ", ";
-    off += aligned;
-    len = next_len;
-  }
-  if (is_array) out += ']';
-  return out;
+  auto nlmsg_length = [&](std::size_t at) -> std::size_t { return c.get<std::uint32_t>(at); };
+  return walk(c, 0, bytes.size(), kNlmsgHdrLen, nlmsg_length,
+              [&](std::size_t off, std::size_t len) { return message(c, off, len); });
 }
 
 std::optional<std::string> netlink_text(pid_t tid, std::uint64_t addr, std::uint64_t len, int protocol,
