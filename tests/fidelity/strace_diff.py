@@ -11,6 +11,7 @@ and per syscall. Exits 1 when the overall share is below --threshold.
 
 import argparse
 import collections
+import difflib
 import os
 import re
 import shutil
@@ -180,7 +181,7 @@ def compare(a, b, ours):
             have[entry] -= 1
             s[0] += 1
         else:
-            missing.append(entry[1])
+            missing.append(entry)
     if EXACT:
         # More lines of a call (or of signals, or of exits) than either
         # strace run printed: a filter that lets too much through.
@@ -190,8 +191,18 @@ def compare(a, b, ours):
         for name, n in per_name(ours).items():
             if name is not None and n > runs[name]:
                 stats[name][1] += n - runs[name]
-                missing.append(f"(syspect printed {n - runs[name]} more {name} lines)")
-    return stats, missing
+                missing.append(("", f"(syspect printed {n - runs[name]} more {name} lines)"))
+    return stats, missing, have
+
+
+def nearest(entry, unmatched):
+    """syspect's unmatched line most like a strace line that syspect lacks:
+    same call (or signal, or exit), then the most similar text."""
+    name = syscall_of(entry[1])
+    same_kind = [e for e in unmatched.elements() if syscall_of(e[1]) == name]
+    if not same_kind:
+        return None
+    return max(same_kind, key=lambda e: difflib.SequenceMatcher(None, e[1], entry[1]).ratio())
 
 
 def everyday(wd, tree):
@@ -439,16 +450,27 @@ def main():
         ran += 1
         a, b, ours = trace_both(args.syspect, command, wd, env, options)
         ignored = set(filter(None, args.ignore.split(",")))
-        stats, missing = compare([x for x in a if syscall_of(x[1]) not in ignored], b, ours)
+        stats, missing, unmatched = compare([x for x in a if syscall_of(x[1]) not in ignored], b, ours)
         same = sum(s[0] for s in stats.values())
         count = sum(s[1] for s in stats.values())
         print(f"{label:10} {same:5}/{count:<5} identical ({100.0 * same / max(count, 1):.1f}%)")
         for name, s in stats.items():
             total[name][0] += s[0]
             total[name][1] += s[1]
-        for line in missing:
+        # Each line strace printed and syspect did not, with syspect's nearest
+        # line of the same call (processes named P0, P1, ... as compared).
+        for entry in missing:
             if shown < args.show:
-                print(f"    strace: {line}")
+                if not entry[0]:
+                    print(f"    {entry[1]}")
+                else:
+                    print(f"    strace:  {entry[0]:3} {entry[1]}")
+                    near = nearest(entry, unmatched)
+                    if near is None:
+                        print("    syspect: (no such line)")
+                    else:
+                        print(f"    syspect: {near[0]:3} {near[1]}")
+                        unmatched[near] -= 1
                 shown += 1
 
     same = sum(s[0] for s in total.values())
