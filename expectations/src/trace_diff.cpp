@@ -71,10 +71,18 @@ const Regex& time_regex() {
   static const Regex r = fixed_regex("(tv_(?:sec|nsec|usec))=[0-9]+");
   return r;
 }
-// Pids inside decoded structs: a netlink address's port id (the pid for a
-// process's first netlink socket), the tid clone3 wrote to parent_tid.
+// Pids inside decoded structs: a netlink port id in an address or a
+// message header (the pid for a process's first netlink socket, a negative
+// number the kernel draws at random for the others), the tid clone3 wrote
+// to parent_tid.
 const Regex& struct_pid_regex() {
-  static const Regex r = fixed_regex("\\b(nl_pid=|parent_tid=\\[)(\\d+)");
+  static const Regex r = fixed_regex("\\b(nl_pid=|nlmsg_pid=|parent_tid=\\[)(-?\\d+)");
+  return r;
+}
+// Netlink sequence numbers: programs often start them at the time of day
+// (iproute2 does).
+const Regex& netlink_seq_regex() {
+  static const Regex r = fixed_regex("\\bnlmsg_seq=(\\d+)");
   return r;
 }
 // A port the kernel picked: bound to 0, or the local end of a connection.
@@ -164,6 +172,13 @@ struct Labels {
   std::unordered_map<pid_t, std::string> known;  // tid → "1.2"
   std::unordered_map<pid_t, std::string> outside;  // pids not traced: "x1"
   std::vector<std::string> table;  // index → label, for kPidMark
+  std::unordered_map<long, std::string> ports;  // random netlink port ids: "<port 1>"
+
+  std::string port(long id) {
+    auto [it, added] = ports.try_emplace(id, "");
+    if (added) it->second = fmt::format("<port {}>", ports.size());
+    return it->second;
+  }
 
   std::string label(pid_t pid) {
     if (auto it = known.find(pid); it != known.end()) return "<pid " + it->second + ">";
@@ -227,6 +242,8 @@ class Normalizer {
   std::vector<pid_t> order_;  // tasks in tree order (breadth first)
   // Descriptors of random devices, per process.
   std::map<pid_t, std::set<std::int64_t>> random_fds_;
+  // The first netlink sequence number of each process.
+  std::unordered_map<pid_t, long> seq_base_;
 
   static pid_t tid_of(const Event& ev) {
     return std::visit(
@@ -351,9 +368,25 @@ class Normalizer {
         return labels_.table[static_cast<std::size_t>(*i)];
       });
     }
+    if (text.find("nlmsg_seq=") != std::string::npos) text = netlink_seq(e.pid, text);
     if (named(e, {SysId::sysinfo})) text = sysinfo_regex().replace(text, "$1=N");
     if (named(e, {SysId::statfs, SysId::fstatfs})) text = statfs_regex().replace(text, "$1=N");
     return finish(std::move(text));
+  }
+
+  // A netlink sequence number as its distance from the first one the
+  // process sent or received: <seq>, <seq+1>, ... Runs in different
+  // seconds then agree, and a change in how a program numbers its
+  // requests still shows.
+  std::string netlink_seq(pid_t pid, const std::string& text) {
+    return netlink_seq_regex().replace_each(text, [this, pid](const Regex::Match& m) {
+      auto n = number(m.groups[1]);
+      if (!n) return group(m, 0);
+      auto [base, added] = seq_base_.try_emplace(pid, *n);
+      long delta = *n - base->second;
+      if (delta == 0) return std::string("nlmsg_seq=<seq>");
+      return fmt::format("nlmsg_seq=<seq{:+}>", delta);
+    });
   }
 
   // What every line gets: /proc/PID paths, pids in structs, ports the
@@ -366,9 +399,11 @@ class Normalizer {
         return labels_.known.count(static_cast<pid_t>(*pid)) ? labels_.label(static_cast<pid_t>(*pid)) : n;
       });
     }
-    if (text.find("nl_pid=") != std::string::npos || text.find("parent_tid=[") != std::string::npos) {
+    if (text.find("nl_pid=") != std::string::npos || text.find("nlmsg_pid=") != std::string::npos ||
+        text.find("parent_tid=[") != std::string::npos) {
       text = struct_pid_regex().replace_each(text, [this](const Regex::Match& m) {
         auto pid = number(m.groups[2]);
+        if (pid && *pid < 0) return group(m, 1) + labels_.port(*pid);
         return pid && *pid > 0 && *pid <= std::numeric_limits<pid_t>::max()
                    ? group(m, 1) + labels_.label(static_cast<pid_t>(*pid))
                    : group(m, 0);

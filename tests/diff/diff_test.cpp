@@ -649,6 +649,15 @@ TEST(Diff, ValuesTheMachineGivesAreNamed) {
   EXPECT_THAT(m, ::testing::HasSubstr("connect(4, {sa_family=AF_INET, sin_port=htons(<ephemeral>), "));
   EXPECT_THAT(m, ::testing::HasSubstr("accept(3, {sa_family=AF_INET, sin_port=htons(<ephemeral>), "));
   EXPECT_THAT(m, ::testing::HasSubstr("getsockname(3, {sa_family=AF_NETLINK, nl_pid=<pid 1>, "));
+  // A second netlink socket's port id is drawn at random (and negative);
+  // the numbers of netlink requests are counted from the first one.
+  EXPECT_THAT(m, ::testing::HasSubstr("getsockname(4, {sa_family=AF_NETLINK, nl_pid=<port 1>, "));
+  EXPECT_THAT(m, ::testing::HasSubstr("sendto(4, {nlmsg_len=16, nlmsg_type=NLMSG_NOOP, "
+                                      "nlmsg_flags=NLM_F_REQUEST|NLM_F_ACK, nlmsg_seq=<seq>, nlmsg_pid=0}, 16, "));
+  EXPECT_THAT(m, ::testing::HasSubstr("recvfrom(4, [{nlmsg_len=36, nlmsg_type=NLMSG_ERROR, nlmsg_flags=NLM_F_CAPPED, "
+                                      "nlmsg_seq=<seq>, nlmsg_pid=<port 1>}, "));
+  EXPECT_THAT(m, ::testing::HasSubstr("recvfrom(3, [{nlmsg_len=36, nlmsg_type=NLMSG_ERROR, nlmsg_flags=NLM_F_CAPPED, "
+                                      "nlmsg_seq=<seq+1>, nlmsg_pid=<pid 1>}, "));
   std::string sh = lines_of_trace("sh.jsonl", {"sh", "-c", "/bin/true; /bin/true"});
   EXPECT_THAT(sh, ::testing::HasSubstr(") = <pid 1.1>\nrt_sigreturn({mask=[]}) = <restored>\n"));
 }

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <asm/ldt.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -664,6 +665,26 @@ TEST(StructDecoders, NoStatusWhenNoChildWasWaitedFor) {
   EXPECT_EQ(e.args[1].form, ArgValue::Form::Pointer);
   EXPECT_EQ(format_syscall(e, FormatOptions{}),
             fmt::format("wait4(-1, {:#x}, WNOHANG, NULL) = 0", raw[1]));
+}
+
+// The port id the kernel chose for a process's second netlink socket is
+// negative, and strace prints it signed.
+TEST(StructDecoders, NetlinkPortIdIsSigned) {
+  sockaddr_nl nl{};
+  nl.nl_family = AF_NETLINK;
+  nl.nl_pid = static_cast<std::uint32_t>(-10828192);
+  std::uint64_t raw[6] = {3, reinterpret_cast<std::uintptr_t>(&nl), sizeof nl};
+  SyscallEvent e;
+  e.abi = Abi::x86_64;
+  e.desc = find_syscall(Abi::x86_64, "connect");
+  ASSERT_NE(e.desc, nullptr);
+  e.nr = e.desc->nr;
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  const ArgValue& v = e.args[1];
+  EXPECT_EQ(v.text, "{sa_family=AF_NETLINK, nl_pid=-10828192, nl_groups=00000000}");
+  auto f = std::find_if(v.fields.begin(), v.fields.end(), [](const StructField& x) { return x.name.view() == "nl_pid"; });
+  ASSERT_NE(f, v.fields.end());
+  EXPECT_EQ(f->value, -10828192);
 }
 
 // accept's address in a buffer of 2 bytes ([2 => 24]): the call filled

@@ -513,6 +513,10 @@ void JsonlSink::on_syscall(const SyscallEvent& e) {
     if (e.args[i].unreadable) line_ += ",\"unreadable\":true";
     if (e.args[i].truncated) line_ += ",\"truncated\":true";
     if (!e.args[i].fd_path.empty()) json_fd_path(line_, "fd_path", e.args[i].fd_path, e.args[i].fd_deleted);
+    if (e.args[i].form == ArgValue::Form::Bytes && !e.args[i].text.empty()) {
+      line_ += ",\"decoded\":";
+      json_string(line_, e.args[i].text);
+    }
     if (!e.args[i].text_out.empty()) {
       line_ += ",\"text_out\":";
       json_string(line_, e.args[i].text_out);

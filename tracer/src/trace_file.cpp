@@ -475,6 +475,7 @@ void Reader::arg(const json& a, const ArgDesc* d, SyscallEvent& e, ArgValue& v) 
       if (d && d->len_arg >= 0 && d->len_arg < e.nargs) len = e.args[d->len_arg].raw;
       if (d && d->len_arg == kLenResult && e.result > 0) len = static_cast<std::uint64_t>(e.result);
       v.total_len = opt_field<std::uint64_t>(a, "total_len", std::max<std::uint64_t>(len, v.bytes.size()));
+      if (auto t = a.find("decoded"); t != a.end() && t->is_string()) v.text = t->get<std::string>();
     }
   } else if (val.is_array()) {
     if (kind == ArgKind::FdPair) {

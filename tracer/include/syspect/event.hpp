@@ -99,7 +99,9 @@ struct ArgValue {
   std::size_t total_items = 0;  // StringArray: how many items in all
   std::string bytes;
   std::vector<std::string> items;
-  std::string text;                 // Struct: "{st_mode=S_IFREG|0644, st_size=5, ...}"
+  // Struct: "{st_mode=S_IFREG|0644, st_size=5, ...}"; Bytes: the buffer
+  // decoded, when it is shown so (netlink messages), or empty.
+  std::string text;
   std::vector<StructField> fields;  // Struct: st_size, sin_port, ...
   // Struct, in/out: what the call wrote back where strace shows it after the
   // result ("[{fd=3, revents=POLLIN}]", "in [3]", "left {tv_sec=0, ...}").

@@ -137,8 +137,11 @@ bool decode_sockaddr_at(pid_t tid, ArgValue& v, std::uint64_t len, XlatStyle sty
     v.fields.push_back({"sin6_scope_id", in6->sin6_scope_id});
   } else if (ss.ss_family == AF_NETLINK && n >= sizeof(sockaddr_nl)) {
     const auto* nl = reinterpret_cast<const sockaddr_nl*>(&ss);
-    v.text = fmt::format("{{sa_family={}, nl_pid={}, nl_groups={:08x}}}", fam, nl->nl_pid, nl->nl_groups);
-    v.fields.push_back({"nl_pid", nl->nl_pid});
+    // Signed, as strace prints it: the port id the kernel picks for all
+    // but a process's first netlink socket is negative.
+    auto port = static_cast<std::int32_t>(nl->nl_pid);
+    v.text = fmt::format("{{sa_family={}, nl_pid={}, nl_groups={:08x}}}", fam, port, nl->nl_groups);
+    v.fields.push_back({"nl_pid", port});
     v.fields.push_back({"nl_groups", nl->nl_groups});
   } else {
     v.text = fmt::format("{{sa_family={}, sa_data=...}}", fam);
