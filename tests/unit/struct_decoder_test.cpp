@@ -667,6 +667,33 @@ TEST(StructDecoders, NoStatusWhenNoChildWasWaitedFor) {
             fmt::format("wait4(-1, {:#x}, WNOHANG, NULL) = 0", raw[1]));
 }
 
+// One x86_64 call decoded at entry from the registers `raw` (no
+// descriptor when the table has no such call).
+SyscallEvent entered(const char* call, std::uint64_t (&raw)[6]) {
+  SyscallEvent e;
+  e.abi = Abi::x86_64;
+  e.desc = find_syscall(Abi::x86_64, call);
+  if (e.desc == nullptr) return e;
+  e.nr = e.desc->nr;
+  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
+  return e;
+}
+
+std::string unaligned(const SyscallEvent& e) {
+  FormatOptions o;
+  o.align = false;
+  return format_syscall(e, o);
+}
+
+// One call decoded from the registers `raw` (entry, then exit with
+// `result`) and shown as strace shows it, unaligned.
+std::string shown(const char* call, std::uint64_t (&raw)[6], std::int64_t result, bool failed = false) {
+  SyscallEvent e = entered(call, raw);
+  if (e.desc == nullptr) return "no such call";
+  detail::decode_exit(getpid(), e, result, failed, detail::DecodeLimits{});
+  return unaligned(e);
+}
+
 // The port id the kernel chose for a process's second netlink socket is
 // negative, and strace prints it signed.
 TEST(StructDecoders, NetlinkPortIdIsSigned) {
@@ -674,14 +701,8 @@ TEST(StructDecoders, NetlinkPortIdIsSigned) {
   nl.nl_family = AF_NETLINK;
   nl.nl_pid = static_cast<std::uint32_t>(-10828192);
   std::uint64_t raw[6] = {3, reinterpret_cast<std::uintptr_t>(&nl), sizeof nl};
-  SyscallEvent e;
-  e.abi = Abi::x86_64;
-  e.desc = find_syscall(Abi::x86_64, "connect");
-  ASSERT_NE(e.desc, nullptr);
-  e.nr = e.desc->nr;
-  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
-  const ArgValue& v = e.args[1];
-  EXPECT_EQ(v.text, "{sa_family=AF_NETLINK, nl_pid=-10828192, nl_groups=00000000}");
+  EXPECT_EQ(shown("connect", raw, 0), "connect(3, {sa_family=AF_NETLINK, nl_pid=-10828192, nl_groups=00000000}, 12) = 0");
+  const ArgValue v = entered("connect", raw).args[1];
   auto f = std::find_if(v.fields.begin(), v.fields.end(), [](const StructField& x) { return x.name.view() == "nl_pid"; });
   ASSERT_NE(f, v.fields.end());
   EXPECT_EQ(f->value, -10828192);
@@ -695,32 +716,11 @@ TEST(StructDecoders, SockaddrCutAtTheBufferGiven) {
   std::memset(un.sun_path, 'A', 22);
   std::uint32_t len = 2;
   std::uint64_t raw[6] = {3, reinterpret_cast<std::uintptr_t>(&un), reinterpret_cast<std::uintptr_t>(&len)};
-  SyscallEvent e;
-  e.abi = Abi::x86_64;
-  e.desc = find_syscall(Abi::x86_64, "accept");
+  SyscallEvent e = entered("accept", raw);
   ASSERT_NE(e.desc, nullptr);
-  e.nr = e.desc->nr;
-  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
   len = 24;
   detail::decode_exit(getpid(), e, 13, false, detail::DecodeLimits{});
-  FormatOptions o;
-  o.align = false;
-  EXPECT_EQ(format_syscall(e, o), "accept(3, {sa_family=AF_UNIX}, [2 => 24]) = 13");
-}
-
-// One call decoded from the registers `raw` (entry, then exit with
-// `result`) and shown as strace shows it, unaligned.
-std::string shown(const char* call, std::uint64_t (&raw)[6], std::int64_t result, bool failed = false) {
-  SyscallEvent e;
-  e.abi = Abi::x86_64;
-  e.desc = find_syscall(Abi::x86_64, call);
-  if (e.desc == nullptr) return "no such call";
-  e.nr = e.desc->nr;
-  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
-  detail::decode_exit(getpid(), e, result, failed, detail::DecodeLimits{});
-  FormatOptions o;
-  o.align = false;
-  return format_syscall(e, o);
+  EXPECT_EQ(unaligned(e), "accept(3, {sa_family=AF_UNIX}, [2 => 24]) = 13");
 }
 
 // siginfo_t, member by member as strace's printsiginfo chooses them: by
@@ -830,17 +830,11 @@ TEST(StructDecoders, SetThreadAreaShowsTheEntryItGot) {
   u.entry_number = 0xffffffffu;
   u.seg_32bit = 1;
   std::uint64_t raw[6] = {reinterpret_cast<std::uintptr_t>(&u)};
-  SyscallEvent e;
-  e.abi = Abi::x86_64;
-  e.desc = find_syscall(Abi::x86_64, "set_thread_area");
+  SyscallEvent e = entered("set_thread_area", raw);
   ASSERT_NE(e.desc, nullptr);
-  e.nr = e.desc->nr;
-  detail::decode_entry(getpid(), e, raw, 0, detail::DecodeLimits{});
   u.entry_number = 12;
   detail::decode_exit(getpid(), e, 0, false, detail::DecodeLimits{});
-  FormatOptions o;
-  o.align = false;
-  EXPECT_EQ(format_syscall(e, o),
+  EXPECT_EQ(unaligned(e),
             "set_thread_area({entry_number=-1, base_addr=00000000, limit=00000000, seg_32bit=1, contents=0, "
             "read_exec_only=0, limit_in_pages=0, seg_not_present=0, useable=0, lm=0}) = 0 (entry_number=12)");
 }
